@@ -1,0 +1,273 @@
+"""Forms of the accounts pages: login, invitations, people, teams and workspace settings.
+
+Forms only parse and validate input; the writes happen in `services`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import (
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.core.exceptions import ValidationError
+
+from goalkeeper.accounts.models import Person, Role, User
+from goalkeeper.accounts.services import known_time_zones
+from goalkeeper.web.forms import LoginForm
+
+INPUT = "field__input"
+
+
+def _set_choices(field: forms.Field, choices: list[tuple[Any, str]]) -> None:
+    """Set the options of a choice field made in the class body."""
+    cast(forms.ChoiceField, field).choices = choices
+
+
+def _style(form: forms.BaseForm) -> None:
+    """Give every widget the design system's input class."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            continue
+        widget.attrs.setdefault("class", INPUT)
+
+
+class WorkspaceLoginForm(LoginForm):
+    """The login form, refusing people who are active in no workspace."""
+
+    error_messages = {
+        **LoginForm.error_messages,
+        "no_workspace": "Your account is not active in any workspace. If you think this is a "
+        "mistake, ask an admin of your workspace to reactivate you.",
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not Person.objects.filter(user=user, is_active=True).exists():
+            raise ValidationError(self.error_messages["no_workspace"], code="no_workspace")
+
+
+def _plain_password_help(form: forms.BaseForm) -> None:
+    """Django's password help is an HTML list; pages show help as (escaped) text."""
+    form.fields["new_password1"].help_text = " ".join(
+        password_validation.password_validators_help_texts()
+    )
+
+
+class StyledPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+        _style(self)
+
+
+class StyledPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+        self.fields["email"].widget.attrs.update(
+            {"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
+        )
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data.get("email") or ""
+        return email.strip().lower()
+
+
+class StyledSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+        _style(self)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "off", "autofocus": True})
+    )
+    name = forms.CharField(label="Name", max_length=150, required=False)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        initial=Role.EDITOR,
+        help_text="Admins manage people, teams and settings; editors write objectives, key "
+        "results and KPIs; viewers read.",
+    )
+    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self.fields["team"], [("", "No team yet"), *teams])
+        _style(self)
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        return email.strip().lower()
+
+
+class AcceptNewForm(forms.Form):
+    """Join with a new login: a name and a password."""
+
+    name = forms.CharField(label="Your name", max_length=150)
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password (again)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            try:
+                password_validation.validate_password(
+                    first, User(email=self.email, full_name=cleaned.get("name") or "")
+                )
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class AcceptExistingForm(forms.Form):
+    """Join with the login that already exists for the invited email: its password."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=150)
+    title = forms.CharField(label="Job title", max_length=150, required=False)
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class DeactivateForm(forms.Form):
+    new_owner = forms.TypedChoiceField(
+        label="Hand over to",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Their objectives, key results and KPIs get this owner; the history stays.",
+    )
+
+    def __init__(self, *args: Any, candidates: list[Person], required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_owner"]
+        _set_choices(field, [("", "Choose a person"), *((p.pk, p.name) for p in candidates)])
+        field.required = required
+        _style(self)
+
+
+class TeamCreateForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    parent = forms.TypedChoiceField(label="Part of", coerce=int)
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self.fields["parent"], teams)
+        _style(self)
+
+
+class TeamEditForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    parent = forms.TypedChoiceField(label="Part of", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]] | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if teams is None:
+            # The company root has no parent to move under.
+            del self.fields["parent"]
+        else:
+            _set_choices(self.fields["parent"], teams)
+            self.fields["parent"].required = True
+        _style(self)
+
+
+MONTHS = [
+    (1, "January"),
+    (2, "February"),
+    (3, "March"),
+    (4, "April"),
+    (5, "May"),
+    (6, "June"),
+    (7, "July"),
+    (8, "August"),
+    (9, "September"),
+    (10, "October"),
+    (11, "November"),
+    (12, "December"),
+]
+
+
+class WorkspaceSettingsForm(forms.Form):
+    """A plain form (not a ModelForm, which would change the workspace before the service
+    takes its before-snapshot for the audit entry)."""
+
+    name = forms.CharField(label="Workspace name", max_length=120)
+    fiscal_year_start_month = forms.TypedChoiceField(
+        label="Fiscal year starts in", choices=MONTHS, coerce=int
+    )
+    timezone = forms.ChoiceField(label="Time zone")
+    on_track_gap = forms.FloatField(
+        label="On track down to",
+        help_text="Gap between score and time elapsed, e.g. -0.10: ten points behind is "
+        "still on track.",
+        max_value=0,
+        min_value=-1,
+    )
+    at_risk_gap = forms.FloatField(
+        label="At risk down to",
+        help_text="Below this gap a key result is off track, e.g. -0.25.",
+        max_value=0,
+        min_value=-1,
+    )
+    stale_days = forms.IntegerField(
+        label="Stale after (days)",
+        min_value=1,
+        max_value=365,
+        help_text="A key result with no check-in for this long is stale.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zones = known_time_zones()
+        _set_choices(self.fields["timezone"], [(zone, zone.replace("_", " ")) for zone in zones])
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        on_track, at_risk = cleaned.get("on_track_gap"), cleaned.get("at_risk_gap")
+        if on_track is not None and at_risk is not None and at_risk > on_track:
+            self.add_error("at_risk_gap", "Must not be above the on-track gap.")
+        return cleaned

@@ -1,0 +1,244 @@
+"""Reads for the admin pages: people, invitations and the org tree, a fixed number of queries.
+
+Everything is scoped to the workspace passed in; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from goalkeeper.accounts.models import Invitation, Membership, Person, Role, Team, Workspace
+from goalkeeper.kpis.models import Kpi
+from goalkeeper.okrs.models import Objective
+
+
+@dataclass(frozen=True)
+class TeamNode:
+    """A team in the org tree, with its depth and a few counts."""
+
+    id: int
+    name: str
+    parent_id: int | None
+    depth: int
+    archived: bool
+    members: int
+    leads: tuple[str, ...]
+    objectives: int
+    kpis: int
+    children: int
+    # Depths at which a vertical guide line runs through this row: each ancestor level
+    # with siblings still to come, and this row's own level when it is not the last child.
+    guides: tuple[int, ...] = ()
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id is None
+
+
+def _tree_order(teams: list[Team]) -> list[tuple[Team, int]]:
+    """Depth-first order, children by name; orphans (parent archived away) follow."""
+    return [(team, depth) for team, depth, _ in _tree_walk(teams)]
+
+
+def _tree_walk(teams: list[Team]) -> list[tuple[Team, int, tuple[int, ...]]]:
+    """(team, depth, guide levels) in depth-first order."""
+    by_parent: dict[int | None, list[Team]] = {}
+    ids = {team.pk for team in teams}
+    for team in teams:
+        parent = team.parent_id if team.parent_id in ids else None
+        by_parent.setdefault(parent, []).append(team)
+    for siblings in by_parent.values():
+        siblings.sort(key=lambda t: (t.parent_id is not None, t.name.lower(), t.pk))
+    ordered: list[tuple[Team, int, tuple[int, ...]]] = []
+    seen: set[int] = set()
+
+    def walk(parent: int | None, depth: int, open_levels: tuple[int, ...]) -> None:
+        children = [team for team in by_parent.get(parent, []) if team.pk not in seen]
+        for index, team in enumerate(children):
+            seen.add(team.pk)
+            more = index < len(children) - 1 and depth > 0
+            ordered.append((team, depth, open_levels + ((depth,) if more else ())))
+            walk(team.pk, depth + 1, open_levels + ((depth,) if more else ()))
+
+    walk(None, 0, ())
+    return ordered
+
+
+def org_tree(workspace: Workspace, *, archived: bool = False) -> list[TeamNode]:
+    """The workspace's teams in tree order (active ones, or only the archived ones).
+
+    Five queries whatever the size: teams, member counts, leads, objective and KPI counts.
+    """
+    teams = list(Team.objects.filter(workspace=workspace, archived_at__isnull=not archived))
+    team_ids = [team.pk for team in teams]
+    members = dict(
+        Membership.objects.filter(team_id__in=team_ids, person__is_active=True)
+        .values_list("team_id")
+        .annotate(n=Count("id"))
+        .values_list("team_id", "n")
+    )
+    leads: dict[int, list[str]] = {}
+    for team_id, name in (
+        Membership.objects.filter(team_id__in=team_ids, is_lead=True, person__is_active=True)
+        .order_by("person__name")
+        .values_list("team_id", "person__name")
+    ):
+        leads.setdefault(team_id, []).append(name)
+    objectives = Counter(
+        Objective.objects.filter(team_id__in=team_ids).values_list("team_id", flat=True)
+    )
+    kpis = Counter(
+        Kpi.objects.filter(team_id__in=team_ids, archived_at__isnull=True).values_list(
+            "team_id", flat=True
+        )
+    )
+    children = Counter(team.parent_id for team in teams if team.parent_id is not None)
+    ordered = _tree_walk(teams) if not archived else [(t, 0, ()) for t in teams]
+    return [
+        TeamNode(
+            id=team.pk,
+            name=team.name,
+            parent_id=team.parent_id,
+            depth=depth,
+            archived=team.archived_at is not None,
+            members=members.get(team.pk, 0),
+            leads=tuple(leads.get(team.pk, [])),
+            objectives=objectives[team.pk],
+            kpis=kpis[team.pk],
+            children=children[team.pk],
+            guides=guides,
+        )
+        for team, depth, guides in ordered
+    ]
+
+
+def team_choices(workspace: Workspace, *, exclude: set[int] | None = None) -> list[tuple[int, str]]:
+    """(id, indented name) of the active teams in tree order, for a parent picker."""
+    teams = list(Team.objects.filter(workspace=workspace, archived_at__isnull=True))
+    skip = exclude or set()
+    return [
+        (team.pk, "\u2003" * depth + team.name)
+        for team, depth in _tree_order(teams)
+        if team.pk not in skip
+    ]
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person as the people page lists them."""
+
+    id: int
+    name: str
+    initials: str
+    email: str
+    title: str
+    role: str
+    role_label: str
+    is_active: bool
+    teams: tuple[str, ...]
+    leads: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    """What the people page is narrowed to."""
+
+    q: str = ""
+    role: str = ""
+    status: str = "active"  # "active", "deactivated" or "all"
+
+
+def people(workspace: Workspace, filters: PeopleFilters) -> list[PersonRow]:
+    """The workspace's people with their teams, in two queries."""
+    rows = Person.objects.filter(workspace=workspace).select_related("user")
+    if filters.status == "active":
+        rows = rows.filter(is_active=True)
+    elif filters.status == "deactivated":
+        rows = rows.filter(is_active=False)
+    if filters.role in Role.values:
+        rows = rows.filter(role=filters.role)
+    if filters.q.strip():
+        term = filters.q.strip()
+        rows = rows.filter(
+            Q(name__icontains=term) | Q(user__email__icontains=term) | Q(title__icontains=term)
+        )
+    memberships = Membership.objects.select_related("team").order_by("team__name")
+    result = []
+    for person in rows.prefetch_related(Prefetch("memberships", queryset=memberships)).order_by(
+        "name", "id"
+    ):
+        teams = [m for m in person.memberships.all() if m.team.archived_at is None]
+        result.append(
+            PersonRow(
+                id=person.pk,
+                name=person.name,
+                initials=person.initials,
+                email=person.user.email,
+                title=person.title,
+                role=person.role,
+                role_label=person.get_role_display(),
+                is_active=person.is_active,
+                teams=tuple(m.team.name for m in teams),
+                leads=tuple(m.team.name for m in teams if m.is_lead),
+            )
+        )
+    return result
+
+
+def people_counts(workspace: Workspace) -> dict[str, int]:
+    """Active people per role, and the deactivated, in one query."""
+    counts = {"admin": 0, "editor": 0, "viewer": 0, "active": 0, "deactivated": 0}
+    for role, active, n in (
+        Person.objects.filter(workspace=workspace)
+        .values_list("role", "is_active")
+        .annotate(n=Count("id"))
+        .values_list("role", "is_active", "n")
+    ):
+        if active:
+            counts[role] = counts.get(role, 0) + n
+            counts["active"] += n
+        else:
+            counts["deactivated"] += n
+    return counts
+
+
+def pending_invitations(workspace: Workspace, now: dt.datetime | None = None) -> list[Invitation]:
+    """Invitations not yet accepted, revoked or expired, newest first."""
+    moment = now or timezone.now()
+    return list(
+        Invitation.objects.filter(
+            workspace=workspace,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=moment,
+        )
+        .select_related("invited_by", "team")
+        .order_by("-created_at", "-id")
+    )
+
+
+def active_people(workspace: Workspace, *, exclude: Person | None = None) -> list[Person]:
+    """Active people of the workspace by name, e.g. to choose a new owner."""
+    rows = Person.objects.filter(workspace=workspace, is_active=True).order_by("name", "id")
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    return list(rows)
+
+
+def memberships_of(person: Person) -> dict[int, bool]:
+    """{team id: leads it} for a person."""
+    return dict(Membership.objects.filter(person=person).values_list("team_id", "is_lead"))
+
+
+def workspaces_of(person: Person) -> list[Person]:
+    """The user's active people across workspaces (one per workspace), by workspace name."""
+    return list(
+        Person.objects.filter(user_id=person.user_id, is_active=True)
+        .select_related("workspace")
+        .order_by("workspace__name", "workspace_id")
+    )

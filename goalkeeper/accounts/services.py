@@ -1,0 +1,637 @@
+"""Writes for workspaces, people and teams. Each function is one transaction with an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone as django_tz
+from django.utils.text import slugify
+
+from goalkeeper.accounts.models import Invitation, Membership, Person, Role, Team, User, Workspace
+from goalkeeper.audit.services import diff, record, record_many, snapshot
+from goalkeeper.audit.services import entry as audit_entry
+from goalkeeper.kpis.models import Kpi
+from goalkeeper.okrs.models import KeyResult, Objective
+
+
+def _unique_slug(base: str, taken: set[str]) -> str:
+    slug = slugify(base)[:50] or "item"
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+@transaction.atomic
+def create_workspace(
+    *, name: str, fiscal_year_start_month: int = 1, timezone: str = "UTC"
+) -> Workspace:
+    """Create a workspace with its company root team."""
+    taken = set(Workspace.objects.values_list("slug", flat=True))
+    workspace = Workspace(
+        name=name.strip(),
+        slug=_unique_slug(name, taken),
+        fiscal_year_start_month=fiscal_year_start_month,
+        timezone=timezone,
+    )
+    workspace.full_clean()
+    workspace.save()
+    root = Team(workspace=workspace, name=workspace.name, slug=_unique_slug(name, set()))
+    root.full_clean()
+    root.save()
+    record(workspace=workspace, actor=None, action="workspace.created", obj=workspace)
+    return workspace
+
+
+@transaction.atomic
+def add_person(
+    *,
+    actor: Person | None,
+    workspace: Workspace,
+    email: str,
+    name: str,
+    role: str = Role.EDITOR,
+    password: str | None = None,
+    title: str = "",
+) -> Person:
+    """Add a person to a workspace, creating their login when the email is new."""
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, full_name=name)
+        user.full_clean(exclude=["password"])
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    person = Person(workspace=workspace, user=user, name=name.strip(), role=role, title=title)
+    person.full_clean()
+    person.save()
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="person.added",
+        obj=person,
+        changes={"role": [None, role], "email": [None, email]},
+    )
+    return person
+
+
+@transaction.atomic
+def create_team(
+    *, actor: Person | None, workspace: Workspace, name: str, parent: Team | None
+) -> Team:
+    """Add a team under `parent` in the org tree."""
+    taken = set(Team.objects.filter(workspace=workspace).values_list("slug", flat=True))
+    team = Team(
+        workspace=workspace, parent=parent, name=name.strip(), slug=_unique_slug(name, taken)
+    )
+    team.full_clean()
+    team.save()
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="team.created",
+        obj=team,
+        changes={"parent": [None, parent.pk if parent else None]},
+    )
+    return team
+
+
+@transaction.atomic
+def add_member(
+    *, actor: Person | None, team: Team, person: Person, is_lead: bool = False
+) -> Membership:
+    """Put a person in a team."""
+    if person.workspace_id != team.workspace_id:
+        raise ValueError("person and team belong to different workspaces")
+    membership, _ = Membership.objects.get_or_create(
+        team=team, person=person, defaults={"is_lead": is_lead}
+    )
+    record(
+        workspace=team.workspace,
+        actor=actor,
+        action="team.member_added",
+        obj=team,
+        changes={"member": [None, person.pk]},
+    )
+    return membership
+
+
+def company_team(workspace: Workspace) -> Team:
+    """The root of the workspace's org tree."""
+    return Team.objects.filter(workspace=workspace, parent__isnull=True).order_by(
+        "id"
+    ).first() or Team(workspace=workspace)
+
+
+@transaction.atomic
+def create_admin(*, email: str, password: str, workspace_name: str, name: str = "") -> Person:
+    """Create (or join) a workspace and make `email` its admin: `goalkeeper createadmin`."""
+    workspace = Workspace.objects.filter(name=workspace_name).first() or create_workspace(
+        name=workspace_name
+    )
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is not None:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    person = Person.objects.filter(workspace=workspace, user=user).first() if user else None
+    if person is None:
+        person = add_person(
+            actor=None,
+            workspace=workspace,
+            email=email,
+            name=name or email.split("@")[0].replace(".", " ").title(),
+            role=Role.ADMIN,
+            password=password,
+        )
+    elif person.role != Role.ADMIN:
+        record(
+            workspace=workspace,
+            actor=None,
+            action="person.role_changed",
+            obj=person,
+            changes={"role": [person.role, Role.ADMIN]},
+        )
+        person.role = Role.ADMIN
+        person.save(update_fields=["role"])
+    return person
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    """What is stored of an invitation token: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _invitation_days() -> int:
+    return int(getattr(settings, "INVITATION_DAYS", 7))
+
+
+@transaction.atomic
+def invite_person(
+    *,
+    actor: Person,
+    workspace: Workspace,
+    email: str,
+    name: str = "",
+    role: str = Role.EDITOR,
+    team: Team | None = None,
+) -> tuple[Invitation, str]:
+    """Create a one-time invitation; returns it with the token to put in the link.
+
+    Inviting an email again replaces its pending invitation (the old link stops working).
+    """
+    email = email.strip().lower()
+    existing = Person.objects.filter(workspace=workspace, user__email=email).first()
+    if existing is not None and existing.is_active:
+        raise ValidationError({"email": f"{email} is already a member of this workspace"})
+    if existing is not None:
+        raise ValidationError(
+            {"email": f"{email} was deactivated: reactivate them from their page instead"}
+        )
+    if role not in Role.values:
+        raise ValidationError({"role": "choose admin, editor or viewer"})
+    if team is not None and team.workspace_id != workspace.pk:
+        raise ValidationError({"team": "must belong to the same workspace"})
+    now = django_tz.now()
+    Invitation.objects.filter(
+        workspace=workspace, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        workspace=workspace,
+        email=email,
+        name=name.strip(),
+        role=role,
+        team=team,
+        invited_by=actor,
+        token_hash=token_hash(token),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=_invitation_days()),
+    )
+    invitation.full_clean()
+    invitation.save()
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="invitation.created",
+        obj=invitation,
+        changes={"email": [None, email], "role": [None, role]},
+    )
+    return invitation, token
+
+
+def pending_invitation(token: str) -> Invitation | None:
+    """The pending invitation a link's token opens, or None (unknown, used, revoked, expired)."""
+    invitation = (
+        Invitation.objects.select_related("workspace", "team", "invited_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending():
+        return None
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    *, token: str, user: User | None = None, name: str = "", password: str = ""
+) -> Person:
+    """Join the invitation's workspace: as `user` (already known) or as a new login.
+
+    The row is locked so that two clicks on the same link create one person.
+    """
+    invitation = (
+        # Lock the invitation row only: PostgreSQL refuses FOR UPDATE on the nullable side
+        # of the outer join that brings the (optional) team.
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("workspace", "team")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending():
+        raise ValidationError("this invitation is no longer valid")
+    if user is None:
+        if User.objects.filter(email=invitation.email).exists():
+            raise ValidationError("an account with this email exists: log in to accept")
+        person = add_person(
+            actor=None,
+            workspace=invitation.workspace,
+            email=invitation.email,
+            name=name or invitation.name or invitation.email.split("@")[0],
+            role=invitation.role,
+            password=password,
+        )
+    else:
+        if user.email != invitation.email:
+            raise ValidationError("this invitation is for another email address")
+        if Person.objects.filter(workspace=invitation.workspace, user=user).exists():
+            raise ValidationError("you are already in this workspace")
+        person = add_person(
+            actor=None,
+            workspace=invitation.workspace,
+            email=user.email,
+            name=name or invitation.name or user.full_name or user.email.split("@")[0],
+            role=invitation.role,
+        )
+    if invitation.team is not None and invitation.team.archived_at is None:
+        Membership.objects.create(team=invitation.team, person=person)
+    invitation.accepted_at = django_tz.now()
+    invitation.accepted_by = person
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record(
+        workspace=invitation.workspace,
+        actor=person,
+        action="invitation.accepted",
+        obj=invitation,
+        changes={"person": [None, person.pk]},
+    )
+    return person
+
+
+@transaction.atomic
+def revoke_invitation(*, actor: Person, invitation: Invitation) -> Invitation:
+    """Make a pending invitation's link stop working."""
+    if not invitation.is_pending():
+        raise ValidationError("this invitation is no longer pending")
+    invitation.revoked_at = django_tz.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        workspace=invitation.workspace,
+        actor=actor,
+        action="invitation.revoked",
+        obj=invitation,
+    )
+    return invitation
+
+
+# --- People ---------------------------------------------------------------------------------
+
+PERSON_FIELDS = ("name", "title", "role")
+
+
+@transaction.atomic
+def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
+    """Change a person's name, job title or role; a workspace always keeps one admin."""
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in changes.items():
+        if name not in PERSON_FIELDS:
+            raise ValidationError({name: "cannot be changed here"})
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    if before["role"] == Role.ADMIN and person.role != Role.ADMIN and _was_last_admin(person):
+        raise ValidationError({"role": "the workspace needs at least one admin"})
+    person.full_clean()
+    person.save()
+    changed = diff(before, person)
+    if changed:
+        action = "person.role_changed" if "role" in changed else "person.updated"
+        record(workspace=person.workspace, actor=actor, action=action, obj=person, changes=changed)
+    return person
+
+
+def _was_last_admin(person: Person) -> bool:
+    return (
+        person.is_active
+        and not Person.objects.filter(
+            workspace_id=person.workspace_id, role=Role.ADMIN, is_active=True
+        )
+        .exclude(pk=person.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def set_memberships(*, actor: Person, person: Person, teams: dict[int, bool]) -> None:
+    """Make `person` a member of exactly `teams` ({team id: leads it}), audited as one change."""
+    valid = {
+        team.pk: team
+        for team in Team.objects.filter(workspace_id=person.workspace_id, pk__in=list(teams))
+    }
+    if len(valid) != len(teams):
+        raise ValidationError({"teams": "every team must belong to the same workspace"})
+    current = {
+        membership.team_id: membership
+        for membership in Membership.objects.select_related("team").filter(person=person)
+    }
+
+    def label(team_id: int, lead: bool, names: dict[int, str]) -> str:
+        return f"{names.get(team_id, team_id)} (lead)" if lead else str(names.get(team_id, team_id))
+
+    names = {team_id: membership.team.name for team_id, membership in current.items()}
+    names.update({team_id: team.name for team_id, team in valid.items()})
+    before = sorted(label(tid, m.is_lead, names) for tid, m in current.items())
+    after = sorted(label(tid, lead, names) for tid, lead in teams.items())
+    if before == after:
+        return
+    Membership.objects.filter(person=person).exclude(team_id__in=list(teams)).delete()
+    for team_id, lead in teams.items():
+        membership = current.get(team_id)
+        if membership is None:
+            Membership.objects.create(team_id=team_id, person=person, is_lead=lead)
+        elif membership.is_lead != lead:
+            membership.is_lead = lead
+            membership.save(update_fields=["is_lead"])
+    record(
+        workspace=person.workspace,
+        actor=actor,
+        action="person.teams_changed",
+        obj=person,
+        changes={"teams": [before, after]},
+    )
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What a person owns, to hand over when they leave."""
+
+    objectives: int
+    key_results: int
+    kpis: int
+
+    @property
+    def total(self) -> int:
+        return self.objectives + self.key_results + self.kpis
+
+
+def holdings_of(person: Person) -> Holdings:
+    """How many objectives, key results and KPIs `person` owns (three counts)."""
+    return Holdings(
+        objectives=Objective.objects.filter(workspace_id=person.workspace_id, owner=person).count(),
+        key_results=KeyResult.objects.filter(
+            workspace_id=person.workspace_id, owner=person
+        ).count(),
+        kpis=Kpi.objects.filter(workspace_id=person.workspace_id, owner=person).count(),
+    )
+
+
+@transaction.atomic
+def deactivate_person(*, actor: Person, person: Person, new_owner: Person | None) -> Holdings:
+    """Take `person` out of the workspace and hand what they own to `new_owner`.
+
+    Their objectives, key results and KPIs keep their history and get the new owner, each
+    with its own audit entry; their check-ins keep their author. They can no longer open
+    this workspace. Returns what was handed over.
+    """
+    person = Person.objects.select_for_update().select_related("workspace").get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError("this person is already deactivated")
+    if person.pk == actor.pk:
+        raise ValidationError("you cannot deactivate yourself: ask another admin")
+    if person.is_admin and _was_last_admin(person):
+        raise ValidationError("the workspace needs at least one active admin")
+    holdings = holdings_of(person)
+    if new_owner is not None:
+        # Read again under a lock: the caller's copy may predate a deactivation.
+        new_owner = Person.objects.select_for_update().get(pk=new_owner.pk)
+        if new_owner.workspace_id != person.workspace_id:
+            raise ValidationError({"new_owner": "must belong to the same workspace"})
+        if not new_owner.is_active:
+            raise ValidationError({"new_owner": "must be an active person"})
+        if new_owner.pk == person.pk:
+            raise ValidationError({"new_owner": "choose someone else"})
+    elif holdings.total:
+        raise ValidationError({"new_owner": "choose who takes over what they own"})
+    entries = []
+    models_and_actions: list[tuple[type[Objective] | type[KeyResult] | type[Kpi], str]] = [
+        (Objective, "objective.owner_changed"),
+        (KeyResult, "key_result.owner_changed"),
+        (Kpi, "kpi.owner_changed"),
+    ]
+    for model, action in models_and_actions:
+        owned = model.objects.filter(workspace_id=person.workspace_id, owner=person)
+        for obj in owned:
+            entries.append(
+                audit_entry(
+                    workspace=person.workspace,
+                    actor=actor,
+                    action=action,
+                    obj=obj,
+                    changes={"owner": [person.pk, new_owner.pk if new_owner else None]},
+                )
+            )
+        owned.update(owner=new_owner)
+    record_many(entries)
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    record(
+        workspace=person.workspace,
+        actor=actor,
+        action="person.deactivated",
+        obj=person,
+        changes={
+            "is_active": [True, False],
+            "new_owner": [None, new_owner.pk if new_owner else None],
+        },
+    )
+    return holdings
+
+
+@transaction.atomic
+def reactivate_person(*, actor: Person, person: Person) -> Person:
+    """Let a deactivated person back into the workspace (what they owned stays handed over)."""
+    if person.is_active:
+        raise ValidationError("this person is already active")
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    record(
+        workspace=person.workspace,
+        actor=actor,
+        action="person.reactivated",
+        obj=person,
+        changes={"is_active": [False, True]},
+    )
+    return person
+
+
+def record_password_change(*, person: Person) -> None:
+    """Note in the trail that a person changed their password (never the password itself)."""
+    record(
+        workspace=person.workspace,
+        actor=person,
+        action="person.password_changed",
+        obj=person,
+    )
+
+
+# --- Teams ----------------------------------------------------------------------------------
+
+
+def descendant_ids(team: Team) -> set[int]:
+    """The ids of every team below `team` in the org tree (one query)."""
+    children: dict[int, list[int]] = {}
+    for team_id, parent_id in Team.objects.filter(workspace_id=team.workspace_id).values_list(
+        "id", "parent_id"
+    ):
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(team_id)
+    found: set[int] = set()
+    stack = [team.pk]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+@transaction.atomic
+def update_team(
+    *, actor: Person, team: Team, name: str | None = None, parent: Team | None = None
+) -> Team:
+    """Rename a team and/or move it under another parent in the org tree."""
+    before = snapshot(team, ["name", "parent"])
+    if name is not None:
+        team.name = name.strip()
+    if parent is not None and parent.pk != team.parent_id:
+        if team.parent_id is None:
+            raise ValidationError({"parent": "the company root stays at the top of the tree"})
+        if parent.workspace_id != team.workspace_id:
+            raise ValidationError({"parent": "must belong to the same workspace"})
+        if parent.pk == team.pk or parent.pk in descendant_ids(team):
+            raise ValidationError({"parent": "a team cannot move under itself or its sub-teams"})
+        if parent.archived_at is not None:
+            raise ValidationError({"parent": "cannot move under an archived team"})
+        team.parent = parent
+    team.full_clean()
+    team.save()
+    changed = diff(before, team)
+    if changed:
+        action = "team.moved" if "parent" in changed else "team.renamed"
+        record(workspace=team.workspace, actor=actor, action=action, obj=team, changes=changed)
+    return team
+
+
+@transaction.atomic
+def archive_team(*, actor: Person, team: Team) -> Team:
+    """Archive a team: it leaves the tree and pickers; its objectives and KPIs stay."""
+    if team.parent_id is None:
+        raise ValidationError("the company root cannot be archived")
+    if team.archived_at is not None:
+        raise ValidationError("this team is already archived")
+    if Team.objects.filter(parent=team, archived_at__isnull=True).exists():
+        raise ValidationError("archive or move its sub-teams first")
+    team.archived_at = django_tz.now()
+    team.save(update_fields=["archived_at"])
+    record(
+        workspace=team.workspace,
+        actor=actor,
+        action="team.archived",
+        obj=team,
+        changes={"archived": [False, True]},
+    )
+    return team
+
+
+@transaction.atomic
+def restore_team(*, actor: Person, team: Team) -> Team:
+    """Bring an archived team back into the tree."""
+    if team.archived_at is None:
+        raise ValidationError("this team is not archived")
+    if team.parent is not None and team.parent.archived_at is not None:
+        raise ValidationError("restore its parent team first")
+    team.archived_at = None
+    team.save(update_fields=["archived_at"])
+    record(
+        workspace=team.workspace,
+        actor=actor,
+        action="team.restored",
+        obj=team,
+        changes={"archived": [True, False]},
+    )
+    return team
+
+
+# --- Workspace settings ---------------------------------------------------------------------
+
+
+@functools.cache
+def known_time_zones() -> tuple[str, ...]:
+    """The IANA time zone names this system knows, sorted (read from disk once)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+WORKSPACE_FIELDS = (
+    "name",
+    "fiscal_year_start_month",
+    "timezone",
+    "on_track_gap",
+    "at_risk_gap",
+    "stale_days",
+)
+
+
+@transaction.atomic
+def update_workspace(*, actor: Person, workspace: Workspace, **changes: Any) -> Workspace:
+    """Change the workspace's name, fiscal year, time zone, pace thresholds or stale days."""
+    before = snapshot(workspace, WORKSPACE_FIELDS)
+    for name, value in changes.items():
+        if name not in WORKSPACE_FIELDS:
+            raise ValidationError({name: "cannot be changed here"})
+        setattr(workspace, name, value.strip() if isinstance(value, str) else value)
+    if workspace.timezone not in known_time_zones():
+        raise ValidationError({"timezone": f"{workspace.timezone!r} is not a known time zone"})
+    workspace.full_clean()
+    workspace.save()
+    changed = diff(before, workspace)
+    if changed:
+        record(
+            workspace=workspace,
+            actor=actor,
+            action="workspace.settings_changed",
+            obj=workspace,
+            changes=changed,
+        )
+    return workspace

@@ -1,0 +1,620 @@
+"""Pages of accounts: login, passwords, invitations, workspaces, people, teams and settings.
+
+Thin: resolve the caller (decorators), reach objects through the access helpers, validate a
+form, call one service, redirect with a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods, require_POST
+
+from goalkeeper.accounts import access, emails, queries, ratelimit, services
+from goalkeeper.accounts.decorators import admin_required, member_required
+from goalkeeper.accounts.forms import (
+    MONTHS,
+    AcceptExistingForm,
+    AcceptNewForm,
+    DeactivateForm,
+    InviteForm,
+    PersonForm,
+    StyledPasswordChangeForm,
+    StyledPasswordResetForm,
+    StyledSetPasswordForm,
+    TeamCreateForm,
+    TeamEditForm,
+    WorkspaceLoginForm,
+    WorkspaceSettingsForm,
+)
+from goalkeeper.accounts.middleware import SESSION_KEY, person_of
+from goalkeeper.accounts.models import Person, Team, User
+from goalkeeper.accounts.rendering import render_page
+from goalkeeper.audit import queries as audit_queries
+
+# --- Login, rate limited -------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with failed attempts counted per account and per client address.
+
+    The lock is checked before the password is, so a locked account cannot be guessed at.
+    A successful login clears its account's count; the address count runs out by itself.
+    """
+
+    template_name = "web/login.html"
+    authentication_form = WorkspaceLoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = ratelimit.normalise_email(request.POST.get("username"))
+        address = ratelimit.client_address(request)
+        checks = [
+            (ratelimit.login_account_limit(), email),
+            (ratelimit.login_address_limit(), address),
+        ]
+        now = timezone.now()
+        lock = ratelimit.first_lock(checks, now)
+        form = self.get_form()
+        if lock is not None:
+            who = "this account" if lock.limit.scope == "login-account" else "your address"
+            minutes = lock.minutes_left(now)
+            form.add_error(
+                None,
+                f"Too many failed attempts for {who}. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}, or reset your password.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if form.is_valid():
+            ratelimit.clear(ratelimit.login_account_limit(), email)
+            return self.form_valid(form)
+        if email and "no_workspace" not in {e.code for e in form.non_field_errors().as_data()}:
+            ratelimit.count_attempt(checks, now)
+        return self.form_invalid(form)
+
+
+# --- Workspaces ----------------------------------------------------------------------------
+
+
+@require_POST
+@member_required
+def workspace_switch(request: HttpRequest, person: Person) -> HttpResponse:
+    """Make another of the caller's workspaces the current one."""
+    try:
+        workspace_id = int(request.POST.get("workspace", ""))
+    except ValueError:
+        workspace_id = 0
+    target = access.access_workspace_of_user(person.user, workspace_id)
+    request.session[SESSION_KEY] = target.workspace_id
+    # The page the switch came from shows the old workspace's objects: start from home.
+    url = reverse("home")
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    messages.success(request, f"You are now in {target.workspace.name}.")
+    return redirect(url)
+
+
+# --- Passwords -----------------------------------------------------------------------------
+
+
+@method_decorator(login_required, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = StyledPasswordChangeForm
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            person = person_of(self.request)
+            if person is not None:
+                services.record_password_change(person=person)
+        return response
+
+
+@method_decorator(login_required, name="dispatch")
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+def _site() -> tuple[str, bool]:
+    """The public host and whether it uses https, from SITE_URL (never the Host header)."""
+    parts = urlsplit(settings.SITE_URL)
+    return parts.netloc, parts.scheme == "https"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Send a reset link; links point at SITE_URL, so a forged Host header cannot redirect them."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = StyledPasswordResetForm
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = ratelimit.normalise_email(form.cleaned_data.get("email"))
+        checks = [
+            (ratelimit.reset_account_limit(), email),
+            (ratelimit.reset_address_limit(), ratelimit.client_address(self.request)),
+        ]
+        now = timezone.now()
+        lock = ratelimit.first_lock(checks, now)
+        if lock is not None:
+            minutes = lock.minutes_left(now)
+            form.add_error(
+                None,
+                f"Too many reset requests. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        ratelimit.count_attempt(checks, now)
+        # The email's context is spread last, so these win over the request's host.
+        host, secure = _site()
+        self.extra_email_context = {
+            "domain": host,
+            "protocol": "https" if secure else "http",
+            "site_name": "Goalkeeper",
+        }
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = StyledSetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever reads the mailbox owns the account: a reset lifts a login lock.
+        ratelimit.clear(ratelimit.login_account_limit(), form.user.email)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Join a workspace from an invitation link: with a new login, or the existing one."""
+    invitation = services.pending_invitation(token)
+    if invitation is None:
+        return render_page(request, None, "accounts/invite_invalid.html", {}, status=404)
+    existing = User.objects.filter(email=invitation.email).first()
+    signed_in = request.user if request.user.is_authenticated else None
+    context: dict[str, Any] = {"invitation": invitation, "existing": existing}
+    if signed_in is not None and signed_in.pk != getattr(existing, "pk", None):
+        context["wrong_user"] = signed_in
+        return render_page(request, None, "accounts/invite_accept.html", context, status=403)
+    if existing is None:
+        form: AcceptNewForm | AcceptExistingForm | None = AcceptNewForm(
+            _posted(request),
+            email=invitation.email,
+            initial={"name": invitation.name},
+        )
+    elif signed_in is None:
+        form = AcceptExistingForm(_posted(request))
+    else:
+        form = None  # signed in as the invited login: one click joins
+    if request.method == "POST":
+        return _accept(request, token, invitation.email, existing, form, context)
+    context["form"] = form
+    return render_page(request, None, "accounts/invite_accept.html", context)
+
+
+def _accept(
+    request: HttpRequest,
+    token: str,
+    email: str,
+    existing: User | None,
+    form: AcceptNewForm | AcceptExistingForm | None,
+    context: dict[str, Any],
+) -> HttpResponse:
+    context["form"] = form
+    if form is not None and not form.is_valid():
+        return render_page(request, None, "accounts/invite_accept.html", context, status=400)
+    if isinstance(form, AcceptExistingForm) and existing is not None:
+        checks = [
+            (ratelimit.login_account_limit(), email),
+            (ratelimit.login_address_limit(), ratelimit.client_address(request)),
+        ]
+        if ratelimit.first_lock(checks) is not None:
+            form.add_error(None, "Too many failed attempts. Try again later.")
+            return render_page(request, None, "accounts/invite_accept.html", context, status=429)
+        if not existing.check_password(form.cleaned_data["password"]):
+            ratelimit.count_attempt(checks)
+            form.add_error("password", "That is not the password of this account.")
+            return render_page(request, None, "accounts/invite_accept.html", context, status=400)
+    try:
+        if isinstance(form, AcceptNewForm):
+            person = services.accept_invitation(
+                token=token,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+            )
+        else:
+            assert existing is not None
+            person = services.accept_invitation(token=token, user=existing)
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
+        return render_page(request, None, "accounts/invite_accept.html", context, status=400)
+    auth_login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_KEY] = person.workspace_id
+    messages.success(request, f"Welcome to {person.workspace.name}, {person.name}.")
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def admin_invite(request: HttpRequest, person: Person) -> HttpResponse:
+    """Invite someone by email with a role (and a first team)."""
+    teams = queries.team_choices(person.workspace)
+    form = InviteForm(_posted(request), teams=teams)
+    if request.method == "POST" and form.is_valid():
+        team = (
+            access.access_team_by_id(person, form.cleaned_data["team"])
+            if form.cleaned_data["team"]
+            else None
+        )
+        try:
+            invitation, token = services.invite_person(
+                actor=person,
+                workspace=person.workspace,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                team=team,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            link = emails.invitation_link(token)
+            if emails.send_invitation(invitation, link):
+                messages.success(
+                    request,
+                    f"Invitation sent to {invitation.email}. The link works once, for "
+                    f"{emails.invitation_days(invitation)} days: {link}",
+                )
+            else:
+                messages.warning(
+                    request,
+                    f"The invitation for {invitation.email} is ready but the email could not "
+                    f"be sent. Give them this link yourself: {link}",
+                )
+            return redirect("admin_people")
+    status = 400 if form.errors else 200
+    return render_page(
+        request, person, "accounts/admin_invite.html", {"form": form, "section": "people"}, status
+    )
+
+
+@require_POST
+@admin_required
+def admin_invite_revoke(request: HttpRequest, person: Person, invitation_id: int) -> HttpResponse:
+    invitation = access.access_invitation_by_id(person, invitation_id)
+    try:
+        services.revoke_invitation(actor=person, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The invitation for {invitation.email} no longer works.")
+    return redirect("admin_people")
+
+
+# --- Admin: overview and people ------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@admin_required
+def admin_home(request: HttpRequest, person: Person) -> HttpResponse:
+    """The admin landing page: people, teams, audit log and settings at a glance."""
+    workspace = person.workspace
+    tree = queries.org_tree(workspace)
+    context = {
+        "section": "overview",
+        "counts": queries.people_counts(workspace),
+        "invitations": len(queries.pending_invitations(workspace)),
+        "team_count": len(tree),
+        "depth": max((node.depth for node in tree), default=0) + 1 if tree else 0,
+        "recent": audit_queries.workspace_history(
+            workspace, audit_queries.AuditFilters(), 1, per_page=6
+        )[1],
+        "month_name": dict(MONTHS)[workspace.fiscal_year_start_month],
+    }
+    return render_page(request, person, "accounts/admin_home.html", context)
+
+
+@require_http_methods(["GET"])
+@admin_required
+def admin_people(request: HttpRequest, person: Person) -> HttpResponse:
+    """Everyone in the workspace, their roles and teams, and the pending invitations."""
+    status = request.GET.get("status", "active")
+    filters = queries.PeopleFilters(
+        q=request.GET.get("q", "")[:100],
+        role=request.GET.get("role", ""),
+        status=status if status in {"active", "deactivated", "all"} else "active",
+    )
+    context = {
+        "section": "people",
+        "filters": filters,
+        "rows": queries.people(person.workspace, filters),
+        "counts": queries.people_counts(person.workspace),
+        "invitations": queries.pending_invitations(person.workspace),
+    }
+    return render_page(request, person, "accounts/admin_people.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> HttpResponse:
+    """A person's name, title, role and teams, what they own, and their history."""
+    subject = access.access_person_by_id(person, person_id, for_write=True)
+    which = request.POST.get("form", "details") if request.method == "POST" else ""
+    details = PersonForm(
+        request.POST if which == "details" else None,
+        initial={"name": subject.name, "title": subject.title, "role": subject.role},
+    )
+    memberships = queries.memberships_of(subject)
+    if which == "details" and details.is_valid():
+        try:
+            services.update_person(actor=person, person=subject, **details.cleaned_data)
+        except ValidationError as error:
+            _add_errors(details, error)
+        else:
+            messages.success(request, f"Saved {subject.name}.")
+            return redirect("admin_person_edit", person_id=subject.pk)
+    elif which == "teams":
+        chosen = _chosen_teams(request, person)
+        try:
+            services.set_memberships(actor=person, person=subject, teams=chosen)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Saved the teams of {subject.name}.")
+            return redirect("admin_person_edit", person_id=subject.pk)
+    tree = queries.org_tree(person.workspace)
+    context = {
+        "section": "people",
+        "subject": subject,
+        "form": details,
+        "teams": [
+            {
+                "node": node,
+                "member": node.id in memberships,
+                "lead": memberships.get(node.id, False),
+            }
+            for node in tree
+        ],
+        "holdings": services.holdings_of(subject),
+        "history": audit_queries.history_for(person.workspace, subject, limit=20),
+    }
+    status = 400 if details.errors else 200
+    return render_page(request, person, "accounts/admin_person_edit.html", context, status)
+
+
+def _chosen_teams(request: HttpRequest, person: Person) -> dict[int, bool]:
+    """{team id: lead} from the teams form's checkboxes (a lead is a member too)."""
+
+    def ids(name: str) -> set[int]:
+        return {int(v) for v in request.POST.getlist(name) if v.isdigit()}
+
+    members, leads = ids("member"), ids("lead")
+    return {team_id: team_id in leads for team_id in members | leads}
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def admin_person_deactivate(request: HttpRequest, person: Person, person_id: int) -> HttpResponse:
+    """Deactivate a person, handing what they own to someone else."""
+    subject = access.access_person_by_id(person, person_id, for_write=True)
+    holdings = services.holdings_of(subject)
+    candidates = queries.active_people(person.workspace, exclude=subject)
+    form = DeactivateForm(_posted(request), candidates=candidates, required=holdings.total > 0)
+    if request.method == "POST" and form.is_valid():
+        new_owner_id = form.cleaned_data["new_owner"]
+        new_owner = access.access_person_by_id(person, new_owner_id) if new_owner_id else None
+        try:
+            handed = services.deactivate_person(actor=person, person=subject, new_owner=new_owner)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            handed_text = (
+                f" {handed.total} item{'s' if handed.total != 1 else ''} now belong to "
+                f"{new_owner.name}."
+                if new_owner is not None and handed.total
+                else ""
+            )
+            messages.success(request, f"{subject.name} is deactivated.{handed_text}")
+            return redirect("admin_person_edit", person_id=subject.pk)
+    context = {"section": "people", "subject": subject, "holdings": holdings, "form": form}
+    status = 400 if form.errors else 200
+    return render_page(request, person, "accounts/admin_person_deactivate.html", context, status)
+
+
+@require_POST
+@admin_required
+def admin_person_reactivate(request: HttpRequest, person: Person, person_id: int) -> HttpResponse:
+    subject = access.access_person_by_id(person, person_id, for_write=True)
+    try:
+        services.reactivate_person(actor=person, person=subject)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{subject.name} is active again.")
+    return redirect("admin_person_edit", person_id=subject.pk)
+
+
+# --- Admin: teams ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def admin_teams(request: HttpRequest, person: Person) -> HttpResponse:
+    """The org tree; a form below adds a team."""
+    workspace = person.workspace
+    choices = queries.team_choices(workspace)
+    form = TeamCreateForm(_posted(request), teams=choices)
+    if request.method == "POST" and form.is_valid():
+        parent = access.access_team_by_id(person, form.cleaned_data["parent"])
+        try:
+            team = services.create_team(
+                actor=person, workspace=workspace, name=form.cleaned_data["name"], parent=parent
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Added {team.name} under {parent.name}.")
+            return redirect("admin_teams")
+    context = {
+        "section": "teams",
+        "tree": queries.org_tree(workspace),
+        "archived": queries.org_tree(workspace, archived=True),
+        "form": form,
+    }
+    status = 400 if form.errors else 200
+    return render_page(request, person, "accounts/admin_teams.html", context, status)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def admin_team_edit(request: HttpRequest, person: Person, team_id: int) -> HttpResponse:
+    """Rename a team, move it in the tree, archive or restore it."""
+    team = access.access_team_for_admin(person, team_id)
+    is_root = team.parent_id is None
+    choices = (
+        None
+        if is_root
+        else queries.team_choices(
+            person.workspace, exclude={team.pk, *services.descendant_ids(team)}
+        )
+    )
+    form = TeamEditForm(
+        _posted(request), teams=choices, initial={"name": team.name, "parent": team.parent_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        parent_id = form.cleaned_data.get("parent")
+        parent = access.access_team_by_id(person, parent_id) if parent_id else None
+        try:
+            services.update_team(
+                actor=person, team=team, name=form.cleaned_data["name"], parent=parent
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Saved {team.name}.")
+            return redirect("admin_team_edit", team_id=team.pk)
+    members = (
+        Person.objects.filter(memberships__team=team)
+        .select_related("user")
+        .order_by("-memberships__is_lead", "name")
+        .distinct()
+    )
+    leads = set(team.memberships.filter(is_lead=True).values_list("person_id", flat=True))
+    context = {
+        "section": "teams",
+        "team": team,
+        "parent": team.parent,
+        "form": form,
+        "members": [{"person": p, "lead": p.pk in leads} for p in members],
+        "history": audit_queries.history_for(person.workspace, team, limit=20),
+        "is_root": is_root,
+    }
+    status = 400 if form.errors else 200
+    return render_page(request, person, "accounts/admin_team_edit.html", context, status)
+
+
+@require_POST
+@admin_required
+def admin_team_archive(request: HttpRequest, person: Person, team_id: int) -> HttpResponse:
+    team = access.access_team_for_admin(person, team_id)
+    return _team_action(request, person, team, services.archive_team, "archived")
+
+
+@require_POST
+@admin_required
+def admin_team_restore(request: HttpRequest, person: Person, team_id: int) -> HttpResponse:
+    team = access.access_team_for_admin(person, team_id)
+    return _team_action(request, person, team, services.restore_team, "restored")
+
+
+def _team_action(
+    request: HttpRequest, person: Person, team: Team, action: Any, done: str
+) -> HttpResponse:
+    try:
+        action(actor=person, team=team)
+    except ValidationError as error:
+        messages.error(request, f"{team.name}: {' '.join(error.messages)}")
+        return redirect("admin_team_edit", team_id=team.pk)
+    messages.success(request, f"{team.name} is {done}.")
+    return redirect("admin_teams")
+
+
+# --- Admin: workspace settings --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def workspace_settings(request: HttpRequest, person: Person) -> HttpResponse:
+    """Fiscal year, time zone, pace thresholds and stale days of the workspace."""
+    workspace = person.workspace
+    initial = {
+        "name": workspace.name,
+        "fiscal_year_start_month": workspace.fiscal_year_start_month,
+        "timezone": workspace.timezone,
+        "on_track_gap": workspace.on_track_gap,
+        "at_risk_gap": workspace.at_risk_gap,
+        "stale_days": workspace.stale_days,
+    }
+    form = WorkspaceSettingsForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_workspace(actor=person, workspace=workspace, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Saved the workspace settings.")
+            return redirect("workspace_settings")
+    status = 400 if form.errors else 200
+    context = {"section": "settings", "form": form}
+    return render_page(request, person, "accounts/workspace_settings.html", context, status)
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one), None for a GET.
+
+    Not `request.POST or None`: an empty POST would then show the blank form as if
+    nothing had been sent.
+    """
+    return request.POST if request.method == "POST" else None
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field when it names known fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,94 @@
+"""The REST API, version 1: one NinjaAPI with a router per app, mounted at /api/v1/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.openapi.docs import DocsBase
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
+
+from goalkeeper.accounts.api import router as accounts_router
+from goalkeeper.api import errors
+from goalkeeper.api.auth import TokenAuth
+from goalkeeper.api.strictness import refuse_unknown_query
+from goalkeeper.kpis.api import router as kpis_router
+from goalkeeper.okrs.api import router as okrs_router
+from goalkeeper.webhooks.api import router as webhooks_router
+
+DESCRIPTION = """
+Everything a person can do in Goalkeeper, through typed JSON.
+
+**Authentication.** Send `Authorization: Bearer <token>` with a personal access token
+(make one on the *API tokens* page of the web app, or with
+`goalkeeper token create --user EMAIL --name NAME [--read-only]`). A token acts as its
+person, with that person's role, inside that person's workspace; a read-only token cannot
+write.
+
+**Lists** take `?limit=` (1-500, default 50) and `?offset=`, and answer
+`{"count": <total>, "items": [...]}`.
+
+**Errors** are JSON: `{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.
+400: the body is not JSON. 401: no valid token. 403: the role or a read-only token forbids
+it. 404: no such object in your workspace. 409: conflicts with stored data. 413: the body
+is too large. 422: the input was refused; `errors` names each field (`field` is null for
+the input as a whole). Unknown body fields and unknown query parameters are refused (422).
+
+Numbers are JSON numbers; NaN and Infinity are refused. Instants are ISO 8601 with a zone.
+"""
+
+
+class LocalDocs(DocsBase):
+    """Swagger UI served from this install (no CDN): self-hosted sites may be offline."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        return render(
+            request,
+            "api/docs.html",
+            {
+                "title": api.title,
+                "swagger_settings": {
+                    "url": self.get_openapi_url(api, kwargs),
+                    "layout": "BaseLayout",
+                    "deepLinking": True,
+                    "persistAuthorization": True,
+                },
+            },
+        )
+
+
+class GoalkeeperAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # Short, stable ids ("list_objectives") for generated clients.
+        return operation.view_func.__name__
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The generated document, with each error status saying when it happens."""
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                for code, response in operation.get("responses", {}).items():
+                    if int(code) in errors.ERROR_DESCRIPTIONS:
+                        response["description"] = errors.ERROR_DESCRIPTIONS[int(code)]
+        return document
+
+
+api = GoalkeeperAPI(
+    title="Goalkeeper API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=TokenAuth(),
+    docs=LocalDocs(),
+)
+errors.install(api)
+api.add_decorator(refuse_unknown_query, mode="view")
+api.add_router("", accounts_router)
+api.add_router("", okrs_router)
+api.add_router("", kpis_router)
+api.add_router("", webhooks_router)

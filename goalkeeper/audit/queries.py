@@ -1,0 +1,402 @@
+"""Reads of the audit trail: one object's history and the workspace's log, as view models.
+
+Entries store field changes as {field: [old, new]} with related objects by id; the readers
+here turn those ids into names with one query per kind of object on the page, so a page of
+history costs the same few queries whatever it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from goalkeeper.accounts.models import Person, Team, Workspace
+from goalkeeper.audit.models import AuditEntry
+from goalkeeper.kpis.models import Kpi
+from goalkeeper.okrs.models import Cycle, KeyResult, Objective
+
+HISTORY_LIMIT = 50
+PER_PAGE = 50
+NO_VALUE = "-"
+LONG_TEXT = 160
+
+# The names the trail files objects under (`Model._meta.model_name`) and how they read.
+TYPE_LABELS: dict[str, str] = {
+    "objective": "Objective",
+    "keyresult": "Key result",
+    "kpi": "KPI",
+    "cycle": "Cycle",
+    "team": "Team",
+    "person": "Person",
+    "workspace": "Workspace",
+    "invitation": "Invitation",
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "workspace.created": "created the workspace",
+    "workspace.settings_changed": "changed the settings of",
+    "person.added": "added",
+    "person.updated": "updated",
+    "person.role_changed": "changed the role of",
+    "person.teams_changed": "changed the teams of",
+    "person.deactivated": "deactivated",
+    "person.reactivated": "reactivated",
+    "person.password_changed": "changed the password of",
+    "invitation.created": "invited",
+    "invitation.accepted": "accepted the invitation for",
+    "invitation.revoked": "revoked the invitation for",
+    "team.created": "created team",
+    "team.renamed": "renamed team",
+    "team.moved": "moved team",
+    "team.archived": "archived team",
+    "team.restored": "restored team",
+    "team.member_added": "added a member to",
+    "cycle.created": "created cycle",
+    "objective.created": "created objective",
+    "objective.updated": "updated objective",
+    "objective.closed": "closed objective",
+    "objective.owner_changed": "handed over objective",
+    "key_result.created": "created key result",
+    "key_result.updated": "updated key result",
+    "key_result.owner_changed": "handed over key result",
+    "check_in.created": "checked in on",
+    "kpi.created": "created KPI",
+    "kpi.updated": "updated KPI",
+    "kpi.owner_changed": "handed over KPI",
+    "kpi.measurements_recorded": "recorded values of KPI",
+}
+
+FIELD_LABELS: dict[str, str] = {
+    "kpi": "KPI",
+    "kpi_mode": "KPI link",
+    "roll_up_children": "Roll up children",
+    "fiscal_year_start_month": "Fiscal year starts",
+    "timezone": "Time zone",
+    "on_track_gap": "On-track gap",
+    "at_risk_gap": "At-risk gap",
+    "stale_days": "Stale after (days)",
+    "is_active": "Active",
+    "new_owner": "Handed over to",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "final_score": "Final score",
+    "member": "Member",
+}
+
+# Which fields hold ids of which model, per object type (None: any object type).
+_REFERENCES: dict[str, type[models.Model]] = {
+    "owner": Person,
+    "member": Person,
+    "person": Person,
+    "new_owner": Person,
+    "team": Team,
+    "kpi": Kpi,
+    "cycle": Cycle,
+}
+_PARENTS: dict[str, type[models.Model]] = {"objective": Objective, "team": Team}
+
+# Pages that show one object, by the trail's type name; a link appears once the route exists.
+_OBJECT_ROUTES: dict[str, str] = {
+    "objective": "objective_detail",
+    "keyresult": "key_result_detail",
+    "kpi": "kpi_detail",
+    "team": "admin_team_edit",
+    "person": "admin_person_edit",
+    "cycle": "cycle_detail",
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field, ready to show: "Owner: Eddie Editor -> Vera Viewer"."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+    @property
+    def is_creation(self) -> bool:
+        return self.old == NO_VALUE
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audit entry as a page shows it."""
+
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    verb: str
+    object_type: str
+    object_label: str
+    object_id: int | None
+    object_repr: str
+    object_url: str | None
+    changes: tuple[FieldChange, ...]
+
+
+def object_filter(target: models.Model | tuple[str, Sequence[int]]) -> Q:
+    """The entries about `target`: a model instance, or (trail type name, ids).
+
+    An objective's history includes its key results' entries (their check-ins among them).
+    """
+    if isinstance(target, tuple):
+        object_type, ids = target
+        return Q(object_type=object_type, object_id__in=list(ids))
+    object_type = target._meta.model_name or ""
+    condition = Q(object_type=object_type, object_id=target.pk)
+    if isinstance(target, Objective):
+        key_results = list(KeyResult.objects.filter(objective=target).values_list("pk", flat=True))
+        if key_results:
+            condition |= Q(object_type="keyresult", object_id__in=key_results)
+    return condition
+
+
+def history_for(
+    workspace: Workspace,
+    target: models.Model | tuple[str, Sequence[int]],
+    *,
+    limit: int = HISTORY_LIMIT,
+) -> tuple[HistoryEntry, ...]:
+    """The newest `limit` entries about `target` in `workspace`, newest first.
+
+    At most two queries to find the entries (one to list an objective's key results) and
+    one per kind of referenced object to name them.
+    """
+    entries = list(
+        AuditEntry.objects.filter(workspace=workspace)
+        .filter(object_filter(target))
+        .order_by("-at", "-id")[:limit]
+    )
+    return describe(workspace, entries)
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the workspace's log is narrowed to."""
+
+    actor: int | None = None
+    object_type: str = ""
+    action: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.actor or self.object_type or self.action or self.since or self.until or self.q
+        )
+
+
+def filtered(
+    workspace: Workspace, filters: AuditFilters, zone: dt.tzinfo = dt.UTC
+) -> QuerySet[AuditEntry]:
+    """The workspace's entries matching `filters` (dates are days in `zone`), newest first."""
+    rows = AuditEntry.objects.filter(workspace=workspace)
+    if filters.actor:
+        rows = rows.filter(actor_id=filters.actor)
+    if filters.object_type:
+        rows = rows.filter(object_type=filters.object_type)
+    if filters.action:
+        rows = rows.filter(action=filters.action)
+    if filters.since:
+        rows = rows.filter(at__gte=dt.datetime.combine(filters.since, dt.time.min, tzinfo=zone))
+    if filters.until:
+        after = filters.until + dt.timedelta(days=1)
+        rows = rows.filter(at__lt=dt.datetime.combine(after, dt.time.min, tzinfo=zone))
+    if filters.q.strip():
+        term = filters.q.strip()
+        rows = rows.filter(Q(object_repr__icontains=term) | Q(actor_name__icontains=term))
+    return rows.order_by("-at", "-id")
+
+
+def workspace_history(
+    workspace: Workspace,
+    filters: AuditFilters,
+    page: int | str = 1,
+    zone: dt.tzinfo = dt.UTC,
+    per_page: int = PER_PAGE,
+) -> tuple[Page[AuditEntry], tuple[HistoryEntry, ...]]:
+    """One page of the workspace's log (a count, a page of rows, and their names)."""
+    paginator = Paginator(filtered(workspace, filters, zone), per_page)
+    current = paginator.get_page(page)
+    return current, describe(workspace, list(current.object_list))
+
+
+def filter_choices(workspace: Workspace) -> dict[str, list[tuple[str, str]]]:
+    """The actors, object types and actions that occur in the log, for its filter pickers."""
+    types = AuditEntry.objects.filter(workspace=workspace).values_list("object_type", flat=True)
+    actions = AuditEntry.objects.filter(workspace=workspace).values_list("action", flat=True)
+    people = Person.objects.filter(workspace=workspace).order_by("name", "id")
+    return {
+        "actors": [(str(p.pk), p.name) for p in people],
+        "types": [
+            (t, TYPE_LABELS.get(t, t.capitalize()))
+            for t in sorted(set(types.distinct().order_by()))
+        ],
+        "actions": [(a, a) for a in sorted(set(actions.distinct().order_by()))],
+    }
+
+
+def export_rows(
+    workspace: Workspace, filters: AuditFilters, zone: dt.tzinfo = dt.UTC
+) -> Iterator[AuditEntry]:
+    """Every matching entry, streamed in chunks (for the CSV export)."""
+    return filtered(workspace, filters, zone).iterator(chunk_size=2000)
+
+
+# --- Turning entries into readable history ---------------------------------------------------
+
+
+def describe(workspace: Workspace, entries: Sequence[AuditEntry]) -> tuple[HistoryEntry, ...]:
+    """Entries as view models, with referenced ids turned into names."""
+    names = _Names(workspace, entries)
+    return tuple(
+        HistoryEntry(
+            id=e.pk,
+            at=e.at,
+            actor_id=e.actor_id,
+            actor_name=e.actor_name or "system",
+            action=e.action,
+            verb=action_label(e.action),
+            object_type=e.object_type,
+            object_label=TYPE_LABELS.get(e.object_type, e.object_type.capitalize()),
+            object_id=e.object_id,
+            object_repr=e.object_repr,
+            object_url=object_url(e.object_type, e.object_id),
+            changes=tuple(
+                FieldChange(
+                    field=field,
+                    label=field_label(field),
+                    old=names.show(e.object_type, field, pair[0]),
+                    new=names.show(e.object_type, field, pair[1]),
+                )
+                for field, pair in _pairs(e.changes)
+            ),
+        )
+        for e in entries
+    )
+
+
+def action_label(action: str) -> str:
+    """ "objective.updated" -> "updated objective"."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    noun, _, verb = action.partition(".")
+    return f"{verb.replace('_', ' ')} {noun.replace('_', ' ')}".strip()
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+# The order fields are shown in: what names the object first, then what it is about; the
+# rest alphabetically. (PostgreSQL's jsonb does not keep the order the keys were written in.)
+_FIELD_ORDER = (
+    "title",
+    "name",
+    "email",
+    "role",
+    "is_active",
+    "owner",
+    "new_owner",
+    "team",
+    "teams",
+    "parent",
+    "current",
+    "done",
+    "confidence",
+    "note",
+    "kind",
+    "start",
+    "target",
+)
+
+
+def _field_rank(field: str) -> tuple[int, str]:
+    return (_FIELD_ORDER.index(field), "") if field in _FIELD_ORDER else (len(_FIELD_ORDER), field)
+
+
+def _pairs(changes: Any) -> list[tuple[str, list[Any]]]:
+    if not isinstance(changes, dict):
+        return []
+    pairs = []
+    for field, value in changes.items():
+        if isinstance(value, list | tuple) and len(value) == 2:
+            pairs.append((str(field), list(value)))
+        else:
+            pairs.append((str(field), [None, value]))
+    return sorted(pairs, key=lambda pair: _field_rank(pair[0]))
+
+
+def object_url(object_type: str, object_id: int | None) -> str | None:
+    """The page of one object (by the trail's type name), once a route for it exists."""
+    route = _OBJECT_ROUTES.get(object_type)
+    if route is None or object_id is None:
+        return None
+    try:
+        return reverse(route, args=[object_id])
+    except NoReverseMatch:
+        return None
+
+
+def _model_for(object_type: str, field: str) -> type[models.Model] | None:
+    if field == "parent":
+        return _PARENTS.get(object_type)
+    return _REFERENCES.get(field)
+
+
+class _Names:
+    """Names of the objects an entry list refers to by id: one query per model."""
+
+    def __init__(self, workspace: Workspace, entries: Iterable[AuditEntry]) -> None:
+        wanted: dict[type[models.Model], set[int]] = {}
+        for e in entries:
+            for field, pair in _pairs(e.changes):
+                model = _model_for(e.object_type, field)
+                if model is None:
+                    continue
+                for value in pair:
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        wanted.setdefault(model, set()).add(value)
+        self._names: dict[type[models.Model], dict[int, str]] = {}
+        for model, ids in wanted.items():
+            # Scoped to the workspace: an id from elsewhere is shown as a bare number.
+            rows = model._default_manager.filter(pk__in=ids, workspace=workspace)
+            self._names[model] = {row.pk: str(row) for row in rows}
+
+    def show(self, object_type: str, field: str, value: Any) -> str:
+        model = _model_for(object_type, field)
+        if model is not None and isinstance(value, int) and not isinstance(value, bool):
+            return self._names.get(model, {}).get(value, f"#{value}")
+        return show_value(value)
+
+
+def show_value(value: Any) -> str:
+    """A stored value as text: "-" for nothing, "Yes"/"No", lists joined, long text cut."""
+    if value is None or value == "" or value == []:
+        return NO_VALUE
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(show_value(v) for v in value) or NO_VALUE
+    text = str(value)
+    return text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1] + "\u2026"

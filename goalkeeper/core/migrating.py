@@ -1,0 +1,22 @@
+"""Migrate on start when the database is behind, so `serve` and `demo` just work."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+
+def pending_migrations(database: str = DEFAULT_DB_ALIAS) -> int:
+    """How many migrations have not been applied yet."""
+    executor = MigrationExecutor(connections[database])
+    targets = executor.loader.graph.leaf_nodes()
+    return len(executor.migration_plan(targets))
+
+
+def migrate_if_needed(verbosity: int = 1) -> int:
+    """Apply pending migrations; returns how many there were."""
+    pending = pending_migrations()
+    if pending:
+        call_command("migrate", interactive=False, verbosity=verbosity)
+    return pending

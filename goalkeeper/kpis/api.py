@@ -1,0 +1,389 @@
+"""REST endpoints for KPIs and their measurements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from goalkeeper.accounts.access import (
+    access_kpi_by_id,
+    access_person_by_id,
+    access_team_by_id,
+    require_editor,
+)
+from goalkeeper.accounts.models import Person
+from goalkeeper.api.auth import caller
+from goalkeeper.api.common import referenced
+from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
+from goalkeeper.api.figures import (
+    Clock,
+    KpiFigures,
+    clock_for,
+    kpi_figures,
+    periods_for,
+    with_kpi_figures,
+)
+from goalkeeper.api.schemas import (
+    MAX_OFFSET,
+    Id,
+    Input,
+    Instant,
+    KpiName,
+    Note,
+    Number,
+    PageParams,
+    Patch,
+    Ref,
+    Unit,
+)
+from goalkeeper.domain.kpis import Direction, Health
+from goalkeeper.domain.periods import Aggregation, Frequency, aggregate_by_period
+from goalkeeper.kpis import services
+from goalkeeper.kpis.models import Kpi, Measurement
+from goalkeeper.okrs.queries import workspace_zone
+
+router = Router(tags=["KPIs"])
+
+MAX_BATCH = services.MAX_BATCH
+MAX_MEASUREMENTS_PAGE = 10_000
+# Aggregating by period reads the raw values of the range in one go; past this many the
+# range must be narrowed (the answer says so) rather than loading a whole series in memory.
+MAX_AGGREGATED = 100_000
+
+
+class MeasurementOut(Schema):
+    timestamp: dt.datetime
+    value: float
+
+
+class PeriodOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    value: float | None = Field(description="the period's value by the KPI's aggregation")
+
+
+class KpiOut(Schema):
+    id: int
+    name: str
+    description: str
+    team: int
+    owner: int | None
+    unit: str
+    direction: Direction
+    target: float | None
+    warning: float | None
+    low: float | None
+    high: float | None
+    frequency: Frequency
+    aggregation: Aggregation
+    health: Health = Field(description="health of the latest complete period")
+    latest: MeasurementOut | None = Field(description="the newest measurement")
+    period: PeriodOut = Field(description="the latest complete period, which health judges")
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class KpiPage(Schema):
+    count: int
+    items: list[KpiOut]
+
+
+class KpiIn(Input):
+    team: Ref
+    name: KpiName
+    description: Note = ""
+    owner: Ref | None = Field(None, description="a person id; omitted: the token's person")
+    unit: Unit = ""
+    direction: Direction = Direction.HIGHER_IS_BETTER
+    target: Number | None = Field(None, description="higher/lower_is_better: required")
+    warning: Number | None = Field(
+        None, description="threshold of yellow (for in_range: the margin outside the band)"
+    )
+    low: Number | None = Field(None, description="in_range: lower bound")
+    high: Number | None = Field(None, description="in_range: upper bound")
+    frequency: Frequency = Frequency.MONTHLY
+    aggregation: Aggregation = Aggregation.LAST
+
+
+class KpiUpdate(Input):
+    team: Patch[Ref] = Field(None)
+    name: Patch[KpiName] = Field(None)
+    description: Patch[Note] = Field(None)
+    owner: Ref | None = Field(None)
+    unit: Patch[Unit] = Field(None)
+    direction: Patch[Direction] = Field(None)
+    target: Number | None = Field(None)
+    warning: Number | None = Field(None)
+    low: Number | None = Field(None)
+    high: Number | None = Field(None)
+    frequency: Patch[Frequency] = Field(None)
+    aggregation: Patch[Aggregation] = Field(None)
+
+
+class KpiFilters(PageParams):
+    team: Id | None = None
+    owner: Id | None = None
+    direction: Direction | None = None
+    frequency: Frequency | None = None
+
+
+def _kpis(person: Person) -> QuerySet[Kpi]:
+    return Kpi.objects.filter(workspace_id=person.workspace_id).order_by("id")
+
+
+def kpi_out(kpi: Kpi, figures: KpiFigures) -> KpiOut:
+    latest = (
+        MeasurementOut(timestamp=figures.latest_at, value=figures.latest_value)
+        if figures.latest_at is not None and figures.latest_value is not None
+        else None
+    )
+    return KpiOut(
+        id=kpi.pk,
+        name=kpi.name,
+        description=kpi.description,
+        team=kpi.team_id,
+        owner=kpi.owner_id,
+        unit=kpi.unit,
+        direction=Direction(kpi.direction),
+        target=kpi.target,
+        warning=kpi.warning,
+        low=kpi.low,
+        high=kpi.high,
+        frequency=Frequency(kpi.frequency),
+        aggregation=Aggregation(kpi.aggregation),
+        health=figures.health,
+        latest=latest,
+        period=PeriodOut(
+            start=figures.period.start.astimezone(dt.UTC),
+            end=figures.period.end.astimezone(dt.UTC),
+            value=figures.period_value,
+        ),
+        archived_at=kpi.archived_at,
+        created_at=kpi.created_at,
+    )
+
+
+def _one_kpi(person: Person, kpi_id: int, clock: Clock) -> KpiOut:
+    kpi = with_kpi_figures(_kpis(person).filter(pk=kpi_id), clock).get()
+    return kpi_out(kpi, kpi_figures(kpi, clock, periods_for(clock)))
+
+
+@router.get("/kpis", response=responses({200: KpiPage}, READ_MANY))
+def list_kpis(request: HttpRequest, filters: Query[KpiFilters]) -> KpiPage:
+    """KPIs with their health and newest value; filter by team, owner, direction, frequency."""
+    person = caller(request)
+    kpis = _kpis(person)
+    for name in ("team", "owner"):
+        value = getattr(filters, name)
+        if value is not None:
+            kpis = kpis.filter(**{f"{name}_id": value})
+    for name in ("direction", "frequency"):
+        value = getattr(filters, name)
+        if value is not None:
+            kpis = kpis.filter(**{name: value})
+    count = kpis.count()
+    clock = clock_for(person.workspace)
+    periods = periods_for(clock)
+    annotated = with_kpi_figures(kpis, clock)
+    items = list(annotated[filters.offset : filters.offset + filters.limit])
+    return KpiPage(
+        count=count, items=[kpi_out(kpi, kpi_figures(kpi, clock, periods)) for kpi in items]
+    )
+
+
+@router.get("/kpis/{id}", response=responses({200: KpiOut}, READ_ONE))
+def get_kpi(request: HttpRequest, id: Id) -> KpiOut:
+    """One KPI."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id)
+    return _one_kpi(person, kpi.pk, clock_for(person.workspace))
+
+
+def _refs(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
+    resolved = dict(changes)
+    if "team" in changes:
+        resolved["team"] = referenced("team", lambda: access_team_by_id(person, changes["team"]))
+    if changes.get("owner") is not None:
+        resolved["owner"] = referenced(
+            "owner", lambda: access_person_by_id(person, changes["owner"])
+        )
+    return resolved
+
+
+@router.post("/kpis", response=responses({201: KpiOut}, CREATE))
+def create_kpi(request: HttpRequest, payload: KpiIn) -> Status[KpiOut]:
+    """Create a KPI (editors)."""
+    person = caller(request)
+    require_editor(person)
+    fields = payload.model_dump()
+    if "owner" not in payload.model_fields_set:
+        fields["owner"] = person.pk
+    fields = _refs(person, fields)
+    kpi = services.create_kpi(actor=person, **fields)  # sends kpi.created
+    return Status(201, _one_kpi(person, kpi.pk, clock_for(person.workspace)))
+
+
+@router.patch("/kpis/{id}", response=responses({200: KpiOut}, UPDATE))
+def update_kpi(request: HttpRequest, id: Id, payload: KpiUpdate) -> KpiOut:
+    """Change a KPI's definition (editors)."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    changes = _refs(person, payload.model_dump(exclude_unset=True))
+    kpi = services.update_kpi(actor=person, kpi=kpi, **changes)  # sends its webhooks
+    return _one_kpi(person, kpi.pk, clock_for(person.workspace))
+
+
+@router.delete("/kpis/{id}", response=responses({204: None}, DELETE))
+def delete_kpi(request: HttpRequest, id: Id) -> Status[None]:
+    """Delete a KPI with all its measurements (editors)."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    services.delete_kpi(actor=person, kpi=kpi)  # sends kpi.deleted
+    return Status(204, None)
+
+
+# --- Measurements ---------------------------------------------------------------------------
+
+
+class MeasurementIn(Input):
+    timestamp: Instant = Field(description="ISO 8601 with a time zone")
+    value: Number
+
+
+class MeasurementBatch(Input):
+    """`{"items": [...]}` or, as well, the bare list `[...]` of up to 10,000 values."""
+
+    items: list[MeasurementIn] = Field(max_length=MAX_BATCH)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, data: Any) -> Any:
+        return {"items": data} if isinstance(data, list) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # Document both shapes the validator above accepts.
+        as_object = handler.resolve_ref_schema(handler(core_schema))
+        as_list = dict(as_object["properties"]["items"])
+        as_list.pop("title", None)
+        return {"anyOf": [as_list, as_object], "description": cls.__doc__}
+
+
+class UpsertOut(Schema):
+    created: int = Field(description="values new to the series")
+    updated: int = Field(description="values that replaced one at the same timestamp")
+
+
+class PointOut(Schema):
+    timestamp: dt.datetime = Field(description="the measurement's instant, or its period's start")
+    value: float
+    end: dt.datetime | None = Field(None, description="with `period`: the period's end")
+    count: int | None = Field(None, description="with `period`: how many values it combines")
+
+
+class MeasurementList(Schema):
+    count: int
+    period: Frequency | None = Field(None, description="the period asked for, if any")
+    aggregation: Aggregation | None = Field(None, description="with `period`: how values combine")
+    items: list[PointOut]
+
+
+class MeasurementFilters(Schema):
+    from_: Instant | None = Field(None, alias="from", description="from this instant (included)")
+    to: Instant | None = Field(None, description="up to this instant (excluded)")
+    period: Frequency | None = Field(
+        None,
+        description=(
+            "aggregate by periods of this length with the KPI's aggregation, in the "
+            f"workspace's time zone; at most {MAX_AGGREGATED} values per request"
+        ),
+    )
+    limit: int = Field(500, ge=1, le=MAX_MEASUREMENTS_PAGE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+@router.get(
+    "/kpis/{id}/measurements",
+    response=responses({200: MeasurementList}, READ_ONE),
+    exclude_none=True,
+)
+def list_measurements(
+    request: HttpRequest, id: Id, filters: Query[MeasurementFilters]
+) -> MeasurementList:
+    """A KPI's values, oldest first: raw, or aggregated by `period`."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id)
+    series = Measurement.objects.filter(kpi=kpi).order_by("timestamp")
+    if filters.from_ is not None:
+        series = series.filter(timestamp__gte=filters.from_)
+    if filters.to is not None:
+        series = series.filter(timestamp__lt=filters.to)
+    if filters.period is None:
+        count = series.count()
+        rows = series[filters.offset : filters.offset + filters.limit]
+        return MeasurementList(
+            count=count,
+            period=None,
+            aggregation=None,
+            items=[
+                PointOut(timestamp=m.timestamp, value=m.value, end=None, count=None) for m in rows
+            ],
+        )
+    total = series.count()
+    if total > MAX_AGGREGATED:
+        raise ValidationError(
+            {"from": f"the range holds {total} values, more than {MAX_AGGREGATED}: narrow it"}
+        )
+    zone = workspace_zone(person.workspace)
+    points = [
+        (ts.astimezone(zone), value) for ts, value in series.values_list("timestamp", "value")
+    ]
+    aggregation = Aggregation(kpi.aggregation)
+    periods = aggregate_by_period(
+        points, filters.period, aggregation, person.workspace.fiscal_year_start_month
+    )
+    chosen = periods[filters.offset : filters.offset + filters.limit]
+    return MeasurementList(
+        count=len(periods),
+        period=filters.period,
+        aggregation=aggregation,
+        items=[
+            PointOut(
+                timestamp=p.period.start.astimezone(dt.UTC),
+                end=p.period.end.astimezone(dt.UTC),
+                value=p.value,
+                count=p.count,
+            )
+            for p in chosen
+        ],
+    )
+
+
+@router.post("/kpis/{id}/measurements", response=responses({200: UpsertOut}, CREATE))
+def record_measurements(request: HttpRequest, id: Id, payload: MeasurementBatch) -> UpsertOut:
+    """Upsert up to 10,000 values in one transaction (editors).
+
+    The body is a list of `{timestamp, value}` or `{"items": [...]}`. A value at a timestamp
+    the KPI already has replaces it; a bad item refuses the whole batch.
+    """
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    items = payload.items
+    # One transaction, and the measurement and health webhooks, inside the service.
+    result = services.record_measurements(
+        actor=person,
+        kpi=kpi,
+        points=[(item.timestamp, item.value) for item in items],
+        source="api",
+    )
+    return UpsertOut(created=result.created, updated=result.updated)

@@ -1,0 +1,159 @@
+"""KPIs and their measurements (DESIGN.md section 2)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from goalkeeper.core.validation import raise_field_errors
+from goalkeeper.domain.errors import check_finite
+from goalkeeper.domain.kpis import Direction, KpiSpec, validate_kpi
+from goalkeeper.domain.periods import Aggregation, Frequency
+
+
+def _choices(enum: type[Direction] | type[Frequency] | type[Aggregation]) -> list[tuple[str, str]]:
+    return [(member.value, member.value.replace("_", " ").capitalize()) for member in enum]
+
+
+class Kpi(models.Model):
+    """An always-on health number with a target, an owner and a frequency."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="kpis")
+    owner = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="kpis"
+    )
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+    direction = models.CharField(
+        max_length=16, choices=_choices(Direction), default=Direction.HIGHER_IS_BETTER.value
+    )
+    target = models.FloatField(null=True, blank=True)
+    warning = models.FloatField(null=True, blank=True)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    frequency = models.CharField(
+        max_length=10, choices=_choices(Frequency), default=Frequency.MONTHLY.value
+    )
+    aggregation = models.CharField(
+        max_length=8, choices=_choices(Aggregation), default=Aggregation.LAST.value
+    )
+    data_source = models.CharField(
+        max_length=200, blank=True, help_text="Where the values come from"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Denormalised from the newest measurement so boards need no scan of the series.
+    last_measurement_at = models.DateTimeField(null=True, blank=True)
+    # How the latest batch arrived ("manual", "upload", "api"...), set with the batch.
+    last_source = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["team__name", "name"]
+        indexes: ClassVar = [models.Index(fields=["workspace", "team"], name="kpi_ws_team")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def spec(self) -> KpiSpec:
+        return KpiSpec(
+            direction=Direction(self.direction),
+            target=self.target,
+            warning=self.warning,
+            low=self.low,
+            high=self.high,
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.name.strip():
+            errors["name"] = "a KPI needs a name"
+        if self.direction not in Direction._value2member_map_:
+            errors["direction"] = f"must be one of {', '.join(d.value for d in Direction)}"
+        if self.frequency not in Frequency._value2member_map_:
+            errors["frequency"] = f"must be one of {', '.join(f.value for f in Frequency)}"
+        if self.aggregation not in Aggregation._value2member_map_:
+            errors["aggregation"] = f"must be one of {', '.join(a.value for a in Aggregation)}"
+        if errors:
+            raise ValidationError(errors)
+        raise_field_errors(validate_kpi(self.spec))
+        if self.team_id and self.team.workspace_id != self.workspace_id:
+            raise ValidationError({"team": "must belong to the same workspace"})
+        if (
+            self.owner_id
+            and self.owner is not None
+            and self.owner.workspace_id != self.workspace_id
+        ):
+            raise ValidationError({"owner": "must belong to the same workspace"})
+
+
+class Measurement(models.Model):
+    """One value of a KPI at a timestamp. A KPI may hold millions of them."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
+    timestamp = models.DateTimeField()
+    value = models.FloatField()
+
+    class Meta:
+        constraints: ClassVar = [
+            # One value per KPI and instant; its index also serves every time-range read.
+            models.UniqueConstraint(fields=["kpi", "timestamp"], name="measurement_kpi_timestamp"),
+        ]
+        ordering: ClassVar = ["timestamp"]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.timestamp.isoformat()} = {self.value}"
+
+    def clean(self) -> None:
+        raise_field_errors(check_finite("value", self.value))
+
+
+class RecoveryLink(models.Model):
+    """A recovery objective created from a red KPI ("bring X back to target").
+
+    Kept in this app rather than on the objective, so the OKR tables do not depend on KPIs;
+    an objective that is not closed is an open recovery.
+    """
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="recoveries")
+    objective = models.ForeignKey(
+        "okrs.Objective", on_delete=models.CASCADE, related_name="recovered_kpis"
+    )
+    created_by = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kpi", "objective"], name="recovery_kpi_objective"),
+        ]
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} -> {self.objective_id}"
+
+
+class StagedUpload(models.Model):
+    """A parsed, valid file waiting for its "Write N values" confirmation.
+
+    The preview step stores what it parsed here, under an unguessable token, so that the
+    confirmation writes exactly what was shown and the file is never parsed twice. Rows
+    older than an hour are purged.
+    """
+
+    token = models.UUIDField(unique=True)
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    # [[ISO 8601 timestamp with offset, value], ...] in file order.
+    points = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'upload'} for {self.kpi_id}"

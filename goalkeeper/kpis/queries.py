@@ -1,0 +1,641 @@
+"""Reads for the KPI pages: the board and the KPI page, as plain view models.
+
+Each read runs a fixed number of SQL queries whatever the number of KPIs and measurements:
+period values come from `goalkeeper.kpis.series`, which aggregates in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+)
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+
+from goalkeeper.accounts.models import Person, Team, Workspace
+from goalkeeper.domain.coach import Remark, coach_team
+from goalkeeper.domain.kpis import (
+    Direction,
+    Health,
+    Trend,
+    kpi_health,
+    trend,
+    value_health,
+)
+from goalkeeper.domain.periods import (
+    Aggregation,
+    Frequency,
+    Period,
+    coarser_frequencies,
+)
+from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink
+from goalkeeper.kpis.series import PeriodStats, period_stats, period_window
+from goalkeeper.okrs.models import CycleState, KeyResult, ObjectiveState
+from goalkeeper.okrs.queries import PersonRef, workspace_zone
+
+# Complete periods behind a board tile: the sparkline, and the trend (the last 6 of them).
+TILE_PERIODS = 12
+# Periods on a KPI page's chart, current one included: enough history, never the whole series.
+CHART_PERIODS: dict[Frequency, int] = {
+    Frequency.HOURLY: 14 * 24,
+    Frequency.DAILY: 366,
+    Frequency.WEEKLY: 156,
+    Frequency.MONTHLY: 60,
+    Frequency.QUARTERLY: 40,
+    Frequency.YEARLY: 20,
+}
+PAGE_SIZE = 50
+# Worst news first: a board is read top-down.
+HEALTH_ORDER: tuple[Health, ...] = (
+    Health.RED,
+    Health.YELLOW,
+    Health.STALE,
+    Health.NO_DATA,
+    Health.GREEN,
+)
+KPI_COACH_CODES = frozenset({"too_many_kpis", "too_few_kpis"})
+
+
+# --- View models ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodPoint:
+    """One period of a KPI's series; `value` is None when nothing was measured in it."""
+
+    start: dt.datetime
+    end: dt.datetime
+    value: float | None
+    count: int
+    health: Health | None
+    complete: bool
+
+
+@dataclass(frozen=True)
+class KpiStatus:
+    """Where a KPI stands: its latest complete period's value, health and trend."""
+
+    period: Period
+    # The latest complete period as people name it ("Oct 2026", "W45 2026", "Q2 FY2027").
+    period_label: str
+    value: float | None
+    health: Health
+    trend: Trend
+    # The last TILE_PERIODS complete periods, oldest first (None where nothing arrived).
+    recent: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class KpiTile:
+    """One KPI on the board."""
+
+    id: int
+    name: str
+    unit: str
+    team_id: int
+    team_name: str
+    owner: PersonRef | None
+    direction: Direction
+    frequency: Frequency
+    aggregation: Aggregation
+    target: float | None
+    warning: float | None
+    low: float | None
+    high: float | None
+    last_measurement_at: dt.datetime | None
+    status: KpiStatus
+    open_recovery: bool
+
+    @property
+    def health(self) -> Health:
+        """The tile's colour."""
+        return self.status.health
+
+    @property
+    def value(self) -> float | None:
+        """The latest complete period's value."""
+        return self.status.value
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a board filter."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class HealthCount:
+    """How many tiles of the (filtered) board have a health; `query` toggles that filter."""
+
+    health: Health
+    count: int
+    query: str
+
+
+@dataclass(frozen=True)
+class TeamRemark:
+    """A coach remark about one team's number of KPIs."""
+
+    team_id: int
+    team_name: str
+    kpi_count: int
+    remark: Remark
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the board is narrowed to; empty strings mean "all"."""
+
+    team: str = ""
+    owner: str = ""
+    health: str = ""
+    frequency: str = ""
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return any((self.team, self.owner, self.health, self.frequency))
+
+    def query(self, **changes: str) -> str:
+        """These filters as a query string, with `changes` applied; empty values dropped."""
+        values = {
+            "team": self.team,
+            "owner": self.owner,
+            "health": self.health,
+            "frequency": self.frequency,
+            **changes,
+        }
+        return urlencode({name: value for name, value in values.items() if value})
+
+
+@dataclass(frozen=True)
+class KpiBoard:
+    """The KPI board of a workspace or of one team."""
+
+    tiles: tuple[KpiTile, ...]
+    counts: tuple[HealthCount, ...]
+    filters: BoardFilters
+    team: Team | None
+    teams: tuple[Choice, ...]
+    owners: tuple[Choice, ...]
+    frequencies: tuple[Choice, ...]
+    remarks: tuple[TeamRemark, ...]
+    total: int
+
+
+def _tile_status(
+    kpi: Kpi,
+    workspace: Workspace,
+    stats: dict[tuple[int, int], PeriodStats],
+    periods: Sequence[Period],
+    now: dt.datetime,
+) -> KpiStatus:
+    """Health and trend from the window `periods` (complete ones, then the current one)."""
+    aggregation = Aggregation(kpi.aggregation)
+    complete = periods[:-1]
+    recent = tuple(
+        found.value(aggregation) if (found := stats.get((kpi.pk, index))) else None
+        for index in range(len(complete))
+    )
+    latest = recent[-1] if recent else None
+    spec = kpi.spec
+    frequency = Frequency(kpi.frequency)
+    return KpiStatus(
+        period=complete[-1],
+        period_label=period_label(complete[-1].start, frequency, workspace),
+        value=latest,
+        health=kpi_health(spec, frequency, latest, kpi.last_measurement_at, now),
+        trend=trend([value for value in recent if value is not None], spec),
+        recent=recent,
+    )
+
+
+def kpi_statuses(
+    kpis: Sequence[Kpi], workspace: Workspace, now: dt.datetime
+) -> dict[int, KpiStatus]:
+    """Each KPI's status at `now`: one aggregate query per frequency present, at most six."""
+    if not kpis:
+        return {}
+    zone = workspace_zone(workspace)
+    local_now = now.astimezone(zone)
+    by_frequency: dict[Frequency, list[Kpi]] = {}
+    for kpi in kpis:
+        by_frequency.setdefault(Frequency(kpi.frequency), []).append(kpi)
+    statuses: dict[int, KpiStatus] = {}
+    for frequency, group in by_frequency.items():
+        periods = period_window(
+            local_now, frequency, TILE_PERIODS + 1, workspace.fiscal_year_start_month
+        )
+        stats = period_stats([kpi.pk for kpi in group], periods)
+        for kpi in group:
+            statuses[kpi.pk] = _tile_status(kpi, workspace, stats, periods, now)
+    return statuses
+
+
+def kpi_status(kpi: Kpi, workspace: Workspace, now: dt.datetime) -> KpiStatus:
+    """One KPI's status at `now`, in one aggregate query."""
+    return kpi_statuses([kpi], workspace, now)[kpi.pk]
+
+
+def parse_filters(params: Any) -> BoardFilters:
+    """Board filters from query parameters; unknown values are ignored, not errors."""
+
+    def text(name: str, allowed: Iterable[str] | None = None) -> str:
+        value = str(params.get(name, "") or "").strip()
+        if allowed is not None and value not in allowed:
+            return ""
+        if allowed is None and not value.isdigit():
+            return ""
+        return value
+
+    return BoardFilters(
+        team=text("team"),
+        owner=text("owner"),
+        health=text("health", {h.value for h in Health}),
+        frequency=text("frequency", {f.value for f in Frequency}),
+    )
+
+
+def kpi_board(workspace: Workspace, now: dt.datetime, filters: BoardFilters) -> KpiBoard:
+    """The board: one tile per KPI, worst health first, with the team coach's remarks.
+
+    A fixed number of queries whatever the number of KPIs: the KPIs (with team and
+    owner), one aggregate per frequency present, open recoveries, teams, owners and the
+    per-team KPI counts.
+    """
+    kpis_qs = (
+        Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
+        .select_related("team", "owner")
+        .order_by("team__name", "name", "id")
+    )
+    if filters.team:
+        kpis_qs = kpis_qs.filter(team_id=int(filters.team))
+    if filters.owner:
+        kpis_qs = kpis_qs.filter(owner_id=int(filters.owner))
+    if filters.frequency:
+        kpis_qs = kpis_qs.filter(frequency=filters.frequency)
+    kpis = list(kpis_qs)
+    statuses = kpi_statuses(kpis, workspace, now)
+    recovering = set(
+        RecoveryLink.objects.filter(kpi__in=[kpi.pk for kpi in kpis])
+        .exclude(objective__state=ObjectiveState.CLOSED)
+        .values_list("kpi_id", flat=True)
+    )
+    tiles = [_tile(kpi, statuses[kpi.pk], kpi.pk in recovering) for kpi in kpis]
+    counts = Counter(tile.health for tile in tiles)
+    if filters.health:
+        tiles = [tile for tile in tiles if tile.health == filters.health]
+    rank = {health: index for index, health in enumerate(HEALTH_ORDER)}
+    tiles.sort(key=lambda tile: rank[tile.health])
+
+    teams = list(
+        Team.objects.filter(workspace=workspace, archived_at__isnull=True).order_by("name", "id")
+    )
+    team = next((t for t in teams if str(t.pk) == filters.team), None)
+    owners = Person.objects.filter(workspace=workspace, kpis__isnull=False).distinct()
+    return KpiBoard(
+        tiles=tuple(tiles),
+        counts=tuple(
+            HealthCount(
+                health,
+                counts[health],
+                filters.query(health="" if filters.health == health else health.value),
+            )
+            for health in HEALTH_ORDER
+        ),
+        filters=filters,
+        team=team,
+        teams=tuple(Choice(str(t.pk), t.name) for t in teams),
+        owners=tuple(Choice(str(p.pk), p.name) for p in owners.order_by("name", "id")),
+        frequencies=tuple(Choice(f.value, f.value.capitalize()) for f in Frequency),
+        remarks=_team_remarks(workspace, teams, team),
+        total=sum(counts.values()),
+    )
+
+
+def _tile(kpi: Kpi, status: KpiStatus, open_recovery: bool) -> KpiTile:
+    return KpiTile(
+        id=kpi.pk,
+        name=kpi.name,
+        unit=kpi.unit,
+        team_id=kpi.team_id,
+        team_name=kpi.team.name,
+        owner=_person_ref(kpi.owner),
+        direction=Direction(kpi.direction),
+        frequency=Frequency(kpi.frequency),
+        aggregation=Aggregation(kpi.aggregation),
+        target=kpi.target,
+        warning=kpi.warning,
+        low=kpi.low,
+        high=kpi.high,
+        last_measurement_at=kpi.last_measurement_at,
+        status=status,
+        open_recovery=open_recovery,
+    )
+
+
+def _person_ref(person: Person | None) -> PersonRef | None:
+    if person is None:
+        return None
+    return PersonRef(id=person.pk, name=person.name, initials=person.initials)
+
+
+def _team_remarks(
+    workspace: Workspace, teams: Sequence[Team], only: Team | None
+) -> tuple[TeamRemark, ...]:
+    """The coach on each team's KPI count (more than 12 or fewer than 3), in one query."""
+    counts = dict(
+        Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
+        .values("team_id")
+        .annotate(n=Count("id"))
+        .values_list("team_id", "n")
+    )
+    remarks = []
+    for team in teams:
+        if only is not None and team.pk != only.pk:
+            continue
+        count = counts.get(team.pk, 0)
+        for remark in coach_team(count, 0):
+            if remark.code in KPI_COACH_CODES:
+                remarks.append(TeamRemark(team.pk, team.name, count, remark))
+    return tuple(remarks)
+
+
+# --- The KPI page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasurementRow:
+    """One stored value, for the raw table."""
+
+    timestamp: dt.datetime
+    value: float
+
+
+@dataclass(frozen=True)
+class LinkedKeyResult:
+    """A key result whose current value is read from the KPI."""
+
+    id: int
+    title: str
+    kind: str
+    unit: str
+    mode: str
+    mode_label: str
+    current: float | None
+    target: float | None
+    last_check_in_at: dt.datetime | None
+    objective_id: int
+    objective_title: str
+    objective_url: str | None
+    cycle_name: str
+
+
+@dataclass(frozen=True)
+class RecoveryRow:
+    """An open recovery objective created from the KPI."""
+
+    objective_id: int
+    title: str
+    state: str
+    cycle_name: str
+    url: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class KeyResultChoice:
+    """A key result that could be linked to the KPI."""
+
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class KpiPage:
+    """Everything the KPI page shows."""
+
+    kpi: Kpi
+    status: KpiStatus
+    chart_frequency: Frequency
+    chart_frequencies: tuple[Frequency, ...]
+    chart: tuple[PeriodPoint, ...]
+    measurements: tuple[MeasurementRow, ...]
+    page: int
+    has_newer: bool
+    has_older: bool
+    linked: tuple[LinkedKeyResult, ...]
+    recoveries: tuple[RecoveryRow, ...]
+    candidates: tuple[KeyResultChoice, ...]
+
+    @property
+    def chart_data(self) -> dict[str, Any]:
+        """What the chart script needs, for `json_script`."""
+        kpi = self.kpi
+        return {
+            "unit": kpi.unit,
+            "direction": kpi.direction,
+            "target": kpi.target,
+            "warning": kpi.warning,
+            "low": kpi.low,
+            "high": kpi.high,
+            "frequency": self.chart_frequency.value,
+            "points": [
+                {
+                    "start": point.start.isoformat(),
+                    "label": period_label(point.start, self.chart_frequency, kpi.workspace),
+                    "value": point.value,
+                    "count": point.count,
+                    "health": point.health.value if point.health else None,
+                    "complete": point.complete,
+                }
+                for point in self.chart
+            ],
+        }
+
+
+def period_label(start: dt.datetime, frequency: Frequency, workspace: Workspace) -> str:
+    """A period as people name it: "14:00, 3 Nov", "3 Nov 2026", "W45 2026", "Q2 FY2027"."""
+    if frequency is Frequency.HOURLY:
+        return f"{start:%H:%M}, {start.day} {start:%b}"
+    if frequency is Frequency.DAILY:
+        return f"{start.day} {start:%b %Y}"
+    if frequency is Frequency.WEEKLY:
+        year, week, _ = start.isocalendar()
+        return f"W{week:02d} {year}"
+    if frequency is Frequency.MONTHLY:
+        return start.strftime("%b %Y")
+    first = workspace.fiscal_year_start_month
+    # A fiscal year is named after the calendar year it ends in (FY2027 = Apr 2026-Mar 2027).
+    fiscal_year = start.year + (1 if first > 1 and start.month >= first else 0)
+    if frequency is Frequency.QUARTERLY:
+        quarter = ((start.month - first) % 12) // 3 + 1
+        return f"Q{quarter} {fiscal_year}" if first == 1 else f"Q{quarter} FY{fiscal_year}"
+    return str(fiscal_year) if first == 1 else f"FY{fiscal_year}"
+
+
+def chart_series(
+    kpi: Kpi, frequency: Frequency, now: dt.datetime
+) -> tuple[tuple[PeriodPoint, ...], dict[tuple[int, int], PeriodStats], list[Period]]:
+    """The KPI's values per period of `frequency` (its own or coarser), in one query.
+
+    Leading periods before the first measurement are dropped; the current period closes
+    the series, marked incomplete.
+    """
+    workspace = kpi.workspace
+    zone = workspace_zone(workspace)
+    periods = period_window(
+        now.astimezone(zone), frequency, CHART_PERIODS[frequency], workspace.fiscal_year_start_month
+    )
+    stats = period_stats([kpi.pk], periods)
+    aggregation = Aggregation(kpi.aggregation)
+    spec = kpi.spec
+    points = []
+    for index, period in enumerate(periods):
+        found = stats.get((kpi.pk, index))
+        value = found.value(aggregation) if found else None
+        points.append(
+            PeriodPoint(
+                start=period.start,
+                end=period.end,
+                value=value,
+                count=found.count if found else 0,
+                health=value_health(spec, value) if value is not None else None,
+                complete=index < len(periods) - 1,
+            )
+        )
+    first = next((i for i, point in enumerate(points) if point.value is not None), len(points) - 1)
+    return tuple(points[first:]), stats, periods
+
+
+def kpi_page(
+    kpi: Kpi,
+    now: dt.datetime,
+    *,
+    chart_frequency: Frequency | None = None,
+    page: int = 1,
+    viewer: Person | None = None,
+) -> KpiPage:
+    """The KPI page: chart, status, raw values (paged), linked key results, recoveries.
+
+    The series is aggregated by the database: one aggregate query for the chart, which
+    also gives the status when the chart shows the KPI's own frequency (a second, small
+    one otherwise); the raw table reads PAGE_SIZE + 1 rows.
+    """
+    own = Frequency(kpi.frequency)
+    options = (own, *coarser_frequencies(own))
+    frequency = chart_frequency if chart_frequency in options else own
+    chart, stats, periods = chart_series(kpi, frequency, now)
+    if frequency is own:
+        window = periods[-(TILE_PERIODS + 1) :]
+        offset = len(periods) - len(window)
+        shifted = {
+            (kpi_id, index - offset): found
+            for (kpi_id, index), found in stats.items()
+            if index >= offset
+        }
+        status = _tile_status(kpi, kpi.workspace, shifted, window, now)
+    else:
+        status = kpi_status(kpi, kpi.workspace, now)
+
+    page = max(page, 1)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(
+        Measurement.objects.filter(kpi=kpi)
+        .order_by("-timestamp")
+        .values_list("timestamp", "value")[start : start + PAGE_SIZE + 1]
+    )
+    return KpiPage(
+        kpi=kpi,
+        status=status,
+        chart_frequency=frequency,
+        chart_frequencies=options,
+        chart=chart,
+        measurements=tuple(MeasurementRow(ts, value) for ts, value in rows[:PAGE_SIZE]),
+        page=page,
+        has_newer=page > 1,
+        has_older=len(rows) > PAGE_SIZE,
+        linked=linked_key_results(kpi),
+        recoveries=open_recoveries(kpi),
+        candidates=link_candidates(kpi) if viewer is not None and viewer.can_edit else (),
+    )
+
+
+def objective_url(objective_id: int) -> str | None:
+    """The objective's page, once the OKR pages provide one."""
+    try:
+        return reverse("objective_detail", args=[objective_id])
+    except NoReverseMatch:
+        return None
+
+
+def linked_key_results(kpi: Kpi) -> tuple[LinkedKeyResult, ...]:
+    """Key results that read their value from `kpi`, newest cycle first, in one query."""
+    rows = (
+        KeyResult.objects.filter(kpi=kpi)
+        .select_related("objective", "objective__cycle")
+        .order_by("-objective__cycle__start_date", "objective_id", "position", "id")
+    )
+    labels = dict(KeyResult._meta.get_field("kpi_mode").flatchoices)
+    return tuple(
+        LinkedKeyResult(
+            id=kr.pk,
+            title=kr.title,
+            kind=kr.kind,
+            unit=kr.unit,
+            mode=kr.kpi_mode,
+            mode_label=str(labels.get(kr.kpi_mode, kr.kpi_mode)),
+            current=kr.current,
+            target=kr.target,
+            last_check_in_at=kr.last_check_in_at,
+            objective_id=kr.objective_id,
+            objective_title=kr.objective.title,
+            objective_url=objective_url(kr.objective_id),
+            cycle_name=kr.objective.cycle.name,
+        )
+        for kr in rows
+    )
+
+
+def open_recoveries(kpi: Kpi) -> tuple[RecoveryRow, ...]:
+    """Recovery objectives created from `kpi` that are not closed yet, in one query."""
+    links = (
+        RecoveryLink.objects.filter(kpi=kpi)
+        .exclude(objective__state=ObjectiveState.CLOSED)
+        .select_related("objective", "objective__cycle")
+    )
+    return tuple(
+        RecoveryRow(
+            objective_id=link.objective_id,
+            title=link.objective.title,
+            state=link.objective.state,
+            cycle_name=link.objective.cycle.name,
+            url=objective_url(link.objective_id),
+            created_at=link.created_at,
+        )
+        for link in links
+    )
+
+
+def link_candidates(kpi: Kpi) -> tuple[KeyResultChoice, ...]:
+    """Measurable key results of open cycles that no KPI drives yet, in one query."""
+    rows = (
+        KeyResult.objects.filter(workspace_id=kpi.workspace_id, kpi__isnull=True)
+        .exclude(kind="milestone")
+        .exclude(objective__state=ObjectiveState.CLOSED)
+        .exclude(objective__cycle__state=CycleState.CLOSED)
+        .select_related("objective", "objective__cycle")
+        .order_by("-objective__cycle__start_date", "objective__title", "position", "id")
+    )
+    return tuple(
+        KeyResultChoice(kr.pk, f"{kr.title} · {kr.objective.title} ({kr.objective.cycle.name})")
+        for kr in rows
+    )

@@ -1,0 +1,173 @@
+/* KPI pages: the history chart (ECharts), the goal fields of the KPI form, board filters.
+   Data reaches the chart through a json_script block, never through inline script. */
+(function () {
+  "use strict";
+
+  var PREFIX = ["$", "€", "£", "¥", "₹"];
+  var TIGHT = ["%", "‰", "°", "x"];
+
+  function token(name, fallback) {
+    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  function number(value) {
+    if (value === null || value === undefined || !isFinite(value)) return "-";
+    var rounded = Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
+    return rounded.toLocaleString("en-US", { maximumFractionDigits: 2 });
+  }
+
+  function withUnit(value, unit) {
+    var text = number(value);
+    if (!unit || text === "-") return text;
+    if (PREFIX.indexOf(unit) >= 0) return text.charAt(0) === "-" ? "-" + unit + text.slice(1) : unit + text;
+    if (TIGHT.indexOf(unit) >= 0) return text + unit;
+    return text + " " + unit;
+  }
+
+  function bounds(data) {
+    var values = data.points.map(function (p) { return p.value; }).filter(function (v) { return v !== null; });
+    [data.target, data.warning, data.low, data.high].forEach(function (v) {
+      if (v !== null && v !== undefined && data.direction !== "in_range") values.push(v);
+    });
+    if (data.direction === "in_range") {
+      [data.low, data.high].forEach(function (v) { if (v !== null) values.push(v); });
+    }
+    var low = Math.min.apply(null, values);
+    var high = Math.max.apply(null, values);
+    var pad = (high - low) * 0.08 || Math.abs(high) * 0.1 || 1;
+    var positive = low >= 0;
+    low -= pad;
+    high += pad;
+    // Round outwards to a step of the data's magnitude, so the axis ends on numbers
+    // people would write (50%, not 45.44%).
+    var step = Math.pow(10, Math.floor(Math.log10(high - low)));
+    if ((high - low) / step < 3) step /= 2;
+    var min = Math.floor(low / step) * step;
+    if (positive && min < 0) min = 0;
+    return { min: min, max: Math.ceil(high / step) * step };
+  }
+
+  function goalMarks(data, colors) {
+    var lines = [];
+    var areas = [];
+    if (data.direction === "in_range") {
+      lines.push({ yAxis: data.low, name: "Low " + withUnit(data.low, data.unit) });
+      lines.push({ yAxis: data.high, name: "High " + withUnit(data.high, data.unit) });
+      areas.push([{ yAxis: data.low, itemStyle: { color: colors.greenBand } }, { yAxis: data.high }]);
+      if (data.warning) {
+        areas.push([{ yAxis: data.low - data.warning, itemStyle: { color: colors.yellowBand } }, { yAxis: data.low }]);
+        areas.push([{ yAxis: data.high, itemStyle: { color: colors.yellowBand } }, { yAxis: data.high + data.warning }]);
+      }
+    } else if (data.target !== null) {
+      lines.push({ yAxis: data.target, name: "Target " + withUnit(data.target, data.unit) });
+      if (data.warning !== null) {
+        areas.push([{ yAxis: data.warning, itemStyle: { color: colors.yellowBand } }, { yAxis: data.target }]);
+      }
+    }
+    return { lines: lines, areas: areas };
+  }
+
+  function initChart(element) {
+    if (typeof echarts === "undefined") return;
+    var source = document.getElementById(element.getAttribute("data-kpi-chart"));
+    if (!source) return;
+    var data = JSON.parse(source.textContent);
+    var colors = {
+      green: token("--green-fill", "#16a34a"),
+      yellow: token("--amber-fill", "#f59e0b"),
+      red: token("--red-fill", "#dc2626"),
+      grey: token("--grey-fill", "#98a2b3"),
+      line: token("--brand", "#4338ca"),
+      text: token("--text-3", "#5d6675"),
+      border: token("--border", "#e3e6eb"),
+      greenBand: "rgba(22, 163, 74, 0.10)",
+      yellowBand: "rgba(245, 158, 11, 0.16)"
+    };
+    var marks = goalMarks(data, colors);
+    var range = bounds(data);
+    var many = data.points.length > 60;
+    var chart = echarts.init(element, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: 16, top: 24, bottom: many ? 56 : 24, containLabel: true },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (items) {
+          var point = data.points[items[0].dataIndex];
+          var text = point.label + (point.complete ? "" : " (so far)") + "<br><b>" + withUnit(point.value, data.unit) + "</b>";
+          if (point.count) text += " · " + point.count + " value" + (point.count === 1 ? "" : "s");
+          return text;
+        }
+      },
+      xAxis: {
+        type: "category",
+        data: data.points.map(function (p) { return p.label; }),
+        axisLine: { lineStyle: { color: colors.border } },
+        axisLabel: { color: colors.text, hideOverlap: true }
+      },
+      yAxis: {
+        type: "value",
+        min: range.min,
+        max: range.max,
+        splitLine: { lineStyle: { color: colors.border } },
+        axisLabel: { color: colors.text, formatter: function (v) { return withUnit(v, data.unit); } }
+      },
+      dataZoom: many ? [
+        { type: "inside", startValue: Math.max(data.points.length - 60, 0) },
+        { type: "slider", startValue: Math.max(data.points.length - 60, 0), height: 20, bottom: 8 }
+      ] : [],
+      series: [{
+        type: "line",
+        name: "Value",
+        connectNulls: false,
+        showSymbol: data.points.length <= 120,
+        symbolSize: 7,
+        lineStyle: { color: colors.line, width: 2 },
+        itemStyle: { color: colors.line },
+        data: data.points.map(function (p) {
+          if (p.value === null) return null;
+          return {
+            value: p.value,
+            itemStyle: { color: colors[p.health] || colors.grey, opacity: p.complete ? 1 : 0.45 }
+          };
+        }),
+        markLine: {
+          silent: true,
+          symbol: "none",
+          lineStyle: { type: "dashed", color: colors.green, width: 1.5 },
+          label: { formatter: "{b}", position: "insideEndTop", color: colors.text },
+          data: marks.lines
+        },
+        markArea: { silent: true, data: marks.areas }
+      }]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  function initGoalFields(form) {
+    function update() {
+      var checked = form.querySelector("input[name=direction]:checked");
+      var range = checked && checked.value === "in_range";
+      form.querySelectorAll("[data-goal]").forEach(function (field) {
+        field.hidden = (field.getAttribute("data-goal") === "range") !== range;
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target && event.target.name === "direction") update();
+    });
+    update();
+  }
+
+  function initAutosubmit(form) {
+    form.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.hidden = true;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-kpi-chart]").forEach(initChart);
+    document.querySelectorAll("[data-kpi-form]").forEach(initGoalFields);
+    document.querySelectorAll("[data-autosubmit]").forEach(initAutosubmit);
+  });
+})();

@@ -1,0 +1,207 @@
+"""Template tags of the KPI pages: sparklines, trend arrows, goals and period names.
+
+Sparklines are inline SVG drawn here rather than tiny ECharts instances: a board of 100
+tiles would otherwise start 100 charts in the browser, while 100 SVGs of a few hundred bytes
+each cost nothing to render, need no script, and print.
+
+    {% load kpis_ui %}
+    {% sparkline tile %}  {% trend_arrow tile.status.trend tile.direction %}
+    {{ tile|goal_text }}  {{ tile|warning_text }}  {{ kpi.direction|direction_label }}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from goalkeeper.domain.kpis import Direction, Trend
+from goalkeeper.web.templatetags.goalkeeper_ui import with_unit
+
+register = template.Library()
+
+WIDTH, HEIGHT, PAD = 120.0, 32.0, 3.0
+EN_DASH = "\u2013"
+
+TREND_LABELS = {
+    Trend.IMPROVING: "Improving",
+    Trend.FLAT: "Flat",
+    Trend.WORSENING: "Worsening",
+}
+DIRECTION_LABELS = {
+    Direction.HIGHER_IS_BETTER: "Higher is better",
+    Direction.LOWER_IS_BETTER: "Lower is better",
+    Direction.IN_RANGE: "Stay in a range",
+}
+AGGREGATION_LABELS = {
+    "last": "last value",
+    "sum": "sum",
+    "average": "average",
+    "min": "lowest value",
+    "max": "highest value",
+}
+ARROWS = {
+    "up": "M4 12 12 4l8 8M12 4v16",
+    "down": "M4 12l8 8 8-8M12 20V4",
+    "flat": "M4 12h14m-4-4 4 4-4 4",
+}
+
+
+def _scale(values: Sequence[float], target: float | None) -> tuple[float, float, bool]:
+    """(low, high) of the y axis, and whether the target line fits in it usefully."""
+    low, high = min(values), max(values)
+    span = high - low
+    show_target = False
+    if target is not None and math.isfinite(target):
+        # A far-away target would squash the line flat: draw it only when it is near.
+        reach = max(span, abs(high) * 0.25, 1e-9)
+        if low - reach <= target <= high + reach:
+            low, high, show_target = min(low, target), max(high, target), True
+    if high - low < 1e-12:
+        low, high = low - 1, high + 1
+    return low, high, show_target
+
+
+@register.simple_tag
+def sparkline(
+    values: Sequence[float | None], target: float | None = None, label: str = ""
+) -> SafeString:
+    """A small line of the last periods' values; gaps where a period had none."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return format_html(
+            '<svg class="sparkline sparkline--empty" viewBox="0 0 {} {}" role="img" '
+            'aria-label="No values yet"><line x1="0" x2="{}" y1="{}" y2="{}"/></svg>',
+            int(WIDTH),
+            int(HEIGHT),
+            int(WIDTH),
+            HEIGHT / 2,
+            HEIGHT / 2,
+        )
+    low, high, show_target = _scale(known, target)
+    step = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
+
+    def x(index: int) -> float:
+        return round(PAD + index * step, 1)
+
+    def y(value: float) -> float:
+        return round(HEIGHT - PAD - (value - low) / (high - low) * (HEIGHT - 2 * PAD), 1)
+
+    # The SVG stretches to its box (preserveAspectRatio="none"), which would squash circles:
+    # points are zero-length lines with round caps and a non-scaling stroke instead.
+    segments: list[list[tuple[float, float]]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            if segments[-1]:
+                segments.append([])
+            continue
+        segments[-1].append((x(index), y(value)))
+    paths = [seg for seg in segments if len(seg) > 1]
+    dots = [seg[0] for seg in segments if len(seg) == 1]
+    last_index = max(i for i, v in enumerate(values) if v is not None)
+    last_value = values[last_index]
+    assert last_value is not None
+    target_line = (
+        format_html(
+            '<line class="sparkline__target" x1="0" x2="{}" y1="{}" y2="{}"/>',
+            int(WIDTH),
+            y(target),  # type: ignore[arg-type]
+            y(target),  # type: ignore[arg-type]
+        )
+        if show_target
+        else ""
+    )
+    return format_html(
+        '<svg class="sparkline" viewBox="0 0 {} {}" preserveAspectRatio="none" role="img" '
+        'aria-label="{}">{}{}{}'
+        '<line class="sparkline__last" x1="{}" y1="{}" x2="{}" y2="{}"/></svg>',
+        int(WIDTH),
+        int(HEIGHT),
+        label or "Values of the last periods",
+        target_line,
+        format_html_join(
+            "",
+            '<polyline class="sparkline__line" points="{}"/>',
+            ((" ".join(f"{px},{py}" for px, py in seg),) for seg in paths),
+        ),
+        format_html_join(
+            "",
+            '<line class="sparkline__dot" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            ((px, py, px, py) for px, py in dots),
+        ),
+        x(last_index),
+        y(last_value),
+        x(last_index),
+        y(last_value),
+    )
+
+
+def _movement(trend: Trend, direction: Direction) -> str:
+    if trend is Trend.FLAT:
+        return "flat"
+    good = trend is Trend.IMPROVING
+    if direction is Direction.LOWER_IS_BETTER:
+        return "down" if good else "up"
+    return "up" if good else "down"
+
+
+@register.simple_tag
+def trend_arrow(trend: Any, direction: Any) -> SafeString:
+    """An arrow for the way the values move, coloured by whether that is good."""
+    value = Trend(str(trend))
+    way = _movement(value, Direction(str(direction)))
+    label = TREND_LABELS[value]
+    if Direction(str(direction)) is Direction.IN_RANGE and value is not Trend.FLAT:
+        label = "Closer to the range" if value is Trend.IMPROVING else "Further from the range"
+    return format_html(
+        '<span class="trend" data-trend="{}"><svg class="icon icon--sm" viewBox="0 0 24 24" '
+        'fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" '
+        'stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="{}"/></svg>'
+        "<span>{}</span></span>",
+        value.value,
+        ARROWS[way],
+        label,
+    )
+
+
+@register.filter
+def goal_text(kpi: Any) -> str:
+    """The KPI's goal in words: "target ≥ 100", "target ≤ 2%", "range 40 to 60 ms"."""
+    unit = getattr(kpi, "unit", "")
+    direction = Direction(str(kpi.direction))
+    if direction is Direction.IN_RANGE:
+        return f"range {with_unit(kpi.low, unit)} {EN_DASH} {with_unit(kpi.high, unit)}"
+    sign = "≥" if direction is Direction.HIGHER_IS_BETTER else "≤"
+    return f"target {sign} {with_unit(kpi.target, unit)}"
+
+
+@register.filter
+def warning_text(kpi: Any) -> str:
+    """When the KPI turns yellow, in words; "" without a warning threshold."""
+    if kpi.warning is None:
+        return ""
+    unit = getattr(kpi, "unit", "")
+    direction = Direction(str(kpi.direction))
+    if direction is Direction.IN_RANGE:
+        return f"yellow up to {with_unit(kpi.warning, unit)} outside the range"
+    sign = "≥" if direction is Direction.HIGHER_IS_BETTER else "≤"
+    return f"yellow {sign} {with_unit(kpi.warning, unit)}"
+
+
+@register.filter
+def direction_label(direction: Any) -> str:
+    """On screen name of a KPI direction."""
+    try:
+        return DIRECTION_LABELS[Direction(str(direction))]
+    except ValueError:
+        return str(direction)
+
+
+@register.filter
+def aggregation_label(aggregation: Any) -> str:
+    """How a period's value is made, in words."""
+    return AGGREGATION_LABELS.get(str(aggregation), str(aggregation))

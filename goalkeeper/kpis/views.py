@@ -1,0 +1,375 @@
+"""KPI pages. Thin: resolve the caller, check access, call one query or one service, render.
+
+Reads are scoped to the caller's workspace (another workspace's KPI is a 404); every write
+needs an editor or an admin (a viewer gets a 403) and a CSRF token.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from goalkeeper.accounts.access import (
+    access_key_result_by_id,
+    access_kpi_by_id,
+    require_editor,
+)
+from goalkeeper.accounts.middleware import person_of
+from goalkeeper.accounts.models import Person
+from goalkeeper.accounts.services import company_team
+from goalkeeper.domain.periods import Frequency
+from goalkeeper.kpis import imports, queries, services
+from goalkeeper.kpis.forms import (
+    KpiForm,
+    LinkForm,
+    PasteForm,
+    PromoteForm,
+    UploadForm,
+    ValueForm,
+)
+from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
+from goalkeeper.okrs.queries import workspace_zone
+
+PREVIEW_ROWS = 20
+
+
+def _person(request: HttpRequest) -> Person:
+    person = person_of(request)
+    if person is None:
+        raise Http404("you are not in a workspace")
+    return person
+
+
+def _kpi(person: Person, kpi_id: int, *, for_write: bool = False) -> Kpi:
+    kpi = access_kpi_by_id(person, kpi_id, for_write=for_write)
+    # Same row as the caller's workspace, already loaded: spares a query per page.
+    kpi.workspace = person.workspace
+    return kpi
+
+
+def _render(
+    request: HttpRequest, person: Person, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    # Dates on KPI pages read in the workspace's zone, as its periods do.
+    with timezone.override(workspace_zone(person.workspace)):
+        return render(request, template, context)
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for messages_ in error.message_dict.values() for message in messages_]
+    return list(error.messages)
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    """The KPI board, for the whole company or filtered (team, owner, health, frequency)."""
+    person = _person(request)
+    filters = queries.parse_filters(request.GET)
+    data = queries.kpi_board(person.workspace, timezone.now(), filters)
+    return _render(request, person, "kpis/board.html", {"board": data})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A KPI's chart, status, definition, raw values, linked key results and recoveries."""
+    person = _person(request)
+    kpi = _kpi(person, pk)
+    period = request.GET.get("period", "")
+    chart_frequency = Frequency(period) if period in Frequency._value2member_map_ else None
+    page_text = request.GET.get("page", "1")
+    page_number = int(page_text) if page_text.isdigit() else 1
+    data = queries.kpi_page(
+        kpi, timezone.now(), chart_frequency=chart_frequency, page=page_number, viewer=person
+    )
+    return _render(
+        request,
+        person,
+        "kpis/detail.html",
+        {"page": data, "kpi": kpi, "link_form": LinkForm()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    """A new KPI."""
+    person = _person(request)
+    require_editor(person)
+    initial: dict[str, Any] = {"owner": person.pk}
+    team = request.GET.get("team", "")
+    if team.isdigit():
+        initial["team"] = int(team)
+    else:
+        # The caller's own team, else the company: the common case needs no choice.
+        mine = person.memberships.order_by("id").values_list("team_id", flat=True).first()
+        initial["team"] = mine or company_team(person.workspace).pk
+    form = KpiForm(request.POST or None, workspace=person.workspace, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            kpi = services.create_kpi(actor=person, **fields)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"KPI “{kpi.name}” created. Now give it its values.")
+            return redirect("kpi_detail", pk=kpi.pk)
+    return _render(request, person, "kpis/form.html", {"form": form, "kpi": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a KPI's definition."""
+    person = _person(request)
+    kpi = _kpi(person, pk, for_write=True)
+    initial = {name: getattr(kpi, name) for name in services.KPI_FIELDS}
+    form = KpiForm(request.POST or None, workspace=person.workspace, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_kpi(actor=person, kpi=kpi, **form.service_fields())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "KPI saved.")
+            return redirect("kpi_detail", pk=kpi.pk)
+    return _render(request, person, "kpis/form.html", {"form": form, "kpi": kpi})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def values(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter values by hand: one value, or pasted "date,value" lines."""
+    person = _person(request)
+    kpi = _kpi(person, pk, for_write=True)
+    zone = workspace_zone(person.workspace)
+    action = request.POST.get("action", "")
+    value_form = ValueForm(
+        request.POST if action == "one" else None,
+        initial={"date": timezone.localdate(timezone.now(), zone)},
+    )
+    paste_form = PasteForm(request.POST if action == "paste" else None)
+    errors: list[imports.RowError] = []
+    problems: list[str] = []
+    points: list[tuple[Any, float]] = []
+    if action == "one" and value_form.is_valid():
+        points = [(value_form.timestamp(zone), value_form.cleaned_data["value"])]
+    elif action == "paste" and paste_form.is_valid():
+        parsed = imports.parse_text(
+            paste_form.cleaned_data["lines"],
+            date_format=imports.DateFormat(paste_form.cleaned_data["date_format"]),
+            zone=zone,
+            kpi_name=kpi.name,
+        )
+        errors, problems = parsed.errors, parsed.problems
+        if parsed.ok:
+            points = parsed.points
+    if points:
+        try:
+            result = services.record_measurements(
+                actor=person, kpi=kpi, points=points, source="manual"
+            )
+        except ValidationError as error:
+            problems = _error_messages(error)
+        else:
+            messages.success(request, _written(result))
+            return redirect("kpi_detail", pk=kpi.pk)
+    return _render(
+        request,
+        person,
+        "kpis/values.html",
+        {
+            "kpi": kpi,
+            "value_form": value_form,
+            "paste_form": paste_form,
+            "errors": errors,
+            "problems": problems,
+        },
+    )
+
+
+def _written(result: services.UpsertResult) -> str:
+    total = result.created + result.updated
+    parts = [f"{result.created} new"]
+    if result.updated:
+        parts.append(f"{result.updated} updated")
+    return f"{total} value{'s' if total != 1 else ''} written ({', '.join(parts)})."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a CSV or XLSX file; a valid one goes to the preview, a bad one lists its errors."""
+    person = _person(request)
+    kpi = _kpi(person, pk, for_write=True)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    parsed: imports.ParseResult | None = None
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        parsed = imports.parse_file(
+            upload_file.name or "",
+            upload_file,
+            upload_file.size or 0,
+            date_format=imports.DateFormat(form.cleaned_data["date_format"]),
+            zone=workspace_zone(person.workspace),
+            kpi_name=kpi.name,
+            date_column=form.cleaned_data["date_column"],
+            value_column=form.cleaned_data["value_column"],
+        )
+        if parsed.ok:
+            staged = services.stage_upload(
+                actor=person, kpi=kpi, points=parsed.points, filename=upload_file.name or ""
+            )
+            return redirect("kpi_upload_preview", pk=kpi.pk, token=staged.token)
+    return _render(
+        request, person, "kpis/upload.html", {"kpi": kpi, "form": form, "parsed": parsed}
+    )
+
+
+def _staged(person: Person, kpi: Kpi, token: uuid.UUID) -> StagedUpload:
+    cutoff = timezone.now() - services.STAGED_UPLOAD_TTL
+    staged = StagedUpload.objects.filter(
+        token=token, kpi=kpi, person=person, created_at__gte=cutoff
+    ).first()
+    if staged is None:
+        raise Http404("this preview has expired or was already written")
+    return staged
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_preview(request: HttpRequest, pk: int, token: uuid.UUID) -> HttpResponse:
+    """What an upload will write; "Write N values" writes it, all or nothing."""
+    person = _person(request)
+    kpi = _kpi(person, pk, for_write=True)
+    staged = _staged(person, kpi, token)
+    if request.method == "POST":
+        result = services.write_staged_upload(actor=person, staged=staged)
+        messages.success(request, _written(result))
+        return redirect("kpi_detail", pk=kpi.pk)
+    points = services.staged_points(staged)
+    existing = Measurement.objects.filter(kpi=kpi, timestamp__in=[ts for ts, _ in points]).count()
+    ordered = sorted(points, key=lambda point: point[0])
+    return _render(
+        request,
+        person,
+        "kpis/upload_preview.html",
+        {
+            "kpi": kpi,
+            "staged": staged,
+            "count": len(points),
+            "updates": existing,
+            "creates": len(points) - existing,
+            "first": ordered[0][0],
+            "last": ordered[-1][0],
+            "rows": points[:PREVIEW_ROWS],
+            "more": max(len(points) - PREVIEW_ROWS, 0),
+        },
+    )
+
+
+@login_required
+@require_POST
+def flag(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create the recovery objective of a red KPI."""
+    person = _person(request)
+    kpi = _kpi(person, pk, for_write=True)
+    try:
+        objective = services.create_recovery_objective(actor=person, kpi=kpi)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Draft objective “{objective.title}” created in {objective.cycle.name} for "
+            f"{kpi.team.name}.",
+        )
+    return redirect("kpi_detail", pk=kpi.pk)
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let the KPI drive one key result."""
+    person = _person(request)
+    kpi = _kpi(person, pk, for_write=True)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a key result and how its value is read.")
+        return redirect("kpi_detail", pk=kpi.pk)
+    key_result = access_key_result_by_id(person, form.cleaned_data["key_result"], for_write=True)
+    try:
+        services.link_key_result(
+            actor=person, key_result=key_result, kpi=kpi, mode=form.cleaned_data["mode"]
+        )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"“{key_result.title}” now reads its value from this KPI.")
+    return redirect(reverse("kpi_detail", args=[kpi.pk]) + "#linked")
+
+
+@login_required
+@require_POST
+def unlink(request: HttpRequest, pk: int, key_result_id: int) -> HttpResponse:
+    """Stop a key result from reading the KPI."""
+    person = _person(request)
+    kpi = _kpi(person, pk, for_write=True)
+    key_result = access_key_result_by_id(person, key_result_id, for_write=True)
+    if key_result.kpi_id != kpi.pk:
+        raise Http404("this key result does not read this KPI")
+    services.unlink_key_result(actor=person, key_result=key_result)
+    messages.success(request, f"“{key_result.title}” no longer reads this KPI.")
+    return redirect(reverse("kpi_detail", args=[kpi.pk]) + "#linked")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def promote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Promote a key result to a KPI: GET shows what the KPI will be, POST creates it."""
+    person = _person(request)
+    key_result = access_key_result_by_id(person, pk, for_write=True)
+    form = PromoteForm(request.POST or None)
+    plan: services.PromotionPlan | None = None
+    refusal: list[str] = []
+    try:
+        plan = services.promotion_plan(key_result)
+    except ValidationError as error:
+        refusal = _error_messages(error)
+    if request.method == "POST" and plan is not None and form.is_valid():
+        try:
+            kpi = services.promote_key_result(
+                actor=person,
+                key_result=key_result,
+                frequency=form.cleaned_data["frequency"],
+                aggregation=form.cleaned_data["aggregation"],
+            )
+        except ValidationError as error:
+            refusal = _error_messages(error)
+        else:
+            messages.success(
+                request,
+                f"“{kpi.name}” is now a KPI, with {plan.check_ins} "
+                f"check-in{'s' if plan.check_ins != 1 else ''} as its history. "
+                "The key result reads its value from it.",
+            )
+            return redirect("kpi_detail", pk=kpi.pk)
+    return _render(
+        request,
+        person,
+        "kpis/promote.html",
+        {"key_result": key_result, "plan": plan, "form": form, "refusal": refusal},
+    )

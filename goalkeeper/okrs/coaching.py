@@ -1,0 +1,101 @@
+"""The quality coach for objectives and key results being written.
+
+The remarks come from `goalkeeper.domain.coach`; this module only turns rows and form
+drafts into the coach's inputs, and adds one hint of its own: a key result whose title
+opens with a task verb ("Launch the beta"), whatever its kind. The domain flags that only
+for milestones (a task with no metric); while a person is still writing, the hint helps for
+every kind, and it is advice (`info`), never a refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from goalkeeper.domain.coach import (
+    KeyResultDraft,
+    ObjectiveDraft,
+    Remark,
+    Severity,
+    coach_objective,
+    looks_like_task,
+)
+from goalkeeper.domain.key_results import (
+    METRIC_KINDS,
+    KeyResultKind,
+    KeyResultSpec,
+    validate_key_result,
+)
+from goalkeeper.okrs.models import KeyResult
+
+TASK_TITLE = "task_title"
+
+
+@dataclass(frozen=True)
+class Coaching:
+    """The remarks on one draft, objective first, then by key result."""
+
+    remarks: tuple[Remark, ...]
+
+    @property
+    def warnings(self) -> int:
+        """How many remarks say the method is broken (the others are advice)."""
+        return sum(1 for remark in self.remarks if remark.severity is Severity.WARNING)
+
+
+def measurable(spec: KeyResultSpec) -> bool:
+    """Whether a key result's definition can tell if it was met.
+
+    A metric needs a start and a target, a band one bound at least, all valid; a milestone
+    is done or not, which is measurable (the coach judges its title separately).
+    """
+    if spec.kind is KeyResultKind.MILESTONE:
+        return True
+    if validate_key_result(spec):
+        return False
+    if spec.kind in METRIC_KINDS:
+        return spec.start is not None and spec.target is not None
+    return spec.low is not None or spec.high is not None
+
+
+def draft_of(title: str, spec: KeyResultSpec, has_owner: bool) -> KeyResultDraft:
+    """What the coach needs to know about one key result."""
+    return KeyResultDraft(
+        title=title, kind=spec.kind, has_owner=has_owner, measurable=measurable(spec)
+    )
+
+
+def draft_of_row(key_result: KeyResult) -> KeyResultDraft:
+    """The coach's view of a saved key result."""
+    return draft_of(key_result.title, key_result.spec, key_result.owner_id is not None)
+
+
+def coach(title: str, has_owner: bool, key_results: Sequence[KeyResultDraft]) -> Coaching:
+    """The domain coach's remarks on an objective and its key results, plus title hints."""
+    remarks = list(coach_objective(ObjectiveDraft(title, has_owner, key_results)))
+    for position, draft in enumerate(key_results, start=1):
+        if draft.kind is not KeyResultKind.MILESTONE and looks_like_task(draft.title):
+            remarks.append(task_title_hint(draft.title, position))
+    return Coaching(tuple(_objective_first(remarks)))
+
+
+def task_title_hint(title: str, position: int) -> Remark:
+    """Advice for a key result titled like a to-do ("Launch the beta") that has a metric."""
+    return Remark(
+        TASK_TITLE,
+        Severity.INFO,
+        f'Key result {position} opens with a task verb: "{title}".',
+        "Name the outcome the work should bring (e.g. 500 weekly users of the beta), not "
+        "the work itself: the work is how, the key result is what changes.",
+        f"key_result:{position}",
+    )
+
+
+def _objective_first(remarks: list[Remark]) -> list[Remark]:
+    def order(remark: Remark) -> tuple[int, int]:
+        if remark.subject == "objective":
+            return (0, 0)
+        _, _, number = remark.subject.partition(":")
+        return (1, int(number) if number.isdigit() else 0)
+
+    return sorted(remarks, key=order)

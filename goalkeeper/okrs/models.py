@@ -1,0 +1,297 @@
+"""Cycles, objectives, key results and check-ins (DESIGN.md section 2)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from goalkeeper.core.validation import raise_field_errors
+from goalkeeper.domain.errors import check_finite
+from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, validate_key_result
+
+
+class CycleState(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Cycle(models.Model):
+    """A named period, usually a quarter, in which objectives live."""
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="cycles"
+    )
+    name = models.CharField(max_length=60, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    state = models.CharField(max_length=10, choices=CycleState.choices, default=CycleState.PLANNING)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="cycle_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gt=models.F("start_date")),
+                name="cycle_ends_after_start",
+            ),
+        ]
+        ordering: ClassVar = ["-start_date"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        """A closed cycle is locked: its objectives, key results and check-ins are final."""
+        return self.state == CycleState.CLOSED
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        name = self.name.strip()
+        if not name:
+            errors["name"] = "a cycle needs a name"
+        elif (
+            self.workspace_id is not None
+            and Cycle.objects.filter(workspace_id=self.workspace_id, name__iexact=name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["name"] = f"a cycle named {name!r} already exists"
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            errors["end_date"] = "the cycle must end after it starts"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ObjectiveKind(models.TextChoices):
+    COMMITTED = "committed", "Committed"
+    ASPIRATIONAL = "aspirational", "Aspirational"
+
+
+class ObjectiveState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Objective(models.Model):
+    """A qualitative goal for one cycle, measured by its key results."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="objectives")
+    owner = models.ForeignKey(
+        "accounts.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="objectives",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    # The objective of an earlier cycle this one continues ("carry over").
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    # Blank passes the field check so that `clean` says why, once ("needs a title").
+    title = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=12, choices=ObjectiveKind.choices, default=ObjectiveKind.COMMITTED
+    )
+    state = models.CharField(
+        max_length=8, choices=ObjectiveState.choices, default=ObjectiveState.ACTIVE
+    )
+    roll_up_children = models.BooleanField(default=False)
+    final_score = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    retrospective = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["team__name", "id"]
+        indexes: ClassVar = [models.Index(fields=["cycle", "team"], name="objective_cycle_team")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.title.strip():
+            errors["title"] = "an objective needs a title"
+        if self.parent_id is not None:
+            if self.pk is not None and self.parent_id == self.pk:
+                errors["parent"] = "an objective cannot support itself"
+            elif self.parent is not None and self.parent.workspace_id != self.workspace_id:
+                errors["parent"] = "must belong to the same workspace"
+            elif self.pk is not None and self._parent_chain_contains_self():
+                errors["parent"] = "this alignment would make a loop"
+        if self.final_score is not None:
+            if not math.isfinite(self.final_score):
+                errors["final_score"] = "must be a finite number"
+            elif not math.isclose(self.final_score * 10, round(self.final_score * 10)):
+                # DESIGN.md: a final score is shown, and so given, to one decimal.
+                errors["final_score"] = "has one decimal at most: 0.0, 0.1 … 1.0"
+        if self.team_id and self.team.workspace_id != self.workspace_id:
+            errors["team"] = "must belong to the same workspace"
+        if (
+            self.owner_id
+            and self.owner is not None
+            and self.owner.workspace_id != self.workspace_id
+        ):
+            errors["owner"] = "must belong to the same workspace"
+        if errors:
+            raise ValidationError(errors)
+
+    def _parent_chain_contains_self(self) -> bool:
+        seen: set[int] = set()
+        node = self.parent
+        while node is not None and node.pk not in seen:
+            if node.pk == self.pk:
+                return True
+            seen.add(node.pk)
+            node = node.parent
+        return False
+
+
+class KpiLinkMode(models.TextChoices):
+    LATEST = "latest", "Latest value"
+    CYCLE_AGGREGATE = "cycle_aggregate", "Aggregate over the cycle"
+
+
+class KeyResult(models.Model):
+    """A measurable result of an objective. `current` mirrors the latest check-in."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    owner = models.ForeignKey(
+        "accounts.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_results",
+    )
+    title = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(
+        max_length=10,
+        choices=[(k.value, k.value.capitalize()) for k in KeyResultKind],
+        default=KeyResultKind.INCREASE.value,
+    )
+    unit = models.CharField(max_length=30, blank=True)
+    weight = models.FloatField(default=1.0)
+    start = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    commit = models.FloatField(null=True, blank=True)
+    stretch = models.FloatField(null=True, blank=True)
+    # Denormalised from the latest check-in so boards read one row per key result.
+    current = models.FloatField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_check_in_at = models.DateTimeField(null=True, blank=True)
+    kpi = models.ForeignKey(
+        "kpis.Kpi", null=True, blank=True, on_delete=models.SET_NULL, related_name="key_results"
+    )
+    kpi_mode = models.CharField(
+        max_length=16, choices=KpiLinkMode.choices, default=KpiLinkMode.LATEST
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def spec(self) -> KeyResultSpec:
+        return KeyResultSpec(
+            kind=KeyResultKind(self.kind),
+            start=self.start,
+            target=self.target,
+            low=self.low,
+            high=self.high,
+            commit=self.commit,
+            stretch=self.stretch,
+            weight=self.weight,
+        )
+
+    def clean(self) -> None:
+        # Every problem at once, keyed by field: a form shows them all in one go.
+        errors: dict[str, list[str]] = {}
+
+        def refuse(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if not self.title.strip():
+            refuse("title", "a key result needs a title")
+        if self.kind not in KeyResultKind._value2member_map_:
+            refuse("kind", f"must be one of {', '.join(k.value for k in KeyResultKind)}")
+        else:
+            for error in [*validate_key_result(self.spec), *check_finite("current", self.current)]:
+                refuse(error.field, error.message)
+        if (
+            self.owner_id
+            and self.owner is not None
+            and self.owner.workspace_id != self.workspace_id
+        ):
+            refuse("owner", "must belong to the same workspace")
+        if self.kpi_id and self.kpi is not None and self.kpi.workspace_id != self.workspace_id:
+            refuse("kpi", "must belong to the same workspace")
+        elif self.kpi_id and self.kind == KeyResultKind.MILESTONE:
+            refuse("kpi", "a milestone is done or not done: a KPI's number cannot drive it")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CheckIn(models.Model):
+    """A progress report on a key result. Append-only history."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
+    value = models.FloatField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(
+        "accounts.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="check_ins",
+    )
+    automatic = models.BooleanField(default=False, help_text="Written from a linked KPI")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+        indexes: ClassVar = [
+            models.Index(fields=["key_result", "created_at"], name="checkin_kr_at")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_result_id} @ {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Check-ins are history: correcting one means writing a new one.
+        if self.pk is not None:
+            raise PermissionError("check-ins are append-only")
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        raise_field_errors(check_finite("value", self.value))
+        if self.confidence is not None and not 0 <= self.confidence <= 10:
+            raise ValidationError({"confidence": "must be between 0 and 10"})

@@ -1,0 +1,29 @@
+"""Pages of the okrs app: objective and key result forms, live validation, cycles.
+
+The read pages (home, boards, objective page, check-in, alignment) live in `goalkeeper.web`.
+"""
+
+from django.urls import URLPattern, URLResolver, path
+
+from goalkeeper.okrs import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("objectives/new/", views.objective_create, name="objective_create"),
+    path("objectives/validate/", views.objective_validate, name="objective_validate"),
+    path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
+    path("objectives/<int:pk>/delete/", views.objective_delete, name="objective_delete"),
+    path(
+        "objectives/<int:pk>/key-results/new/",
+        views.key_result_create,
+        name="key_result_create",
+    ),
+    path("key-results/validate/", views.key_result_validate, name="key_result_validate"),
+    path("key-results/<int:pk>/edit/", views.key_result_edit, name="key_result_edit"),
+    path("key-results/<int:pk>/delete/", views.key_result_delete, name="key_result_delete"),
+    path("cycles/manage/", views.cycle_list, name="cycle_list"),
+    path("cycles/new/", views.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/edit/", views.cycle_edit, name="cycle_edit"),
+    path("cycles/<int:pk>/activate/", views.cycle_activate, name="cycle_activate"),
+    path("cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
+    path("cycles/<int:pk>/carry-over/", views.cycle_carry_over, name="cycle_carry_over"),
+]

@@ -1,0 +1,228 @@
+"""Django settings, read from environment variables only (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from goalkeeper.accounts.hardening import (
+    DEFAULT_CSP,
+    DEFAULT_PERMISSIONS_POLICY,
+    secure_cookies_default,
+)
+from goalkeeper.env import envbool, envint, envlist, envstr, persistent_secret_key
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+DATA_DIR = Path(envstr("GOALKEEPER_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = persistent_secret_key(DATA_DIR)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "goalkeeper.core",
+    "goalkeeper.accounts",
+    "goalkeeper.audit",
+    "goalkeeper.okrs",
+    "goalkeeper.kpis",
+    "goalkeeper.api",
+    "goalkeeper.webhooks",
+    "goalkeeper.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "goalkeeper.urls"
+WSGI_APPLICATION = "goalkeeper.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "goalkeeper.web.context.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# One variable switches from the embedded SQLite file to PostgreSQL.
+DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'goalkeeper.sqlite3'}")
+_db: dict[str, Any] = dict(
+    dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run while a writer commits; IMMEDIATE transactions take the write
+    # lock at BEGIN so two writers queue on busy_timeout instead of failing mid-transaction
+    # with "database is locked" when one upgrades its read lock.
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA busy_timeout=20000;"
+            "PRAGMA foreign_keys=ON;"
+            "PRAGMA temp_store=MEMORY;"
+            "PRAGMA cache_size=-20000;"
+        ),
+    }
+    _db["TEST"] = {"NAME": None}  # in-memory test database
+# One write, one transaction: every write goes through a service function wrapped in
+# transaction.atomic, and views call one service per request. Reads stay outside a
+# transaction so that, on SQLite, page views never queue behind the write lock.
+_db["ATOMIC_REQUESTS"] = False
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background jobs ------------------------------------------------------------------
+HUEY_URL = envstr("HUEY_URL", "")
+if HUEY_URL.startswith("redis://"):
+    HUEY: dict[str, Any] = {
+        "huey_class": "huey.RedisHuey",
+        "name": "goalkeeper",
+        "url": HUEY_URL,
+        "immediate": False,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "goalkeeper",
+        "filename": str(DATA_DIR / "queue.sqlite3"),
+        "immediate": envbool("HUEY_IMMEDIATE", False),
+    }
+
+# --- Outbound webhooks (goalkeeper/webhooks) --------------------------------------------
+# A failed delivery waits BACKOFF seconds, then twice as long each time (capped at 6 hours),
+# for at most MAX_ATTEMPTS attempts in all.
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_BACKOFF_SECONDS = envint("WEBHOOK_BACKOFF_SECONDS", 30)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
+
+# --- Auth -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A reset link works once, for two hours; an invitation link once, for a week.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60 * 2)
+INVITATION_DAYS = envint("INVITATION_DAYS", 7)
+# Rate limits (goalkeeper/accounts/ratelimit.py), counted in the database so that every web
+# process shares them: failed logins per account and per client address, reset emails per
+# account and per address, each as "at most COUNT per WINDOW seconds".
+LOGIN_LIMIT_ACCOUNT_COUNT = envint("LOGIN_LIMIT_ACCOUNT", 5)
+LOGIN_LIMIT_ADDRESS_COUNT = envint("LOGIN_LIMIT_ADDRESS", 20)
+LOGIN_LIMIT_ACCOUNT_WINDOW = LOGIN_LIMIT_ADDRESS_WINDOW = envint("LOGIN_LIMIT_WINDOW", 15 * 60)
+RESET_LIMIT_ACCOUNT_COUNT = envint("RESET_LIMIT_ACCOUNT", 3)
+RESET_LIMIT_ADDRESS_COUNT = envint("RESET_LIMIT_ADDRESS", 10)
+RESET_LIMIT_ACCOUNT_WINDOW = RESET_LIMIT_ADDRESS_WINDOW = 60 * 60
+# How many reverse proxies of ours stand in front. 0: the client address is REMOTE_ADDR and
+# X-Forwarded-For (which any client can write) is ignored. See docs/security.md.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# --- Sessions and cookies -----------------------------------------------------------------
+# A session lasts a working day and ends when the browser closes, whichever comes first.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 12)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Secure outside debug, except for the plain-http demo on this machine (see hardening.py).
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", secure_cookies_default(DEBUG, SITE_URL))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page (hx-headers), not the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Security headers -------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+if envbool("TRUST_X_FORWARDED_PROTO", False):
+    # Only behind a proxy that sets this header itself (and strips the client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = envstr("CONTENT_SECURITY_POLICY", DEFAULT_CSP)
+PERMISSIONS_POLICY = DEFAULT_PERMISSIONS_POLICY
+# Django 5.2 sets no CSP header itself: this middleware adds it (and Permissions-Policy),
+# right after SecurityMiddleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "goalkeeper.accounts.security.SecurityHeadersMiddleware",
+)
+
+# --- Internationalisation -----------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = envstr("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise warns at every start when STATIC_ROOT is missing, though it serves from the
+# finders; the folder only ever holds `collectstatic` output.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Front-end packages come from the npm registry into node_modules (see package.json);
+# only the built files we serve are exposed, under a "vendor/" prefix.
+NODE_MODULES = Path(envstr("GOALKEEPER_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
+STATICFILES_DIRS = [("vendor/echarts", NODE_MODULES / "echarts" / "dist")]
+# Serve straight from the finders: no collectstatic step for a self-hosted install.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Email ---------------------------------------------------------------------------------
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "goalkeeper@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+}

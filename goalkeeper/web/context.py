@@ -1,0 +1,87 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from goalkeeper.accounts.middleware import person_of
+from goalkeeper.accounts.models import Person
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main navigation.
+
+    `url` is None while the page does not exist yet: the entry is shown disabled instead of
+    linking to a 404. It turns into a link by itself once a route named `url_name` exists.
+    """
+
+    label: str
+    icon: str
+    url_name: str
+    url: str | None
+    current: bool
+
+
+# (label, icon, route name, admins only). Later pages register these route names.
+NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
+    ("Home", "home", "home", False),
+    ("Objectives", "target", "cycles", False),
+    ("KPIs", "kpi", "kpis", False),
+    ("Alignment", "alignment", "alignment", False),
+    ("Admin", "admin", "admin", True),
+)
+
+
+# Pages that belong to a navigation entry without being its own route.
+SECTION_OF: dict[str, str] = {
+    "cycle_board": "cycles",
+    "objective_detail": "cycles",
+    "key_result_check_in": "cycles",
+    "objective_create": "cycles",
+    "objective_edit": "cycles",
+    "key_result_create": "cycles",
+    "key_result_edit": "cycles",
+    "cycle_list": "cycles",
+    "cycle_create": "cycles",
+    "cycle_close": "cycles",
+    "cycle_carry_over": "cycles",
+    "cycle_edit": "cycles",
+    "cycle_activate": "cycles",
+    "objective_delete": "cycles",
+    "key_result_delete": "cycles",
+    "alignment_cycle": "alignment",
+}
+
+
+def nav_items(request: HttpRequest, person: Person | None) -> list[NavItem]:
+    """The navigation for `person`: admin pages only for admins, missing pages disabled."""
+    match = getattr(request, "resolver_match", None)
+    current_name = match.url_name if match is not None else None
+    current_name = SECTION_OF.get(current_name or "", current_name)
+    items = []
+    for label, icon, url_name, admins_only in NAVIGATION:
+        if admins_only and (person is None or not person.is_admin):
+            continue
+        try:
+            url: str | None = reverse(url_name)
+        except NoReverseMatch:
+            url = None
+        items.append(
+            NavItem(label, icon, url_name, url, url is not None and url_name == current_name)
+        )
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in person, their workspace and the navigation, for the layout."""
+    person = person_of(request) if hasattr(request, "user") else None
+    return {
+        "person": person,
+        "workspace": person.workspace if person else None,
+        "nav_items": nav_items(request, person) if person else [],
+    }

@@ -1,0 +1,65 @@
+"""Forms of the web pages."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from goalkeeper.domain.key_results import KeyResultKind
+
+NOTE_MAX = 2000
+
+
+class LoginForm(AuthenticationForm):
+    """Email and password. Emails are stored lower-case, so they are matched that way."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password do not match an account. Check both and "
+        "try again (the password is case-sensitive).",
+    }
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data.get("username") or ""
+        return username.strip().lower()
+
+
+class CheckInForm(forms.Form):
+    """A check-in: a value (or done, for a milestone), a confidence 0-10 and a note."""
+
+    value = forms.FloatField(required=False)
+    done = forms.BooleanField(required=False)
+    confidence = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=10,
+        error_messages={
+            "min_value": "Confidence goes from 0 (no chance) to 10 (certain).",
+            "max_value": "Confidence goes from 0 (no chance) to 10 (certain).",
+            "invalid": "Confidence is a whole number from 0 to 10.",
+        },
+    )
+    note = forms.CharField(required=False, max_length=NOTE_MAX, strip=True)
+
+    def __init__(self, *args: Any, kind: KeyResultKind, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["value"].error_messages["invalid"] = "Enter a number, such as 42 or 3.5."
+
+    @property
+    def is_milestone(self) -> bool:
+        """A milestone is checked in as done or not done, without a value."""
+        return self.kind is KeyResultKind.MILESTONE
+
+    def clean_value(self) -> float | None:
+        value: float | None = self.cleaned_data.get("value")
+        if self.is_milestone:
+            return None
+        if value is None:
+            raise forms.ValidationError("Enter the current value of this key result.")
+        if not math.isfinite(value):
+            raise forms.ValidationError("Enter a finite number.")
+        return value

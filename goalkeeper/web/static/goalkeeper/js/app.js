@@ -1,0 +1,242 @@
+/* Goalkeeper's small behaviours. Loaded in <head> without `defer` so that the "js" class
+   is set before the first paint (the mobile drawer hides only when it can be opened).
+   No inline script anywhere (the Content-Security-Policy refuses them): pages describe
+   what they want with data attributes, and this file listens at the document level. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function closest(target, selector) {
+    return target instanceof Element ? target.closest(selector) : null;
+  }
+
+  function announce(text) {
+    var region = document.getElementById("live-region");
+    if (region) region.textContent = text;
+  }
+
+  /* --- Navigation drawer (narrow screens) ------------------------------------------- */
+  function setNav(open) {
+    var shell = document.querySelector(".shell");
+    var toggle = document.querySelector("[data-nav-toggle]");
+    var scrim = document.querySelector("[data-nav-scrim]");
+    if (!shell || !toggle) return;
+    shell.classList.toggle("nav-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (scrim) scrim.hidden = !open;
+    if (open) {
+      var first = document.querySelector("#sidebar a, #sidebar button");
+      if (first) first.focus();
+    } else {
+      toggle.focus();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    if (closest(event.target, "[data-nav-toggle]")) {
+      var shell = document.querySelector(".shell");
+      setNav(!(shell && shell.classList.contains("nav-open")));
+    } else if (closest(event.target, "[data-nav-scrim]")) {
+      setNav(false);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var shell = document.querySelector(".shell");
+    if (event.key === "Escape" && shell && shell.classList.contains("nav-open")) {
+      setNav(false);
+    }
+  });
+
+  /* --- "Expand all" / "Collapse all" for lists of <details> rows ------------------------ */
+  document.addEventListener("click", function (event) {
+    var button = closest(event.target, "[data-expand-all]");
+    if (!button) return;
+    var scope = document.querySelector(button.getAttribute("data-expand-all")) || document;
+    var rows = scope.querySelectorAll("details.objective");
+    var open = button.getAttribute("aria-pressed") !== "true";
+    rows.forEach(function (row) { row.open = open; });
+    button.setAttribute("aria-pressed", open ? "true" : "false");
+    button.textContent = open ? "Collapse all" : "Expand all";
+  });
+
+  /* --- Selects that submit their form on change (cycle switcher) ---------------------- */
+  document.addEventListener("change", function (event) {
+    var select = closest(event.target, "[data-autosubmit]");
+    if (select && select.form) select.form.requestSubmit();
+  });
+
+  /* --- htmx: say when a request fails (a refused form comes back as a 200, in place) -- */
+  function failed(event) {
+    var elt = event.detail && event.detail.elt;
+    var message = "That did not work: the server could not be reached or refused the request. " +
+      "Nothing was saved; try again.";
+    var form = closest(elt, "form");
+    var slot = form && form.querySelector("[data-request-error]");
+    if (!slot && form) {
+      slot = document.createElement("p");
+      slot.className = "request-error";
+      slot.setAttribute("data-request-error", "");
+      slot.setAttribute("role", "alert");
+      form.appendChild(slot);
+    }
+    if (slot) slot.textContent = message;
+    announce(message);
+  }
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
+
+  /* --- Check-ins ------------------------------------------------------------------------ */
+  // The row or form being worked on, to put the focus back where it belongs after a swap.
+  var pending = null;
+
+  function unique(values) {
+    return values.filter(function (value, index) { return values.indexOf(value) === index; });
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    var form = closest(elt, "[data-check-in-form]");
+    if (!form || event.detail.verb !== "post") return;
+    var id = form.getAttribute("data-check-in-form");
+    var params = event.detail.parameters;
+    // Tell the server what this page shows, so that it sends back only what is here.
+    params.shown = unique(Array.prototype.map.call(
+      document.querySelectorAll("[data-objective-summary]"),
+      function (node) { return node.getAttribute("data-objective-summary"); }
+    ));
+    params.copies = unique(Array.prototype.map.call(
+      document.querySelectorAll('[data-kr-row="' + id + '"]'),
+      function (node) { return node.getAttribute("data-kr-context"); }
+    ));
+    var counts = document.querySelector("[data-counts]");
+    if (counts) params.counts = counts.getAttribute("data-counts");
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var row = closest(elt, "[data-kr-row], [data-kr-form]");
+    if (!row) return;
+    pending = {
+      id: row.getAttribute("data-kr-row") || row.getAttribute("data-kr-form"),
+      context: row.getAttribute("data-kr-context"),
+      saving: !!closest(elt, "[data-check-in-form]")
+    };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!pending) return;
+    var key = '[data-kr-context="' + pending.context + '"]';
+    var form = document.querySelector('[data-kr-form="' + pending.id + '"]' + key);
+    var target = null;
+    if (form) {
+      target = form.querySelector('[aria-invalid="true"]') ||
+        form.querySelector("input:not([type=hidden]), textarea");
+    } else {
+      var row = document.querySelector('[data-kr-row="' + pending.id + '"]' + key);
+      target = row && (row.querySelector("[data-check-in-open]") || row.querySelector("a, button"));
+    }
+    pending = null;
+    if (target) target.focus();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var form = closest(event.target, "[data-check-in-form]");
+    if (!form) return;
+    if (event.key === "Escape") {
+      var cancel = form.querySelector("[data-check-in-cancel]");
+      if (cancel) {
+        event.preventDefault();
+        cancel.click();
+      }
+    } else if (event.key === "Enter" && !event.shiftKey && closest(event.target, "[data-enter-submits]")) {
+      // A note is one line most of the time: Enter saves, Shift+Enter starts a new line.
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  /* --- Alignment tree: collapse, expand, search ---------------------------------------- */
+  function setExpanded(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    var group = document.getElementById(button.getAttribute("aria-controls"));
+    if (group) group.toggleAttribute("data-collapsed", !open);
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = closest(event.target, "[data-tree-toggle]");
+    if (toggle) {
+      setExpanded(toggle, toggle.getAttribute("aria-expanded") !== "true");
+      return;
+    }
+    var all = closest(event.target, "[data-tree-expand]");
+    if (all) {
+      var open = all.getAttribute("data-tree-expand") === "true";
+      document.querySelectorAll("[data-tree-toggle]").forEach(function (button) {
+        setExpanded(button, open);
+      });
+    }
+  });
+
+  function searchTree(input) {
+    var query = input.value.trim().toLowerCase();
+    var nodes = document.querySelectorAll("[data-tree-node]");
+    var matches = 0;
+    nodes.forEach(function (node) {
+      node.classList.remove("is-match", "is-hidden");
+    });
+    if (query) {
+      // Hide everything, then show each match with its path up to the root, opened.
+      nodes.forEach(function (node) { node.classList.add("is-hidden"); });
+      nodes.forEach(function (node) {
+        if (node.getAttribute("data-search").indexOf(query) < 0) return;
+        matches += 1;
+        node.classList.add("is-match");
+        var current = node;
+        while (current) {
+          current.classList.remove("is-hidden");
+          var group = current.parentElement && current.parentElement.closest("[data-tree-node]");
+          if (group) {
+            var button = group.querySelector(":scope > .tree__row [data-tree-toggle]");
+            if (button) setExpanded(button, true);
+          }
+          current = group;
+        }
+      });
+    }
+    var status = document.querySelector("[data-tree-status]");
+    if (status) {
+      status.textContent = query
+        ? matches + (matches === 1 ? " objective matches" : " objectives match")
+        : "";
+    }
+    document.querySelectorAll(".tree-card").forEach(function (card) {
+      card.classList.toggle("is-hidden", !!query && !card.querySelector("[data-tree-node]:not(.is-hidden)"));
+    });
+    var empty = document.querySelector("[data-tree-empty]");
+    if (empty) empty.hidden = !query || matches > 0;
+  }
+
+  var searchTimer = null;
+  document.addEventListener("input", function (event) {
+    var input = closest(event.target, "[data-tree-search]");
+    if (!input) return;
+    window.clearTimeout(searchTimer);
+    searchTimer = window.setTimeout(function () { searchTree(input); }, 120);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var input = closest(event.target, "[data-tree-search]");
+    if (input && event.key === "Escape" && input.value) {
+      event.preventDefault();
+      input.value = "";
+      searchTree(input);
+    }
+  });
+
+  // A focused objective (from "See it in the alignment tree") scrolls into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var focused = document.querySelector(".tree__row.is-focused");
+    if (focused) focused.scrollIntoView({ block: "center" });
+  });
+})();

@@ -1,0 +1,486 @@
+"""The visual language as template tags: progress bars, badges, chips, avatars, icons.
+
+Every page reuses these instead of writing its own markup, so that a status looks the same
+everywhere. Numbers arrive computed (by the domain, through the queries); the tags only
+format them.
+
+    {% load goalkeeper_ui %}
+    {% progress_bar row.progress row.status marker=cycle.elapsed %}
+    {% status_badge row.status %}  {% health_badge kpi.health %}  {% score_chip row.score %}
+    {% avatar person.name person.initials %}  {% icon "target" %}
+    {% empty_state "No objectives yet" "Add the first objective of the cycle." icon="target" %}
+    {{ value|percent }}  {{ value|score1 }}  {{ value|qty }}  {{ status|pace_label }}
+    {% url_or_none 'objective_create' cycle=cycle.id as url %}   (a route still being built)
+    {% optional_include "kpis/_promote_button.html" key_result=kr %}
+    {% if kr|checkin_allowed:person %}  {% options choices selected %}  {% tree nodes %}
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from goalkeeper.domain.key_results import clamp
+from goalkeeper.domain.kpis import Health
+from goalkeeper.domain.pace import PaceStatus
+from goalkeeper.domain.scoring import final_score, score_band
+
+register = template.Library()
+
+NO_VALUE = "-"
+
+PACE_LABELS: dict[str, str] = {
+    PaceStatus.ON_TRACK: "On track",
+    PaceStatus.AT_RISK: "At risk",
+    PaceStatus.OFF_TRACK: "Off track",
+    PaceStatus.NOT_STARTED: "Not started",
+    PaceStatus.STALE: "Stale",
+}
+PACE_HINTS: dict[str, str] = {
+    PaceStatus.ON_TRACK: "The score keeps up with the time elapsed.",
+    PaceStatus.AT_RISK: "The score lags behind the time elapsed.",
+    PaceStatus.OFF_TRACK: "The score lags far behind the time elapsed.",
+    PaceStatus.NOT_STARTED: "No check-in yet.",
+    PaceStatus.STALE: "No check-in for too long: the numbers may be out of date.",
+}
+HEALTH_LABELS: dict[str, str] = {
+    Health.GREEN: "Healthy",
+    Health.YELLOW: "Warning",
+    Health.RED: "Critical",
+    Health.STALE: "Stale",
+    Health.NO_DATA: "No data",
+}
+
+# Inline SVG bodies on a 24x24 grid, stroked with the current text colour.
+ICONS: dict[str, str] = {
+    "home": '<path d="M3 10.5 12 3l9 7.5"/><path d="M5 9.5V21h14V9.5"/><path d="M10 21v-6h4v6"/>',
+    "target": (
+        '<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="5"/>'
+        '<circle cx="12" cy="12" r="1"/>'
+    ),
+    "cycle": '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M16 3v4M8 3v4M3 10h18"/>',
+    "kpi": '<path d="M3 3v18h18"/><path d="m7 15 4-4 3 3 5-6"/>',
+    "alignment": (
+        '<rect x="9" y="3" width="6" height="5" rx="1"/><rect x="3" y="16" width="6" height="5"'
+        ' rx="1"/><rect x="15" y="16" width="6" height="5" rx="1"/><path d="M12 8v4M6 16v-4h12v4"/>'
+    ),
+    "admin": '<path d="M12 3 4 6v6c0 4.5 3.4 8.3 8 9 4.6-.7 8-4.5 8-9V6l-8-3Z"/>',
+    "logout": (
+        '<path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4"/><path d="m16 17 5-5-5-5"/>'
+        '<path d="M21 12H9"/>'
+    ),
+    "chevron": '<path d="m9 6 6 6-6 6"/>',
+    "menu": '<path d="M4 6h16M4 12h16M4 18h16"/>',
+    "close": '<path d="M6 6l12 12M18 6 6 18"/>',
+    "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
+    "list": '<path d="M9 6h11M9 12h11M9 18h11"/><path d="M4 6h.01M4 12h.01M4 18h.01"/>',
+    "alert": '<circle cx="12" cy="12" r="9"/><path d="M12 8v4M12 16h.01"/>',
+    "check": '<circle cx="12" cy="12" r="9"/><path d="m8 12 3 3 5-6"/>',
+    "user": '<circle cx="12" cy="8" r="4"/><path d="M4 21c1.5-4 4.5-6 8-6s6.5 2 8 6"/>',
+    "search": '<circle cx="11" cy="11" r="7"/><path d="m20 20-4-4"/>',
+    "plus": '<path d="M12 5v14M5 12h14"/>',
+    "edit": '<path d="M4 20h4L19 9l-4-4L4 16v4Z"/><path d="m13.5 6.5 4 4"/>',
+    "chart": '<path d="M3 3v18h18"/><path d="m7 14 4-5 4 3 5-7"/>',
+    "history": '<path d="M3 12a9 9 0 1 0 3-6.7L3 8"/><path d="M3 3v5h5"/><path d="M12 7v5l3 2"/>',
+    "coach": (
+        '<path d="M9 18h6M10 21h4"/><path d="M12 3a6 6 0 0 0-3.6 10.8c.6.5 1 1.2 1 2V16h5.2v-.2'
+        'c0-.8.4-1.5 1-2A6 6 0 0 0 12 3Z"/>'
+    ),
+    "filter": '<path d="M3 5h18l-7 8v6l-4 2v-8L3 5Z"/>',
+    "arrow-up": '<path d="M12 19V5M5 12l7-7 7 7"/>',
+    "arrow-right": '<path d="M5 12h14M13 5l7 7-7 7"/>',
+    "forecast": '<path d="M3 17 9 11l4 4 8-8"/><path d="M15 7h6v6"/>',
+    "team": (
+        '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c1-3.5 3.5-5 6.5-5s5.5 1.5 6.5 5"/>'
+        '<path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 15c2 .6 3.2 2.2 3.5 5"/>'
+    ),
+}
+
+
+def _finite(value: Any) -> float | None:
+    """`value` as a float, or None when it is missing or not a finite number."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """0.42 -> "42%", 1.3 -> "130%"; "-" when there is no value (never "0%")."""
+    number = _finite(value)
+    if number is None:
+        return NO_VALUE
+    return f"{round(number * 100):d}%"
+
+
+@register.filter
+def score1(value: Any) -> str:
+    """A score on the 0.0-1.0 scale to one decimal, rounded as final scores are."""
+    rounded = final_score(_finite(value))
+    # `+ 0.0` turns a negative zero (a clamped -0.0 score) into "0.0", not "-0.0".
+    return NO_VALUE if rounded is None else f"{rounded + 0.0:.1f}"
+
+
+@register.filter
+def qty(value: Any) -> str:
+    """A measured value, compact: 1200.0 -> "1,200", 0.125 -> "0.13", None -> "-"."""
+    number = _finite(value)
+    if number is None:
+        return NO_VALUE
+    if number == int(number) and abs(number) < 1e15:
+        return f"{int(number):,}"
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    # A tiny value would round to "0": show it in full rather than pretend it is zero.
+    return text if text not in {"0", "-0"} else f"{number:.3g}"
+
+
+PREFIX_UNITS = frozenset({"$", "€", "£", "¥", "₹"})
+TIGHT_UNITS = frozenset({"%", "‰", "°", "x"})
+
+
+@register.filter
+def input_number(value: Any) -> str:
+    """A number as a form field shows it: no grouping, no trailing ".0" (33.0 -> "33")."""
+    number = _finite(value)
+    if number is None:
+        return "" if value is None else str(value)
+    return f"{number:.12g}"
+
+
+@register.filter
+def with_unit(value: Any, unit: Any = "") -> str:
+    """A value with its unit where a reader expects it: "$1,200", "42%", "8 customers"."""
+    text = qty(value)
+    unit = str(unit or "").strip()
+    if not unit or text == NO_VALUE:
+        return text
+    if unit in PREFIX_UNITS:
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+    if unit in TIGHT_UNITS:
+        return f"{text}{unit}"
+    return f"{text} {unit}"
+
+
+@register.filter
+def with_symbol(value: Any, unit: Any = "") -> str:
+    """A value with its unit only when the unit is a symbol ("$5", "42%"), else bare.
+
+    For "5 of 8 customers": the word is said once, after the target.
+    """
+    symbol = str(unit or "").strip()
+    if symbol in PREFIX_UNITS or symbol in TIGHT_UNITS:
+        return with_unit(value, symbol)
+    return qty(value)
+
+
+@register.filter
+def pace_label(status: Any) -> str:
+    """On screen name of a pace status."""
+    return PACE_LABELS.get(str(status), str(status).replace("_", " ").capitalize())
+
+
+@register.filter
+def health_label(health: Any) -> str:
+    """On screen name of a KPI health."""
+    return HEALTH_LABELS.get(str(health), str(health).replace("_", " ").capitalize())
+
+
+@register.filter
+def band(score: Any) -> str:
+    """The colour band (red, yellow, green) of a score; "" without a score."""
+    number = _finite(score)
+    return "" if number is None else str(score_band(number))
+
+
+@register.filter
+def checkin_allowed(key_result: Any, person: Any) -> bool:
+    """Whether `person` may check in on `key_result` (a row): editors on any open one, and
+    anyone on the open ones they own. The view checks the same through the access helper."""
+    if person is None or getattr(key_result, "locked", True):
+        return False
+    if getattr(person, "can_edit", False):
+        return True
+    owner = getattr(key_result, "owner", None)
+    return owner is not None and owner.id == person.pk
+
+
+@register.simple_tag
+def url_or_none(name: str, *args: Any, **query: Any) -> str:
+    """The URL of route `name` (positional `args`), with `query` as its query string; ""
+    while the route does not exist, so a link to a page still being built hides itself.
+
+        {% url_or_none 'objective_create' cycle=cycle.id as create_url %}
+        {% if create_url %}<a href="{{ create_url }}">New objective</a>{% endif %}
+    """
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    kept = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{url}?{urlencode(kept)}" if kept else url
+
+
+@register.simple_tag(takes_context=True)
+def optional_include(context: template.Context, name: str, **extra: Any) -> str:
+    """Render template `name` with the current context (plus `extra`), or nothing while
+    another app has not shipped it yet: pages can offer a feature as soon as it exists."""
+    try:
+        found = get_template(name)
+    except TemplateDoesNotExist:
+        return ""
+    values: dict[str, Any] = {str(key): value for key, value in context.flatten().items()}
+    values.update(extra)
+    request = context.get("request")
+    return str(found.render(values, request))
+
+
+@register.simple_tag
+def options(choices: Any, selected: Any = None) -> SafeString:
+    """`<option>` elements for `choices` (value, label, depth), `selected` marked.
+
+    Built in Python: a board's owner and team lists run to hundreds of options, and a
+    template loop over them costs more than the rest of the page.
+    """
+    chosen = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}{}</option>',
+        (
+            (
+                choice.value,
+                mark_safe(" selected") if choice.value == chosen else "",
+                indent(getattr(choice, "depth", 0)),
+                choice.label,
+            )
+            for choice in choices
+        ),
+    )
+
+
+@register.simple_tag
+def tree(nodes: Any) -> SafeString:
+    """The alignment tree's nodes (`queries.TreeNode`), as nested list items.
+
+    Written in Python rather than as a recursive template: a 2,000-person company has a
+    thousand nodes, and the template engine spends a millisecond on each.
+    """
+    return mark_safe("".join(_tree_node(node) for node in nodes))  # noqa: S308 - built by format_html
+
+
+def _tree_node(node: Any) -> str:
+    row = node.row
+    count = len(node.children)
+    if count:
+        toggle = format_html(
+            '<button type="button" class="tree__toggle" aria-expanded="{}" '
+            'aria-controls="children-{}" data-tree-toggle title="Show or hide the {} '
+            'objective{} supporting it">{}<span class="visually-hidden">Supporting objectives '
+            "of {}</span></button>",
+            "true" if node.expanded else "false",
+            row.id,
+            count,
+            "" if count == 1 else "s",
+            icon("chevron"),
+            row.title,
+        )
+    else:
+        toggle = mark_safe('<span class="tree__leaf" aria-hidden="true"></span>')
+    meta = [
+        format_html(
+            '<span class="tree__team">{}</span>', "Company" if row.company_level else row.team_name
+        )
+    ]
+    if row.owner is not None:
+        meta.append(format_html('<span class="tree__owner">{}</span>', row.owner.name))
+    if node.descendants:
+        meta.append(
+            format_html(
+                '<span class="tree__count" title="Objectives below it">{} below</span>',
+                node.descendants,
+            )
+        )
+    width = bar_width(row.progress)
+    label = percent(row.progress)
+    status = str(row.status)
+    if width:
+        track = format_html(
+            '<span class="progress__track" role="progressbar" aria-label="Progress" '
+            'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{}" aria-valuetext="{}, {}">'
+            '<span class="progress__fill" style="width: {}%"></span></span>'
+            '<span class="progress__label">{}</span>',
+            round(float(width)),
+            label,
+            pace_label(status).lower(),
+            width,
+            label,
+        )
+    else:
+        track = format_html(
+            '<span class="progress__track" role="progressbar" aria-label="Progress" '
+            'aria-valuemin="0" aria-valuemax="100" aria-valuetext="No progress to show"></span>'
+            '<span class="progress__label progress__label--none">{}</span>',
+            label,
+        )
+    children = ""
+    if count:
+        children = format_html(
+            '<ul class="tree__children" id="children-{}" role="group"{}>{}</ul>',
+            row.id,
+            "" if node.expanded else mark_safe(" data-collapsed"),
+            tree(node.children),
+        )
+    return format_html(
+        '<li class="tree__item" id="node-{id}" data-tree-node="{id}" data-search="{search}">'
+        '<div class="tree__row{focused}" data-tone="{status}">{toggle}'
+        '<span class="tree__dot" aria-hidden="true"></span>'
+        '<span class="tree__main"><a class="tree__title" href="{url}">{title}</a>'
+        '<span class="tree__meta">{meta}</span></span>'
+        '<span class="tree__progress"><span class="progress progress--sm" data-tone="{status}">'
+        "{track}</span></span>"
+        '<span class="tree__status"><span class="badge badge--status badge--compact" '
+        'data-tone="{status}"><span class="badge__dot" aria-hidden="true"></span>{pace}</span>'
+        "</span></div>{children}</li>",
+        id=row.id,
+        search=node.search,
+        focused=" is-focused" if node.focused else "",
+        status=status,
+        toggle=toggle,
+        url=reverse("objective_detail", args=[row.id]),
+        title=row.title,
+        meta=mark_safe("".join(meta)),  # noqa: S308 - each part built by format_html
+        track=track,
+        pace=pace_label(status),
+        children=children,
+    )
+
+
+@register.filter
+def bar_width(value: Any) -> str:
+    """A 0..1 value as the width of a progress fill, in percent ("" without a value)."""
+    number = _finite(value)
+    return "" if number is None else f"{clamp(number, 0.0, 1.0) * 100:.1f}"
+
+
+@register.filter
+def indent(depth: Any) -> str:
+    """Non-breaking spaces for a tree level, where markup cannot indent (select options)."""
+    try:
+        count = max(int(depth), 0)
+    except (TypeError, ValueError):
+        return ""
+    return "\u00a0\u00a0\u00a0" * min(count, 12)
+
+
+@register.simple_tag
+def icon(name: str, css_class: str = "icon") -> SafeString:
+    """An inline SVG icon, hidden from screen readers (the text next to it speaks)."""
+    body = ICONS.get(name, ICONS["target"])
+    return format_html(
+        '<svg class="{}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" '
+        'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">'
+        "{}</svg>",
+        css_class,
+        mark_safe(body),  # noqa: S308 - constant markup from ICONS above, no user input
+    )
+
+
+@register.inclusion_tag("web/components/progress_bar.html")
+def progress_bar(
+    value: Any,
+    status: Any = "",
+    marker: Any = None,
+    label: Any = None,
+    size: str = "",
+    name: str = "Progress",
+) -> dict[str, Any]:
+    """A bar filled to `value` (0..1, clamped), coloured by `status`.
+
+    `marker` (0..1) draws the expected pace; `label` replaces the default percentage text
+    (pass "" to hide it). No value shows an empty track and "-", never 0%.
+    """
+    number = _finite(value)
+    expected = _finite(marker)
+    text = percent(number) if label is None else str(label)
+    return {
+        "has_value": number is not None,
+        "width": f"{clamp(number, 0.0, 1.0) * 100:.1f}" if number is not None else "0",
+        "now": round(clamp(number, 0.0, 1.0) * 100) if number is not None else None,
+        "label": text,
+        "tone": str(status) if status else "neutral",
+        "status_label": pace_label(status) if status else "",
+        "marker": f"{clamp(expected, 0.0, 1.0) * 100:.1f}" if expected is not None else None,
+        "marker_label": percent(expected),
+        "size": size,
+        "name": name,
+    }
+
+
+@register.inclusion_tag("web/components/status_badge.html")
+def status_badge(status: Any, compact: bool = False) -> dict[str, Any]:
+    """The pace status of a key result or objective, as a coloured, labelled badge."""
+    key = str(status)
+    return {
+        "tone": key,
+        "label": pace_label(key),
+        "hint": PACE_HINTS.get(key, ""),
+        "compact": compact,
+    }
+
+
+@register.inclusion_tag("web/components/health_badge.html")
+def health_badge(health: Any) -> dict[str, Any]:
+    """A KPI's health as a coloured, labelled badge."""
+    key = str(health)
+    return {"tone": key, "label": health_label(key)}
+
+
+@register.inclusion_tag("web/components/score_chip.html")
+def score_chip(value: Any) -> dict[str, Any]:
+    """A score on the 0.0-1.0 scale in its colour band (red, yellow, green)."""
+    tone = band(value)
+    return {"text": score1(value), "tone": tone or "neutral", "band": tone}
+
+
+@register.inclusion_tag("web/components/avatar.html")
+def avatar(name: Any, initials: Any = None, size: str = "") -> dict[str, Any]:
+    """Initials in a circle whose hue is stable for a name."""
+    text = str(name or "")
+    letters = str(initials) if initials else "".join(p[0] for p in text.split()[:2]).upper()
+    return {
+        "name": text,
+        "initials": letters or "?",
+        # crc32, not hash(): Python salts str hashes per process and colours would shuffle.
+        "hue": zlib.crc32(text.encode()) % 360,
+        "size": size,
+    }
+
+
+@register.inclusion_tag("web/components/empty_state.html")
+def empty_state(
+    title: str,
+    text: str = "",
+    icon: str = "target",
+    action_url: str = "",
+    action_label: str = "",
+) -> dict[str, Any]:
+    """A friendly block for a list with nothing in it: what is missing and what to do."""
+    return {
+        "title": title,
+        "text": text,
+        "icon": icon,
+        "action_url": action_url,
+        "action_label": action_label,
+    }

@@ -1,0 +1,32 @@
+"""Pages of the web app: home, the cycle board, objectives, alignment and check-ins.
+
+Forms that create and edit objectives and cycles live in the okrs app (`okrs/urls.py`).
+"""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from goalkeeper.web import views
+from goalkeeper.web.forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("objectives/", views.cycles, name="cycles"),
+    path("objectives/cycle/<int:pk>/", views.cycle_board, name="cycle_board"),
+    path("objectives/<int:pk>/", views.objective_detail, name="objective_detail"),
+    path("alignment/", views.alignment, name="alignment"),
+    path("alignment/<int:pk>/", views.alignment_cycle, name="alignment_cycle"),
+    path("key-results/<int:pk>/check-in/", views.key_result_check_in, name="key_result_check_in"),
+    path("key-results/<int:pk>/row/", views.key_result_row, name="key_result_row"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,22 @@
+"""Forms of the webhooks page."""
+
+from __future__ import annotations
+
+from django import forms
+
+from goalkeeper.webhooks.models import EVENTS
+
+
+class SubscriptionForm(forms.Form):
+    url = forms.URLField(
+        label="Payload URL",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Goalkeeper POSTs JSON here; http:// or https:// only.",
+    )
+    description = forms.CharField(label="Description", max_length=200, required=False)
+    events = forms.MultipleChoiceField(
+        label="Events",
+        choices=[(name, name) for name in EVENTS],
+        widget=forms.CheckboxSelectMultiple,
+    )
