@@ -2,41 +2,148 @@
 
 Building the world and its objects costs more than most requests; the matrix sends
 hundreds. So each module builds them once inside an outer transaction, each test runs in
-a savepoint that pytest-django rolls back (whatever a test writes is gone for the next),
+a savepoint that pytest-django rolls back (whatever a test writes is gone for the next:
+a route that deletes, revokes or consumes an object finds it again in the next case),
 and the outer transaction is rolled back at the end of the module.
+
+Besides the shared base's `things`, the routes need objects it does not make: a webhook
+subscription and one of its deliveries, a key result read from the KPI, an API token and
+a staged KPI upload. The last two are reached by the person who made them only (anyone
+else's is missing, 404), so each Acme persona also gets their own (`MatrixIds.own`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from tests.conftest import Everything, World, build_things, build_world
+from goalkeeper.accounts.models import Person, Workspace
+from goalkeeper.api.services import create_token
+from goalkeeper.kpis.models import Kpi
+from goalkeeper.kpis.services import link_key_result, stage_upload
+from goalkeeper.okrs.services import create_key_result
+from goalkeeper.webhooks.services import create_subscription, send_ping
+from tests.conftest import Everything, Things, World, build_things, build_world
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ACME_LABEL = "Acme secret"  # how tests/conftest.py's build_things names Acme's objects
+GLOBEX_LABEL = "Globex secret"
+# Acme's personas: each gets a token and an upload of their own.
+ACME_PERSONAS = ("admin", "editor", "viewer", "owner")
+
+
+def add_webhook(*, workspace: Workspace, admin: Person, label: str) -> dict[str, int]:
+    """A webhook subscription of `workspace` and one delivery of it (a ping)."""
+    subscription = create_subscription(
+        actor=admin,
+        workspace=workspace,
+        url=f"https://hooks.example.com/{workspace.slug}",
+        events=["objective.closed", "kpi.health_changed"],
+        description=f"{label} webhook",
+    )
+    delivery = send_ping(actor=admin, subscription=subscription)
+    return {"subscription": subscription.pk, "delivery": delivery.pk}
+
+
+def own_upload(person: Person, kpi: Kpi) -> str:
+    """The token of an upload `person` staged for `kpi` (its preview is theirs only; it
+    expires after an hour, far longer than a module runs)."""
+    staged = stage_upload(
+        actor=person,
+        kpi=kpi,
+        points=[(dt.datetime(2026, 10, 2, tzinfo=dt.UTC), 95.0)],
+        filename=f"{person.name}.csv",
+    )
+    return str(staged.token)
+
+
+def own_objects(person: Person, things: Things) -> dict[str, Any]:
+    """Objects only `person` reaches: an API token, and an upload staged for the KPI."""
+    token, _raw = create_token(actor=person, person=person, name=f"{person.name} token")
+    return {"api_token": token.pk, "upload": own_upload(person, things.kpi)}
+
+
+def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str, Any]:
+    """The objects the shared base does not make, in `things`' workspace, named after
+    `label`; returns every id the routes take, by object type (`things.ids` included).
+
+    The token and the upload belong to `things.person`, none of the personas: they are
+    another person's, which must look missing.
+    """
+    webhook = add_webhook(workspace=things.workspace, admin=admin, label=label)
+    # A key result of its own: linking the owner's one would stop their check-ins counting.
+    linked = create_key_result(
+        actor=admin,
+        objective=things.objective,
+        title=f"{label} linked key result",
+        kind="increase",
+        start=0,
+        target=100,
+        owner=things.person,
+    )
+    link_key_result(actor=admin, key_result=linked, kpi=things.kpi)
+    return {
+        **things.ids,
+        **webhook,
+        **own_objects(things.person, things),
+        "invitation_token": things.invitation_token,
+        "linked_key_result": linked.pk,
+    }
+
+
+@dataclass
+class MatrixIds:
+    """The ids that fill route arguments: Acme's, Globex's, and each Acme persona's own."""
+
+    acme: dict[str, Any]
+    globex: dict[str, Any]
+    own: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def acme_for(self, persona: str) -> dict[str, Any]:
+        """Acme's ids as `persona` uses them: their own token and upload where they have
+        one (the outsider and the anonymous visitor get another person's)."""
+        return {**self.acme, **self.own.get(persona, {})}
+
+
+def build_matrix_ids(world: World, things: Everything) -> MatrixIds:
+    return MatrixIds(
+        acme=add_matrix_objects(things.acme, admin=world.admin, label=ACME_LABEL),
+        globex=add_matrix_objects(things.globex, admin=world.outsider, label=GLOBEX_LABEL),
+        own={p: own_objects(getattr(world, p), things.acme) for p in ACME_PERSONAS},
+    )
 
 
 @pytest.fixture(scope="module")
-def shared(django_db_setup: Any, django_db_blocker: Any) -> Iterator[tuple[World, Everything]]:
+def shared(
+    django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[tuple[World, Everything, MatrixIds]]:
     with (
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=FAST_HASHER),
         transaction.atomic(),
     ):
         world = build_world()
-        yield world, build_things(world)
+        things = build_things(world)
+        yield world, things, build_matrix_ids(world, things)
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def world(shared: tuple[World, Everything], db: None) -> World:
+def world(shared: tuple[World, Everything, MatrixIds], db: None) -> World:
     return shared[0]
 
 
 @pytest.fixture
-def things(shared: tuple[World, Everything], db: None) -> Everything:
+def things(shared: tuple[World, Everything, MatrixIds], db: None) -> Everything:
     return shared[1]
+
+
+@pytest.fixture
+def ids(shared: tuple[World, Everything, MatrixIds], db: None) -> MatrixIds:
+    return shared[2]

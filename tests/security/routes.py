@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PERSONAS = ("admin", "editor", "viewer", "owner", "outsider", "anonymous")
+ACME_PERSONAS = ("admin", "editor", "viewer", "owner")
 
 # Who each role lets in. The outsider is an admin of Globex: on routes about an Acme
 # object they must get 404, whatever their role; elsewhere they act in their own workspace.
@@ -170,10 +172,23 @@ ROUTES: dict[str, Route] = {
     "kpi_flag": _page(read=None, write="editor", obj="kpi"),
     "kpi_link": _page(read=None, write="editor", obj="kpi"),
     "kpi_values": _page(read="editor", write="editor", obj="kpi"),
+    # A staged upload is its maker's: each persona previews and writes their own.
+    "kpi_upload_preview": _page(
+        read="editor", write="editor", obj="kpi", params={"token": "{upload}"}, shows=_shows("kpi")
+    ),
+    "kpi_unlink": _page(
+        read=None, write="editor", obj="kpi", params={"key_result_id": "{linked_key_result}"}
+    ),
     "key_result_promote": _page(read="editor", write="editor", obj="key_result"),
     # --- API tokens page (any member: a viewer's tokens are read-only) ------------------------
     "api_tokens": _page(write="member"),
+    # A person revokes their own tokens only: each persona revokes theirs; the outsider tries
+    # an Acme person's (404). Another Acme person's token is missing too (a test of its own).
+    "api_token_revoke": _page(read=None, write="member", obj="api_token"),
     # --- API ---------------------------------------------------------------------------------
+    # django-ninja's root answers 404 to everyone: it only lets ninja reverse its own paths,
+    # and shows no workspace data.
+    "api-v1:api-root": _api(read="anyone", ok=404),
     "api-v1:openapi-json": _api(read="anyone"),
     "api-v1:openapi-view": _api(read="anyone"),
     "api_docs_asset": _api(read="anyone", params={"name": "swagger-ui.css"}),
@@ -246,31 +261,37 @@ ROUTES: dict[str, Route] = {
         write="admin",
         data=lambda ids: {"url": "https://example.com/hook", "events": ["objective.created"]},
     ),
+    "api-v1:get_webhook": _api(read="admin", obj="subscription"),
+    "api-v1:update_webhook": _api(
+        write="admin", obj="subscription", data=lambda ids: {"description": "Matrix"}
+    ),
+    "api-v1:delete_webhook": _api(write="admin", obj="subscription"),
+    "api-v1:list_deliveries": _api(read="admin", obj="subscription"),
+    "api-v1:ping_webhook": _api(write="admin", obj="subscription"),
     # --- webhooks (pages) --------------------------------------------------------------------
     "webhooks": _page(read="admin", write="admin"),
+    "webhook_detail": _page(
+        read="admin",
+        write="admin",
+        obj="subscription",
+        data=lambda ids: {
+            "url": "https://hooks.example.com/matrix",
+            "events": ["objective.created"],
+            "description": "Matrix",
+        },
+    ),
+    "webhook_toggle": _page(read=None, write="admin", obj="subscription"),
+    "webhook_ping": _page(read=None, write="admin", obj="subscription"),
+    "webhook_rotate": _page(read=None, write="admin", obj="subscription"),
+    "webhook_delete": _page(read=None, write="admin", obj="subscription"),
+    "webhook_delivery_retry": _page(read=None, write="admin", obj="delivery"),
 }
 
 # Routes that exist but are not classified yet (or whose pages are still being built):
 # the route tests skip them, naming each and why. PENDING wins over ROUTES, so a route can
 # carry a provisional entry in ROUTES that takes effect once it leaves PENDING. The lead
 # empties this at integration. A NEW route in neither ROUTES nor PENDING fails the matrix.
-PENDING: dict[str, str] = {
-    "api_token_revoke": "needs an API token in the matrix world",
-    "api-v1:api-root": "API root: public index or member only? (API owner)",
-    "api-v1:get_webhook": "needs a webhook subscription in the matrix world (webhooks owner)",
-    "api-v1:update_webhook": "needs a webhook subscription in the matrix world",
-    "api-v1:delete_webhook": "needs a webhook subscription in the matrix world",
-    "api-v1:list_deliveries": "needs a webhook subscription in the matrix world",
-    "api-v1:ping_webhook": "needs a webhook subscription in the matrix world",
-    "webhook_detail": "needs a webhook subscription in the matrix world (webhooks owner)",
-    "webhook_toggle": "needs a webhook subscription in the matrix world",
-    "webhook_ping": "needs a webhook subscription in the matrix world",
-    "webhook_rotate": "needs a webhook subscription in the matrix world",
-    "webhook_delete": "needs a webhook subscription in the matrix world",
-    "webhook_delivery_retry": "needs a webhook delivery in the matrix world",
-    "kpi_upload_preview": "needs a staged upload token (KPI pages owner)",
-    "kpi_unlink": "needs a key result linked to the KPI (KPI pages owner)",
-}
+PENDING: dict[str, str] = {}
 
 # Set GOALKEEPER_MATRIX_LENIENT=1 while building new routes: unclassified routes are then
 # skipped (with a reason naming them) instead of failing.
@@ -334,6 +355,11 @@ ARGUMENT_TYPES: dict[str, str] = {
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
 
 
+def _object_type(spec: Route, name: str) -> str | None:
+    """The object type a URL argument names (None when the route's params give it)."""
+    return spec.obj if name in ("pk", "id", "object_id") else ARGUMENT_TYPES.get(name)
+
+
 def build_url(found: FoundRoute, spec: Route, ids: Mapping[str, Any]) -> str:
     """The route's path with every argument filled in from `spec.params` and `ids`."""
     route = found.route
@@ -342,7 +368,7 @@ def build_url(found: FoundRoute, spec: Route, ids: Mapping[str, Any]) -> str:
         name = match.group("name") or match.group("group")
         if name in spec.params:
             return spec.params[name].format(**ids)
-        object_type = spec.obj if name in ("pk", "id", "object_id") else ARGUMENT_TYPES.get(name)
+        object_type = _object_type(spec, name)
         if object_type is None:
             raise LookupError(
                 f"{found.key}: cannot fill <{name}> in {route!r}; give it in the route's "
@@ -351,13 +377,26 @@ def build_url(found: FoundRoute, spec: Route, ids: Mapping[str, Any]) -> str:
         if object_type not in ids:
             raise LookupError(
                 f"{found.key}: the matrix world has no {object_type!r}; add it to "
-                "tests/security/test_permission_matrix.py (matrix_ids)"
+                "tests/security/conftest.py (add_matrix_objects)"
             )
         return str(ids[object_type])
 
     path = _ARGUMENT.sub(value, route)
     path = path.lstrip("^").rstrip("$")
     return "/" + path
+
+
+def id_keys(found: FoundRoute, spec: Route) -> list[str]:
+    """The keys of the id map that fill the route's URL, in order (an argument given in
+    `params` counts for each `{key}` it names)."""
+    keys: list[str] = []
+    for match in _ARGUMENT.finditer(found.route):
+        name = match.group("name") or match.group("group")
+        if name in spec.params:
+            keys += [key for _, key, _, _ in string.Formatter().parse(spec.params[name]) if key]
+        elif (object_type := _object_type(spec, name)) is not None:
+            keys.append(object_type)
+    return keys
 
 
 def api_methods(found: FoundRoute) -> tuple[str, ...]:

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from goalkeeper.audit.models import AuditEntry
-from tests.conftest import Everything, World
+from tests.conftest import World
+from tests.security.conftest import MatrixIds
 from tests.security.routes import (
     ALLOWED,
     ROUTES,
@@ -24,8 +25,9 @@ FORM_ROUTES = [found for found, spec in active_routes() if spec.kind == "page" a
 PAGES = [found for found, spec in active_routes() if spec.kind == "page" and spec.read]
 
 
-def ids_of(things: Everything) -> dict[str, Any]:
-    return {**things.acme.ids, "invitation_token": things.acme.invitation_token}
+def ids_of(ids: MatrixIds) -> dict[str, Any]:
+    """Acme's ids as its admin (who signs in below) uses them."""
+    return ids.acme_for("admin")
 
 
 def strict_client(world: World, role: str) -> Client:
@@ -38,18 +40,18 @@ def strict_client(world: World, role: str) -> Client:
 
 @pytest.mark.parametrize("found", FORM_ROUTES, ids=[f.key for f in FORM_ROUTES])
 def test_a_post_without_the_csrf_token_is_refused(
-    found: FoundRoute, world: World, things: Everything
+    found: FoundRoute, world: World, ids: MatrixIds
 ) -> None:
     spec = ROUTES[found.key]
-    ids = ids_of(things)
+    acme = ids_of(ids)
     client = strict_client(world, spec.write or "admin")
     before = AuditEntry.objects.count()
 
     for method in write_methods(found, spec):
-        data = spec.data(ids) if spec.data else {}
+        data = spec.data(acme) if spec.data else {}
         response = client.generic(
             method,
-            build_url(found, spec, ids),
+            build_url(found, spec, acme),
             "&".join(f"{k}={v}" for k, v in data.items()),
             content_type="application/x-www-form-urlencoded",
         )
@@ -76,10 +78,10 @@ def test_the_same_post_with_the_token_goes_through(world: World) -> None:
 
 @pytest.mark.parametrize("found", PAGES, ids=[f.key for f in PAGES])
 def test_every_post_form_on_a_page_carries_the_token(
-    found: FoundRoute, world: World, things: Everything
+    found: FoundRoute, world: World, ids: MatrixIds
 ) -> None:
     spec = ROUTES[found.key]
-    response = world.client_for(world.admin).get(build_url(found, spec, ids_of(things)))
+    response = world.client_for(world.admin).get(build_url(found, spec, ids_of(ids)))
     if not response.get("Content-Type", "").startswith("text/html"):
         return
     html = response.content.decode()

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import World, make_things
+from tests.security.conftest import add_webhook, own_upload
 from tests.security.routes import ROUTES, FoundRoute, active_routes, build_url
 
 PAYLOAD = "<script>alert(1)</script>"
@@ -31,6 +32,9 @@ PAGES = [found for found, spec in active_routes() if spec.kind == "page" and spe
 
 @pytest.fixture
 def hostile(world: World) -> dict[str, Any]:
+    # The webhook first: the admin page lists the six latest audit entries, which must
+    # still name the objective, key result, KPI and person made below.
+    webhook = add_webhook(workspace=world.acme, admin=world.admin, label=PAYLOAD)
     things = make_things(
         workspace=world.acme,
         cycle=world.cycle,
@@ -39,7 +43,13 @@ def hostile(world: World) -> dict[str, Any]:
         key_result_owner=world.owner,
         label=PAYLOAD,
     )
-    return {**things.ids, "invitation_token": things.invitation_token}
+    return {
+        **things.ids,
+        **webhook,
+        "invitation_token": things.invitation_token,
+        # Staging an upload writes no audit entry; the preview is its maker's, the admin's.
+        "upload": own_upload(world.admin, things.kpi),
+    }
 
 
 @pytest.mark.parametrize("found", PAGES, ids=[f.key for f in PAGES])

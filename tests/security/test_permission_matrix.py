@@ -15,7 +15,10 @@ answer as the route's classification says:
 - every page the outsider reads is free of Acme's names, and Acme's pages of Globex's.
 
 A second test sends each Acme persona to every route about an object with Globex's ids:
-404, for reads and writes alike, for every object type.
+404, for reads and writes alike, for every object type. A route naming two objects (a KPI
+and one of its links, a webhook and one of its deliveries...) must also answer 404 when
+only one of them is Globex's. And what is a person's own (an API token, a staged upload)
+is missing for everyone else in the workspace, admins included.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from django.urls import reverse
 
 from goalkeeper.audit.models import AuditEntry
 from tests.conftest import Everything, World
+from tests.security.conftest import MatrixIds
 from tests.security.routes import (
+    ACME_PERSONAS,
     ALLOWED,
     LENIENT,
     PENDING,
@@ -42,30 +47,22 @@ from tests.security.routes import (
     active_routes,
     build_url,
     classification,
+    id_keys,
     project_routes,
     reads,
     write_methods,
 )
 
 FOUND = project_routes()
-ACME_PERSONAS = ("admin", "editor", "viewer", "owner")
 ACME_MARK = "Acme secret"
 GLOBEX_MARK = "Globex secret"
-
-
-def matrix_ids(things: Any, token: str) -> dict[str, Any]:
-    """The ids that fill route arguments, for one workspace's things."""
-    return {**things.ids, "invitation_token": token}
+# What only its maker reaches (see tests/security/conftest.py).
+OWN_TYPES = frozenset({"api_token", "upload"})
 
 
 @pytest.fixture
-def matrix(world: World, things: Everything) -> dict[str, Any]:
-    return {
-        "world": world,
-        "things": things,
-        "acme": matrix_ids(things.acme, things.acme.invitation_token),
-        "globex": matrix_ids(things.globex, things.globex.invitation_token),
-    }
+def matrix(world: World, things: Everything, ids: MatrixIds) -> dict[str, Any]:
+    return {"world": world, "things": things, "ids": ids, "globex": ids.globex}
 
 
 def client_for(world: World, persona: str, kind: str) -> tuple[Client, dict[str, str]]:
@@ -190,7 +187,7 @@ def test_route_answers_each_persona_as_classified(
     found: FoundRoute, persona: str, matrix: dict[str, Any]
 ) -> None:
     spec = _skip_unclassified(found)
-    ids = matrix["acme"]
+    ids = matrix["ids"].acme_for(persona)
     url = build_url(found, spec, ids)
     problems = []
     methods = (("GET",) if reads(found, spec) else ()) + write_methods(found, spec)
@@ -209,23 +206,43 @@ def test_route_answers_each_persona_as_classified(
 
 
 OBJECT_ROUTES = [f for f, spec in active_routes() if spec.obj]
+# Routes naming two objects or more, with each object the URL names: swapped alone for Globex's.
+MIXED_ROUTES = [
+    (found, key)
+    for found, spec in active_routes()
+    if spec.obj and len(keys := id_keys(found, spec)) > 1
+    for key in keys
+]
+# Routes naming an object that only its maker reaches.
+OWN_ROUTES = [
+    (found, key)
+    for found, spec in active_routes()
+    if spec.obj
+    for key in id_keys(found, spec)
+    if key in OWN_TYPES
+]
 
 
 MISSING_ID = 987654321
+# An id that exists nowhere, per object type whose URL converter is not an int.
+MISSING = {"upload": "00000000-0000-4000-8000-000000000000"}
 
 
-@pytest.mark.parametrize("persona", ACME_PERSONAS)
-@pytest.mark.parametrize("found", OBJECT_ROUTES, ids=[f.key for f in OBJECT_ROUTES])
-def test_another_workspaces_object_is_missing_for_reads_and_writes(
-    found: FoundRoute, persona: str, matrix: dict[str, Any]
-) -> None:
-    """404 for an object of Globex. A route whose role this persona lacks may refuse first
+def must_look_missing(
+    found: FoundRoute,
+    persona: str,
+    matrix: dict[str, Any],
+    ids: dict[str, Any],
+    key: str,
+    whose: str,
+) -> list[str]:
+    """404 for every read and write of the route with `ids`, where `key` names an object
+    that `persona` must not reach. A route whose role this persona lacks may refuse first
     (403) - but then it must answer exactly the same for an id that exists nowhere, so the
-    answer says nothing about Globex's objects."""
+    answer says nothing about the object."""
     spec = ROUTES[found.key]
-    ids = matrix["globex"]
     url = build_url(found, spec, ids)
-    missing_url = build_url(found, spec, {**ids, spec.obj: MISSING_ID})
+    missing_url = build_url(found, spec, {**ids, key: MISSING.get(key, MISSING_ID)})
     problems = []
     methods = (("GET",) if reads(found, spec) and spec.read else ()) + write_methods(found, spec)
     for method in methods:
@@ -234,7 +251,7 @@ def test_another_workspaces_object_is_missing_for_reads_and_writes(
         before = audit_length()
         response = send(client, method, url, headers, spec, ids)
         if audit_length() != before:
-            problems.append(f"{method} {found.key} wrote to Globex as Acme's {persona}")
+            problems.append(f"{method} {found.key} wrote to {whose} {key} as Acme's {persona}")
         if response.status_code == 404:
             continue
         lacks_role = role is not None and persona not in ALLOWED[role]
@@ -242,10 +259,49 @@ def test_another_workspaces_object_is_missing_for_reads_and_writes(
         if lacks_role and response.status_code == missing.status_code == 403:
             continue
         problems.append(
-            f"{method} {found.key} with Globex's {spec.obj} as Acme's {persona}: "
+            f"{method} {found.key} with {whose} {key} as Acme's {persona}: "
             f"got {response.status_code} (and {missing.status_code} for an id that does "
             "not exist), expected 404"
         )
+    return problems
+
+
+@pytest.mark.parametrize("persona", ACME_PERSONAS)
+@pytest.mark.parametrize("found", OBJECT_ROUTES, ids=[f.key for f in OBJECT_ROUTES])
+def test_another_workspaces_object_is_missing_for_reads_and_writes(
+    found: FoundRoute, persona: str, matrix: dict[str, Any]
+) -> None:
+    """404 for an object of Globex (all the route's ids are Globex's)."""
+    spec = ROUTES[found.key]
+    assert spec.obj is not None
+    problems = must_look_missing(found, persona, matrix, matrix["globex"], spec.obj, "Globex's")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("persona", ACME_PERSONAS)
+@pytest.mark.parametrize(
+    ("found", "key"), MIXED_ROUTES, ids=[f"{f.key}-{key}" for f, key in MIXED_ROUTES]
+)
+def test_one_object_of_another_workspace_among_acmes_is_missing(
+    found: FoundRoute, key: str, persona: str, matrix: dict[str, Any]
+) -> None:
+    """404 when one object of the URL is Globex's and the others are Acme's: a route must
+    check each id it takes, not only the first (a delivery under an Acme webhook...)."""
+    ids = {**matrix["ids"].acme_for(persona), key: matrix["globex"][key]}
+    problems = must_look_missing(found, persona, matrix, ids, key, "Globex's")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("persona", ACME_PERSONAS)
+@pytest.mark.parametrize(
+    ("found", "key"), OWN_ROUTES, ids=[f"{f.key}-{key}" for f, key in OWN_ROUTES]
+)
+def test_another_persons_own_object_is_missing(
+    found: FoundRoute, key: str, persona: str, matrix: dict[str, Any]
+) -> None:
+    """An API token or a staged upload of another Acme person: 404, admins included."""
+    ids = {**matrix["ids"].acme_for(persona), key: matrix["ids"].acme[key]}
+    problems = must_look_missing(found, persona, matrix, ids, key, "another person's")
     assert not problems, "\n".join(problems)
 
 
@@ -271,8 +327,20 @@ def test_the_table_names_only_routes_that_exist() -> None:
 def test_every_object_type_is_covered_across_workspaces() -> None:
     """Each object type of the model is reached through at least one route in the
     cross-workspace test."""
-    covered = {ROUTES[f.key].obj for f in OBJECT_ROUTES}
-    expected = {"objective", "key_result", "kpi", "team", "person", "cycle", "invitation"}
+    covered = {ROUTES[f.key].obj for f in OBJECT_ROUTES} | {key for _, key in MIXED_ROUTES}
+    expected = {
+        "objective",
+        "key_result",
+        "kpi",
+        "team",
+        "person",
+        "cycle",
+        "invitation",
+        "subscription",
+        "delivery",
+        "api_token",
+        "upload",
+    }
     assert expected <= covered, f"no route reaches {sorted(expected - covered)}"
 
 
@@ -288,7 +356,9 @@ def test_matrix_size_is_reported() -> None:
     print(
         f"\npermission matrix: {found} routes x {len(PERSONAS)} personas = {cells} cells "
         f"({classified} routes classified, {pending} pending); "
-        f"{len(OBJECT_ROUTES)} object routes x {len(ACME_PERSONAS)} cross-workspace checks"
+        f"{len(OBJECT_ROUTES)} object routes x {len(ACME_PERSONAS)} cross-workspace checks, "
+        f"{len(MIXED_ROUTES)} mixed and {len(OWN_ROUTES)} another-person's x "
+        f"{len(ACME_PERSONAS)}"
     )
     assert classified >= 30
     assert cells == found * 6
