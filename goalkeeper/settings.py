@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "goalkeeper.kpis",
     "goalkeeper.api",
     "goalkeeper.webhooks",
+    "goalkeeper.sources",
     "goalkeeper.web",
 ]
 
@@ -112,6 +113,15 @@ if HUEY_URL.startswith("redis://"):
         "url": HUEY_URL,
         "immediate": False,
     }
+elif HUEY_URL.startswith(("postgres://", "postgresql://")):
+    # A PostgreSQL queue (huey's SQL storage, FOR UPDATE SKIP LOCKED): several workers on
+    # several machines share it without a broker.
+    HUEY = {
+        "huey_class": "huey.contrib.sql_huey.SqlHuey",
+        "name": "goalkeeper",
+        "database": HUEY_URL,
+        "immediate": False,
+    }
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
@@ -119,6 +129,23 @@ else:
         "filename": str(DATA_DIR / "queue.sqlite3"),
         "immediate": envbool("HUEY_IMMEDIATE", False),
     }
+
+# --- Data sources (goalkeeper/sources) -------------------------------------------------
+# One pull may take at most this long (connecting, querying, downloading).
+SOURCE_TIMEOUT_SECONDS = envint("SOURCE_TIMEOUT_SECONDS", 30)
+# A failed pull is retried after RETRY seconds, then twice as long each time (never later
+# than the source's own interval); after BROKEN_AFTER failures in a row it is broken.
+SOURCE_RETRY_SECONDS = envint("SOURCE_RETRY_SECONDS", 60)
+SOURCE_BROKEN_AFTER = envint("SOURCE_BROKEN_AFTER", 3)
+# Files at a path are read only inside these directories.
+SOURCE_FILE_ROOTS = [
+    Path(p).resolve() for p in envlist("SOURCE_FILE_ROOTS", [str(DATA_DIR / "files")])
+]
+# Downloads (CSV, XLSX, JSON) larger than this are refused.
+SOURCE_MAX_BYTES = envint("SOURCE_MAX_BYTES", 20 * 1024 * 1024)
+# Fernet keys for passwords and tokens in source settings, newest first (older ones still
+# decrypt, for rotation). Unset: one key derived from SECRET_KEY.
+SOURCE_ENCRYPTION_KEYS = envlist("GOALKEEPER_ENCRYPTION_KEYS", [])
 
 # --- Outbound webhooks (goalkeeper/webhooks) --------------------------------------------
 # A failed delivery waits BACKOFF seconds, then twice as long each time (capped at 6 hours),

@@ -1,0 +1,100 @@
+"""`goalkeeper sync [--kpi ID] [--all]`: pull data sources now, in the foreground."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import QuerySet
+from django.utils import timezone
+from tqdm import tqdm
+
+from goalkeeper.core.migrating import migrate_if_needed
+from goalkeeper.sources import services
+from goalkeeper.sources.connectors import REGISTRY, connector_class
+from goalkeeper.sources.models import DataSource, RunStatus, RunTrigger, SyncRun
+
+
+class Command(BaseCommand):
+    help = (
+        "Pull data sources now and print a summary. Without options, the sources whose "
+        "schedule is due; --all every active pulled source; --kpi one KPI's source."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument("--kpi", type=int, metavar="ID", help="sync the source of this KPI")
+        which.add_argument("--all", action="store_true", help="sync every active source")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        migrate_if_needed(verbosity=0)
+        sources = list(self._sources(options).select_related("kpi__workspace"))
+        if options["kpi"] is not None and not sources:
+            raise CommandError(f"kpi: KPI {options['kpi']} has no data source")
+        runs: list[SyncRun] = []
+        busy: list[DataSource] = []
+        for source in sources:
+            try:
+                runs.append(
+                    services.request_sync(actor=None, source=source, trigger=RunTrigger.CLI)
+                )
+            except services.SyncInProgressError:
+                busy.append(source)
+        bar = tqdm(
+            runs, unit="source", disable=options["no_progress"] or not runs, file=self.stderr
+        )
+        finished: list[SyncRun] = []
+        for run in bar:
+            bar.set_description(run.source.kpi.name[:30])
+            done = services.execute(run.pk)
+            if done is not None:
+                finished.append(done)
+        self._summary(finished, busy)
+        if any(run.status == RunStatus.FAILED for run in finished):
+            raise CommandError("some sources failed (see above)")
+
+    def _sources(self, options: dict[str, Any]) -> QuerySet[DataSource]:
+        pulled = _pulled_kinds()
+        sources = DataSource.objects.filter(kind__in=pulled).order_by("pk")
+        if options["kpi"] is not None:
+            source = DataSource.objects.filter(kpi_id=options["kpi"]).first()
+            if source is not None and source.kind not in pulled:
+                raise CommandError(
+                    f"kpi: KPI {options['kpi']} is pushed over the API; nothing to pull"
+                )
+            return sources.filter(kpi_id=options["kpi"])
+        if options["all"]:
+            return sources.filter(is_active=True)
+        return sources.filter(is_active=True, next_run_at__lte=timezone.now())
+
+    def _summary(self, runs: list[SyncRun], busy: list[DataSource]) -> None:
+        if not runs and not busy:
+            self.stdout.write("Nothing to sync.")
+            return
+        created = sum(run.rows_created for run in runs)
+        updated = sum(run.rows_updated for run in runs)
+        failed = [run for run in runs if run.status == RunStatus.FAILED]
+        for run in runs:
+            name = run.source.kpi.name
+            if run.status == RunStatus.FAILED:
+                self.stdout.write(self.style.ERROR(f"✗ {name}: {run.error}"))
+            else:
+                self.stdout.write(
+                    f"✓ {name}: {run.rows_fetched} rows, {run.rows_created} new, "
+                    f"{run.rows_updated} updated"
+                )
+        for source in busy:
+            self.stdout.write(f"… {source.kpi.name}: already syncing elsewhere, skipped")
+        style = self.style.ERROR if failed else self.style.SUCCESS
+        self.stdout.write(
+            style(
+                f"{len(runs)} synced, {len(failed)} failed, {len(busy)} skipped: "
+                f"{created} values created, {updated} updated."
+            )
+        )
+
+
+def _pulled_kinds() -> list[str]:
+    return [kind for kind in REGISTRY if connector_class(kind).pulled]

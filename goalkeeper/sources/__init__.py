@@ -1,0 +1,1 @@
+"""Data sources: KPIs that update themselves from databases, files and services."""

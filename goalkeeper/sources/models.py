@@ -1,0 +1,133 @@
+"""Data sources and their sync runs (DESIGN.md section 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+
+class SourceStatus(models.TextChoices):
+    NEW = "new", "Not run yet"
+    OK = "ok", "Healthy"
+    FAILING = "failing", "Failing"
+    BROKEN = "broken", "Broken"
+
+
+class DataSource(models.Model):
+    """Where a KPI's measurements come from automatically, and when it is next pulled."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    kpi = models.OneToOneField("kpis.Kpi", on_delete=models.CASCADE, related_name="source")
+    kind = models.CharField(max_length=20)
+    # Parameters that are not secret, by name (a URL without its password, a query...).
+    settings = models.JSONField(default=dict, blank=True)
+    # Secret parameters, sealed as one Fernet token (see secrets.py); never sent to a page.
+    sealed_secrets = models.TextField(blank=True)
+    interval_minutes = models.PositiveIntegerField(default=60)
+    is_active = models.BooleanField(default=True)
+    status = models.CharField(max_length=10, choices=SourceStatus.choices, default=SourceStatus.NEW)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    # When the schedule next pulls it; None for a push source or a paused one.
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    # A worker holding a run keeps this in the future (a lease): nobody else may start one.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # The newest timestamp a successful pull returned: the next pull asks from there.
+    cursor = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["is_active", "next_run_at"], name="source_due"),
+            models.Index(fields=["workspace", "status"], name="source_ws_status"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(interval_minutes__gte=1), name="source_interval_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} source of KPI {self.kpi_id}"
+
+    @property
+    def interval(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.interval_minutes)
+
+    @property
+    def is_broken(self) -> bool:
+        return self.status == SourceStatus.BROKEN
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class RunTrigger(models.TextChoices):
+    SCHEDULE = "schedule", "Schedule"
+    MANUAL = "manual", "Sync now"
+    CLI = "cli", "Command line"
+    PUSH = "push", "Push"
+
+
+FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+
+class SyncRun(models.Model):
+    """One pull of a source: when, how it went, what it wrote."""
+
+    source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="runs")
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    trigger = models.CharField(max_length=10, choices=RunTrigger.choices)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    # What the run is doing now ("Fetching", "Writing 1,200 values"), for the progress view.
+    phase = models.CharField(max_length=80, blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The schedule slot a scheduled run fills: one run per source and slot, whatever the
+    # number of workers (the database refuses a second one).
+    due_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Which process carried it out (host:pid), to trace a run across several workers.
+    worker = models.CharField(max_length=100, blank=True)
+    rows_fetched = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-queued_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["source", "-queued_at"], name="run_source_at"),
+            models.Index(fields=["status", "queued_at"], name="run_status_at"),
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["source", "due_at"], name="run_once_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} of source {self.source_id} ({self.status})"
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED

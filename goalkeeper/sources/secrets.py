@@ -1,0 +1,80 @@
+"""Passwords and tokens of data sources, sealed with Fernet (AES-128-CBC + HMAC-SHA256).
+
+The key comes from the settings (GOALKEEPER_ENCRYPTION_KEYS, newest first, so an old key
+can still open what it sealed while everything is re-sealed with the new one). Without
+that setting a key is derived from SECRET_KEY, which the data directory keeps.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+MASK = "••••••••"
+
+
+class UnreadableSecretsError(Exception):
+    """The stored secrets were sealed with a key the settings no longer hold."""
+
+
+def _derived_key(secret_key: str) -> bytes:
+    # HKDF with a purpose label: the same SECRET_KEY signs sessions, and a key must not
+    # serve two purposes.
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=b"goalkeeper",
+        info=b"data source secrets",
+    )
+    return base64.urlsafe_b64encode(hkdf.derive(secret_key.encode()))
+
+
+def _box() -> MultiFernet:
+    keys = [key.encode() for key in settings.SOURCE_ENCRYPTION_KEYS] or [
+        _derived_key(settings.SECRET_KEY)
+    ]
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def seal(values: Mapping[str, str]) -> str:
+    """Encrypt a mapping of secret parameters; "" when there is nothing to keep."""
+    kept = {name: value for name, value in values.items() if value}
+    if not kept:
+        return ""
+    return _box().encrypt(json.dumps(kept, sort_keys=True).encode()).decode()
+
+
+def unseal(token: str) -> dict[str, str]:
+    """The secret parameters a sealed token holds."""
+    if not token:
+        return {}
+    try:
+        plain = _box().decrypt(token.encode())
+    except InvalidToken:
+        raise UnreadableSecretsError(
+            "the saved passwords and tokens cannot be decrypted with the current key: "
+            "enter them again"
+        ) from None
+    loaded = json.loads(plain)
+    return {str(name): str(value) for name, value in loaded.items()}
+
+
+def reseal(token: str) -> str:
+    """The same secrets sealed with the newest key (for key rotation)."""
+    return _box().rotate(token.encode()).decode() if token else ""
+
+
+def mask(value: str) -> str:
+    """A secret as it may be shown back: never in full; the last four characters of a long
+    one, so a person can tell which token is saved."""
+    if not value:
+        return ""
+    if len(value) >= 16:
+        return MASK + value[-4:]
+    return MASK
