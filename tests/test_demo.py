@@ -570,3 +570,25 @@ def test_more_people_scale_the_same_shape(demo: Demo) -> None:
     sub_objectives = Objective.objects.filter(team__in=sub_teams, cycle=active)
     assert sub_objectives.filter(parent__team__in=departments(workspace)).exists()
     assert summary.measurements > demo.summary.measurements
+
+
+def test_the_demo_has_a_source_of_each_state_and_its_pulls_agree_with_the_stored_series(
+    demo: Demo,
+) -> None:
+    from goalkeeper.sources import services
+    from goalkeeper.sources.models import DataSource, RunStatus, RunTrigger, SourceStatus
+
+    sources = {s.kind: s for s in DataSource.objects.filter(workspace=demo.workspace)}
+    assert demo.summary.sources == 4
+    assert set(sources) == {"sql", "csv", "push", "http_json"}
+    broken = sources["http_json"]
+    assert broken.status == SourceStatus.BROKEN
+    assert broken.runs.filter(status=RunStatus.FAILED).count() == 3
+    for kind in ("sql", "csv"):
+        run = services.request_sync(actor=None, source=sources[kind], trigger=RunTrigger.CLI)
+        done = services.execute(run.pk)
+        assert done is not None
+        assert done.status == RunStatus.SUCCEEDED, done.error
+        # The files hold what the demo stored: a pull changes nothing, it only confirms.
+        assert done.rows_created == 0
+        assert done.rows_updated > 50

@@ -43,6 +43,7 @@ from goalkeeper.demo.series import (
     plan_kpis,
     timestamps,
 )
+from goalkeeper.demo.sources import write_sources
 from goalkeeper.domain.periods import Frequency, next_period, period_of, previous_period
 from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
@@ -77,6 +78,7 @@ class DemoSummary:
     check_ins: int
     kpis: int
     measurements: int
+    sources: int = 0
     workspace: str = DEMO_WORKSPACE
     seconds: float = 0.0
 
@@ -88,7 +90,8 @@ class DemoSummary:
                 f"  {self.teams:,} teams, {self.people:,} people",
                 f"  {self.cycles:,} cycles, {self.objectives:,} objectives, "
                 f"{self.key_results:,} key results, {self.check_ins:,} check-ins",
-                f"  {self.kpis:,} KPIs, {self.measurements:,} measurements",
+                f"  {self.kpis:,} KPIs, {self.measurements:,} measurements, "
+                f"{self.sources:,} data sources",
             ]
         )
 
@@ -232,6 +235,8 @@ class _Loader:
             linked = self._write_kpis(kpi_plans)
             bar.set_description("Objectives and check-ins")
             plan = self._write_okrs(cycles, linked)
+            bar.set_description("Data sources")
+            self.counts["sources"] = write_sources(workspace, self.now)
             bar.set_description("Checking")
             self._validate_samples(plan)
             bar.set_description("Done")
@@ -256,6 +261,7 @@ class _Loader:
             check_ins=self.counts["check_ins"],
             kpis=self.counts["kpis"],
             measurements=self.counts["measurements"],
+            sources=self.counts["sources"],
         )
 
     # --- People and teams ---------------------------------------------------------------------
