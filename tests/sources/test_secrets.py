@@ -155,3 +155,20 @@ def test_an_interval_outside_the_range_is_refused_naming_the_field(kpi: Kpi) -> 
         services.create_source(actor=None, kpi=kpi, configuration=configuration, interval_minutes=0)
     assert "interval_minutes" in raised.value.message_dict
     assert not DataSource.objects.exists()
+
+
+def test_a_password_pasted_in_a_sql_url_is_moved_into_the_sealed_secrets(
+    kpi: Kpi, files: Path
+) -> None:
+    configuration = services.configure(
+        kpi=kpi,
+        kind="sql",
+        values={
+            "url": "postgresql://reader:pa55-w0rd@db.internal:5432/sales",
+            "query": "SELECT day, total FROM revenue",
+        },
+    )
+    assert configuration.settings["url"] == "postgresql://reader@db.internal:5432/sales"
+    assert configuration.secrets == {"password": "pa55-w0rd"}
+    source = services.create_source(actor=None, kpi=kpi, configuration=configuration)
+    assert "pa55" not in str(DataSource.objects.get(pk=source.pk).settings)

@@ -234,13 +234,12 @@ def sheet_rows(stream: IO[bytes], sheet: str = "") -> Iterator[tuple[int, list[o
     except Exception:
         raise SourceError(_NOT_XLSX) from None
     try:
-        if sheet:
-            if sheet not in workbook.sheetnames:
-                names = ", ".join(f"“{name}”" for name in workbook.sheetnames)
-                raise SourceError(f"there is no sheet “{sheet}”; the sheets are: {names}")
-            worksheet = workbook[sheet]
-        else:
-            worksheet = workbook.worksheets[0]
+        sheets = workbook.worksheets
+        chosen = [one for one in sheets if one.title == sheet] if sheet else sheets[:1]
+        if not chosen:
+            names = ", ".join(f"“{one.title}”" for one in sheets) or "none"
+            raise SourceError(f"there is no sheet “{sheet}”; the sheets are: {names}")
+        worksheet = chosen[0]
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             cells: list[object] = list(values)
             if any(cell is not None and str(cell).strip() for cell in cells):

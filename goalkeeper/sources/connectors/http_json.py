@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from jsonpath_ng import JSONPath
-from jsonpath_ng.ext import parse
+from jsonpath_ng.ext.parser import parse
 
 from goalkeeper.sources.connectors.base import (
     Connector,

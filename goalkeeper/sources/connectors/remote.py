@@ -100,9 +100,23 @@ def download(
     # server dripping one byte a second cannot hold a sync forever.
     deadline = time.monotonic() + timeout
     sent = {"User-Agent": USER_AGENT, "Accept": accept, **headers}
+    origin = _origin(httpx.URL(url.strip())) if url_problem(url) is None else None
+
+    def keep_secrets_home(request: httpx.Request) -> None:
+        # httpx drops Authorization when a redirect leads to another origin; the other
+        # headers of the secret (X-Api-Key...) must not follow it there either.
+        if _origin(request.url) != origin:
+            for name in headers:
+                request.headers.pop(name, None)
+
     try:
         with (
-            httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5) as client,
+            httpx.Client(
+                timeout=timeout,
+                follow_redirects=True,
+                max_redirects=5,
+                event_hooks={"request": [keep_secrets_home]},
+            ) as client,
             client.stream("GET", url.strip(), headers=sent) as response,
         ):
             if response.status_code >= 400:
@@ -132,6 +146,10 @@ def download(
     except httpx.HTTPError as error:
         raise SourceError(f"could not read from {host}: {type(error).__name__}") from None
     return Download(b"".join(chunks), content_type)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
 
 
 def _timed_out(host: str, timeout: float) -> str:

@@ -15,7 +15,8 @@ Time is bounded by `Context.timeout`: the connection, and the query on the serve
 `:since` is bound when the query names it. Naive timestamps, in the rows and in `:since`,
 are the workspace's wall clock: PostgreSQL gets an aware instant (and the session's time
 zone is the workspace's), MySQL and MariaDB a naive DATETIME, SQLite an ISO 8601 text
-`YYYY-MM-DD HH:MM:SS`, the format of SQLite's own `datetime()`.
+`YYYY-MM-DD HH:MM:SS`, the format of SQLite's own `datetime()`. `:since_utc` is the same
+instant as a naive UTC value (same types), for columns that hold UTC without saying so.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ _EXTRAS = {
 _ALIASES = {"postgres": "postgresql"}
 _EXAMPLE = "postgresql://reader@db.example.com/sales"
 
-_SINCE = re.compile(r"(?<![:\w]):since\b")
+_SINCE = re.compile(r"(?<![:\w]):(since(?:_utc)?)\b")
 _FIRST_WORD = re.compile(r"[\s(]*([A-Za-z_]+)")
 _INTO_FILE = re.compile(r"\binto\s+(outfile|dumpfile)\b", re.IGNORECASE)
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
@@ -90,7 +91,8 @@ def split_password(url: str) -> tuple[str, str | None]:
         return url, None
     if parsed.password is None:
         return url, None
-    bare = parsed.set(password=None).render_as_string(hide_password=False)
+    # URL.set() ignores None: replacing the field is the way to drop it.
+    bare = parsed._replace(password=None).render_as_string(hide_password=False)
     return bare, str(parsed.password)
 
 
@@ -158,7 +160,8 @@ def prepare_query(sql: str, family: str) -> PreparedQuery:
     """Check that `sql` is one SELECT statement and rewrite it for `family`'s driver.
 
     Comments are removed. PostgreSQL and MySQL drivers take `%(since)s` and read `%` as
-    the start of a placeholder, so `%` is doubled; sqlite3 takes `:since` as it is.
+    the start of a placeholder, so `%` is doubled; sqlite3 takes `:since` as it is (and
+    `:since_utc` likewise).
     ValueError says why a query is refused.
     """
     pieces = _pieces(sql, family)
@@ -172,7 +175,9 @@ def prepare_query(sql: str, family: str) -> PreparedQuery:
             kept.append((kind, before))
             break
         kept.append((kind, " " if kind == "comment" else text))
-    skeleton = "".join(text if kind == "code" else " '' " for kind, text in kept)
+    skeleton = "".join(
+        text if kind == "code" else " " if kind == "comment" else " '' " for kind, text in kept
+    )
     first = _FIRST_WORD.match(skeleton)
     if not first or first[1].lower() not in {"select", "with"}:
         raise ValueError("the query must be a SELECT (or WITH … SELECT): a source only reads")
@@ -184,7 +189,7 @@ def prepare_query(sql: str, family: str) -> PreparedQuery:
     parts: list[str] = []
     for kind, text in kept:
         escaped = text.replace("%", "%%")
-        parts.append(_SINCE.sub("%(since)s", escaped) if kind == "code" else escaped)
+        parts.append(_SINCE.sub(r"%(\1)s", escaped) if kind == "code" else escaped)
     text = "".join(parts).strip()
     if family == "postgresql" and not uses_since:
         # psycopg sends a query without placeholders over the simple protocol, which runs
@@ -322,7 +327,8 @@ class SqlConnector(Connector):
             label="Query",
             help=(
                 "One SELECT returning a timestamp and a value per row (columns named "
-                "timestamp and value, or the first two). Write :since to read only new rows."
+                "timestamp and value, or the first two). Write :since to read only new rows "
+                "(:since_utc for columns holding UTC)."
             ),
             multiline=True,
             placeholder="SELECT day AS timestamp, revenue AS value FROM daily WHERE day >= :since",
@@ -330,6 +336,16 @@ class SqlConnector(Connector):
     )
 
     split_password = staticmethod(split_password)
+
+    @classmethod
+    def prepare(
+        cls, settings: dict[str, str], secrets: dict[str, str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """A password pasted inside the URL moves into the secret field."""
+        url, password = split_password(settings.get("url", ""))
+        if password is None:
+            return settings, secrets
+        return {**settings, "url": url}, {**secrets, "password": password}
 
     def check(self) -> dict[str, str]:
         errors = super().check()
@@ -356,10 +372,13 @@ class SqlConnector(Connector):
 
     def describe(self) -> str:
         try:
-            url = database_url(self.value("url"))
-        except ValueError:
+            url = make_url(self.value("url"))
+        except ArgumentError:
             return self.label
-        family = _family(url)
+        backend = url.drivername.partition("+")[0].lower()
+        family = _ALIASES.get(backend, backend)
+        if family not in _LABELS:
+            return self.label
         if family == "sqlite":
             return f"SQLite file {url.database}"
         where = f"{url.host}:{url.port}" if url.port else f"{url.host}"
@@ -401,7 +420,7 @@ class SqlConnector(Connector):
         if family == "postgresql":
             _postgres_session(connection, self.context)
         result = connection.exec_driver_sql(
-            query.text, {"since": _bound_since(since, family, self.context.zone)}
+            query.text, _bound_since(since, family, self.context.zone)
         )
         if not result.returns_rows:
             raise SourceError("the query returned no rows and no columns")
@@ -440,15 +459,17 @@ def _columns(names: Sequence[str]) -> tuple[int, int]:
     return stamp, amount
 
 
-def _bound_since(since: dt.datetime | None, family: str, zone: dt.tzinfo) -> object:
+def _bound_since(since: dt.datetime | None, family: str, zone: dt.tzinfo) -> dict[str, object]:
+    """`:since` (the workspace's wall clock) and `:since_utc`, as `family`'s driver takes them."""
     moment = since or EPOCH
-    if family == "postgresql":
-        return moment
     local = moment.astimezone(zone).replace(tzinfo=None)
+    utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    if family == "postgresql":
+        return {"since": moment, "since_utc": utc}
     if family == "sqlite":
-        return local.strftime("%Y-%m-%d %H:%M:%S")
-    # PyMySQL would drop the zone anyway; DATETIME columns have none.
-    return local
+        return {"since": f"{local:%Y-%m-%d %H:%M:%S}", "since_utc": f"{utc:%Y-%m-%d %H:%M:%S}"}
+    # PyMySQL would drop a zone anyway: DATETIME columns have none.
+    return {"since": local, "since_utc": utc}
 
 
 # --- Connections: time bounds and read-only mode, per database kind ----------------------------
@@ -565,7 +586,7 @@ def _explain(error: DBAPIError, family: str, timeout: float, password: str) -> s
         if "locked" in text:
             return f"timed out: the database file stayed locked for more than {timeout:g} s"
     else:
-        args = getattr(original, "args", ())
+        args: tuple[Any, ...] = tuple(getattr(original, "args", ()))
         code = args[0] if args and isinstance(args[0], int) else None
         text = str(args[1]) if len(args) > 1 else str(original)
         if code in {1969, 3024} or (code == 2013 and "timed out" in text):
