@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("goalkeeper.webhooks.urls")),
     path("", include("goalkeeper.okrs.urls")),
     path("", include("goalkeeper.kpis.urls")),
+    path("", include("goalkeeper.sources.urls")),
     path("", include("goalkeeper.web.urls")),
 ]

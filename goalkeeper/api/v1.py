@@ -17,6 +17,7 @@ from goalkeeper.api.auth import TokenAuth
 from goalkeeper.api.strictness import refuse_unknown_query
 from goalkeeper.kpis.api import router as kpis_router
 from goalkeeper.okrs.api import router as okrs_router
+from goalkeeper.sources.api import router as sources_router
 from goalkeeper.webhooks.api import router as webhooks_router
 
 DESCRIPTION = """
@@ -92,3 +93,4 @@ api.add_router("", accounts_router)
 api.add_router("", okrs_router)
 api.add_router("", kpis_router)
 api.add_router("", webhooks_router)
+api.add_router("", sources_router)

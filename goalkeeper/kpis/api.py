@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -49,6 +50,7 @@ from goalkeeper.domain.periods import Aggregation, Frequency, aggregate_by_perio
 from goalkeeper.kpis import services
 from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.okrs.queries import workspace_zone
+from goalkeeper.sources.services import record_push
 
 router = Router(tags=["KPIs"])
 
@@ -379,11 +381,14 @@ def record_measurements(request: HttpRequest, id: Id, payload: MeasurementBatch)
     person = caller(request)
     kpi = access_kpi_by_id(person, id, for_write=True)
     items = payload.items
-    # One transaction, and the measurement and health webhooks, inside the service.
-    result = services.record_measurements(
-        actor=person,
-        kpi=kpi,
-        points=[(item.timestamp, item.value) for item in items],
-        source="api",
-    )
+    # One transaction with the batch's run on the KPI's push source (if it has one); the
+    # measurement and health webhooks are sent by the service once it commits.
+    with transaction.atomic():
+        result = services.record_measurements(
+            actor=person,
+            kpi=kpi,
+            points=[(item.timestamp, item.value) for item in items],
+            source="api",
+        )
+        record_push(actor=person, kpi=kpi, result=result, received=len(items))
     return UpsertOut(created=result.created, updated=result.updated)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    F,
 )
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -111,6 +112,8 @@ class KpiTile:
     last_measurement_at: dt.datetime | None
     status: KpiStatus
     open_recovery: bool
+    # Its data source failed too many times in a row (see goalkeeper.sources).
+    source_broken: bool = False
 
     @property
     def health(self) -> Health:
@@ -267,13 +270,15 @@ def parse_filters(params: Any) -> BoardFilters:
 def kpi_board(workspace: Workspace, now: dt.datetime, filters: BoardFilters) -> KpiBoard:
     """The board: one tile per KPI, worst health first, with the team coach's remarks.
 
-    A fixed number of queries whatever the number of KPIs: the KPIs (with team and
-    owner), one aggregate per frequency present, open recoveries, teams, owners and the
-    per-team KPI counts.
+    A fixed number of queries whatever the number of KPIs: the KPIs (with team, owner
+    and their source's status), one aggregate per frequency present, open recoveries,
+    teams, owners and the per-team KPI counts.
     """
     kpis_qs = (
         Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
         .select_related("team", "owner")
+        # The source's status rides along in the same query (a LEFT JOIN), for the tiles.
+        .annotate(source_status=F("source__status"))
         .order_by("team__name", "name", "id")
     )
     if filters.team:
@@ -339,6 +344,7 @@ def _tile(kpi: Kpi, status: KpiStatus, open_recovery: bool) -> KpiTile:
         last_measurement_at=kpi.last_measurement_at,
         status=status,
         open_recovery=open_recovery,
+        source_broken=getattr(kpi, "source_status", None) == "broken",
     )
 
 

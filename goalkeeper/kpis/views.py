@@ -38,6 +38,7 @@ from goalkeeper.kpis.forms import (
 )
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
 from goalkeeper.okrs.queries import workspace_zone
+from goalkeeper.sources import queries as source_queries
 
 PREVIEW_ROWS = 20
 
@@ -97,7 +98,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         person,
         "kpis/detail.html",
-        {"page": data, "kpi": kpi, "link_form": LinkForm()},
+        {
+            "page": data,
+            "kpi": kpi,
+            "link_form": LinkForm(),
+            "source": source_queries.kpi_source_card(kpi),
+        },
     )
 
 

@@ -205,7 +205,10 @@ def update_source(
     """Change a source's parameters or schedule. A new kind or new parameters make it due
     now (the person wants to see them work) and clear its failure count."""
     _check_interval(interval_minutes)
-    old_secrets = unseal(source.sealed_secrets)
+    try:
+        old_secrets = unseal(source.sealed_secrets)
+    except UnreadableSecretsError:
+        old_secrets = {}  # sealed with a lost key: the secrets entered now replace them
     before = _audit_view(source, old_secrets)
     reconfigured = (
         configuration.kind != source.kind

@@ -32,6 +32,7 @@ NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
     ("Home", "home", "home", False),
     ("Objectives", "target", "cycles", False),
     ("KPIs", "kpi", "kpis", False),
+    ("Data sources", "source", "sources", False),
     ("Alignment", "alignment", "alignment", False),
     ("Admin", "admin", "admin", True),
 )
@@ -55,6 +56,10 @@ SECTION_OF: dict[str, str] = {
     "objective_delete": "cycles",
     "key_result_delete": "cycles",
     "alignment_cycle": "alignment",
+    "source_detail": "sources",
+    "source_edit": "sources",
+    "source_delete": "sources",
+    "source_run": "sources",
 }
 
 

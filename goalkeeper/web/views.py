@@ -37,6 +37,7 @@ from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.okrs import queries, services
 from goalkeeper.okrs.models import Cycle, KeyResult
+from goalkeeper.sources import queries as source_queries
 from goalkeeper.web.forms import CheckInForm
 
 # Where a key result row is shown; each place lays its row out differently.
@@ -67,7 +68,9 @@ def home(request: HttpRequest) -> HttpResponse:
     workspace = person.workspace
     cycle = queries.active_cycle(workspace)
     view = queries.home_view(workspace, cycle, timezone.now(), person) if cycle else None
-    return render_page(request, person, "web/home.html", {"home": view})
+    # The KPIs they own whose data source broke: theirs to chase, whatever the cycle.
+    broken = source_queries.broken_sources_owned_by(person)
+    return render_page(request, person, "web/home.html", {"home": view, "broken_sources": broken})
 
 
 # --- Cycle board ------------------------------------------------------------------------------

@@ -13,16 +13,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from goalkeeper.api.schemas import MAX_ID
+from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import create_kpi, record_measurements
 from goalkeeper.okrs.services import create_key_result, create_objective, record_check_in
+from goalkeeper.sources import services as sources
+from goalkeeper.sources.models import RunTrigger, SyncRun
 from goalkeeper.webhooks.services import create_subscription
 from tests.api.conftest import API_SCHEMA, token_for
 from tests.conftest import World
@@ -71,6 +76,23 @@ def map_path_parameters(context: Any, path_parameters: dict[str, Any]) -> dict[s
     return path_parameters
 
 
+def _source_with_a_run(world: World, kpi: Kpi) -> SyncRun:
+    """A CSV source on the KPI and one finished run, so source operations find them."""
+    root = Path(django_settings.SOURCE_FILE_ROOTS[0])
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"schema-{kpi.pk}.csv"
+    path.write_text("date,value\n2026-11-01,5\n")
+    configuration = sources.configure(
+        kpi=kpi,
+        kind="csv",
+        values={"location": str(path), "timestamp_column": "date", "value_column": "value"},
+    )
+    source = sources.create_source(actor=world.admin, kpi=kpi, configuration=configuration)
+    run = sources.request_sync(actor=world.admin, source=source, trigger=RunTrigger.MANUAL)
+    sources.execute(run.pk)
+    return run
+
+
 @pytest.fixture
 def token(world: World) -> str:
     """An admin's token, with a little of everything in the workspace to read and change."""
@@ -97,7 +119,9 @@ def token(world: World) -> str:
         url="http://127.0.0.1:9/hook",
         events=["check_in.created"],
     )
+    run = _source_with_a_run(world, kpi)
     EXISTING.update(
+        sources=[run.pk],
         teams=[world.company.pk, world.sales.pk],
         people=[world.admin.pk, world.editor.pk, world.viewer.pk],
         cycles=[world.cycle.pk],

@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 
@@ -28,6 +30,8 @@ from goalkeeper.api.services import create_token
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import link_key_result, stage_upload
 from goalkeeper.okrs.services import create_key_result
+from goalkeeper.sources import services as sources
+from goalkeeper.sources.models import RunTrigger
 from goalkeeper.webhooks.services import create_subscription, send_ping
 from tests.conftest import Everything, Things, World, build_things, build_world
 
@@ -49,6 +53,30 @@ def add_webhook(*, workspace: Workspace, admin: Person, label: str) -> dict[str,
     )
     delivery = send_ping(actor=admin, subscription=subscription)
     return {"subscription": subscription.pk, "delivery": delivery.pk}
+
+
+def add_source(*, kpi: Kpi, admin: Person, label: str, run: bool = True) -> dict[str, int]:
+    """A CSV data source on `kpi` (a secret header included) and one finished run of it
+    (or only a queued one, which writes no audit entry)."""
+    root = Path(settings.SOURCE_FILE_ROOTS[0])
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"matrix-{kpi.pk}.csv"
+    path.write_text("date,value\n2026-10-01,90\n")
+    configuration = sources.configure(
+        kpi=kpi,
+        kind="csv",
+        values={
+            "location": str(path),
+            "timestamp_column": "date",
+            "value_column": "value",
+            "headers": f"X-Api-Key: {label} source key 12345",
+        },
+    )
+    source = sources.create_source(actor=admin, kpi=kpi, configuration=configuration)
+    queued = sources.request_sync(actor=admin, source=source, trigger=RunTrigger.MANUAL)
+    if run:
+        sources.execute(queued.pk)
+    return {"sync_run": queued.pk}
 
 
 def own_upload(person: Person, kpi: Kpi) -> str:
@@ -91,6 +119,7 @@ def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str
     return {
         **things.ids,
         **webhook,
+        **add_source(kpi=things.kpi, admin=admin, label=label),
         **own_objects(things.person, things),
         "invitation_token": things.invitation_token,
         "linked_key_result": linked.pk,

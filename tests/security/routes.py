@@ -180,6 +180,20 @@ ROUTES: dict[str, Route] = {
         read=None, write="editor", obj="kpi", params={"key_result_id": "{linked_key_result}"}
     ),
     "key_result_promote": _page(read="editor", write="editor", obj="key_result"),
+    # --- data sources (pages): members read, admins configure (credentials live here) -------
+    "sources": _page(shows=_shows("kpi")),
+    "source_run": _page(obj="sync_run"),
+    "source_detail": _page(obj="kpi", shows=_shows("kpi")),
+    "source_edit": _page(
+        read="admin",
+        write="admin",
+        obj="kpi",
+        data=lambda ids: {"kind": "push", "interval_minutes": "60", "is_active": "on"},
+    ),
+    "source_fields": _page(read="admin", obj="kpi"),
+    "source_test": _page(read=None, write="admin", obj="kpi"),
+    "source_sync": _page(read=None, write="admin", obj="kpi"),
+    "source_delete": _page(read="admin", write="admin", obj="kpi"),
     # --- API tokens page (any member: a viewer's tokens are read-only) ------------------------
     "api_tokens": _page(write="member"),
     # A person revokes their own tokens only: each persona revokes theirs; the outsider tries
@@ -193,6 +207,14 @@ ROUTES: dict[str, Route] = {
     "api-v1:openapi-view": _api(read="anyone"),
     "api_docs_asset": _api(read="anyone", params={"name": "swagger-ui.css"}),
     "path:api/v1/^(?P<rest>.*)$": _api(read="anyone", params={"rest": "nowhere"}, ok=404),
+    "api-v1:list_sources": _api(read="member"),
+    "api-v1:get_source": _api(read="member", obj="kpi"),
+    "api-v1:put_source": _api(write="admin", obj="kpi", data=lambda ids: {"kind": "push"}),
+    "api-v1:delete_source": _api(write="admin", obj="kpi"),
+    "api-v1:preview_source": _api(write="admin", obj="kpi"),
+    "api-v1:sync_source": _api(write="admin", obj="kpi"),
+    "api-v1:list_source_runs": _api(read="member", obj="kpi"),
+    "api-v1:get_sync_run": _api(read="member", obj="sync_run"),
     "api-v1:me": _api(read="member"),
     "api-v1:list_teams": _api(read="member"),
     "api-v1:create_team": _api(

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from goalkeeper.kpis.services import create_kpi
 from tests.conftest import World, make_things
-from tests.security.conftest import add_webhook, own_upload
+from tests.security.conftest import add_source, add_webhook, own_upload
 from tests.security.routes import ROUTES, FoundRoute, active_routes, build_url
 
 PAYLOAD = "<script>alert(1)</script>"
@@ -34,6 +35,9 @@ PAGES = [found for found, spec in active_routes() if spec.kind == "page" and spe
 def hostile(world: World) -> dict[str, Any]:
     # The webhook first: the admin page lists the six latest audit entries, which must
     # still name the objective, key result, KPI and person made below.
+    # A KPI with a data source before them too, for the same reason.
+    sourced = create_kpi(actor=world.admin, team=world.company, name=f"{PAYLOAD} KPI", target=1)
+    source = add_source(kpi=sourced, admin=world.admin, label="hostile", run=False)
     webhook = add_webhook(workspace=world.acme, admin=world.admin, label=PAYLOAD)
     things = make_things(
         workspace=world.acme,
@@ -46,6 +50,7 @@ def hostile(world: World) -> dict[str, Any]:
     return {
         **things.ids,
         **webhook,
+        **source,
         "invitation_token": things.invitation_token,
         # Staging an upload writes no audit entry; the preview is its maker's, the admin's.
         "upload": own_upload(world.admin, things.kpi),

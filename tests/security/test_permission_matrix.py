@@ -340,6 +340,7 @@ def test_every_object_type_is_covered_across_workspaces() -> None:
         "delivery",
         "api_token",
         "upload",
+        "sync_run",
     }
     assert expected <= covered, f"no route reaches {sorted(expected - covered)}"
 

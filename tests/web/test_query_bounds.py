@@ -110,5 +110,6 @@ def test_every_page_runs_the_same_queries_on_the_demo_and_on_2000_people() -> No
     # writes (check-in, key result, audit entry, webhook lookup) inside its transaction.
     reads = {name: count for name, count in demo.items() if "POST" not in name}
     writes = {name: count for name, count in demo.items() if "POST" in name}
-    assert max(reads.values()) <= 10, reads
+    # Home is the one at 11: it also reads the broken data sources of the person's KPIs.
+    assert max(reads.values()) <= 11, reads
     assert max(writes.values()) <= 25, writes

@@ -96,6 +96,10 @@ ICONS: dict[str, str] = {
         'c0-.8.4-1.5 1-2A6 6 0 0 0 12 3Z"/>'
     ),
     "filter": '<path d="M3 5h18l-7 8v6l-4 2v-8L3 5Z"/>',
+    "source": (
+        '<ellipse cx="12" cy="5" rx="8" ry="3"/><path d="M4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5"/>'
+        '<path d="M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3"/>'
+    ),
     "arrow-up": '<path d="M12 19V5M5 12l7-7 7 7"/>',
     "arrow-right": '<path d="M5 12h14M13 5l7 7-7 7"/>',
     "forecast": '<path d="M3 17 9 11l4 4 8-8"/><path d="M15 7h6v6"/>',

@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db.models import QuerySet
 from django.utils import timezone
 from tqdm import tqdm
@@ -33,26 +33,31 @@ class Command(BaseCommand):
         sources = list(self._sources(options).select_related("kpi__workspace"))
         if options["kpi"] is not None and not sources:
             raise CommandError(f"kpi: KPI {options['kpi']} has no data source")
-        runs: list[SyncRun] = []
+        queued: list[tuple[DataSource, SyncRun]] = []
         busy: list[DataSource] = []
         for source in sources:
             try:
-                runs.append(
-                    services.request_sync(actor=None, source=source, trigger=RunTrigger.CLI)
-                )
+                run = services.request_sync(actor=None, source=source, trigger=RunTrigger.CLI)
             except services.SyncInProgressError:
                 busy.append(source)
+            else:
+                queued.append((source, run))
         bar = tqdm(
-            runs, unit="source", disable=options["no_progress"] or not runs, file=self.stderr
+            queued,
+            unit="source",
+            disable=options["no_progress"] or not queued,
+            file=_Unended(self.stderr),
         )
-        finished: list[SyncRun] = []
-        for run in bar:
-            bar.set_description(run.source.kpi.name[:30])
+        finished: list[tuple[DataSource, SyncRun]] = []
+        for source, run in bar:
+            bar.set_description(source.kpi.name[:30])
             done = services.execute(run.pk)
-            if done is not None:
-                finished.append(done)
+            if done is None:  # another worker took it meanwhile
+                busy.append(source)
+            else:
+                finished.append((source, done))
         self._summary(finished, busy)
-        if any(run.status == RunStatus.FAILED for run in finished):
+        if any(run.status == RunStatus.FAILED for _, run in finished):
             raise CommandError("some sources failed (see above)")
 
     def _sources(self, options: dict[str, Any]) -> QuerySet[DataSource]:
@@ -69,15 +74,17 @@ class Command(BaseCommand):
             return sources.filter(is_active=True)
         return sources.filter(is_active=True, next_run_at__lte=timezone.now())
 
-    def _summary(self, runs: list[SyncRun], busy: list[DataSource]) -> None:
+    def _summary(self, runs: list[tuple[DataSource, SyncRun]], busy: list[DataSource]) -> None:
         if not runs and not busy:
             self.stdout.write("Nothing to sync.")
             return
-        created = sum(run.rows_created for run in runs)
-        updated = sum(run.rows_updated for run in runs)
-        failed = [run for run in runs if run.status == RunStatus.FAILED]
-        for run in runs:
-            name = run.source.kpi.name
+        created = sum(run.rows_created for _, run in runs)
+        updated = sum(run.rows_updated for _, run in runs)
+        failed = [run for _, run in runs if run.status == RunStatus.FAILED]
+        # The names come from the sources read up front: a run re-read after execution has
+        # dropped its relations, and reading them again would cost two queries per source.
+        for source, run in runs:
+            name = source.kpi.name
             if run.status == RunStatus.FAILED:
                 self.stdout.write(self.style.ERROR(f"✗ {name}: {run.error}"))
             else:
@@ -90,10 +97,24 @@ class Command(BaseCommand):
         style = self.style.ERROR if failed else self.style.SUCCESS
         self.stdout.write(
             style(
-                f"{len(runs)} synced, {len(failed)} failed, {len(busy)} skipped: "
+                f"{len(runs) - len(failed)} synced, {len(failed)} failed, {len(busy)} skipped: "
                 f"{created} values created, {updated} updated."
             )
         )
+
+
+class _Unended:
+    """The command's stderr as tqdm needs it: written as is. (A command's OutputWrapper ends
+    every write with a newline, which would print each redraw of the bar on a new line.)"""
+
+    def __init__(self, wrapper: OutputWrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
 
 
 def _pulled_kinds() -> list[str]:

@@ -1,0 +1,80 @@
+"""Data source statuses as the design system shows them: a coloured badge with a word.
+
+In a template: `{% load sources_ui %}`, then `{% source_badge source.status %}`,
+`{% run_badge run.status %}` and `{{ run.duration|run_duration }}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from goalkeeper.sources.models import RunStatus, SourceStatus
+from goalkeeper.sources.queries import RUN_TONES, STATUS_TONES
+
+register = template.Library()
+
+SOURCE_HINTS: dict[str, str] = {
+    SourceStatus.NEW: "No run has finished yet.",
+    SourceStatus.OK: "The last run succeeded.",
+    SourceStatus.FAILING: "The last run failed; it is retried soon.",
+    SourceStatus.BROKEN: (
+        "It failed several times in a row: its settings, or the system it reads, need a look."
+    ),
+}
+
+
+@register.inclusion_tag("sources/_badge.html")
+def source_badge(status: Any) -> dict[str, Any]:
+    """A source's status (healthy, failing, broken, not run yet) as a coloured badge."""
+    key = str(status)
+    label = SourceStatus(key).label if key in SourceStatus.values else key
+    return {
+        "tone": STATUS_TONES.get(key, "no_data"),
+        "label": label,
+        "hint": SOURCE_HINTS.get(key, ""),
+        "status": key,
+    }
+
+
+@register.inclusion_tag("sources/_badge.html")
+def run_badge(status: Any) -> dict[str, Any]:
+    """A sync run's status (queued, running, succeeded, failed) as a coloured badge."""
+    key = str(status)
+    label = RunStatus(key).label if key in RunStatus.values else key
+    return {"tone": RUN_TONES.get(key, "no_data"), "label": label, "hint": "", "status": key}
+
+
+@register.filter
+def run_duration(value: Any) -> str:
+    """How long a run took: "0.4 s", "12 s", "3 min 5 s", "1 h 2 min"; "-" without one."""
+    if not isinstance(value, dt.timedelta):
+        return "-"
+    seconds = max(value.total_seconds(), 0.0)
+    if seconds < 0.1:
+        return "< 0.1 s"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+@register.filter
+def ago(value: Any, now: Any = None) -> str:
+    """How long ago `value` was: "just now" under a minute, else "3 hours ago"."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    reference = now if isinstance(now, dt.datetime) else timezone.now()
+    if (reference - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value, reference)} ago"
