@@ -252,4 +252,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # httpx logs every request line at INFO, URL included; a data source's URL may
+        # carry a token in its query string.
+        "httpx": {"level": "WARNING"},
+        # The worker (huey's consumer) adds a handler of its own to this logger.
+        "huey": {"propagate": False},
+    },
 }
