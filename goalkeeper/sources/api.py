@@ -36,7 +36,7 @@ from goalkeeper.kpis.models import Kpi
 from goalkeeper.sources import services, tasks
 from goalkeeper.sources.connectors import REGISTRY, Connector, SourceError, connector_class
 from goalkeeper.sources.models import DataSource, RunTrigger, SyncRun
-from goalkeeper.sources.secrets import MASK, UnreadableSecretsError, mask, unseal
+from goalkeeper.sources.secrets import UnreadableSecretsError, mask, scrub, unseal
 
 router = Router(tags=["data sources"])
 
@@ -186,31 +186,6 @@ def _saved_secrets(source: DataSource | None) -> dict[str, str]:
         return unseal(source.sealed_secrets)
     except UnreadableSecretsError:
         return {}
-
-
-def _fragments(secrets: Mapping[str, str]) -> list[str]:
-    """Pieces of the secrets an error message could quote: each value, each of its lines,
-    each header's value and its last word (the token of "Bearer <token>"). Longest first."""
-    found: set[str] = set()
-    for value in secrets.values():
-        found.add(value.strip())
-        for line in value.splitlines():
-            found.add(line.strip())
-            _, colon, rest = line.partition(":")
-            if colon:
-                found.add(rest.strip())
-                words = rest.split()
-                if words:
-                    found.add(words[-1])
-    # Shorter pieces would mangle ordinary words of a message.
-    return sorted((piece for piece in found if len(piece) >= 4), key=len, reverse=True)
-
-
-def scrub(text: str, secrets: Mapping[str, str]) -> str:
-    """`text` with every piece of a secret replaced by the mask."""
-    for piece in _fragments(secrets):
-        text = text.replace(piece, MASK)
-    return text
 
 
 # --- Answers -----------------------------------------------------------------------------------

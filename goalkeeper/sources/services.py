@@ -34,7 +34,7 @@ from goalkeeper.sources.models import (
     SourceStatus,
     SyncRun,
 )
-from goalkeeper.sources.secrets import UnreadableSecretsError, seal, unseal
+from goalkeeper.sources.secrets import UnreadableSecretsError, scrub, seal, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -266,9 +266,19 @@ def preview(kpi: Kpi, configuration: Configuration) -> list[Row]:
     if not cls.pulled:
         raise SourceError("a push source is not pulled: nothing to test")
     connector = cls(configuration.settings, configuration.secrets, context_for(kpi))
-    rows = connector.preview()
-    check_rows(rows)
+    try:
+        rows = connector.preview()
+        check_rows(rows)
+    except SourceError as error:
+        raise SourceError(scrub(error.message, configuration.secrets), row=error.row) from None
     return rows
+
+
+def _secrets_or_none(source: DataSource) -> dict[str, str]:
+    try:
+        return unseal(source.sealed_secrets)
+    except UnreadableSecretsError:
+        return {}
 
 
 # --- Runs --------------------------------------------------------------------------------
@@ -502,6 +512,9 @@ def _fail(
     run: SyncRun, source: DataSource, message: str, *, now: dt.datetime | None = None
 ) -> None:
     now = now or timezone.now()
+    # A server may quote what it was sent ("invalid token abc..."): keep secrets out of
+    # what pages, the API and the audit trail show.
+    message = scrub(message, _secrets_or_none(source))
     marked = SyncRun.objects.filter(
         pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     ).update(status=RunStatus.FAILED, finished_at=now, phase="", error=message)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from goalkeeper.audit.models import AuditEntry
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.sources import services
+from goalkeeper.sources.connectors import SourceError
 from goalkeeper.sources.models import DataSource, RunStatus, RunTrigger
 from goalkeeper.sources.secrets import (
     MASK,
@@ -172,3 +173,24 @@ def test_a_password_pasted_in_a_sql_url_is_moved_into_the_sealed_secrets(
     assert configuration.secrets == {"password": "pa55-w0rd"}
     source = services.create_source(actor=None, kpi=kpi, configuration=configuration)
     assert "pa55" not in str(DataSource.objects.get(pk=source.pk).settings)
+
+
+def test_a_secret_quoted_back_by_a_failing_server_is_masked_in_the_stored_error(
+    kpi: Kpi, httpserver: Any
+) -> None:
+    httpserver.expect_request("/metrics").respond_with_data(f"invalid token {TOKEN}", status=401)
+    configuration = services.configure(
+        kpi=kpi, kind="http_json", values=http_values(httpserver.url_for("/metrics"))
+    )
+    with pytest.raises(SourceError) as raised:
+        services.preview(kpi, configuration)
+    assert TOKEN not in str(raised.value)
+    source = services.create_source(actor=None, kpi=kpi, configuration=configuration)
+    run = services.execute(
+        services.request_sync(actor=None, source=source, trigger=RunTrigger.CLI).pk
+    )
+    assert run is not None
+    assert run.status == RunStatus.FAILED
+    assert TOKEN not in run.error
+    source.refresh_from_db()
+    assert TOKEN not in source.last_error
