@@ -36,7 +36,7 @@ from goalkeeper.kpis.models import Kpi
 from goalkeeper.sources import services, tasks
 from goalkeeper.sources.connectors import REGISTRY, Connector, SourceError, connector_class
 from goalkeeper.sources.models import DataSource, RunTrigger, SyncRun
-from goalkeeper.sources.secrets import UnreadableSecretsError, mask, scrub, unseal
+from goalkeeper.sources.secrets import UnreadableSecretsError, mask, open_secrets, scrub, unseal
 
 router = Router(tags=["data sources"])
 
@@ -175,17 +175,9 @@ class SourceFilters(PageParams):
     status: SourceStatusName | None = None
 
 
-# --- Secrets out of every answer ---------------------------------------------------------------
-
-
 def _saved_secrets(source: DataSource | None) -> dict[str, str]:
-    """The source's secrets, or none when the key that sealed them is gone."""
-    if source is None:
-        return {}
-    try:
-        return unseal(source.sealed_secrets)
-    except UnreadableSecretsError:
-        return {}
+    """The source's secrets, or none (no source, or the key that sealed them is gone)."""
+    return open_secrets(source.sealed_secrets)[0] if source is not None else {}
 
 
 # --- Answers -----------------------------------------------------------------------------------
@@ -203,7 +195,8 @@ def source_summary_out(source: DataSource) -> dict[str, Any]:
         "last_run_at": source.last_run_at,
         "last_success_at": source.last_success_at,
         "next_run_at": source.next_run_at,
-        "last_error": scrub(source.last_error, _saved_secrets(source)),
+        # Secrets were masked out of errors before they were stored (services._fail).
+        "last_error": source.last_error,
     }
 
 
@@ -221,7 +214,7 @@ def source_out(person: Person, source: DataSource) -> SourceOut:
     )
 
 
-def run_out(run: SyncRun, kpi_id: int, secrets: Mapping[str, str]) -> RunOut:
+def run_out(run: SyncRun, kpi_id: int) -> RunOut:
     return RunOut(
         id=run.pk,
         source=run.source_id,
@@ -236,7 +229,7 @@ def run_out(run: SyncRun, kpi_id: int, secrets: Mapping[str, str]) -> RunOut:
         rows_fetched=run.rows_fetched,
         rows_created=run.rows_created,
         rows_updated=run.rows_updated,
-        error=scrub(run.error, secrets),
+        error=run.error,
     )
 
 
@@ -355,26 +348,16 @@ def put_source(request: HttpRequest, id: Id, payload: SourceIn) -> Status[Source
         clear=payload.clear_secrets,
         saved=_saved_secrets(source),
     )
-    if source is None:
-        source = services.create_source(
-            actor=person,
-            kpi=kpi,
-            configuration=configuration,
-            interval_minutes=payload.interval_minutes,
-            is_active=payload.is_active,
-        )
-        status = 201
-    else:
-        source = services.update_source(
-            actor=person,
-            source=source,
-            configuration=configuration,
-            interval_minutes=payload.interval_minutes,
-            is_active=payload.is_active,
-        )
-        status = 200
+    source, created = services.save_source(
+        actor=person,
+        kpi=kpi,
+        source=source,
+        configuration=configuration,
+        interval_minutes=payload.interval_minutes,
+        is_active=payload.is_active,
+    )
     source.kpi = kpi
-    return Status(status, source_out(person, source))
+    return Status(201 if created else 200, source_out(person, source))
 
 
 @router.delete("/kpis/{id}/source", response=responses({204: None}, DELETE))
@@ -426,9 +409,8 @@ def preview_source(request: HttpRequest, id: Id, payload: SourceTestIn) -> Previ
         )
     try:
         rows = services.preview(kpi, configuration)
-    except SourceError as error:
-        message = scrub(str(error), configuration.secrets)
-        raise ValidationError({"__all__": message}) from None
+    except SourceError as error:  # its message has the secrets masked (services.preview)
+        raise ValidationError({"__all__": str(error)}) from None
     return PreviewOut(
         rows=[
             PreviewRowOut(
@@ -454,7 +436,7 @@ def sync_source(request: HttpRequest, id: Id) -> Status[RunOut]:
     # The worker must find the run: queue it once it is committed.
     transaction.on_commit(partial(tasks.sync_source, run.pk))
     run.refresh_from_db()
-    return Status(202, run_out(run, source.kpi_id, _saved_secrets(source)))
+    return Status(202, run_out(run, source.kpi_id))
 
 
 def _in_progress(run: SyncRun | None) -> str:
@@ -471,13 +453,12 @@ def list_source_runs(request: HttpRequest, id: Id, params: Query[PageParams]) ->
     """A KPI's data source's runs, newest first (any member): when, how, what they wrote,
     why they failed."""
     source = access_source_by_kpi_id(caller(request), id)
-    secrets = _saved_secrets(source)
     count, items = page(SyncRun.objects.filter(source=source).order_by("-queued_at", "-id"), params)
-    return RunPage(count=count, items=[run_out(run, source.kpi_id, secrets) for run in items])
+    return RunPage(count=count, items=[run_out(run, source.kpi_id) for run in items])
 
 
 @router.get("/sources/runs/{id}", response=responses({200: RunOut}, READ_ONE))
 def get_sync_run(request: HttpRequest, id: Id) -> RunOut:
     """One sync run (any member), to follow a sync's progress."""
     run = access_sync_run_by_id(caller(request), id)
-    return run_out(run, run.source.kpi_id, _saved_secrets(run.source))
+    return run_out(run, run.source.kpi_id)

@@ -14,9 +14,9 @@ from django.db.models import Case, IntegerField, Value, When
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.sources.connectors import REGISTRY, Connector, Context
+from goalkeeper.sources.connectors import REGISTRY, Connector, Context, is_pulled, kind_label
 from goalkeeper.sources.models import DataSource, RunStatus, SourceStatus, SyncRun
-from goalkeeper.sources.secrets import UnreadableSecretsError, mask, unseal
+from goalkeeper.sources.secrets import mask, open_secrets
 
 # The run history shows this many runs, newest first.
 HISTORY_RUNS = 25
@@ -42,18 +42,6 @@ RUN_TONES: dict[str, str] = {
 }
 # A describe() line needs no time bound and no zone; this one never reaches the source.
 _DESCRIBE_CONTEXT = Context(timeout=0.0, zone=dt.UTC)
-
-
-def kind_label(kind: str) -> str:
-    """A kind as people read it ("CSV file"); the raw kind when no connector has it."""
-    cls = REGISTRY.get(kind)
-    return cls.label if cls is not None else kind
-
-
-def is_pulled(kind: str) -> bool:
-    """Whether sources of `kind` are pulled on a schedule (a push source is not)."""
-    cls = REGISTRY.get(kind)
-    return cls is not None and cls.pulled
 
 
 def every(minutes: int) -> str:
@@ -122,21 +110,13 @@ class SourceSummary:
         return SourceStatus(self.source.status).label
 
 
-def saved_secrets(source: DataSource) -> tuple[dict[str, str], bool]:
-    """The source's secrets, and whether they could not be opened (the key changed)."""
-    try:
-        return unseal(source.sealed_secrets), False
-    except UnreadableSecretsError:
-        return {}, True
-
-
 def summary(source: DataSource, *, for_admin: bool) -> SourceSummary:
     """What the source page says about `source`; its parameters only `for_admin`."""
     cls = REGISTRY.get(source.kind)
     parameters: list[ParameterValue] = []
     unreadable = False
     if for_admin and cls is not None:
-        secrets, unreadable = saved_secrets(source)
+        secrets, unreadable = open_secrets(source.sealed_secrets)
         for spec in cls.parameters:
             if spec.secret:
                 shown = mask(secrets.get(spec.name, ""))

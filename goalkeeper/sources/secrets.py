@@ -65,6 +65,15 @@ def unseal(token: str) -> dict[str, str]:
     return {str(name): str(value) for name, value in loaded.items()}
 
 
+def open_secrets(token: str) -> tuple[dict[str, str], bool]:
+    """The secrets a token holds and False, or nothing and True when the key that sealed
+    them is gone (pages then ask for them again instead of failing)."""
+    try:
+        return unseal(token), False
+    except UnreadableSecretsError:
+        return {}, True
+
+
 def reseal(token: str) -> str:
     """The same secrets sealed with the newest key (for key rotation)."""
     return _box().rotate(token.encode()).decode() if token else ""

@@ -26,7 +26,14 @@ from goalkeeper.audit.services import record
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import MAX_BATCH, UpsertResult, record_measurements
 from goalkeeper.okrs.queries import workspace_zone
-from goalkeeper.sources.connectors import Connector, Context, Row, SourceError, connector_class
+from goalkeeper.sources.connectors import (
+    Connector,
+    Context,
+    Row,
+    SourceError,
+    connector_class,
+    is_pulled,
+)
 from goalkeeper.sources.models import (
     DataSource,
     RunStatus,
@@ -34,7 +41,7 @@ from goalkeeper.sources.models import (
     SourceStatus,
     SyncRun,
 )
-from goalkeeper.sources.secrets import UnreadableSecretsError, scrub, seal, unseal
+from goalkeeper.sources.secrets import UnreadableSecretsError, open_secrets, scrub, seal, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -152,10 +159,9 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, l
     }
 
 
-def _first_due(source: DataSource, now: dt.datetime) -> dt.datetime | None:
-    if not source.is_active or not connector_class(source.kind).pulled:
-        return None
-    return now
+def _scheduled(source: DataSource) -> bool:
+    """Whether the schedule pulls the source: active, and of a kind that is pulled."""
+    return source.is_active and is_pulled(source.kind)
 
 
 @transaction.atomic
@@ -181,7 +187,7 @@ def create_source(
         is_active=is_active,
         created_by=actor,
     )
-    source.next_run_at = _first_due(source, timezone.now())
+    source.next_run_at = timezone.now() if _scheduled(source) else None
     source.save()
     record(
         workspace=kpi.workspace,
@@ -205,10 +211,8 @@ def update_source(
     """Change a source's parameters or schedule. A new kind or new parameters make it due
     now (the person wants to see them work) and clear its failure count."""
     _check_interval(interval_minutes)
-    try:
-        old_secrets = unseal(source.sealed_secrets)
-    except UnreadableSecretsError:
-        old_secrets = {}  # sealed with a lost key: the secrets entered now replace them
+    # Sealed with a lost key, they read as none: the secrets entered now replace them.
+    old_secrets, _ = open_secrets(source.sealed_secrets)
     before = _audit_view(source, old_secrets)
     reconfigured = (
         configuration.kind != source.kind
@@ -220,17 +224,15 @@ def update_source(
     source.sealed_secrets = seal(configuration.secrets)
     source.interval_minutes = interval_minutes
     source.is_active = is_active
-    now = timezone.now()
     if reconfigured:
         source.cursor = None
         source.consecutive_failures = 0
         source.status = SourceStatus.NEW
         source.last_error = ""
-        source.next_run_at = _first_due(source, now)
-    elif not is_active or not connector_class(source.kind).pulled:
+    if not _scheduled(source):
         source.next_run_at = None
-    elif source.next_run_at is None:
-        source.next_run_at = now
+    elif reconfigured or source.next_run_at is None:
+        source.next_run_at = timezone.now()
     source.save()
     changes = _changes(before, _audit_view(source, configuration.secrets))
     for name, value in configuration.secrets.items():
@@ -244,6 +246,35 @@ def update_source(
         changes=changes,
     )
     return source
+
+
+def save_source(
+    *,
+    actor: Person | None,
+    kpi: Kpi,
+    source: DataSource | None,
+    configuration: Configuration,
+    interval_minutes: int,
+    is_active: bool,
+) -> tuple[DataSource, bool]:
+    """Attach `configuration` to the KPI, or change its `source`; (the source, created)."""
+    if source is None:
+        created = create_source(
+            actor=actor,
+            kpi=kpi,
+            configuration=configuration,
+            interval_minutes=interval_minutes,
+            is_active=is_active,
+        )
+        return created, True
+    updated = update_source(
+        actor=actor,
+        source=source,
+        configuration=configuration,
+        interval_minutes=interval_minutes,
+        is_active=is_active,
+    )
+    return updated, False
 
 
 @transaction.atomic
@@ -274,13 +305,6 @@ def preview(kpi: Kpi, configuration: Configuration) -> list[Row]:
     return rows
 
 
-def _secrets_or_none(source: DataSource) -> dict[str, str]:
-    try:
-        return unseal(source.sealed_secrets)
-    except UnreadableSecretsError:
-        return {}
-
-
 # --- Runs --------------------------------------------------------------------------------
 
 
@@ -306,7 +330,7 @@ def request_sync(*, actor: Person | None, source: DataSource, trigger: str) -> S
 
     Raises SyncInProgressError (with the run) when one is already queued or running.
     """
-    if not connector_class(source.kind).pulled:
+    if not is_pulled(source.kind):
         raise ValidationError({"kind": "a push source is not pulled: its values arrive by API"})
     now = timezone.now()
     with transaction.atomic():
@@ -378,10 +402,9 @@ def reap_expired(now: dt.datetime) -> int:
     stuck = list(
         SyncRun.objects.filter(
             status__in=[RunStatus.QUEUED, RunStatus.RUNNING], source__claimed_until__lt=now
-        ).values_list("pk", flat=True)[:100]
+        ).select_related("source__kpi__workspace")[:100]
     )
-    for run_id in stuck:
-        run = SyncRun.objects.select_related("source__kpi__workspace").get(pk=run_id)
+    for run in stuck:
         _fail(run, run.source, "interrupted: no worker finished this run in time", now=now)
     return len(stuck)
 
@@ -480,7 +503,6 @@ def _succeed(
     cursor = source.cursor
     if newest is not None and (cursor is None or newest > cursor):
         cursor = newest
-    pulled_again = source.is_active and connector_class(source.kind).pulled
     DataSource.objects.filter(pk=source.pk).update(
         status=SourceStatus.OK,
         consecutive_failures=0,
@@ -489,7 +511,7 @@ def _succeed(
         last_error="",
         cursor=cursor,
         claimed_until=None,
-        next_run_at=now + source.interval if pulled_again else None,
+        next_run_at=now + source.interval if _scheduled(source) else None,
     )
     if source.status == SourceStatus.BROKEN:
         record(
@@ -514,7 +536,7 @@ def _fail(
     now = now or timezone.now()
     # A server may quote what it was sent ("invalid token abc..."): keep secrets out of
     # what pages, the API and the audit trail show.
-    message = scrub(message, _secrets_or_none(source))
+    message = scrub(message, open_secrets(source.sealed_secrets)[0])
     marked = SyncRun.objects.filter(
         pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     ).update(status=RunStatus.FAILED, finished_at=now, phase="", error=message)
@@ -529,7 +551,6 @@ def _fail(
         return
     failures += 1
     broken = failures >= conf.SOURCE_BROKEN_AFTER
-    pulled_again = source.is_active and connector_class(source.kind).pulled
     # A broken source keeps being tried at its own pace, so it heals by itself once the
     # database or service is back.
     delay = source.interval if broken else retry_delay(failures, source.interval)
@@ -539,7 +560,7 @@ def _fail(
         last_run_at=now,
         last_error=message,
         claimed_until=None,
-        next_run_at=now + delay if pulled_again else None,
+        next_run_at=now + delay if _scheduled(source) else None,
     )
     if broken and failures == conf.SOURCE_BROKEN_AFTER:
         record(

@@ -30,7 +30,7 @@ from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.sources import queries, services, tasks
-from goalkeeper.sources.connectors import REGISTRY, Row, SourceError
+from goalkeeper.sources.connectors import REGISTRY, Row, SourceError, kind_label
 from goalkeeper.sources.forms import (
     DEFAULT_INTERVAL,
     INTERVAL_PRESETS,
@@ -38,7 +38,7 @@ from goalkeeper.sources.forms import (
     SourceForm,
 )
 from goalkeeper.sources.models import DataSource, RunStatus, RunTrigger, SyncRun
-from goalkeeper.sources.secrets import UnreadableSecretsError
+from goalkeeper.sources.secrets import UnreadableSecretsError, open_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def _secrets_for(source: DataSource | None, kind: str) -> tuple[dict[str, str], 
     whether they could not be opened."""
     if source is None or source.kind != kind:
         return {}, False
-    return queries.saved_secrets(source)
+    return open_secrets(source.sealed_secrets)
 
 
 def _schedule(params: Mapping[str, Any], source: DataSource | None) -> dict[str, Any]:
@@ -191,6 +191,17 @@ def _edit_page(
     return response
 
 
+def _configure(kpi: Kpi, form: SourceForm) -> services.Configuration:
+    """The form's parameters checked by the service (ValidationError by parameter)."""
+    return services.configure(
+        kpi=kpi,
+        kind=form.chosen_kind,
+        values=form.values(),
+        saved_secrets=form.saved_secrets,
+        clear=form.cleared(),
+    )
+
+
 def _try_connection(kpi: Kpi, form: SourceForm) -> Preview:
     """ "Test connection": the first rows the form's parameters bring; nothing is written."""
     if form.connector is None:
@@ -201,13 +212,7 @@ def _try_connection(kpi: Kpi, form: SourceForm) -> Preview:
             "arrive through the API"
         )
     try:
-        configuration = services.configure(
-            kpi=kpi,
-            kind=form.chosen_kind,
-            values=form.values(),
-            saved_secrets=form.saved_secrets,
-            clear=form.cleared(),
-        )
+        configuration = _configure(kpi, form)
     except ValidationError as error:
         form.add_service_errors(error)
         return Preview(
@@ -236,32 +241,18 @@ def _save(
         form.add_error("kind", "choose a kind of source")
         return None
     try:
-        configuration = services.configure(
-            kpi=kpi,
-            kind=form.chosen_kind,
-            values=form.values(),
-            saved_secrets=form.saved_secrets,
-            clear=form.cleared(),
-        )
+        configuration = _configure(kpi, form)
         # A push source has no schedule: the form does not ask for one.
         interval = int(form.cleaned_data["interval_minutes"] or DEFAULT_INTERVAL)
         active = bool(form.cleaned_data["is_active"]) if form.pulled else True
-        if source is None:
-            services.create_source(
-                actor=person,
-                kpi=kpi,
-                configuration=configuration,
-                interval_minutes=interval,
-                is_active=active,
-            )
-        else:
-            services.update_source(
-                actor=person,
-                source=source,
-                configuration=configuration,
-                interval_minutes=interval,
-                is_active=active,
-            )
+        services.save_source(
+            actor=person,
+            kpi=kpi,
+            source=source,
+            configuration=configuration,
+            interval_minutes=interval,
+            is_active=active,
+        )
     except ValidationError as error:
         form.add_service_errors(error)
         return None
@@ -361,16 +352,16 @@ def source_test(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 # --- Sync now and its progress -------------------------------------------------------------
 
 
+def _worker_hint(run: SyncRun) -> bool:
+    """Whether the run has waited in the queue long enough to suggest checking the worker."""
+    return (timezone.now() - run.queued_at).total_seconds() > WORKER_HINT_SECONDS
+
+
 def _progress(
     request: HttpRequest, person: Person, run: SyncRun, *, started: bool = False
 ) -> HttpResponse:
-    now = timezone.now()
-    waited = (now - run.queued_at).total_seconds()
     response = render_page(
-        request,
-        person,
-        "sources/_progress.html",
-        {"run": run, "worker_hint": waited > WORKER_HINT_SECONDS},
+        request, person, "sources/_progress.html", {"run": run, "worker_hint": _worker_hint(run)}
     )
     if started or run.is_finished:
         # The page reloads its summary and history (the new run shows in it); a finished
@@ -445,7 +436,7 @@ def source_run(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         {
             "run": run,
             "kpi": kpi,
-            "worker_hint": (timezone.now() - run.queued_at).total_seconds() > WORKER_HINT_SECONDS,
+            "worker_hint": _worker_hint(run),
         },
     )
 
@@ -473,7 +464,7 @@ def source_delete(request: HttpRequest, person: Person, pk: int) -> HttpResponse
         request,
         person,
         "sources/delete.html",
-        {"kpi": kpi, "source": source, "kind_label": queries.kind_label(source.kind)},
+        {"kpi": kpi, "source": source, "kind_label": kind_label(source.kind)},
     )
 
 

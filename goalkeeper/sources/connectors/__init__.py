@@ -9,7 +9,10 @@ from goalkeeper.sources.connectors.base import (
     Row,
     SourceError,
     connector_class,
+    is_pulled,
     kind_choices,
+    kind_label,
+    pulled_kinds,
 )
 
 __all__ = [
@@ -20,5 +23,8 @@ __all__ = [
     "Row",
     "SourceError",
     "connector_class",
+    "is_pulled",
     "kind_choices",
+    "kind_label",
+    "pulled_kinds",
 ]

@@ -167,6 +167,22 @@ def kind_choices() -> list[tuple[str, str]]:
     return [(kind, cls.label) for kind, cls in REGISTRY.items()]
 
 
+def kind_label(kind: str) -> str:
+    """A kind as people read it ("CSV file"); the raw kind when no connector has it."""
+    cls = REGISTRY.get(kind)
+    return cls.label if cls is not None else kind
+
+
+def is_pulled(kind: str) -> bool:
+    """Whether sources of `kind` are pulled on a schedule (a push source is not)."""
+    cls = REGISTRY.get(kind)
+    return cls is not None and cls.pulled
+
+
+def pulled_kinds() -> list[str]:
+    return [kind for kind, cls in REGISTRY.items() if cls.pulled]
+
+
 # --- Turning raw cells into rows, with the row named when they are wrong ---------------------
 
 

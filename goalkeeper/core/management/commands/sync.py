@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from goalkeeper.core.migrating import migrate_if_needed
 from goalkeeper.sources import services
-from goalkeeper.sources.connectors import REGISTRY, connector_class
+from goalkeeper.sources.connectors import pulled_kinds
 from goalkeeper.sources.models import DataSource, RunStatus, RunTrigger, SyncRun
 
 
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError("some sources failed (see above)")
 
     def _sources(self, options: dict[str, Any]) -> QuerySet[DataSource]:
-        pulled = _pulled_kinds()
+        pulled = pulled_kinds()
         sources = DataSource.objects.filter(kind__in=pulled).order_by("pk")
         if options["kpi"] is not None:
             source = DataSource.objects.filter(kpi_id=options["kpi"]).first()
@@ -115,7 +115,3 @@ class _Unended:
 
     def flush(self) -> None:
         self.wrapper.flush()
-
-
-def _pulled_kinds() -> list[str]:
-    return [kind for kind in REGISTRY if connector_class(kind).pulled]
