@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone as django_tz
+
+from goalkeeper.accounts.clock import Clock, zone_named
+from goalkeeper.domain.pace import PaceThresholds
 
 
 class UserManager(BaseUserManager["User"]):
@@ -67,6 +71,28 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The workspace's time zone; UTC when its name is unknown to this system."""
+        return zone_named(self.timezone)
+
+    @property
+    def pace_thresholds(self) -> PaceThresholds:
+        """The workspace's pace thresholds, as the domain wants them."""
+        return PaceThresholds(
+            on_track=self.on_track_gap, at_risk=self.at_risk_gap, stale_days=self.stale_days
+        )
+
+    def clock(self, now: dt.datetime | None = None) -> Clock:
+        """The workspace's clock at `now` (default: the current time)."""
+        return Clock(
+            workspace_id=self.pk,
+            now=now or django_tz.now(),
+            zone=self.zone,
+            thresholds=self.pace_thresholds,
+            fiscal_year_start_month=self.fiscal_year_start_month,
+        )
 
     def clean(self) -> None:
         if self.at_risk_gap > self.on_track_gap:

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from goalkeeper.accounts.models import Person
-from goalkeeper.okrs.queries import workspace_zone
 
 
 def render_page(
@@ -22,5 +21,5 @@ def render_page(
     """`render`, with dates shown in `person`'s workspace zone (the server's without one)."""
     if person is None:
         return render(request, template, context, status=status)
-    with timezone.override(workspace_zone(person.workspace)):
+    with timezone.override(person.workspace.zone):
         return render(request, template, context, status=status)

@@ -18,7 +18,6 @@ from goalkeeper.accounts.decorators import admin_required, member_required
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.audit import queries
-from goalkeeper.okrs.queries import workspace_zone
 
 # URL name of an object type -> (how the caller reaches it, the trail's type name).
 HISTORY_TYPES: dict[str, tuple[Callable[[Person, int], models.Model], str]] = {
@@ -77,7 +76,7 @@ def _filters(request: HttpRequest) -> queries.AuditFilters:
 def admin_audit(request: HttpRequest, person: Person) -> HttpResponse:
     """The whole workspace's history, newest first, with filters and pages."""
     filters = _filters(request)
-    zone = workspace_zone(person.workspace)
+    zone = person.workspace.zone
     page, entries = queries.workspace_history(
         person.workspace, filters, request.GET.get("page", 1), zone
     )
@@ -114,7 +113,7 @@ def _cell(value: Any) -> str:
 def admin_audit_export(request: HttpRequest, person: Person) -> StreamingHttpResponse:
     """The filtered log as CSV, streamed so a long history never sits in memory."""
     filters = _filters(request)
-    zone = workspace_zone(person.workspace)
+    zone = person.workspace.zone
     writer = csv.writer(_Echo())
 
     def rows() -> Iterator[str]:

@@ -20,18 +20,11 @@ from goalkeeper.accounts.access import (
     access_team_by_id,
     require_editor,
 )
+from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Person
 from goalkeeper.api.auth import caller
 from goalkeeper.api.common import referenced
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
-from goalkeeper.api.figures import (
-    Clock,
-    KpiFigures,
-    clock_for,
-    kpi_figures,
-    periods_for,
-    with_kpi_figures,
-)
 from goalkeeper.api.schemas import (
     MAX_OFFSET,
     Id,
@@ -48,8 +41,8 @@ from goalkeeper.api.schemas import (
 from goalkeeper.domain.kpis import Direction, Health
 from goalkeeper.domain.periods import Aggregation, Frequency, aggregate_by_period
 from goalkeeper.kpis import services
+from goalkeeper.kpis.figures import KpiFigures, kpi_figures, periods_for, with_kpi_figures
 from goalkeeper.kpis.models import Kpi, Measurement
-from goalkeeper.okrs.queries import workspace_zone
 from goalkeeper.sources.services import record_push
 
 router = Router(tags=["KPIs"])
@@ -192,7 +185,7 @@ def list_kpis(request: HttpRequest, filters: Query[KpiFilters]) -> KpiPage:
         if value is not None:
             kpis = kpis.filter(**{name: value})
     count = kpis.count()
-    clock = clock_for(person.workspace)
+    clock = person.workspace.clock()
     periods = periods_for(clock)
     annotated = with_kpi_figures(kpis, clock)
     items = list(annotated[filters.offset : filters.offset + filters.limit])
@@ -206,7 +199,7 @@ def get_kpi(request: HttpRequest, id: Id) -> KpiOut:
     """One KPI."""
     person = caller(request)
     kpi = access_kpi_by_id(person, id)
-    return _one_kpi(person, kpi.pk, clock_for(person.workspace))
+    return _one_kpi(person, kpi.pk, person.workspace.clock())
 
 
 def _refs(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
@@ -230,7 +223,7 @@ def create_kpi(request: HttpRequest, payload: KpiIn) -> Status[KpiOut]:
         fields["owner"] = person.pk
     fields = _refs(person, fields)
     kpi = services.create_kpi(actor=person, **fields)  # sends kpi.created
-    return Status(201, _one_kpi(person, kpi.pk, clock_for(person.workspace)))
+    return Status(201, _one_kpi(person, kpi.pk, person.workspace.clock()))
 
 
 @router.patch("/kpis/{id}", response=responses({200: KpiOut}, UPDATE))
@@ -240,7 +233,7 @@ def update_kpi(request: HttpRequest, id: Id, payload: KpiUpdate) -> KpiOut:
     kpi = access_kpi_by_id(person, id, for_write=True)
     changes = _refs(person, payload.model_dump(exclude_unset=True))
     kpi = services.update_kpi(actor=person, kpi=kpi, **changes)  # sends its webhooks
-    return _one_kpi(person, kpi.pk, clock_for(person.workspace))
+    return _one_kpi(person, kpi.pk, person.workspace.clock())
 
 
 @router.delete("/kpis/{id}", response=responses({204: None}, DELETE))
@@ -346,7 +339,7 @@ def list_measurements(
         raise ValidationError(
             {"from": f"the range holds {total} values, more than {MAX_AGGREGATED}: narrow it"}
         )
-    zone = workspace_zone(person.workspace)
+    zone = person.workspace.zone
     points = [
         (ts.astimezone(zone), value) for ts, value in series.values_list("timestamp", "value")
     ]

@@ -38,7 +38,7 @@ from goalkeeper.domain.periods import (
 from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink
 from goalkeeper.kpis.series import PeriodStats, period_stats, period_window
 from goalkeeper.okrs.models import CycleState, KeyResult, ObjectiveState
-from goalkeeper.okrs.queries import PersonRef, workspace_zone
+from goalkeeper.okrs.queries import PersonRef
 
 # Complete periods behind a board tile: the sparkline, and the trend (the last 6 of them).
 TILE_PERIODS = 12
@@ -227,7 +227,7 @@ def kpi_statuses(
     """Each KPI's status at `now`: one aggregate query per frequency present, at most six."""
     if not kpis:
         return {}
-    zone = workspace_zone(workspace)
+    zone = workspace.zone
     local_now = now.astimezone(zone)
     by_frequency: dict[Frequency, list[Kpi]] = {}
     for kpi in kpis:
@@ -497,7 +497,7 @@ def chart_series(
     the series, marked incomplete.
     """
     workspace = kpi.workspace
-    zone = workspace_zone(workspace)
+    zone = workspace.zone
     periods = period_window(
         now.astimezone(zone), frequency, CHART_PERIODS[frequency], workspace.fiscal_year_start_month
     )

@@ -24,6 +24,7 @@ from goalkeeper.domain.errors import check_finite
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.kpis import Direction, Health
 from goalkeeper.domain.periods import Aggregation, Frequency, period_of
+from goalkeeper.kpis import events as kpi_events
 from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink, StagedUpload
 from goalkeeper.kpis.queries import kpi_status
 from goalkeeper.kpis.series import window_values
@@ -37,14 +38,13 @@ from goalkeeper.okrs.models import (
     ObjectiveKind,
     ObjectiveState,
 )
-from goalkeeper.okrs.queries import active_cycle, workspace_zone
+from goalkeeper.okrs.queries import active_cycle
 from goalkeeper.okrs.services import (
     create_key_result,
     create_objective,
     record_check_in,
     update_key_result,
 )
-from goalkeeper.webhooks import services as webhooks
 
 KPI_FIELDS = (
     "name",
@@ -88,14 +88,14 @@ def create_kpi(*, actor: Person | None, team: Team, name: str, **fields: Any) ->
         obj=kpi,
         changes={k: [None, v] for k, v in snapshot(kpi, KPI_FIELDS).items()},
     )
-    webhooks.kpi_event("kpi.created", kpi)
+    kpi_events.kpi_event("kpi.created", kpi)
     return kpi
 
 
 @transaction.atomic
 def delete_kpi(*, actor: Person | None, kpi: Kpi) -> None:
     """Delete a KPI with its measurements; linked key results keep their values, unlinked."""
-    webhooks.kpi_event("kpi.deleted", kpi)
+    kpi_events.kpi_event("kpi.deleted", kpi)
     record(
         workspace=kpi.workspace,
         actor=actor,
@@ -109,7 +109,7 @@ def delete_kpi(*, actor: Person | None, kpi: Kpi) -> None:
 @transaction.atomic
 def update_kpi(*, actor: Person | None, kpi: Kpi, **changes: Any) -> Kpi:
     """Change a KPI's definition."""
-    health_before = webhooks.kpi_health(kpi)
+    health_before = kpi_events.health_of(kpi)
     before = snapshot(kpi, KPI_FIELDS)
     for name, value in changes.items():
         if name not in KPI_FIELDS:
@@ -124,8 +124,8 @@ def update_kpi(*, actor: Person | None, kpi: Kpi, **changes: Any) -> Kpi:
         obj=kpi,
         changes=diff(before, kpi),
     )
-    webhooks.kpi_event("kpi.updated", kpi)
-    webhooks.kpi_health_changed(kpi, health_before)
+    kpi_events.kpi_event("kpi.updated", kpi)
+    kpi_events.kpi_health_changed(kpi, health_before)
     return kpi
 
 
@@ -166,7 +166,7 @@ def record_measurements(
     batch = _validated(points)
     if not batch:
         return UpsertResult(created=0, updated=0)
-    health_before = webhooks.kpi_health(kpi)
+    health_before = kpi_events.health_of(kpi)
     existing = set(
         Measurement.objects.filter(kpi=kpi, timestamp__in=list(batch)).values_list(
             "timestamp", flat=True
@@ -201,10 +201,10 @@ def record_measurements(
         },
     )
     sync_key_results(kpi=kpi)
-    webhooks.kpi_event(
+    kpi_events.kpi_event(
         "kpi.measurements_recorded", kpi, created=result.created, updated=result.updated
     )
-    webhooks.kpi_health_changed(kpi, health_before)
+    kpi_events.kpi_health_changed(kpi, health_before)
     return result
 
 
@@ -229,7 +229,7 @@ def key_result_values(kpi: Kpi, key_results: Sequence[KeyResult]) -> dict[int, f
     if not key_results or kpi.last_measurement_at is None:
         return {kr.pk: None for kr in key_results}
     workspace = kpi.workspace
-    zone = workspace_zone(workspace)
+    zone = workspace.zone
     windows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
     for kr in key_results:
         if kr.kpi_mode == KpiLinkMode.CYCLE_AGGREGATE:

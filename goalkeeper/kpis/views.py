@@ -37,7 +37,6 @@ from goalkeeper.kpis.forms import (
     ValueForm,
 )
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
-from goalkeeper.okrs.queries import workspace_zone
 from goalkeeper.sources import queries as source_queries
 
 PREVIEW_ROWS = 20
@@ -61,7 +60,7 @@ def _render(
     request: HttpRequest, person: Person, template: str, context: dict[str, Any]
 ) -> HttpResponse:
     # Dates on KPI pages read in the workspace's zone, as its periods do.
-    with timezone.override(workspace_zone(person.workspace)):
+    with timezone.override(person.workspace.zone):
         return render(request, template, context)
 
 
@@ -159,7 +158,7 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter values by hand: one value, or pasted "date,value" lines."""
     person = _person(request)
     kpi = _kpi(person, pk, for_write=True)
-    zone = workspace_zone(person.workspace)
+    zone = person.workspace.zone
     action = request.POST.get("action", "")
     value_form = ValueForm(
         request.POST if action == "one" else None,
@@ -228,7 +227,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             upload_file,
             upload_file.size or 0,
             date_format=imports.DateFormat(form.cleaned_data["date_format"]),
-            zone=workspace_zone(person.workspace),
+            zone=person.workspace.zone,
             kpi_name=kpi.name,
             date_column=form.cleaned_data["date_column"],
             value_column=form.cleaned_data["value_column"],

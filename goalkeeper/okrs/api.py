@@ -27,19 +27,11 @@ from goalkeeper.accounts.access import (
     require_admin,
     require_editor,
 )
+from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Person
 from goalkeeper.api.auth import caller
 from goalkeeper.api.common import page, referenced
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
-from goalkeeper.api.figures import (
-    Clock,
-    KeyResultFigures,
-    ObjectiveFigures,
-    clock_for,
-    key_result_figures,
-    objective_figures,
-    ordered_key_results,
-)
 from goalkeeper.api.schemas import (
     CycleName,
     Day,
@@ -57,7 +49,15 @@ from goalkeeper.api.schemas import (
 )
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.pace import PaceStatus
+from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs import services
+from goalkeeper.okrs.figures import (
+    KeyResultFigures,
+    ObjectiveFigures,
+    key_result_figures,
+    objective_figures,
+    ordered_key_results,
+)
 from goalkeeper.okrs.models import (
     CheckIn,
     Cycle,
@@ -66,7 +66,6 @@ from goalkeeper.okrs.models import (
     Objective,
     ObjectiveState,
 )
-from goalkeeper.webhooks import services as webhooks
 
 router = Router()
 
@@ -208,7 +207,7 @@ def _closings(person: Person, cycle: Cycle, given: list[ClosingIn]) -> list[serv
         for item in given
     }
     objectives = list(_objectives(person).filter(cycle=cycle).exclude(state=ObjectiveState.DRAFT))
-    figures = objective_figures(objectives, clock_for(person.workspace))
+    figures = objective_figures(objectives, person.workspace.clock())
     for objective in objectives:
         if objective.pk not in by_id:
             by_id[objective.pk] = services.Closing(objective.pk, figures[objective.pk].score)
@@ -349,7 +348,7 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> O
         if value is not None:
             objectives = objectives.filter(**{name: value})
     count, items = page(objectives, filters)
-    figures = objective_figures(items, clock_for(person.workspace))
+    figures = objective_figures(items, person.workspace.clock())
     return ObjectivePage(count=count, items=[objective_out(o, figures[o.pk]) for o in items])
 
 
@@ -360,7 +359,7 @@ def get_objective(request: HttpRequest, id: Id) -> ObjectiveOut:
     """One objective."""
     person = caller(request)
     objective = access_objective_by_id(person, id)
-    return _one_objective(person, objective.pk, clock_for(person.workspace))
+    return _one_objective(person, objective.pk, person.workspace.clock())
 
 
 def _person_ref(person: Person, field: str, person_id: int | None) -> Person | None:
@@ -396,8 +395,8 @@ def create_objective(request: HttpRequest, payload: ObjectiveIn) -> Status[Objec
     del fields["cycle"]
     with transaction.atomic():
         objective = services.create_objective(actor=person, cycle=cycle, **fields)
-        webhooks.objective_event("objective.created", objective)
-    return Status(201, _one_objective(person, objective.pk, clock_for(person.workspace)))
+        okr_events.objective_event("objective.created", objective)
+    return Status(201, _one_objective(person, objective.pk, person.workspace.clock()))
 
 
 @router.patch(
@@ -411,7 +410,7 @@ def update_objective(
     """Change an objective; `state: "closed"` closes it with its final score (editors)."""
     person = caller(request)
     objective = access_objective_by_id(person, id, for_write=True)
-    clock = clock_for(person.workspace)
+    clock = person.workspace.clock()
     changes = _objective_refs(person, payload.model_dump(exclude_unset=True))
     closing_fields = {k: changes.pop(k) for k in ("final_score", "retrospective") if k in changes}
     closes = changes.get("state") == ObjectiveState.CLOSED
@@ -424,11 +423,11 @@ def update_objective(
     with transaction.atomic():
         if changes:
             objective = services.update_objective(actor=person, objective=objective, **changes)
-            webhooks.objective_event("objective.updated", objective)
+            okr_events.objective_event("objective.updated", objective)
         if closes or closing_fields:
             _close(person, objective, closing_fields, clock)
             if not already_closed:
-                webhooks.objective_event("objective.closed", objective)
+                okr_events.objective_event("objective.closed", objective)
     return _one_objective(person, objective.pk, clock)
 
 
@@ -458,7 +457,7 @@ def delete_objective(request: HttpRequest, id: Id) -> Status[None]:
     person = caller(request)
     objective = access_objective_by_id(person, id, for_write=True)
     with transaction.atomic():
-        webhooks.objective_event("objective.deleted", objective)
+        okr_events.objective_event("objective.deleted", objective)
         services.delete_objective(actor=person, objective=objective)
     return Status(204, None)
 
@@ -577,7 +576,7 @@ def key_result_out(key_result: KeyResult, figures: KeyResultFigures) -> KeyResul
 
 
 def _key_result_response(person: Person, key_result: KeyResult) -> KeyResultOut:
-    clock = clock_for(person.workspace)
+    clock = person.workspace.clock()
     return key_result_out(
         key_result, key_result_figures(key_result, key_result.objective.cycle, clock)
     )
@@ -595,7 +594,7 @@ def list_key_results(request: HttpRequest, filters: Query[KeyResultFilters]) -> 
         if value is not None:
             key_results = key_results.filter(**{f"{name}_id": value})
     count, items = page(key_results, filters)
-    clock = clock_for(person.workspace)
+    clock = person.workspace.clock()
     return KeyResultPage(
         count=count,
         items=[
@@ -636,7 +635,7 @@ def create_key_result(request: HttpRequest, payload: KeyResultIn) -> Status[KeyR
     fields = _key_result_refs(person, fields)
     with transaction.atomic():
         key_result = services.create_key_result(actor=person, objective=objective, **fields)
-        webhooks.key_result_event("key_result.created", key_result)
+        okr_events.key_result_event("key_result.created", key_result)
     return Status(201, _key_result_response(person, key_result))
 
 
@@ -653,10 +652,10 @@ def update_key_result(
     key_result = access_key_result_by_id(person, id, for_write=True)
     changes = _key_result_refs(person, payload.model_dump(exclude_unset=True))
     with transaction.atomic():
-        before = webhooks.key_result_status(key_result)
+        before = okr_events.status_of(key_result)
         key_result = services.update_key_result(actor=person, key_result=key_result, **changes)
-        webhooks.key_result_event("key_result.updated", key_result)
-        webhooks.key_result_status_changed(key_result, before)
+        okr_events.key_result_event("key_result.updated", key_result)
+        okr_events.key_result_status_changed(key_result, before)
     return _key_result_response(person, key_result)
 
 
@@ -666,7 +665,7 @@ def delete_key_result(request: HttpRequest, id: Id) -> Status[None]:
     person = caller(request)
     key_result = access_key_result_by_id(person, id, for_write=True)
     with transaction.atomic():
-        webhooks.key_result_event("key_result.deleted", key_result)
+        okr_events.key_result_event("key_result.deleted", key_result)
         services.delete_key_result(actor=person, key_result=key_result)
     return Status(204, None)
 

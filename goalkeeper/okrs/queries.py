@@ -23,10 +23,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Membership, Person, Team, Workspace
 from goalkeeper.domain.coach import (
     KeyResultDraft,
@@ -39,7 +39,7 @@ from goalkeeper.domain.coach import (
 from goalkeeper.domain.forecast import forecast
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, progress, score
 from goalkeeper.domain.objectives import WeightedScore, objective_progress
-from goalkeeper.domain.pace import PaceStatus, PaceThresholds, elapsed_share, pace_status
+from goalkeeper.domain.pace import PaceStatus, elapsed_share, pace_status
 from goalkeeper.domain.scoring import final_score
 from goalkeeper.okrs.models import (
     CheckIn,
@@ -406,28 +406,6 @@ class ObjectiveDetail:
 # --- Workspace and cycle helpers --------------------------------------------------------------
 
 
-def thresholds_of(workspace: Workspace) -> PaceThresholds:
-    """The workspace's pace thresholds, as the domain wants them."""
-    return PaceThresholds(
-        on_track=workspace.on_track_gap,
-        at_risk=workspace.at_risk_gap,
-        stale_days=workspace.stale_days,
-    )
-
-
-def workspace_zone(workspace: Workspace) -> dt.tzinfo:
-    """The workspace's time zone; UTC when its name is unknown to this system."""
-    try:
-        return ZoneInfo(workspace.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
-def local_today(workspace: Workspace, now: dt.datetime) -> dt.date:
-    """Today's date in the workspace's time zone: cycles are counted in its days."""
-    return now.astimezone(workspace_zone(workspace)).date()
-
-
 def active_cycle(workspace: Workspace) -> Cycle | None:
     """The cycle the workspace is working in, in one query.
 
@@ -623,26 +601,6 @@ _KEY_RESULT_FIELDS = (
 _IN_LIST_MAX = 400
 
 
-@dataclass(frozen=True)
-class _Clock:
-    now: dt.datetime
-    today: dt.date
-    week_start: dt.date
-    thresholds: PaceThresholds
-    zone: dt.tzinfo
-
-
-def _clock(workspace: Workspace, now: dt.datetime) -> _Clock:
-    today = local_today(workspace, now)
-    return _Clock(
-        now=now,
-        today=today,
-        week_start=today - dt.timedelta(days=today.weekday()),
-        thresholds=thresholds_of(workspace),
-        zone=workspace_zone(workspace),
-    )
-
-
 def _spec(values: Mapping[str, Any]) -> KeyResultSpec:
     return KeyResultSpec(
         kind=KeyResultKind(values["kind"]),
@@ -657,7 +615,7 @@ def _spec(values: Mapping[str, Any]) -> KeyResultSpec:
 
 
 def _key_result_row(
-    values: Mapping[str, Any], cycle: Cycle, clock: _Clock, locked: bool, objective_title: str
+    values: Mapping[str, Any], cycle: Cycle, clock: Clock, locked: bool, objective_title: str
 ) -> KeyResultRow:
     spec = _spec(values)
     current, done = values["current"], values["done"]
@@ -702,7 +660,7 @@ def _key_result_row(
 
 
 def _load_rows(
-    workspace: Workspace, cycle: Cycle, clock: _Clock, ids: Collection[int] | None = None
+    workspace: Workspace, cycle: Cycle, clock: Clock, ids: Collection[int] | None = None
 ) -> tuple[ObjectiveRow, ...]:
     """Rows of the cycle's objectives (or of `ids`), in two queries, in board order.
 
@@ -877,7 +835,7 @@ def cycle_overview(
     belong to the same cycle.
     """
     _check_workspace(workspace, cycle)
-    clock = _clock(workspace, now)
+    clock = workspace.clock(now)
     rows = _load_rows(workspace, cycle, clock)
     mine = tuple(
         row for row in rows if viewer is not None and row.owner and row.owner.id == viewer.pk
@@ -898,7 +856,7 @@ def home_view(workspace: Workspace, cycle: Cycle, now: dt.datetime, viewer: Pers
     viewer's key results, then the rows shown (objectives and key results).
     """
     _check_workspace(workspace, cycle)
-    clock = _clock(workspace, now)
+    clock = workspace.clock(now)
     my_teams = set(
         Membership.objects.filter(person=viewer, team__workspace=workspace).values_list(
             "team_id", flat=True
@@ -1003,7 +961,7 @@ def cycle_board(
     """The cycle's objectives by team, filtered by team (with sub-teams), owner, status
     and kind. Four queries: teams, cycles, objectives and key results."""
     _check_workspace(workspace, cycle)
-    clock = _clock(workspace, now)
+    clock = workspace.clock(now)
     rows = _load_rows(workspace, cycle, clock)
     teams, subtree = team_choices(workspace)
     team_scope = subtree.get(filters.team) if filters.team is not None else None
@@ -1061,7 +1019,7 @@ def alignment_tree(
     objective and marks it.
     """
     _check_workspace(workspace, cycle)
-    clock = _clock(workspace, now)
+    clock = workspace.clock(now)
     rows = _load_rows(workspace, cycle, clock)
     by_id = {row.id: row for row in rows}
     children: dict[int, list[ObjectiveRow]] = {}
@@ -1134,7 +1092,7 @@ def objective_detail(
     """
     cycle = objective.cycle
     _check_workspace(workspace, cycle)
-    clock = _clock(workspace, now)
+    clock = workspace.clock(now)
     index = CycleIndex.load(workspace, cycle, include=[objective.pk])
     path_ids = index.path(objective.pk)
     child_ids = index.children.get(objective.pk, [])
@@ -1229,13 +1187,13 @@ def _check_ins(
     return result
 
 
-def _cycle_end(cycle: Cycle, clock: _Clock) -> dt.datetime:
+def _cycle_end(cycle: Cycle, clock: Clock) -> dt.datetime:
     """The last moment of the cycle's last day, in the workspace's zone."""
     return dt.datetime.combine(cycle.end_date, dt.time(23, 59, 59), tzinfo=clock.zone)
 
 
 def _forecast(
-    kr: KeyResultRow, check_ins: Sequence[CheckInEntry], cycle: Cycle, clock: _Clock
+    kr: KeyResultRow, check_ins: Sequence[CheckInEntry], cycle: Cycle, clock: Clock
 ) -> Forecast | None:
     """The key result's value projected at the cycle's end from its check-ins."""
     if not kr.is_metric:
@@ -1274,7 +1232,7 @@ def _forecast(
 def _chart(
     workspace: Workspace,
     cycle: Cycle,
-    clock: _Clock,
+    clock: Clock,
     objective_id: int,
     rows: Mapping[int, ObjectiveRow],
     counted: Collection[int],
@@ -1473,7 +1431,7 @@ def key_result_row(workspace: Workspace, key_result: KeyResult, now: dt.datetime
         "kpi__name": key_result.kpi.name if key_result.kpi_id and key_result.kpi else "",
     }
     locked = cycle.state == CycleState.CLOSED or objective.state == ObjectiveState.CLOSED
-    return _key_result_row(values, cycle, _clock(workspace, now), locked, objective.title)
+    return _key_result_row(values, cycle, workspace.clock(now), locked, objective.title)
 
 
 def objective_rows(
@@ -1488,5 +1446,5 @@ def objective_rows(
     wanted = set(objective_ids)
     for pk in list(wanted):
         wanted.update(index.path(pk))
-    rows = _load_rows(workspace, cycle, _clock(workspace, now), index.with_rollups(wanted))
+    rows = _load_rows(workspace, cycle, workspace.clock(now), index.with_rollups(wanted))
     return {row.id: row for row in rows if row.id in wanted}

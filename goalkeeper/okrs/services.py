@@ -18,6 +18,7 @@ from django.utils import timezone
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.audit.services import diff, record, snapshot
 from goalkeeper.domain.key_results import KeyResultKind, validate_key_result
+from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.models import (
     CheckIn,
     Cycle,
@@ -236,11 +237,8 @@ def record_check_in(
     at: dt.datetime | None = None,
 ) -> CheckIn:
     """Append a check-in and make it the key result's current value."""
-    # Imported here: the webhooks app reads the OKR queries, which import this module.
-    from goalkeeper.webhooks import services as webhooks
-
     ensure_cycle_open(key_result.objective.cycle)
-    status_before = webhooks.key_result_status(key_result)
+    status_before = okr_events.status_of(key_result)
     if key_result.kind == KeyResultKind.MILESTONE:
         value = None
     elif value is None:
@@ -270,8 +268,8 @@ def record_check_in(
         obj=key_result,
         changes={**diff(before, key_result), "note": [None, check_in.note]},
     )
-    webhooks.check_in_created(check_in, key_result)
-    webhooks.key_result_status_changed(key_result, status_before)
+    okr_events.check_in_created(check_in, key_result)
+    okr_events.key_result_status_changed(key_result, status_before)
     return check_in
 
 

@@ -34,6 +34,7 @@ from goalkeeper.domain.coach import KeyResultDraft
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec
 from goalkeeper.kpis.services import sync_key_results
 from goalkeeper.okrs import coaching, queries, services
+from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.forms import (
     KIND_CHOICES,
     KIND_FIELDS,
@@ -46,7 +47,6 @@ from goalkeeper.okrs.forms import (
     quarter_presets,
 )
 from goalkeeper.okrs.models import Cycle, CycleState, KeyResult, Objective, ObjectiveState
-from goalkeeper.webhooks import services as webhooks
 
 # --- Helpers -------------------------------------------------------------------------------
 
@@ -72,7 +72,7 @@ def board_url(cycle_id: int) -> str:
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     person: Person = context["person"]
     # Dates read in the workspace's zone, as its cycles are counted.
-    with timezone.override(queries.workspace_zone(person.workspace)):
+    with timezone.override(person.workspace.zone):
         return render(request, template, context)
 
 
@@ -118,9 +118,9 @@ def _live_errors(form: Any, touched: set[str] | None) -> list[tuple[str, list[st
 
 def _emit(event: str, obj: Objective | KeyResult) -> None:
     if isinstance(obj, Objective):
-        webhooks.objective_event(event, obj)
+        okr_events.objective_event(event, obj)
     else:
-        webhooks.key_result_event(event, obj)
+        okr_events.key_result_event(event, obj)
 
 
 def _default_team(person: Person) -> Team | None:
@@ -457,14 +457,14 @@ def key_result_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
         kpi_before = (key_result.kpi_id, key_result.kpi_mode)
         try:
             with transaction.atomic():
-                before = webhooks.key_result_status(key_result)
+                before = okr_events.status_of(key_result)
                 services.update_key_result(
                     actor=person, key_result=key_result, **form.service_fields()
                 )
                 if (key_result.kpi_id, key_result.kpi_mode) != kpi_before:
                     _sync_from_kpi(key_result)
                 _emit("key_result.updated", key_result)
-                webhooks.key_result_status_changed(key_result, before)
+                okr_events.key_result_status_changed(key_result, before)
         except ValidationError as error:
             form.add_model_errors(error)
         else:
@@ -551,7 +551,7 @@ def cycle_list(request: HttpRequest, person: Person) -> HttpResponse:
         )
         .order_by("-start_date", "-id")
     )
-    today = queries.local_today(person.workspace, timezone.now())
+    today = person.workspace.clock(timezone.now()).today
     return _render(
         request,
         "okrs/cycle_list.html",
@@ -574,7 +574,7 @@ def _cycle_page(
         taken = Cycle.objects.filter(workspace_id=person.workspace_id).values_list(
             "name", flat=True
         )
-        today = queries.local_today(person.workspace, timezone.now())
+        today = person.workspace.clock(timezone.now()).today
         presets = quarter_presets(person.workspace, today, taken)
     return _render(
         request,

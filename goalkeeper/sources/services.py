@@ -25,7 +25,6 @@ from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import MAX_BATCH, UpsertResult, record_measurements
-from goalkeeper.okrs.queries import workspace_zone
 from goalkeeper.sources.connectors import (
     Connector,
     Context,
@@ -72,7 +71,7 @@ def _unclaimed(now: dt.datetime) -> Q:
 
 
 def context_for(kpi: Kpi) -> Context:
-    return Context(timeout=float(conf.SOURCE_TIMEOUT_SECONDS), zone=workspace_zone(kpi.workspace))
+    return Context(timeout=float(conf.SOURCE_TIMEOUT_SECONDS), zone=kpi.workspace.zone)
 
 
 def connector_for(source: DataSource) -> Connector:

@@ -271,7 +271,7 @@ def _check_in_saved(
         "kr": row,
         "place": row_context,
         "saved": True,
-        "cycle": queries.cycle_header(cycle, queries.local_today(workspace, now)),
+        "cycle": queries.cycle_header(cycle, workspace.clock(now).today),
     }
     if row_context == "detail":
         # The key result came with its objective and cycle: no need to read them again.

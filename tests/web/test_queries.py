@@ -223,9 +223,9 @@ def test_the_local_day_follows_the_workspace_zone(world: World) -> None:
     late = dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC)
     world.acme.timezone = "Asia/Tokyo"
 
-    assert queries.local_today(world.acme, late) == dt.date(2026, 11, 21)
+    assert world.acme.clock(late).today == dt.date(2026, 11, 21)
     world.acme.timezone = "Not/AZone"
-    assert queries.local_today(world.acme, late) == dt.date(2026, 11, 20)
+    assert world.acme.clock(late).today == dt.date(2026, 11, 20)
 
 
 # --- The pages' read models -------------------------------------------------------------------

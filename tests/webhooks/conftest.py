@@ -8,6 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from huey.contrib.djhuey import HUEY
 
+from goalkeeper.accounts.models import Workspace
+from goalkeeper.events import Event
+from goalkeeper.webhooks.models import Delivery
+from goalkeeper.webhooks.services import queue_deliveries
 from tests.api.conftest import (  # noqa: F401 - shared fixtures
     _keep_the_test_connection,
     admin_api,
@@ -45,3 +49,8 @@ def run_worker(until: Callable[[], bool], timeout: float = 10.0) -> None:
         for task in HUEY.read_schedule():
             HUEY.execute(task)
         time.sleep(0.01)
+
+
+def emit(workspace: Workspace, name: str, payload: dict[str, object]) -> list[Delivery]:
+    """An event as a service emits it, straight to the webhooks' subscriber."""
+    return queue_deliveries(Event(workspace_id=workspace.pk, name=name, payload=payload))

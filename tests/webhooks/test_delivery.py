@@ -13,11 +13,11 @@ from werkzeug import Request, Response
 
 from goalkeeper.webhooks import delivery as sending
 from goalkeeper.webhooks.models import Delivery, DeliveryStatus, Subscription
-from goalkeeper.webhooks.services import create_subscription, emit, update_subscription
+from goalkeeper.webhooks.services import create_subscription, update_subscription
 from goalkeeper.webhooks.tasks import retry_due_webhooks
 from tests.api.conftest import Api
 from tests.conftest import World
-from tests.webhooks.conftest import run_worker
+from tests.webhooks.conftest import emit, run_worker
 
 pytestmark = pytest.mark.usefixtures("huey_immediate")
 

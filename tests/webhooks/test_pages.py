@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 
 from goalkeeper.webhooks.models import Delivery, DeliveryStatus, Subscription
-from goalkeeper.webhooks.services import create_subscription, emit
+from goalkeeper.webhooks.services import create_subscription
 from tests.api.conftest import Api, fields_of
 from tests.conftest import World
+from tests.webhooks.conftest import emit
 
 pytestmark = pytest.mark.usefixtures("huey_immediate")
 
