@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "goalkeeper.audit",
     "goalkeeper.okrs",
     "goalkeeper.kpis",
+    "goalkeeper.bridges",
     "goalkeeper.api",
     "goalkeeper.webhooks",
     "goalkeeper.sources",

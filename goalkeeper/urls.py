@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("goalkeeper.webhooks.urls")),
     path("", include("goalkeeper.okrs.urls")),
     path("", include("goalkeeper.kpis.urls")),
+    path("", include("goalkeeper.bridges.urls")),
     path("", include("goalkeeper.sources.urls")),
     path("", include("goalkeeper.web.urls")),
 ]

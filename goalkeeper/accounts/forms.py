@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
+    AuthenticationForm,
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
@@ -18,9 +19,22 @@ from django.core.exceptions import ValidationError
 
 from goalkeeper.accounts.models import Person, Role, User
 from goalkeeper.accounts.services import known_time_zones
-from goalkeeper.web.forms import LoginForm
 
 INPUT = "field__input"
+
+
+class LoginForm(AuthenticationForm):
+    """Email and password. Emails are stored lower-case, so they are matched that way."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password do not match an account. Check both and "
+        "try again (the password is case-sensitive).",
+    }
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data.get("username") or ""
+        return username.strip().lower()
 
 
 def _set_choices(field: forms.Field, choices: list[tuple[Any, str]]) -> None:

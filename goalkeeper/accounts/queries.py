@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from goalkeeper.accounts import holdings
 from goalkeeper.accounts.models import Invitation, Membership, Person, Role, Team, Workspace
-from goalkeeper.kpis.models import Kpi
-from goalkeeper.okrs.models import Objective
 
 
 @dataclass(frozen=True)
@@ -28,8 +27,8 @@ class TeamNode:
     archived: bool
     members: int
     leads: tuple[str, ...]
-    objectives: int
-    kpis: int
+    # What the team holds in the apps above (objectives, KPIs...: `accounts.holdings`).
+    holdings: tuple[holdings.Count, ...]
     children: int
     # Depths at which a vertical guide line runs through this row: each ancestor level
     # with siblings still to come, and this row's own level when it is not the last child.
@@ -72,7 +71,8 @@ def _tree_walk(teams: list[Team]) -> list[tuple[Team, int, tuple[int, ...]]]:
 def org_tree(workspace: Workspace, *, archived: bool = False) -> list[TeamNode]:
     """The workspace's teams in tree order (active ones, or only the archived ones).
 
-    Five queries whatever the size: teams, member counts, leads, objective and KPI counts.
+    A fixed number of queries whatever the size: teams, member counts, leads, and one
+    count per kind of holding (objectives, KPIs).
     """
     teams = list(Team.objects.filter(workspace=workspace, archived_at__isnull=not archived))
     team_ids = [team.pk for team in teams]
@@ -89,14 +89,7 @@ def org_tree(workspace: Workspace, *, archived: bool = False) -> list[TeamNode]:
         .values_list("team_id", "person__name")
     ):
         leads.setdefault(team_id, []).append(name)
-    objectives = Counter(
-        Objective.objects.filter(team_id__in=team_ids).values_list("team_id", flat=True)
-    )
-    kpis = Counter(
-        Kpi.objects.filter(team_id__in=team_ids, archived_at__isnull=True).values_list(
-            "team_id", flat=True
-        )
-    )
+    held = holdings.team_holdings(team_ids)
     children = Counter(team.parent_id for team in teams if team.parent_id is not None)
     ordered = _tree_walk(teams) if not archived else [(t, 0, ()) for t in teams]
     return [
@@ -108,8 +101,7 @@ def org_tree(workspace: Workspace, *, archived: bool = False) -> list[TeamNode]:
             archived=team.archived_at is not None,
             members=members.get(team.pk, 0),
             leads=tuple(leads.get(team.pk, [])),
-            objectives=objectives[team.pk],
-            kpis=kpis[team.pk],
+            holdings=held[team.pk],
             children=children[team.pk],
             guides=guides,
         )

@@ -7,7 +7,6 @@ import functools
 import hashlib
 import secrets
 import zoneinfo
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,11 +15,10 @@ from django.db import transaction
 from django.utils import timezone as django_tz
 from django.utils.text import slugify
 
+from goalkeeper.accounts.holdings import Holdings, holdings_of
 from goalkeeper.accounts.models import Invitation, Membership, Person, Role, Team, User, Workspace
-from goalkeeper.audit.services import diff, record, record_many, snapshot
-from goalkeeper.audit.services import entry as audit_entry
-from goalkeeper.kpis.models import Kpi
-from goalkeeper.okrs.models import KeyResult, Objective
+from goalkeeper.accounts.signals import person_deactivating
+from goalkeeper.audit.services import diff, record, snapshot
 
 
 def _unique_slug(base: str, taken: set[str]) -> str:
@@ -393,37 +391,14 @@ def set_memberships(*, actor: Person, person: Person, teams: dict[int, bool]) ->
     )
 
 
-@dataclass(frozen=True)
-class Holdings:
-    """What a person owns, to hand over when they leave."""
-
-    objectives: int
-    key_results: int
-    kpis: int
-
-    @property
-    def total(self) -> int:
-        return self.objectives + self.key_results + self.kpis
-
-
-def holdings_of(person: Person) -> Holdings:
-    """How many objectives, key results and KPIs `person` owns (three counts)."""
-    return Holdings(
-        objectives=Objective.objects.filter(workspace_id=person.workspace_id, owner=person).count(),
-        key_results=KeyResult.objects.filter(
-            workspace_id=person.workspace_id, owner=person
-        ).count(),
-        kpis=Kpi.objects.filter(workspace_id=person.workspace_id, owner=person).count(),
-    )
-
-
 @transaction.atomic
 def deactivate_person(*, actor: Person, person: Person, new_owner: Person | None) -> Holdings:
     """Take `person` out of the workspace and hand what they own to `new_owner`.
 
-    Their objectives, key results and KPIs keep their history and get the new owner, each
-    with its own audit entry; their check-ins keep their author. They can no longer open
-    this workspace. Returns what was handed over.
+    What they own (objectives, key results, KPIs...: see `goalkeeper.accounts.holdings`)
+    keeps its history and gets the new owner: each app does it on `person_deactivating`,
+    in this transaction, with an audit entry and an event per object. Their check-ins keep
+    their author. They can no longer open this workspace. Returns what was handed over.
     """
     person = Person.objects.select_for_update().select_related("workspace").get(pk=person.pk)
     if not person.is_active:
@@ -444,26 +419,7 @@ def deactivate_person(*, actor: Person, person: Person, new_owner: Person | None
             raise ValidationError({"new_owner": "choose someone else"})
     elif holdings.total:
         raise ValidationError({"new_owner": "choose who takes over what they own"})
-    entries = []
-    models_and_actions: list[tuple[type[Objective] | type[KeyResult] | type[Kpi], str]] = [
-        (Objective, "objective.owner_changed"),
-        (KeyResult, "key_result.owner_changed"),
-        (Kpi, "kpi.owner_changed"),
-    ]
-    for model, action in models_and_actions:
-        owned = model.objects.filter(workspace_id=person.workspace_id, owner=person)
-        for obj in owned:
-            entries.append(
-                audit_entry(
-                    workspace=person.workspace,
-                    actor=actor,
-                    action=action,
-                    obj=obj,
-                    changes={"owner": [person.pk, new_owner.pk if new_owner else None]},
-                )
-            )
-        owned.update(owner=new_owner)
-    record_many(entries)
+    person_deactivating.send(sender=Person, person=person, new_owner=new_owner, actor=actor)
     person.is_active = False
     person.save(update_fields=["is_active"])
     record(

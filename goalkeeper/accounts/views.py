@@ -40,10 +40,10 @@ from goalkeeper.accounts.forms import (
     WorkspaceLoginForm,
     WorkspaceSettingsForm,
 )
+from goalkeeper.accounts.holdings import holdings_of
 from goalkeeper.accounts.middleware import SESSION_KEY, person_of
 from goalkeeper.accounts.models import Person, Team, User
 from goalkeeper.accounts.rendering import render_page
-from goalkeeper.audit import queries as audit_queries
 
 # --- Login, rate limited -------------------------------------------------------------------
 
@@ -339,9 +339,6 @@ def admin_home(request: HttpRequest, person: Person) -> HttpResponse:
         "invitations": len(queries.pending_invitations(workspace)),
         "team_count": len(tree),
         "depth": max((node.depth for node in tree), default=0) + 1 if tree else 0,
-        "recent": audit_queries.workspace_history(
-            workspace, audit_queries.AuditFilters(), 1, per_page=6
-        )[1],
         "month_name": dict(MONTHS)[workspace.fiscal_year_start_month],
     }
     return render_page(request, person, "accounts/admin_home.html", context)
@@ -408,8 +405,7 @@ def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> H
             }
             for node in tree
         ],
-        "holdings": services.holdings_of(subject),
-        "history": audit_queries.history_for(person.workspace, subject, limit=20),
+        "holdings": holdings_of(subject),
     }
     status = 400 if details.errors else 200
     return render_page(request, person, "accounts/admin_person_edit.html", context, status)
@@ -430,7 +426,7 @@ def _chosen_teams(request: HttpRequest, person: Person) -> dict[int, bool]:
 def admin_person_deactivate(request: HttpRequest, person: Person, person_id: int) -> HttpResponse:
     """Deactivate a person, handing what they own to someone else."""
     subject = access.access_person_by_id(person, person_id, for_write=True)
-    holdings = services.holdings_of(subject)
+    holdings = holdings_of(subject)
     candidates = queries.active_people(person.workspace, exclude=subject)
     form = DeactivateForm(_posted(request), candidates=candidates, required=holdings.total > 0)
     if request.method == "POST" and form.is_valid():
@@ -539,7 +535,6 @@ def admin_team_edit(request: HttpRequest, person: Person, team_id: int) -> HttpR
         "parent": team.parent,
         "form": form,
         "members": [{"person": p, "lead": p.pk in leads} for p in members],
-        "history": audit_queries.history_for(person.workspace, team, limit=20),
         "is_root": is_root,
     }
     status = 400 if form.errors else 200

@@ -12,9 +12,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from goalkeeper.accounts.access import access_api_token_by_id
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.api import services
+from goalkeeper.api.access import access_api_token_by_id
 from goalkeeper.api.forms import TokenForm
 
 _NINJA_STATIC = Path(ninja.__file__).parent / "static" / "ninja"

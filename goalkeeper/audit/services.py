@@ -1,16 +1,29 @@
-"""Write audit entries. Every service function calls `record` inside its transaction."""
+"""Write audit entries. Every service function calls `record` inside its transaction.
+
+The trail sits below every app, accounts included (docs/architecture.md): it knows the
+workspace and the actor only as rows with an id (and the actor's name), not their models.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 
-from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.audit.models import AuditEntry
+
+
+class Actor(Protocol):
+    """Who made a change: a person (by id), named in the trail for good."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 def _plain(value: Any) -> Any:
@@ -49,16 +62,16 @@ def object_type_of(obj: models.Model) -> str:
 
 def entry(
     *,
-    workspace: Workspace,
-    actor: Person | None,
+    workspace: models.Model,
+    actor: Actor | None,
     action: str,
     obj: models.Model,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """An unsaved audit entry for `obj`, to append many at once with `record_many`."""
     return AuditEntry(
-        workspace=workspace,
-        actor=actor,
+        workspace_id=workspace.pk,
+        actor_id=actor.pk if actor is not None else None,
         actor_name=actor.name if actor else "system",
         action=action,
         object_type=object_type_of(obj),
@@ -70,8 +83,8 @@ def entry(
 
 def record(
     *,
-    workspace: Workspace,
-    actor: Person | None,
+    workspace: models.Model,
+    actor: Actor | None,
     action: str,
     obj: models.Model,
     changes: dict[str, Any] | None = None,

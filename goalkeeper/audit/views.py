@@ -18,13 +18,19 @@ from goalkeeper.accounts.decorators import admin_required, member_required
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.audit import queries
+from goalkeeper.kpis.access import access_kpi_by_id
+from goalkeeper.okrs.access import (
+    access_cycle_by_id,
+    access_key_result_by_id,
+    access_objective_by_id,
+)
 
 # URL name of an object type -> (how the caller reaches it, the trail's type name).
 HISTORY_TYPES: dict[str, tuple[Callable[[Person, int], models.Model], str]] = {
-    "objective": (access.access_objective_by_id, "objective"),
-    "key_result": (access.access_key_result_by_id, "keyresult"),
-    "kpi": (access.access_kpi_by_id, "kpi"),
-    "cycle": (access.access_cycle_by_id, "cycle"),
+    "objective": (access_objective_by_id, "objective"),
+    "key_result": (access_key_result_by_id, "keyresult"),
+    "kpi": (access_kpi_by_id, "kpi"),
+    "cycle": (access_cycle_by_id, "cycle"),
     "team": (access.access_team_by_id, "team"),
     # People's histories (roles, teams, deactivation) are for admins.
     "person": (lambda person, pk: access.access_person_by_id(person, pk, for_write=True), "person"),

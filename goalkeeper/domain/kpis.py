@@ -9,12 +9,14 @@ from datetime import datetime
 from enum import StrEnum
 
 from goalkeeper.domain.errors import FieldError, check_finite
-from goalkeeper.domain.forecast import series_slope
+from goalkeeper.domain.forecast import linear_fit
 from goalkeeper.domain.instants import elapsed
 from goalkeeper.domain.periods import Frequency, nominal_length
 
 # No value for more than this many periods turns a KPI grey.
 STALE_AFTER_PERIODS = 1.5
+# A trend needs at least this many periods with a value inside its window.
+TREND_MIN_VALUES = 3
 
 
 class Direction(StrEnum):
@@ -41,6 +43,17 @@ class Trend(StrEnum):
     IMPROVING = "improving"
     FLAT = "flat"
     WORSENING = "worsening"
+    # Fewer than TREND_MIN_VALUES periods with a value: no direction can be told.
+    NOT_ENOUGH_DATA = "not_enough_data"
+
+
+@dataclass(frozen=True)
+class HealthReading:
+    """A KPI's health, and whether it is provisional: judged on the current period so far,
+    because the latest complete period holds no value (docs/kpis.md)."""
+
+    health: Health
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,50 +162,78 @@ def distance_to_band(value: float, low: float | None, high: float | None) -> flo
     return max(below, above, 0.0)
 
 
+def judge_health(
+    spec: KpiSpec,
+    frequency: Frequency,
+    period_value: float | None,
+    last_measurement_at: datetime | None,
+    now: datetime,
+    current_value: float | None = None,
+) -> HealthReading:
+    """Health of the latest complete period, whose aggregated value is `period_value`.
+
+    `no_data` only before the first measurement ever. `stale` when the last measurement is
+    older than 1.5 periods. When the latest complete period holds no value but the current
+    one does (`current_value`, so far) and the KPI is not stale, the current period is
+    judged instead and the reading is provisional. With neither, the KPI is `stale`:
+    silence is never green.
+    """
+    if last_measurement_at is None:
+        return HealthReading(Health.NO_DATA)
+    if elapsed(now, last_measurement_at) > STALE_AFTER_PERIODS * nominal_length(frequency):
+        return HealthReading(Health.STALE)
+    if period_value is not None:
+        return HealthReading(value_health(spec, period_value))
+    if current_value is not None:
+        health = value_health(spec, current_value)
+        return HealthReading(health, provisional=health is not Health.NO_DATA)
+    return HealthReading(Health.STALE)
+
+
 def kpi_health(
     spec: KpiSpec,
     frequency: Frequency,
     period_value: float | None,
     last_measurement_at: datetime | None,
     now: datetime,
+    current_value: float | None = None,
 ) -> Health:
-    """Health of the latest complete period, whose aggregated value is `period_value`.
-
-    `no_data` only before the first measurement ever. `stale` when the last measurement is
-    older than 1.5 periods, and also when the latest complete period has no value although
-    the KPI was measured before: silence is never green.
-    """
-    if last_measurement_at is None:
-        return Health.NO_DATA
-    if elapsed(now, last_measurement_at) > STALE_AFTER_PERIODS * nominal_length(frequency):
-        return Health.STALE
-    if period_value is None:
-        return Health.STALE
-    return value_health(spec, period_value)
+    """The colour of `judge_health`, without saying whether it is provisional."""
+    return judge_health(
+        spec, frequency, period_value, last_measurement_at, now, current_value
+    ).health
 
 
 def trend(
-    values: Sequence[float], spec: KpiSpec, periods: int = 6, flat_tolerance: float = 0.01
+    values: Sequence[float | None],
+    spec: KpiSpec,
+    periods: int = 6,
+    flat_tolerance: float = 0.01,
 ) -> Trend:
-    """Direction of the least-squares slope over the last `periods` period values.
+    """Direction of the least-squares slope over the last `periods` periods' values.
 
-    The change over the window (slope times its span) is flat while within
-    `flat_tolerance` of the KPI's scale: the larger of the values' mean and the target.
-    For `in_range` the series is the distance to the band, so shrinking distance improves
-    and a KPI inside its band throughout is flat.
+    `values` holds one value per consecutive period, oldest first, None where a period has
+    none; the slope is fitted through the periods that have one, at their places. Fewer
+    than TREND_MIN_VALUES of them give `not_enough_data`. The change over the window (slope
+    times its span) is flat while within `flat_tolerance` of the KPI's scale: the larger
+    of the values' mean and the target. For `in_range` the series is the distance to the
+    band, so shrinking distance improves and a KPI inside its band throughout is flat.
     """
     window = list(values[-periods:]) if periods > 0 else []
-    if len(window) < 2:
-        return Trend.FLAT
-    scale = max(abs(math.fsum(window) / len(window)), abs(spec.target or 0.0), 1e-9)
+    points = [(float(index), value) for index, value in enumerate(window) if value is not None]
+    if len(points) < TREND_MIN_VALUES:
+        return Trend.NOT_ENOUGH_DATA
+    numbers = [value for _, value in points]
+    scale = max(abs(math.fsum(numbers) / len(numbers)), abs(spec.target or 0.0), 1e-9)
     if spec.direction is Direction.IN_RANGE:
         # Closer to the band is better: follow the distance, downwards is good.
-        series = [distance_to_band(value, spec.low, spec.high) for value in window]
+        points = [(x, distance_to_band(value, spec.low, spec.high)) for x, value in points]
         sign = -1.0
     else:
-        series = window
         sign = 1.0 if spec.direction is Direction.HIGHER_IS_BETTER else -1.0
-    change = sign * series_slope(series) * (len(series) - 1)
+    fit = linear_fit(points)
+    slope = 0.0 if fit is None else fit[0]
+    change = sign * slope * (points[-1][0] - points[0][0])
     if abs(change) <= flat_tolerance * scale:
         return Trend.FLAT
     return Trend.IMPROVING if change > 0 else Trend.WORSENING

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -14,12 +13,7 @@ from pydantic import GetJsonSchemaHandler, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from goalkeeper.accounts.access import (
-    access_kpi_by_id,
-    access_person_by_id,
-    access_team_by_id,
-    require_editor,
-)
+from goalkeeper.accounts.access import access_person_by_id, access_team_by_id, require_editor
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Person
 from goalkeeper.api.auth import caller
@@ -38,12 +32,19 @@ from goalkeeper.api.schemas import (
     Ref,
     Unit,
 )
-from goalkeeper.domain.kpis import Direction, Health
+from goalkeeper.domain.kpis import Direction, Health, Trend
 from goalkeeper.domain.periods import Aggregation, Frequency, aggregate_by_period
 from goalkeeper.kpis import services
-from goalkeeper.kpis.figures import KpiFigures, kpi_figures, periods_for, with_kpi_figures
+from goalkeeper.kpis.access import access_kpi_by_id
+from goalkeeper.kpis.figures import (
+    KpiFigures,
+    kpi_figures,
+    kpi_trend,
+    periods_for,
+    with_kpi_figures,
+    with_kpi_trends,
+)
 from goalkeeper.kpis.models import Kpi, Measurement
-from goalkeeper.sources.services import record_push
 
 router = Router(tags=["KPIs"])
 
@@ -80,6 +81,18 @@ class KpiOut(Schema):
     frequency: Frequency
     aggregation: Aggregation
     health: Health = Field(description="health of the latest complete period")
+    health_provisional: bool = Field(
+        description=(
+            "true when the latest complete period holds no value, so `health` judges the "
+            "current period so far (the KPI is not stale)"
+        )
+    )
+    trend: Trend = Field(
+        description=(
+            "improving, flat or worsening over the last 6 complete periods; "
+            "not_enough_data with fewer than 3 of them holding a value"
+        )
+    )
     latest: MeasurementOut | None = Field(description="the newest measurement")
     period: PeriodOut = Field(description="the latest complete period, which health judges")
     archived_at: dt.datetime | None
@@ -135,6 +148,7 @@ def _kpis(person: Person) -> QuerySet[Kpi]:
 
 
 def kpi_out(kpi: Kpi, figures: KpiFigures) -> KpiOut:
+    """A KPI annotated by `with_kpi_figures` and `with_kpi_trends`, as the API shows it."""
     latest = (
         MeasurementOut(timestamp=figures.latest_at, value=figures.latest_value)
         if figures.latest_at is not None and figures.latest_value is not None
@@ -155,6 +169,8 @@ def kpi_out(kpi: Kpi, figures: KpiFigures) -> KpiOut:
         frequency=Frequency(kpi.frequency),
         aggregation=Aggregation(kpi.aggregation),
         health=figures.health,
+        health_provisional=figures.provisional,
+        trend=kpi_trend(kpi),
         latest=latest,
         period=PeriodOut(
             start=figures.period.start.astimezone(dt.UTC),
@@ -167,7 +183,7 @@ def kpi_out(kpi: Kpi, figures: KpiFigures) -> KpiOut:
 
 
 def _one_kpi(person: Person, kpi_id: int, clock: Clock) -> KpiOut:
-    kpi = with_kpi_figures(_kpis(person).filter(pk=kpi_id), clock).get()
+    kpi = with_kpi_trends(with_kpi_figures(_kpis(person).filter(pk=kpi_id), clock), clock).get()
     return kpi_out(kpi, kpi_figures(kpi, clock, periods_for(clock)))
 
 
@@ -187,7 +203,7 @@ def list_kpis(request: HttpRequest, filters: Query[KpiFilters]) -> KpiPage:
     count = kpis.count()
     clock = person.workspace.clock()
     periods = periods_for(clock)
-    annotated = with_kpi_figures(kpis, clock)
+    annotated = with_kpi_trends(with_kpi_figures(kpis, clock), clock)
     items = list(annotated[filters.offset : filters.offset + filters.limit])
     return KpiPage(
         count=count, items=[kpi_out(kpi, kpi_figures(kpi, clock, periods)) for kpi in items]
@@ -373,15 +389,12 @@ def record_measurements(request: HttpRequest, id: Id, payload: MeasurementBatch)
     """
     person = caller(request)
     kpi = access_kpi_by_id(person, id, for_write=True)
-    items = payload.items
-    # One transaction with the batch's run on the KPI's push source (if it has one); the
-    # measurement and health webhooks are sent by the service once it commits.
-    with transaction.atomic():
-        result = services.record_measurements(
-            actor=person,
-            kpi=kpi,
-            points=[(item.timestamp, item.value) for item in items],
-            source="api",
-        )
-        record_push(actor=person, kpi=kpi, result=result, received=len(items))
+    # One service call: the values, their audit entry and events, the driven key results,
+    # and the batch's run on the KPI's push source (if it has one), in one transaction.
+    result = services.record_measurements(
+        actor=person,
+        kpi=kpi,
+        points=[(item.timestamp, item.value) for item in payload.items],
+        source="api",
+    )
     return UpsertOut(created=result.created, updated=result.updated)

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class KpisConfig(AppConfig):
     name = "goalkeeper.kpis"
     label = "kpis"
+
+    def ready(self) -> None:
+        from goalkeeper.accounts import holdings
+        from goalkeeper.accounts.signals import person_deactivating
+        from goalkeeper.kpis import receivers
+
+        person_deactivating.connect(
+            receivers.person_deactivating, dispatch_uid="kpis.person_deactivating"
+        )
+        holdings.register(receivers.HOLDING)

@@ -12,7 +12,6 @@ from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.domain.kpis import Direction
 from goalkeeper.domain.periods import Aggregation, Frequency
 from goalkeeper.kpis.imports import DateFormat
-from goalkeeper.okrs.models import KpiLinkMode
 
 DIRECTION_CHOICES = [
     (Direction.HIGHER_IS_BETTER.value, "Higher is better"),
@@ -261,31 +260,4 @@ class UploadForm(forms.Form):
         label="Value column",
         help_text="Optional: its header or number. Found by itself when named value.",
         widget=forms.TextInput(attrs=_input()),
-    )
-
-
-class LinkForm(forms.Form):
-    """Let the KPI drive a key result."""
-
-    key_result = forms.IntegerField(widget=forms.Select(attrs=_input()))
-    mode = forms.ChoiceField(
-        choices=KpiLinkMode.choices,
-        initial=KpiLinkMode.LATEST.value,
-        label="Value read",
-        widget=forms.Select(_input()),
-    )
-
-
-class PromoteForm(forms.Form):
-    """How the promoted KPI is measured."""
-
-    frequency = forms.ChoiceField(
-        choices=FREQUENCY_CHOICES,
-        initial=Frequency.WEEKLY.value,
-        widget=forms.Select(_input()),
-    )
-    aggregation = forms.ChoiceField(
-        choices=AGGREGATION_CHOICES,
-        initial=Aggregation.LAST.value,
-        widget=forms.Select(_input()),
     )

@@ -16,16 +16,16 @@ from django.db.models import (
     Count,
     F,
 )
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from goalkeeper.accounts.models import Person, Team, Workspace
+from goalkeeper.accounts.refs import PersonRef, person_ref
 from goalkeeper.domain.coach import Remark, coach_team
 from goalkeeper.domain.kpis import (
     Direction,
     Health,
     Trend,
-    kpi_health,
+    judge_health,
     trend,
     value_health,
 )
@@ -35,10 +35,8 @@ from goalkeeper.domain.periods import (
     Period,
     coarser_frequencies,
 )
-from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink
+from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.kpis.series import PeriodStats, period_stats, period_window
-from goalkeeper.okrs.models import CycleState, KeyResult, ObjectiveState
-from goalkeeper.okrs.queries import PersonRef
 
 # Complete periods behind a board tile: the sparkline, and the trend (the last 6 of them).
 TILE_PERIODS = 12
@@ -80,16 +78,21 @@ class PeriodPoint:
 
 @dataclass(frozen=True)
 class KpiStatus:
-    """Where a KPI stands: its latest complete period's value, health and trend."""
+    """Where a KPI stands: its latest complete period's value, health and trend.
+
+    `provisional`: the latest complete period holds no value, so the current period (so
+    far) is judged instead; `period`, `period_label` and `value` are then the current one's.
+    """
 
     period: Period
-    # The latest complete period as people name it ("Oct 2026", "W45 2026", "Q2 FY2027").
+    # The judged period as people name it ("Oct 2026", "W45 2026", "Q2 FY2027").
     period_label: str
     value: float | None
     health: Health
     trend: Trend
     # The last TILE_PERIODS complete periods, oldest first (None where nothing arrived).
     recent: tuple[float | None, ...]
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,6 @@ class KpiTile:
     high: float | None
     last_measurement_at: dt.datetime | None
     status: KpiStatus
-    open_recovery: bool
     # Its data source failed too many times in a row (see goalkeeper.sources).
     source_broken: bool = False
 
@@ -209,15 +211,20 @@ def _tile_status(
         for index in range(len(complete))
     )
     latest = recent[-1] if recent else None
+    found = stats.get((kpi.pk, len(complete)))
+    current = found.value(aggregation) if found else None
     spec = kpi.spec
     frequency = Frequency(kpi.frequency)
+    reading = judge_health(spec, frequency, latest, kpi.last_measurement_at, now, current)
+    judged = periods[-1] if reading.provisional else complete[-1]
     return KpiStatus(
-        period=complete[-1],
-        period_label=period_label(complete[-1].start, frequency, workspace),
-        value=latest,
-        health=kpi_health(spec, frequency, latest, kpi.last_measurement_at, now),
-        trend=trend([value for value in recent if value is not None], spec),
+        period=judged,
+        period_label=period_label(judged.start, frequency, workspace),
+        value=current if reading.provisional else latest,
+        health=reading.health,
+        trend=trend(recent, spec),
         recent=recent,
+        provisional=reading.provisional,
     )
 
 
@@ -271,8 +278,8 @@ def kpi_board(workspace: Workspace, now: dt.datetime, filters: BoardFilters) -> 
     """The board: one tile per KPI, worst health first, with the team coach's remarks.
 
     A fixed number of queries whatever the number of KPIs: the KPIs (with team, owner
-    and their source's status), one aggregate per frequency present, open recoveries,
-    teams, owners and the per-team KPI counts.
+    and their source's status), one aggregate per frequency present, teams, owners and
+    the per-team KPI counts.
     """
     kpis_qs = (
         Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
@@ -289,12 +296,7 @@ def kpi_board(workspace: Workspace, now: dt.datetime, filters: BoardFilters) -> 
         kpis_qs = kpis_qs.filter(frequency=filters.frequency)
     kpis = list(kpis_qs)
     statuses = kpi_statuses(kpis, workspace, now)
-    recovering = set(
-        RecoveryLink.objects.filter(kpi__in=[kpi.pk for kpi in kpis])
-        .exclude(objective__state=ObjectiveState.CLOSED)
-        .values_list("kpi_id", flat=True)
-    )
-    tiles = [_tile(kpi, statuses[kpi.pk], kpi.pk in recovering) for kpi in kpis]
+    tiles = [_tile(kpi, statuses[kpi.pk]) for kpi in kpis]
     counts = Counter(tile.health for tile in tiles)
     if filters.health:
         tiles = [tile for tile in tiles if tile.health == filters.health]
@@ -326,14 +328,14 @@ def kpi_board(workspace: Workspace, now: dt.datetime, filters: BoardFilters) -> 
     )
 
 
-def _tile(kpi: Kpi, status: KpiStatus, open_recovery: bool) -> KpiTile:
+def _tile(kpi: Kpi, status: KpiStatus) -> KpiTile:
     return KpiTile(
         id=kpi.pk,
         name=kpi.name,
         unit=kpi.unit,
         team_id=kpi.team_id,
         team_name=kpi.team.name,
-        owner=_person_ref(kpi.owner),
+        owner=person_ref(kpi.owner),
         direction=Direction(kpi.direction),
         frequency=Frequency(kpi.frequency),
         aggregation=Aggregation(kpi.aggregation),
@@ -343,15 +345,8 @@ def _tile(kpi: Kpi, status: KpiStatus, open_recovery: bool) -> KpiTile:
         high=kpi.high,
         last_measurement_at=kpi.last_measurement_at,
         status=status,
-        open_recovery=open_recovery,
         source_broken=getattr(kpi, "source_status", None) == "broken",
     )
-
-
-def _person_ref(person: Person | None) -> PersonRef | None:
-    if person is None:
-        return None
-    return PersonRef(id=person.pk, name=person.name, initials=person.initials)
 
 
 def _team_remarks(
@@ -387,45 +382,6 @@ class MeasurementRow:
 
 
 @dataclass(frozen=True)
-class LinkedKeyResult:
-    """A key result whose current value is read from the KPI."""
-
-    id: int
-    title: str
-    kind: str
-    unit: str
-    mode: str
-    mode_label: str
-    current: float | None
-    target: float | None
-    last_check_in_at: dt.datetime | None
-    objective_id: int
-    objective_title: str
-    objective_url: str | None
-    cycle_name: str
-
-
-@dataclass(frozen=True)
-class RecoveryRow:
-    """An open recovery objective created from the KPI."""
-
-    objective_id: int
-    title: str
-    state: str
-    cycle_name: str
-    url: str | None
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class KeyResultChoice:
-    """A key result that could be linked to the KPI."""
-
-    id: int
-    label: str
-
-
-@dataclass(frozen=True)
 class KpiPage:
     """Everything the KPI page shows."""
 
@@ -438,9 +394,6 @@ class KpiPage:
     page: int
     has_newer: bool
     has_older: bool
-    linked: tuple[LinkedKeyResult, ...]
-    recoveries: tuple[RecoveryRow, ...]
-    candidates: tuple[KeyResultChoice, ...]
 
     @property
     def chart_data(self) -> dict[str, Any]:
@@ -528,9 +481,9 @@ def kpi_page(
     *,
     chart_frequency: Frequency | None = None,
     page: int = 1,
-    viewer: Person | None = None,
 ) -> KpiPage:
-    """The KPI page: chart, status, raw values (paged), linked key results, recoveries.
+    """The KPI page: chart, status and raw values (paged); what the OKRs make of the KPI
+    (linked key results, recoveries) is added by the bridges (`goalkeeper.bridges`).
 
     The series is aggregated by the database: one aggregate query for the chart, which
     also gives the status when the chart shows the KPI's own frequency (a second, small
@@ -569,79 +522,4 @@ def kpi_page(
         page=page,
         has_newer=page > 1,
         has_older=len(rows) > PAGE_SIZE,
-        linked=linked_key_results(kpi),
-        recoveries=open_recoveries(kpi),
-        candidates=link_candidates(kpi) if viewer is not None and viewer.can_edit else (),
-    )
-
-
-def objective_url(objective_id: int) -> str | None:
-    """The objective's page, once the OKR pages provide one."""
-    try:
-        return reverse("objective_detail", args=[objective_id])
-    except NoReverseMatch:
-        return None
-
-
-def linked_key_results(kpi: Kpi) -> tuple[LinkedKeyResult, ...]:
-    """Key results that read their value from `kpi`, newest cycle first, in one query."""
-    rows = (
-        KeyResult.objects.filter(kpi=kpi)
-        .select_related("objective", "objective__cycle")
-        .order_by("-objective__cycle__start_date", "objective_id", "position", "id")
-    )
-    labels = dict(KeyResult._meta.get_field("kpi_mode").flatchoices)
-    return tuple(
-        LinkedKeyResult(
-            id=kr.pk,
-            title=kr.title,
-            kind=kr.kind,
-            unit=kr.unit,
-            mode=kr.kpi_mode,
-            mode_label=str(labels.get(kr.kpi_mode, kr.kpi_mode)),
-            current=kr.current,
-            target=kr.target,
-            last_check_in_at=kr.last_check_in_at,
-            objective_id=kr.objective_id,
-            objective_title=kr.objective.title,
-            objective_url=objective_url(kr.objective_id),
-            cycle_name=kr.objective.cycle.name,
-        )
-        for kr in rows
-    )
-
-
-def open_recoveries(kpi: Kpi) -> tuple[RecoveryRow, ...]:
-    """Recovery objectives created from `kpi` that are not closed yet, in one query."""
-    links = (
-        RecoveryLink.objects.filter(kpi=kpi)
-        .exclude(objective__state=ObjectiveState.CLOSED)
-        .select_related("objective", "objective__cycle")
-    )
-    return tuple(
-        RecoveryRow(
-            objective_id=link.objective_id,
-            title=link.objective.title,
-            state=link.objective.state,
-            cycle_name=link.objective.cycle.name,
-            url=objective_url(link.objective_id),
-            created_at=link.created_at,
-        )
-        for link in links
-    )
-
-
-def link_candidates(kpi: Kpi) -> tuple[KeyResultChoice, ...]:
-    """Measurable key results of open cycles that no KPI drives yet, in one query."""
-    rows = (
-        KeyResult.objects.filter(workspace_id=kpi.workspace_id, kpi__isnull=True)
-        .exclude(kind="milestone")
-        .exclude(objective__state=ObjectiveState.CLOSED)
-        .exclude(objective__cycle__state=CycleState.CLOSED)
-        .select_related("objective", "objective__cycle")
-        .order_by("-objective__cycle__start_date", "objective__title", "position", "id")
-    )
-    return tuple(
-        KeyResultChoice(kr.pk, f"{kr.title} · {kr.objective.title} ({kr.objective.cycle.name})")
-        for kr in rows
     )

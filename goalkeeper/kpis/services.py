@@ -1,8 +1,8 @@
-"""Writes for KPIs and measurements, and the bridges between KPIs and OKRs.
+"""Writes for KPIs and measurements.
 
-Each public function is one transaction with an audit entry. The bridges (DESIGN.md
-section 1): a key result driven by a KPI gets an automatic check-in whenever measurements
-arrive; a red KPI proposes a recovery objective; a key result is promoted to a KPI.
+Each public function is one transaction with an audit entry, and emits its events. What
+KPIs do to key results (drive, flag, promote) is the bridges' (`goalkeeper.bridges`): they
+hear of new values through the `measurements_recorded` signal.
 """
 
 from __future__ import annotations
@@ -15,36 +15,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from goalkeeper.accounts.models import Person, Team
-from goalkeeper.audit.services import diff, record, snapshot
+from goalkeeper.audit.services import diff, record, record_many, snapshot
+from goalkeeper.audit.services import entry as audit_entry
 from goalkeeper.domain.errors import check_finite
-from goalkeeper.domain.key_results import KeyResultKind
-from goalkeeper.domain.kpis import Direction, Health
-from goalkeeper.domain.periods import Aggregation, Frequency, period_of
 from goalkeeper.kpis import events as kpi_events
-from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink, StagedUpload
-from goalkeeper.kpis.queries import kpi_status
-from goalkeeper.kpis.series import window_values
-from goalkeeper.okrs.models import (
-    CheckIn,
-    Cycle,
-    CycleState,
-    KeyResult,
-    KpiLinkMode,
-    Objective,
-    ObjectiveKind,
-    ObjectiveState,
-)
-from goalkeeper.okrs.queries import active_cycle
-from goalkeeper.okrs.services import (
-    create_key_result,
-    create_objective,
-    record_check_in,
-    update_key_result,
-)
+from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
+from goalkeeper.kpis.signals import measurements_recorded
 
 KPI_FIELDS = (
     "name",
@@ -160,8 +139,10 @@ def record_measurements(
     """Upsert a batch of values: the same KPI and timestamp updates, never duplicates.
 
     The whole batch is validated first and written with bulk SQL in this one transaction,
-    so a bad item leaves every stored value as it was. Key results linked to the KPI then
-    take their new value, each through one automatic check-in for the whole batch.
+    so a bad item leaves every stored value as it was. Then `measurements_recorded` is
+    sent, inside the transaction: key results driven by the KPI take their new value (one
+    automatic check-in each for the whole batch) and a batch pushed over the API is logged
+    as a run of the KPI's push source.
     """
     batch = _validated(points)
     if not batch:
@@ -200,349 +181,14 @@ def record_measurements(
             "source": [None, source],
         },
     )
-    sync_key_results(kpi=kpi)
+    measurements_recorded.send(
+        sender=Kpi, kpi=kpi, actor=actor, source=source, result=result, received=len(points)
+    )
     kpi_events.kpi_event(
         "kpi.measurements_recorded", kpi, created=result.created, updated=result.updated
     )
     kpi_events.kpi_health_changed(kpi, health_before)
     return result
-
-
-# --- KR driven by a KPI --------------------------------------------------------------------------
-
-
-def cycle_window(cycle: Cycle, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    """The instants a cycle covers: from its first day's midnight to the day after its last,
-    in the workspace's zone (the domain's day, so a daylight-saving change is respected)."""
-    first = dt.datetime.combine(cycle.start_date, dt.time(12), tzinfo=zone)
-    last = dt.datetime.combine(cycle.end_date, dt.time(12), tzinfo=zone)
-    return period_of(first, Frequency.DAILY).start, period_of(last, Frequency.DAILY).end
-
-
-def key_result_values(kpi: Kpi, key_results: Sequence[KeyResult]) -> dict[int, float | None]:
-    """The value each linked key result reads from `kpi`, in one query.
-
-    `latest`: the KPI's value for its newest period that holds a measurement (for a `last`
-    KPI, the newest measurement itself). `cycle_aggregate`: the KPI's aggregation over all
-    measurements inside the key result's cycle.
-    """
-    if not key_results or kpi.last_measurement_at is None:
-        return {kr.pk: None for kr in key_results}
-    workspace = kpi.workspace
-    zone = workspace.zone
-    windows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
-    for kr in key_results:
-        if kr.kpi_mode == KpiLinkMode.CYCLE_AGGREGATE:
-            cycle = kr.objective.cycle
-            windows[f"cycle:{cycle.pk}"] = cycle_window(cycle, zone)
-        elif _LATEST not in windows:
-            newest = period_of(
-                kpi.last_measurement_at.astimezone(zone),
-                Frequency(kpi.frequency),
-                workspace.fiscal_year_start_month,
-            )
-            windows[_LATEST] = (newest.start, newest.end)
-    values = window_values(kpi, windows)
-    return {kr.pk: values[_window_key(kr)] for kr in key_results}
-
-
-def _window_key(key_result: KeyResult) -> str:
-    if key_result.kpi_mode == KpiLinkMode.CYCLE_AGGREGATE:
-        return f"cycle:{key_result.objective.cycle_id}"
-    return _LATEST
-
-
-def _driven_key_results(kpi: Kpi) -> QuerySet[KeyResult]:
-    """Key results that read `kpi` and may still move: measurable, in an open objective."""
-    return (
-        KeyResult.objects.filter(kpi=kpi)
-        .exclude(kind=KeyResultKind.MILESTONE)
-        .exclude(objective__state=ObjectiveState.CLOSED)
-        .exclude(objective__cycle__state=CycleState.CLOSED)
-        .select_related("objective", "objective__cycle", "workspace")
-        .order_by("id")
-    )
-
-
-def sync_key_results(*, kpi: Kpi, only: KeyResult | None = None) -> list[CheckIn]:
-    """Give each key result driven by `kpi` its current value, as one automatic check-in.
-
-    A fixed number of queries plus one check-in per linked key result, however many
-    measurements arrived. A key result whose window holds no value is left as it is.
-    """
-    rows = _driven_key_results(kpi)
-    if only is not None:
-        rows = rows.filter(pk=only.pk)
-    key_results = list(rows)
-    values = key_result_values(kpi, key_results)
-    check_ins = []
-    for kr in key_results:
-        value = values[kr.pk]
-        if value is None:
-            continue
-        how = (
-            f"over {kr.objective.cycle.name}"
-            if kr.kpi_mode == KpiLinkMode.CYCLE_AGGREGATE
-            else "latest value"
-        )
-        check_ins.append(
-            record_check_in(
-                actor=None,
-                key_result=kr,
-                value=value,
-                confidence=kr.confidence,
-                note=f"Automatic: KPI “{kpi.name}”, {how}.",
-                automatic=True,
-            )
-        )
-    return check_ins
-
-
-@transaction.atomic
-def link_key_result(
-    *, actor: Person | None, key_result: KeyResult, kpi: Kpi, mode: str = KpiLinkMode.LATEST
-) -> KeyResult:
-    """Let `kpi` drive `key_result`, and give the key result its value right away."""
-    if key_result.kind == KeyResultKind.MILESTONE:
-        raise ValidationError(
-            {"key_result": "A milestone is done or not done: a KPI's number cannot drive it."}
-        )
-    if mode not in KpiLinkMode.values:
-        raise ValidationError({"mode": f"must be one of {', '.join(KpiLinkMode.values)}"})
-    if key_result.objective.state == ObjectiveState.CLOSED:
-        raise ValidationError({"key_result": "The objective is closed: its numbers are final."})
-    key_result = update_key_result(actor=actor, key_result=key_result, kpi=kpi, kpi_mode=mode)
-    sync_key_results(kpi=kpi, only=key_result)
-    key_result.refresh_from_db()
-    return key_result
-
-
-@transaction.atomic
-def unlink_key_result(*, actor: Person | None, key_result: KeyResult) -> KeyResult:
-    """Stop reading the key result's value from a KPI; its check-ins stay."""
-    return update_key_result(
-        actor=actor, key_result=key_result, kpi=None, kpi_mode=KpiLinkMode.LATEST
-    )
-
-
-# --- Flag: a red KPI proposes a recovery objective -----------------------------------------------
-
-
-def _number(value: float, unit: str) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}".strip() if unit else text
-
-
-@transaction.atomic
-def create_recovery_objective(
-    *, actor: Person | None, kpi: Kpi, now: dt.datetime | None = None
-) -> Objective:
-    """A draft objective "bring X back to target" in the active cycle, for the KPI's team.
-
-    Its key result is linked to the KPI (latest value), starts at the latest complete
-    period's value and targets the KPI's target; for an in-range KPI, the nearer bound.
-    Refused unless the KPI is red, when a recovery is already open, or without a cycle.
-    """
-    now = now or timezone.now()
-    # Lock the KPI's row (PostgreSQL; SQLite serialises writers anyway), so that two
-    # clicks cannot both find no open recovery and open two.
-    list(Kpi.objects.select_for_update().filter(pk=kpi.pk).order_by().values_list("pk"))
-    workspace = kpi.workspace
-    status = kpi_status(kpi, workspace, now)
-    if status.health is not Health.RED or status.value is None:
-        raise ValidationError(
-            {"kpi": "Only a red KPI needs a recovery objective: this one is not red."}
-        )
-    already = (
-        RecoveryLink.objects.filter(kpi=kpi)
-        .exclude(objective__state=ObjectiveState.CLOSED)
-        .select_related("objective")
-        .first()
-    )
-    if already is not None:
-        raise ValidationError(
-            {"kpi": f"The recovery objective “{already.objective.title}” is already open."}
-        )
-    cycle = active_cycle(workspace)
-    if cycle is None:
-        raise ValidationError(
-            {"cycle": "There is no open cycle to hold the objective: an admin must start one."}
-        )
-    current = status.value
-    kind, target = _recovery_goal(kpi, current)
-    target_text = _number(target, kpi.unit)
-    objective = create_objective(
-        actor=actor,
-        cycle=cycle,
-        team=kpi.team,
-        title=f"Bring {kpi.name} back to target"[:200],
-        owner=kpi.owner,
-        description=(
-            f"Created from the KPI “{kpi.name}”, red at {_number(current, kpi.unit)} "
-            f"against a target of {target_text}."
-        ),
-        kind=ObjectiveKind.COMMITTED,
-        state=ObjectiveState.DRAFT,
-    )
-    create_key_result(
-        actor=actor,
-        objective=objective,
-        title=f"{kpi.name} reaches {target_text}"[:200],
-        kind=kind,
-        unit=kpi.unit,
-        owner=kpi.owner,
-        start=current,
-        target=target,
-        kpi=kpi,
-        kpi_mode=KpiLinkMode.LATEST,
-    )
-    RecoveryLink.objects.create(kpi=kpi, objective=objective, created_by=actor)
-    record(
-        workspace=workspace,
-        actor=actor,
-        action="kpi.recovery_created",
-        obj=kpi,
-        changes={"objective": [None, objective.pk], "value": [None, current]},
-    )
-    return objective
-
-
-def _recovery_goal(kpi: Kpi, current: float) -> tuple[str, float]:
-    """(key result kind, target) that brings `current` back to the KPI's goal."""
-    direction = Direction(kpi.direction)
-    if direction is Direction.IN_RANGE:
-        if kpi.low is not None and current < kpi.low:
-            return KeyResultKind.INCREASE.value, kpi.low
-        assert kpi.high is not None  # a red in-range value lies below low or above high
-        return KeyResultKind.DECREASE.value, kpi.high
-    assert kpi.target is not None  # required for these directions, checked on save
-    if direction is Direction.HIGHER_IS_BETTER:
-        return KeyResultKind.INCREASE.value, kpi.target
-    return KeyResultKind.DECREASE.value, kpi.target
-
-
-# --- Promote: a key result becomes a KPI ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PromotionPlan:
-    """The KPI a key result would become, shown before it is created."""
-
-    name: str
-    team: Team
-    owner: Person | None
-    unit: str
-    direction: Direction
-    target: float | None
-    warning: float | None
-    low: float | None
-    high: float | None
-    check_ins: int
-
-    def fields(self) -> dict[str, Any]:
-        """The KPI's goal fields, as `create_kpi` takes them."""
-        return {
-            "owner": self.owner,
-            "unit": self.unit,
-            "direction": self.direction.value,
-            "target": self.target,
-            "warning": self.warning,
-            "low": self.low,
-            "high": self.high,
-        }
-
-
-def promotion_plan(key_result: KeyResult) -> PromotionPlan:
-    """What `promote_key_result` would create; refuses what cannot become a KPI.
-
-    increase -> higher is better, decrease -> lower is better (target kept, the commit
-    value, if any, becomes the warning threshold); maintain -> in range [low, high], or a
-    one-sided target when the band has one bound; milestone -> refused.
-    """
-    if key_result.kind == KeyResultKind.MILESTONE:
-        raise ValidationError(
-            {"key_result": "A milestone is done or not done: it has no number to track as a KPI."}
-        )
-    if key_result.kpi_id is not None:
-        raise ValidationError({"key_result": "This key result already reads its value from a KPI."})
-    target = warning = low = high = None
-    if key_result.kind == KeyResultKind.MAINTAIN:
-        if key_result.low is not None and key_result.high is not None:
-            direction, low, high = Direction.IN_RANGE, key_result.low, key_result.high
-        elif key_result.low is not None:
-            direction, target = Direction.HIGHER_IS_BETTER, key_result.low
-        else:
-            direction, target = Direction.LOWER_IS_BETTER, key_result.high
-    else:
-        direction = (
-            Direction.HIGHER_IS_BETTER
-            if key_result.kind == KeyResultKind.INCREASE
-            else Direction.LOWER_IS_BETTER
-        )
-        target, warning = key_result.target, key_result.commit
-    objective = key_result.objective
-    return PromotionPlan(
-        name=key_result.title[:160],
-        team=objective.team,
-        owner=key_result.owner or objective.owner,
-        unit=key_result.unit,
-        direction=direction,
-        target=target,
-        warning=warning,
-        low=low,
-        high=high,
-        check_ins=key_result.check_ins.filter(value__isnull=False).count(),
-    )
-
-
-@transaction.atomic
-def promote_key_result(
-    *,
-    actor: Person | None,
-    key_result: KeyResult,
-    frequency: str = Frequency.WEEKLY.value,
-    aggregation: str = Aggregation.LAST.value,
-) -> Kpi:
-    """Turn a key result into a permanent KPI: same unit, direction and target, its
-    check-in history copied as measurements, and the key result linked to the new KPI."""
-    plan = promotion_plan(key_result)
-    objective = key_result.objective
-    kpi = create_kpi(
-        actor=actor,
-        team=plan.team,
-        name=plan.name,
-        description=(
-            f"Promoted from the key result “{key_result.title}” of “{objective.title}” "
-            f"({objective.cycle.name})."
-        ),
-        frequency=frequency,
-        aggregation=aggregation,
-        data_source="Check-ins of the key result, then manual entry",
-        **plan.fields(),
-    )
-    history = list(
-        CheckIn.objects.filter(key_result=key_result, value__isnull=False)
-        .order_by("created_at", "id")
-        .values_list("created_at", "value")
-    )
-    for start in range(0, len(history), MAX_BATCH):
-        record_measurements(
-            actor=actor,
-            kpi=kpi,
-            points=[
-                (at, value) for at, value in history[start : start + MAX_BATCH] if value is not None
-            ],
-            source="promotion",
-        )
-    update_key_result(actor=actor, key_result=key_result, kpi=kpi, kpi_mode=KpiLinkMode.LATEST)
-    record(
-        workspace=kpi.workspace,
-        actor=actor,
-        action="key_result.promoted",
-        obj=kpi,
-        changes={"key_result": [None, key_result.pk], "check_ins_copied": [None, len(history)]},
-    )
-    return kpi
 
 
 # --- Uploads: parsed, previewed, then written ----------------------------------------------------
@@ -595,3 +241,33 @@ def purge_staged_uploads(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - STAGED_UPLOAD_TTL
     deleted, _ = StagedUpload.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+# --- Hand-over: a person leaves ------------------------------------------------------------------
+
+
+@transaction.atomic
+def reassign_owner(*, actor: Person | None, person: Person, new_owner: Person | None) -> int:
+    """Give every KPI `person` owns to `new_owner`, each with its audit entry and its
+    `kpi.updated` event; returns how many. Called when a person is deactivated."""
+    owned = list(
+        Kpi.objects.select_for_update()
+        .filter(workspace_id=person.workspace_id, owner=person)
+        .order_by("id")
+    )
+    new_owner_id = new_owner.pk if new_owner is not None else None
+    record_many(
+        audit_entry(
+            workspace=person.workspace,
+            actor=actor,
+            action="kpi.owner_changed",
+            obj=kpi,
+            changes={"owner": [person.pk, new_owner_id]},
+        )
+        for kpi in owned
+    )
+    Kpi.objects.filter(pk__in=[kpi.pk for kpi in owned]).update(owner=new_owner)
+    for kpi in owned:
+        kpi.owner_id = new_owner_id
+        kpi_events.kpi_event("kpi.updated", kpi)
+    return len(owned)

@@ -12,8 +12,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kpis/<int:pk>/values/", views.values, name="kpi_values"),
     path("kpis/<int:pk>/upload/", views.upload, name="kpi_upload"),
     path("kpis/<int:pk>/upload/<uuid:token>/", views.upload_preview, name="kpi_upload_preview"),
-    path("kpis/<int:pk>/flag/", views.flag, name="kpi_flag"),
-    path("kpis/<int:pk>/links/", views.link, name="kpi_link"),
-    path("kpis/<int:pk>/links/<int:key_result_id>/remove/", views.unlink, name="kpi_unlink"),
-    path("key-results/<int:pk>/promote/", views.promote, name="key_result_promote"),
 ]

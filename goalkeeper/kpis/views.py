@@ -14,30 +14,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from goalkeeper.accounts.access import (
-    access_key_result_by_id,
-    access_kpi_by_id,
-    require_editor,
-)
+from goalkeeper.accounts.access import require_editor
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.services import company_team
 from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis import imports, queries, services
-from goalkeeper.kpis.forms import (
-    KpiForm,
-    LinkForm,
-    PasteForm,
-    PromoteForm,
-    UploadForm,
-    ValueForm,
-)
+from goalkeeper.kpis.access import access_kpi_by_id
+from goalkeeper.kpis.forms import KpiForm, PasteForm, UploadForm, ValueForm
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
-from goalkeeper.sources import queries as source_queries
 
 PREVIEW_ROWS = 20
 
@@ -83,16 +71,15 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A KPI's chart, status, definition, raw values, linked key results and recoveries."""
+    """A KPI's chart, status, definition and raw values (its template adds the bridges:
+    linked key results and recoveries, from `goalkeeper.bridges`)."""
     person = _person(request)
     kpi = _kpi(person, pk)
     period = request.GET.get("period", "")
     chart_frequency = Frequency(period) if period in Frequency._value2member_map_ else None
     page_text = request.GET.get("page", "1")
     page_number = int(page_text) if page_text.isdigit() else 1
-    data = queries.kpi_page(
-        kpi, timezone.now(), chart_frequency=chart_frequency, page=page_number, viewer=person
-    )
+    data = queries.kpi_page(kpi, timezone.now(), chart_frequency=chart_frequency, page=page_number)
     return _render(
         request,
         person,
@@ -100,8 +87,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page": data,
             "kpi": kpi,
-            "link_form": LinkForm(),
-            "source": source_queries.kpi_source_card(kpi),
         },
     )
 
@@ -281,100 +266,4 @@ def upload_preview(request: HttpRequest, pk: int, token: uuid.UUID) -> HttpRespo
             "rows": points[:PREVIEW_ROWS],
             "more": max(len(points) - PREVIEW_ROWS, 0),
         },
-    )
-
-
-@login_required
-@require_POST
-def flag(request: HttpRequest, pk: int) -> HttpResponse:
-    """Create the recovery objective of a red KPI."""
-    person = _person(request)
-    kpi = _kpi(person, pk, for_write=True)
-    try:
-        objective = services.create_recovery_objective(actor=person, kpi=kpi)
-    except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            f"Draft objective “{objective.title}” created in {objective.cycle.name} for "
-            f"{kpi.team.name}.",
-        )
-    return redirect("kpi_detail", pk=kpi.pk)
-
-
-@login_required
-@require_POST
-def link(request: HttpRequest, pk: int) -> HttpResponse:
-    """Let the KPI drive one key result."""
-    person = _person(request)
-    kpi = _kpi(person, pk, for_write=True)
-    form = LinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a key result and how its value is read.")
-        return redirect("kpi_detail", pk=kpi.pk)
-    key_result = access_key_result_by_id(person, form.cleaned_data["key_result"], for_write=True)
-    try:
-        services.link_key_result(
-            actor=person, key_result=key_result, kpi=kpi, mode=form.cleaned_data["mode"]
-        )
-    except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"“{key_result.title}” now reads its value from this KPI.")
-    return redirect(reverse("kpi_detail", args=[kpi.pk]) + "#linked")
-
-
-@login_required
-@require_POST
-def unlink(request: HttpRequest, pk: int, key_result_id: int) -> HttpResponse:
-    """Stop a key result from reading the KPI."""
-    person = _person(request)
-    kpi = _kpi(person, pk, for_write=True)
-    key_result = access_key_result_by_id(person, key_result_id, for_write=True)
-    if key_result.kpi_id != kpi.pk:
-        raise Http404("this key result does not read this KPI")
-    services.unlink_key_result(actor=person, key_result=key_result)
-    messages.success(request, f"“{key_result.title}” no longer reads this KPI.")
-    return redirect(reverse("kpi_detail", args=[kpi.pk]) + "#linked")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def promote(request: HttpRequest, pk: int) -> HttpResponse:
-    """Promote a key result to a KPI: GET shows what the KPI will be, POST creates it."""
-    person = _person(request)
-    key_result = access_key_result_by_id(person, pk, for_write=True)
-    form = PromoteForm(request.POST or None)
-    plan: services.PromotionPlan | None = None
-    refusal: list[str] = []
-    try:
-        plan = services.promotion_plan(key_result)
-    except ValidationError as error:
-        refusal = _error_messages(error)
-    if request.method == "POST" and plan is not None and form.is_valid():
-        try:
-            kpi = services.promote_key_result(
-                actor=person,
-                key_result=key_result,
-                frequency=form.cleaned_data["frequency"],
-                aggregation=form.cleaned_data["aggregation"],
-            )
-        except ValidationError as error:
-            refusal = _error_messages(error)
-        else:
-            messages.success(
-                request,
-                f"“{kpi.name}” is now a KPI, with {plan.check_ins} "
-                f"check-in{'s' if plan.check_ins != 1 else ''} as its history. "
-                "The key result reads its value from it.",
-            )
-            return redirect("kpi_detail", pk=kpi.pk)
-    return _render(
-        request,
-        person,
-        "kpis/promote.html",
-        {"key_result": key_result, "plan": plan, "form": form, "refusal": refusal},
     )

@@ -17,11 +17,6 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import Strict
 
 from goalkeeper.accounts.access import (
-    access_cycle_by_id,
-    access_key_result_by_id,
-    access_key_result_for_check_in,
-    access_kpi_by_id,
-    access_objective_by_id,
     access_person_by_id,
     access_team_by_id,
     require_admin,
@@ -51,6 +46,13 @@ from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.pace import PaceStatus
 from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs import services
+from goalkeeper.okrs.access import (
+    access_cycle_by_id,
+    access_key_result_by_id,
+    access_key_result_for_check_in,
+    access_kpi_by_id,
+    access_objective_by_id,
+)
 from goalkeeper.okrs.figures import (
     KeyResultFigures,
     ObjectiveFigures,

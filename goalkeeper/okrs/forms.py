@@ -23,7 +23,7 @@ from django.urls import reverse
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.periods import Frequency, next_period, period_of
-from goalkeeper.kpis.models import Kpi
+from goalkeeper.okrs.kpi_links import kpi_options
 from goalkeeper.okrs.models import (
     Cycle,
     CycleState,
@@ -464,21 +464,12 @@ class KeyResultForm(ModelErrorsMixin):
         people = list(Person.objects.filter(workspace=workspace, is_active=True).order_by("name"))
         self.people = ObjectPicker(people)
         self.set_choices("owner", [("", "No owner"), *((p.pk, p.name) for p in people)])
-        kpis = list(
-            Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
-            .select_related("team")
-            .order_by("name", "id")
-        )
-        linked = key_result.kpi if key_result is not None else None
-        if linked is not None and linked.pk not in {kpi.pk for kpi in kpis}:
-            kpis.append(linked)
-        self.kpis = ObjectPicker(kpis)
+        # The KPIs come from the bridges app (okrs does not import kpis): one query.
+        options = kpi_options(workspace, key_result.kpi_id if key_result is not None else None)
+        self.kpis = ObjectPicker(kpi for kpi, _ in options)
         self.set_choices(
             "kpi",
-            [
-                ("", "No: values come from check-ins"),
-                *((kpi.pk, f"{kpi.name} · {kpi.team.name}") for kpi in kpis),
-            ],
+            [("", "No: values come from check-ins"), *((kpi.pk, label) for kpi, label in options)],
         )
 
     @property

@@ -28,6 +28,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Membership, Person, Team, Workspace
+from goalkeeper.accounts.refs import PersonRef
 from goalkeeper.domain.coach import (
     KeyResultDraft,
     ObjectiveDraft,
@@ -80,15 +81,6 @@ class CyclePhase(StrEnum):
 
 
 # --- View models ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonRef:
-    """Just enough of a person to show an avatar and a name."""
-
-    id: int
-    name: str
-    initials: str
 
 
 @dataclass(frozen=True)

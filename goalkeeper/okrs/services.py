@@ -620,3 +620,45 @@ def _parents_first(objectives: Sequence[Objective]) -> list[Objective]:
     for objective in objectives:
         place(objective, frozenset())
     return ordered
+
+
+# --- Hand-over: a person leaves (called by goalkeeper.okrs.receivers) ----------------------
+
+
+@transaction.atomic
+def reassign_owner(*, actor: Person | None, person: Person, new_owner: Person | None) -> int:
+    """Give every objective and key result `person` owns to `new_owner`, each with its audit
+    entry (`objective.owner_changed`, `key_result.owner_changed`) and its `.updated` event;
+    closed cycles included, since a deactivated owner can no longer answer for them.
+    Returns how many were handed over."""
+    new_owner_id = new_owner.pk if new_owner is not None else None
+    objectives = list(
+        Objective.objects.select_for_update()
+        .filter(workspace_id=person.workspace_id, owner=person)
+        .order_by("id")
+    )
+    key_results = list(
+        KeyResult.objects.select_for_update()
+        .filter(workspace_id=person.workspace_id, owner=person)
+        .order_by("id")
+    )
+    Objective.objects.filter(pk__in=[o.pk for o in objectives]).update(owner=new_owner)
+    KeyResult.objects.filter(pk__in=[kr.pk for kr in key_results]).update(owner=new_owner)
+    handed: list[tuple[Objective | KeyResult, str]] = [
+        *((objective, "objective") for objective in objectives),
+        *((key_result, "key_result") for key_result in key_results),
+    ]
+    for obj, kind in handed:
+        obj.owner_id = new_owner_id
+        record(
+            workspace=person.workspace,
+            actor=actor,
+            action=f"{kind}.owner_changed",
+            obj=obj,
+            changes={"owner": [person.pk, new_owner_id]},
+        )
+    for objective in objectives:
+        okr_events.objective_event("objective.updated", objective)
+    for key_result in key_results:
+        okr_events.key_result_event("key_result.updated", key_result)
+    return len(handed)

@@ -21,20 +21,19 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from goalkeeper.accounts.access import (
+from goalkeeper.accounts.access import access_team_by_id, require_editor
+from goalkeeper.accounts.decorators import admin_required, member_required
+from goalkeeper.accounts.models import Person, Team
+from goalkeeper.bridges.services import sync_key_results
+from goalkeeper.domain.coach import KeyResultDraft
+from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec
+from goalkeeper.okrs import coaching, queries, services
+from goalkeeper.okrs import events as okr_events
+from goalkeeper.okrs.access import (
     access_cycle_by_id,
     access_key_result_by_id,
     access_objective_by_id,
-    access_team_by_id,
-    require_editor,
 )
-from goalkeeper.accounts.decorators import admin_required, member_required
-from goalkeeper.accounts.models import Person, Team
-from goalkeeper.domain.coach import KeyResultDraft
-from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec
-from goalkeeper.kpis.services import sync_key_results
-from goalkeeper.okrs import coaching, queries, services
-from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.forms import (
     KIND_CHOICES,
     KIND_FIELDS,

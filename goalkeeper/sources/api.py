@@ -21,11 +21,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StringConstraints
 
-from goalkeeper.accounts.access import (
-    access_kpi_for_source,
-    access_source_by_kpi_id,
-    access_sync_run_by_id,
-)
 from goalkeeper.accounts.models import Person
 from goalkeeper.api.auth import caller
 from goalkeeper.api.common import page
@@ -34,6 +29,11 @@ from goalkeeper.api.schemas import Flag, Id, Input, Int, Note, PageParams
 from goalkeeper.core.validation import validation_messages
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.sources import services, tasks
+from goalkeeper.sources.access import (
+    access_kpi_for_source,
+    access_source_by_kpi_id,
+    access_sync_run_by_id,
+)
 from goalkeeper.sources.connectors import REGISTRY, Connector, SourceError, connector_class
 from goalkeeper.sources.models import DataSource, RunTrigger, SyncRun
 from goalkeeper.sources.secrets import UnreadableSecretsError, mask, open_secrets, scrub, unseal

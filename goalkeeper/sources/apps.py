@@ -8,4 +8,9 @@ class SourcesConfig(AppConfig):
 
     def ready(self) -> None:
         # Connectors register themselves by kind when their module is imported.
-        from goalkeeper.sources import connectors  # noqa: F401
+        from goalkeeper.kpis.signals import measurements_recorded
+        from goalkeeper.sources import connectors, receivers  # noqa: F401
+
+        measurements_recorded.connect(
+            receivers.measurements_recorded, dispatch_uid="sources.measurements_recorded"
+        )

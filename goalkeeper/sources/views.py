@@ -20,16 +20,16 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from goalkeeper.accounts.access import (
-    access_kpi_for_source,
-    access_source_by_kpi_id,
-    access_sync_run_by_id,
-)
 from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.sources import queries, services, tasks
+from goalkeeper.sources.access import (
+    access_kpi_for_source,
+    access_source_by_kpi_id,
+    access_sync_run_by_id,
+)
 from goalkeeper.sources.connectors import REGISTRY, Row, SourceError, kind_label
 from goalkeeper.sources.forms import (
     DEFAULT_INTERVAL,

@@ -6,25 +6,10 @@ import math
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
 from goalkeeper.domain.key_results import KeyResultKind
 
 NOTE_MAX = 2000
-
-
-class LoginForm(AuthenticationForm):
-    """Email and password. Emails are stored lower-case, so they are matched that way."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password do not match an account. Check both and "
-        "try again (the password is case-sensitive).",
-    }
-
-    def clean_username(self) -> str:
-        username: str = self.cleaned_data.get("username") or ""
-        return username.strip().lower()
 
 
 class CheckInForm(forms.Form):

@@ -6,8 +6,8 @@ Forms that create and edit objectives and cycles live in the okrs app (`okrs/url
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from goalkeeper.accounts.forms import LoginForm
 from goalkeeper.web import views
-from goalkeeper.web.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -25,17 +25,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from goalkeeper.accounts.access import (
-    access_cycle_by_id,
-    access_key_result_by_id,
-    access_key_result_for_check_in,
-    access_objective_by_id,
-)
 from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.okrs import queries, services
+from goalkeeper.okrs.access import (
+    access_cycle_by_id,
+    access_key_result_by_id,
+    access_key_result_for_check_in,
+    access_objective_by_id,
+)
 from goalkeeper.okrs.models import Cycle, KeyResult
 from goalkeeper.sources import queries as source_queries
 from goalkeeper.web.forms import CheckInForm

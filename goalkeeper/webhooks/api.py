@@ -9,12 +9,13 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from goalkeeper.accounts.access import access_subscription_by_id, require_admin
+from goalkeeper.accounts.access import require_admin
 from goalkeeper.api.auth import caller
 from goalkeeper.api.common import page
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
 from goalkeeper.api.schemas import Flag, Id, Input, Label, PageParams, Patch, Url
 from goalkeeper.webhooks import services
+from goalkeeper.webhooks.access import access_subscription_by_id
 from goalkeeper.webhooks.models import EVENTS, Delivery, Subscription
 
 router = Router(tags=["webhooks"])

@@ -10,10 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from goalkeeper.accounts.access import access_subscription_by_id, require_admin
+from goalkeeper.accounts.access import require_admin
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Person
 from goalkeeper.webhooks import services
+from goalkeeper.webhooks.access import access_subscription_by_id
 from goalkeeper.webhooks.forms import SubscriptionForm
 from goalkeeper.webhooks.models import EVENTS, Delivery, DeliveryStatus, Subscription
 

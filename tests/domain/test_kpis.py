@@ -13,6 +13,7 @@ from goalkeeper.domain.kpis import (
     KpiSpec,
     Trend,
     distance_to_band,
+    judge_health,
     kpi_health,
     trend,
     validate_kpi,
@@ -186,6 +187,33 @@ def test_kpi_measured_before_but_empty_in_its_latest_period_is_stale():
     assert kpi_health(REVENUE, Frequency.DAILY, None, last, NOW) == Health.STALE
 
 
+def test_an_empty_latest_period_is_judged_on_the_current_one_provisionally():
+    last = NOW - timedelta(hours=1)
+
+    reading = judge_health(REVENUE, Frequency.DAILY, None, last, NOW, current_value=50)
+
+    assert (reading.health, reading.provisional) == (Health.RED, True)
+    assert kpi_health(REVENUE, Frequency.DAILY, None, last, NOW, current_value=120) == (
+        Health.GREEN
+    )
+
+
+def test_a_complete_period_is_judged_for_good_whatever_the_current_one_says():
+    last = NOW - timedelta(hours=1)
+
+    reading = judge_health(REVENUE, Frequency.DAILY, 120, last, NOW, current_value=10)
+
+    assert (reading.health, reading.provisional) == (Health.GREEN, False)
+
+
+def test_a_stale_kpi_is_never_judged_provisionally():
+    last = NOW - timedelta(days=2)
+
+    reading = judge_health(REVENUE, Frequency.DAILY, None, last, NOW, current_value=10)
+
+    assert (reading.health, reading.provisional) == (Health.STALE, False)
+
+
 def test_staleness_counts_real_hours_across_a_daylight_saving_change():
     berlin = ZoneInfo("Europe/Berlin")
     # On the clock, 01:00 CEST to the second 02:00 (CET) is one hour; in reality two.
@@ -220,9 +248,13 @@ def test_changes_within_one_percent_of_the_scale_are_flat():
     assert trend([100, 100.2, 100.4, 100.6], REVENUE, flat_tolerance=0.001) == Trend.IMPROVING
 
 
-@pytest.mark.parametrize("series", [[], [5.0]])
-def test_trend_needs_two_values(series):
-    assert trend(series, REVENUE) == Trend.FLAT
+@pytest.mark.parametrize("series", [[], [5.0], [5.0, 9.0], [None, 5.0, None, None, 9.0]])
+def test_trend_needs_three_periods_with_values(series):
+    assert trend(series, REVENUE) == Trend.NOT_ENOUGH_DATA
+
+
+def test_a_new_kpi_with_no_values_has_no_trend_rather_than_a_flat_one():
+    assert trend([None] * 12, REVENUE) == Trend.NOT_ENOUGH_DATA
 
 
 def test_trend_only_looks_at_the_last_periods():
@@ -230,12 +262,24 @@ def test_trend_only_looks_at_the_last_periods():
 
     assert trend(series, REVENUE) == Trend.FLAT
     assert trend(series, REVENUE, periods=8) == Trend.IMPROVING
-    assert trend(series, REVENUE, periods=0) == Trend.FLAT
+    assert trend(series, REVENUE, periods=0) == Trend.NOT_ENOUGH_DATA
+
+
+def test_values_older_than_the_window_do_not_make_up_for_empty_periods():
+    # Three values, but only two of them in the last six periods.
+    series = [10, None, None, None, None, 20, None, 30]
+
+    assert trend(series, REVENUE) == Trend.NOT_ENOUGH_DATA
+
+
+def test_empty_periods_keep_their_place_in_the_slope():
+    # 80 then 100 two periods later, then 100: rising, with a gap it must not squeeze.
+    assert trend([80, None, 100, 100], REVENUE) == Trend.IMPROVING
 
 
 def test_trend_of_a_kpi_near_zero_uses_the_target_as_its_scale():
-    assert trend([0.0, 0.5], KpiSpec(LOWER, target=100)) == Trend.FLAT
-    assert trend([0.0, 1e-6], KpiSpec(LOWER, target=0)) == Trend.WORSENING
+    assert trend([0.0, 0.25, 0.5], KpiSpec(LOWER, target=100)) == Trend.FLAT
+    assert trend([0.0, 0.5e-6, 1e-6], KpiSpec(LOWER, target=0)) == Trend.WORSENING
 
 
 # Properties.
@@ -258,3 +302,31 @@ def test_lowering_the_value_never_worsens_health_when_lower_is_better(a, b, targ
 
 
 RANK = {Health.RED: 0, Health.YELLOW: 1, Health.GREEN: 2}
+
+
+optional_values = st.lists(st.one_of(st.none(), values), max_size=14)
+
+
+@given(series=optional_values)
+def test_a_trend_is_told_exactly_when_three_of_the_last_six_periods_have_a_value(series):
+    told = trend(series, REVENUE) is not Trend.NOT_ENOUGH_DATA
+
+    assert told == (sum(value is not None for value in series[-6:]) >= 3)
+
+
+@given(
+    period=st.one_of(st.none(), values),
+    current=st.one_of(st.none(), values),
+    hours=st.integers(min_value=0, max_value=96),
+)
+def test_a_reading_is_provisional_only_when_the_current_period_stands_in(period, current, hours):
+    last = NOW - timedelta(hours=hours)
+
+    reading = judge_health(REVENUE, Frequency.DAILY, period, last, NOW, current_value=current)
+
+    if reading.provisional:
+        assert period is None
+        assert current is not None
+        assert reading.health == value_health(REVENUE, current)
+    elif period is None and reading.health is not Health.STALE:
+        raise AssertionError("an empty complete period is stale or provisional")

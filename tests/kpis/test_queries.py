@@ -12,11 +12,9 @@ from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis import queries
 from goalkeeper.kpis.models import Measurement
 from goalkeeper.kpis.queries import BoardFilters, kpi_board, kpi_page, period_label
-from goalkeeper.kpis.services import create_kpi, create_recovery_objective, record_measurements
-from goalkeeper.okrs.models import ObjectiveState
+from goalkeeper.kpis.services import create_kpi, record_measurements
 from tests.conftest import World
 from tests.kpis.conftest import DAY, NOW, MakeKpi, monthly
-from tests.web import factories
 
 ALL = BoardFilters()
 
@@ -86,7 +84,31 @@ def test_a_tile_carries_twelve_periods_and_the_trend(
     assert rising.trend is Trend.IMPROVING
     gappy = tiles["Gappy"].status
     assert gappy.recent.count(None) == 10
-    assert gappy.trend is Trend.IMPROVING
+    # Two values, one of them in the last six periods: no direction can be told.
+    assert gappy.trend is Trend.NOT_ENOUGH_DATA
+
+
+def test_a_new_kpi_without_values_has_no_trend_rather_than_a_flat_one(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    make_kpi("New")
+    make_kpi("Two months", monthly([10, 20]))
+
+    trends = {tile.name: tile.status.trend for tile in board(world).tiles}
+
+    assert trends == {"New": Trend.NOT_ENOUGH_DATA, "Two months": Trend.NOT_ENOUGH_DATA}
+
+
+def test_an_empty_last_period_is_judged_on_the_current_one_provisionally(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    # Monthly: October (the latest complete month) is empty; November so far holds 40.
+    make_kpi("Revenue", [(dt.datetime(2026, 9, 15, tzinfo=dt.UTC), 120.0), (NOW - DAY, 40.0)])
+
+    status = board(world).tiles[0].status
+
+    assert (status.health, status.provisional) == (Health.RED, True)
+    assert (status.value, status.period_label) == (40.0, "Nov 2026")
 
 
 def test_filters_narrow_the_board_and_health_counts_stay_for_the_other_filters(
@@ -138,13 +160,6 @@ def test_the_coach_flags_teams_with_too_many_or_too_few_kpis(
 
     assert remarks == {("Busy", "too_many_kpis"), ("Acme", "too_few_kpis")}
     assert [(r.team_name, r.kpi_count) for r in busy_only] == [("Busy", 13)]
-
-
-def test_a_tile_shows_an_open_recovery(world: World, now: dt.datetime, make_kpi: MakeKpi) -> None:
-    kpi = make_kpi("Red", monthly([1]))
-    create_recovery_objective(actor=world.editor, kpi=kpi)
-
-    assert board(world).tiles[0].open_recovery is True
 
 
 # --- The KPI page ---------------------------------------------------------------------------
@@ -199,33 +214,6 @@ def test_raw_values_are_paged_newest_first(
     assert (first.has_newer, first.has_older) == (False, True)
     assert [row.value for row in second.measurements] == [50.0, 51.0, 52.0, 53.0, 54.0]
     assert (second.has_newer, second.has_older) == (True, False)
-
-
-def test_the_page_lists_driven_key_results_open_recoveries_and_candidates(
-    world: World, now: dt.datetime, make_kpi: MakeKpi
-) -> None:
-    kpi = make_kpi("Revenue", monthly([1]))
-    recovery = create_recovery_objective(actor=world.editor, kpi=kpi)
-    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
-    free = factories.key_result(objective, "Free")
-    factories.key_result(objective, "Milestone", kind="milestone")
-    closed = factories.objective(
-        world.cycle, world.sales, "Old", owner=world.editor, state=ObjectiveState.CLOSED
-    )
-    factories.key_result(closed, "Finished")
-
-    page = kpi_page(kpi, NOW, viewer=world.editor)
-    read_only = kpi_page(kpi, NOW, viewer=world.viewer)
-
-    assert [row.title for row in page.linked] == ["Revenue reaches 100"]
-    assert page.linked[0].mode_label == "Latest value"
-    assert [row.objective_id for row in page.recoveries] == [recovery.pk]
-    assert [choice.id for choice in page.candidates] == [free.pk]
-    assert read_only.candidates == ()
-
-    recovery.state = ObjectiveState.CLOSED
-    recovery.save()
-    assert kpi_page(kpi, NOW).recoveries == ()
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -17,7 +16,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from goalkeeper.audit.models import AuditEntry
 from goalkeeper.kpis import imports
 from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink, StagedUpload
-from goalkeeper.okrs.models import KeyResult, Objective
+from goalkeeper.okrs.models import Objective
 from tests.conftest import World
 from tests.kpis.conftest import MakeKpi, monthly
 from tests.web import factories
@@ -499,164 +498,6 @@ def test_a_preview_belongs_to_the_person_who_uploaded(world: World, make_kpi: Ma
     assert admin.get(preview_url).status_code == 404
     assert admin.post(preview_url).status_code == 404
     assert not Measurement.objects.exists()
-
-
-# --- Flag, link, promote ------------------------------------------------------------------------
-
-
-def test_a_red_kpi_offers_a_recovery_objective(
-    world: World, now: dt.datetime, make_kpi: MakeKpi
-) -> None:
-    kpi = make_kpi("Revenue", monthly([40]))
-    editor = world.client_for(world.editor)
-
-    before = text(editor.get(url("kpi_detail", kpi.pk)))
-    response = editor.post(url("kpi_flag", kpi.pk), follow=True)
-
-    assert 'data-testid="create-recovery"' in before
-    body = text(response)
-    assert "Draft objective “Bring Revenue back to target” created in 2026-Q4" in body
-    assert 'data-testid="create-recovery"' not in body
-    assert "Bring Revenue back to target" in body.split('data-testid="recoveries"')[1]
-
-
-def test_a_green_kpi_refuses_a_recovery_objective(
-    world: World, now: dt.datetime, make_kpi: MakeKpi
-) -> None:
-    kpi = make_kpi("Revenue", monthly([140]))
-
-    response = world.client_for(world.editor).post(url("kpi_flag", kpi.pk), follow=True)
-
-    assert "Only a red KPI needs a recovery objective" in text(response)
-    assert not Objective.objects.exists()
-
-
-def test_an_editor_links_and_unlinks_a_key_result(
-    world: World, now: dt.datetime, make_kpi: MakeKpi
-) -> None:
-    kpi = make_kpi("Revenue", monthly([40, 50]))
-    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
-    key_result = factories.key_result(objective, "Revenue to 100", start=0, target=100)
-    editor = world.client_for(world.editor)
-
-    linked = editor.post(
-        url("kpi_link", kpi.pk), {"key_result": key_result.pk, "mode": "latest"}, follow=True
-    )
-    key_result.refresh_from_db()
-    assert (key_result.kpi_id, key_result.current) == (kpi.pk, 50.0)
-    assert "Revenue to 100" in text(linked).split('data-testid="linked"')[1]
-
-    editor.post(url("kpi_unlink", kpi.pk, key_result.pk))
-    key_result.refresh_from_db()
-    assert key_result.kpi_id is None
-
-
-def test_unlinking_a_key_result_that_reads_another_kpi_is_not_found(
-    world: World, make_kpi: MakeKpi
-) -> None:
-    kpi, other = make_kpi("A"), make_kpi("B")
-    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
-    key_result = factories.key_result(objective, "KR")
-    KeyResult.objects.filter(pk=key_result.pk).update(kpi=other)
-
-    response = world.client_for(world.editor).post(url("kpi_unlink", kpi.pk, key_result.pk))
-
-    assert response.status_code == 404
-
-
-def test_the_promote_page_shows_the_kpi_to_be_then_creates_it(world: World) -> None:
-    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
-    key_result = factories.key_result(
-        objective,
-        "Demos booked",
-        start=0,
-        target=40,
-        unit="demos",
-        check_ins=[(12, dt.datetime(2026, 10, 5, tzinfo=dt.UTC))],
-    )
-    editor = world.client_for(world.editor)
-
-    page = text(editor.get(url("key_result_promote", key_result.pk)))
-    response = editor.post(
-        url("key_result_promote", key_result.pk), {"frequency": "monthly", "aggregation": "max"}
-    )
-
-    assert "Higher is better" in page
-    assert "1 check-in copied as values" in page
-    kpi = Kpi.objects.get()
-    assert response["Location"] == url("kpi_detail", kpi.pk)
-    assert (kpi.frequency, kpi.aggregation, kpi.target) == ("monthly", "max", 40.0)
-    assert Measurement.objects.get(kpi=kpi).value == 12.0
-
-
-def test_a_milestone_is_not_offered_promotion(world: World) -> None:
-    objective = factories.objective(world.cycle, world.sales, "Ship", owner=world.editor)
-    milestone = factories.key_result(objective, "Launched", kind="milestone")
-    editor = world.client_for(world.editor)
-
-    page = text(editor.get(url("key_result_promote", milestone.pk)))
-    editor.post(
-        url("key_result_promote", milestone.pk), {"frequency": "weekly", "aggregation": "last"}
-    )
-
-    assert "it has no number to track as a KPI" in page
-    assert 'data-testid="promote"' not in page
-    assert not Kpi.objects.exists()
-
-
-def render_button(world: World, person, key_result) -> str:
-    template = Template('{% include "kpis/_promote_button.html" %}')
-    return template.render(Context({"person": person, "key_result": key_result}))
-
-
-def test_the_promote_button_snippet(world: World, make_kpi: MakeKpi) -> None:
-    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
-    metric = factories.key_result(objective, "Demos")
-    milestone = factories.key_result(objective, "Launched", kind="milestone")
-    driven = factories.key_result(objective, "Driven")
-    KeyResult.objects.filter(pk=driven.pk).update(kpi=make_kpi())
-    driven.refresh_from_db()
-
-    assert f'href="{url("key_result_promote", metric.pk)}"' in render_button(
-        world, world.editor, metric
-    )
-    assert "Promote" not in render_button(world, world.viewer, metric)
-    assert "Promote" not in render_button(world, world.editor, milestone)
-    assert "Promote" not in render_button(world, world.editor, driven)
-
-
-def test_a_link_without_a_key_result_or_to_a_milestone_is_explained(
-    world: World, make_kpi: MakeKpi
-) -> None:
-    kpi = make_kpi()
-    objective = factories.objective(world.cycle, world.sales, "Ship", owner=world.editor)
-    milestone = factories.key_result(objective, "Launched", kind="milestone")
-    editor = world.client_for(world.editor)
-
-    empty = editor.post(url("kpi_link", kpi.pk), {"mode": "latest"}, follow=True)
-    refused = editor.post(
-        url("kpi_link", kpi.pk), {"key_result": milestone.pk, "mode": "latest"}, follow=True
-    )
-
-    assert "Choose a key result" in text(empty)
-    assert "a KPI&#x27;s number cannot drive it" in text(refused)
-    milestone.refresh_from_db()
-    assert milestone.kpi_id is None
-
-
-def test_a_key_result_driven_by_a_kpi_is_not_promoted_again(
-    world: World, make_kpi: MakeKpi
-) -> None:
-    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
-    key_result = factories.key_result(objective, "Driven")
-    KeyResult.objects.filter(pk=key_result.pk).update(kpi=make_kpi())
-
-    response = world.client_for(world.editor).post(
-        url("key_result_promote", key_result.pk), {"frequency": "weekly", "aggregation": "last"}
-    )
-
-    assert "already reads its value from a KPI" in text(response)
-    assert Kpi.objects.count() == 1
 
 
 def test_the_purge_task_forgets_old_previews(world: World, make_kpi: MakeKpi) -> None:

@@ -27,8 +27,9 @@ from django.test import override_settings
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.api.services import create_token
+from goalkeeper.bridges.services import link_key_result
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.kpis.services import link_key_result, stage_upload
+from goalkeeper.kpis.services import stage_upload
 from goalkeeper.okrs.services import create_key_result
 from goalkeeper.sources import services as sources
 from goalkeeper.sources.models import RunTrigger

@@ -180,6 +180,11 @@ ROUTES: dict[str, Route] = {
         read=None, write="editor", obj="kpi", params={"key_result_id": "{linked_key_result}"}
     ),
     "key_result_promote": _page(read="editor", write="editor", obj="key_result"),
+    # Dismissing a recovery draft: any objective id will do (not a draft of a closed cycle,
+    # it is refused with a message, which the matrix accepts from a permitted persona).
+    "kpi_recovery_dismiss": _page(
+        read=None, write="editor", obj="kpi", params={"objective_id": "{objective}"}
+    ),
     # --- data sources (pages): members read, admins configure (credentials live here) -------
     "sources": _page(shows=_shows("kpi")),
     "source_run": _page(obj="sync_run"),

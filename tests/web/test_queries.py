@@ -317,7 +317,7 @@ def test_a_draft_objective_has_a_detail_of_its_own(world: World, now: dt.datetim
 def test_one_key_results_row_needs_no_query(world: World, now: dt.datetime) -> None:
     objective = factories.objective(world.cycle, world.sales, "One", owner=world.editor)
     created = factories.key_result(objective, "Leads", check_ins=[(50, now - DAY)])
-    from goalkeeper.accounts.access import access_key_result_by_id
+    from goalkeeper.okrs.access import access_key_result_by_id
 
     key_result = access_key_result_by_id(world.editor, created.pk)
     with CaptureQueriesContext(connection) as captured:

@@ -31,6 +31,7 @@ TREND_LABELS = {
     Trend.IMPROVING: "Improving",
     Trend.FLAT: "Flat",
     Trend.WORSENING: "Worsening",
+    Trend.NOT_ENOUGH_DATA: "Not enough data",
 }
 DIRECTION_LABELS = {
     Direction.HIGHER_IS_BETTER: "Higher is better",
@@ -151,8 +152,16 @@ def _movement(trend: Trend, direction: Direction) -> str:
 
 @register.simple_tag
 def trend_arrow(trend: Any, direction: Any) -> SafeString:
-    """An arrow for the way the values move, coloured by whether that is good."""
+    """An arrow for the way the values move, coloured by whether that is good; with fewer
+    than three recent periods holding a value, "Not enough data" and no arrow."""
     value = Trend(str(trend))
+    if value is Trend.NOT_ENOUGH_DATA:
+        return format_html(
+            '<span class="trend muted" data-trend="{}" title="{}"><span>{}</span></span>',
+            value.value,
+            "A trend needs values in 3 of the last 6 periods.",
+            TREND_LABELS[value],
+        )
     way = _movement(value, Direction(str(direction)))
     label = TREND_LABELS[value]
     if Direction(str(direction)) is Direction.IN_RANGE and value is not Trend.FLAT:

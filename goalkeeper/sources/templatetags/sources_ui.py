@@ -1,7 +1,8 @@
 """Data source statuses as the design system shows them: a coloured badge with a word.
 
 In a template: `{% load sources_ui %}`, then `{% source_badge source.status %}`,
-`{% run_badge run.status %}` and `{{ run.duration|run_duration }}`.
+`{% run_badge run.status %}` and `{{ run.duration|run_duration }}`; on a KPI's page (the
+kpis app does not import sources), `{% kpi_source kpi as source %}`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,16 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from goalkeeper.sources.models import RunStatus, SourceStatus
-from goalkeeper.sources.queries import RUN_TONES, STATUS_TONES
+from goalkeeper.sources.queries import RUN_TONES, STATUS_TONES, SourceCard, kpi_source_card
 
 register = template.Library()
+
+
+@register.simple_tag
+def kpi_source(kpi: Any) -> SourceCard | None:
+    """The KPI's data source for its page, or None without one (one query)."""
+    return kpi_source_card(kpi)
+
 
 SOURCE_HINTS: dict[str, str] = {
     SourceStatus.NEW: "No run has finished yet.",

@@ -11,7 +11,7 @@ format them.
     {% empty_state "No objectives yet" "Add the first objective of the cycle." icon="target" %}
     {{ value|percent }}  {{ value|score1 }}  {{ value|qty }}  {{ status|pace_label }}
     {% url_or_none 'objective_create' cycle=cycle.id as url %}   (a route still being built)
-    {% optional_include "kpis/_promote_button.html" key_result=kr %}
+    {% optional_include "bridges/_promote_button.html" key_result=kr %}
     {% if kr|checkin_allowed:person %}  {% options choices selected %}  {% tree nodes %}
 """
 

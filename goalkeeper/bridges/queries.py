@@ -1,0 +1,259 @@
+"""Reads of the bridges: what the KPI page shows of the OKRs that use the KPI, the key
+results a KPI may drive, the KPIs a key result may read, and the state of recoveries.
+
+Each read is one query (two for the bounded list of key results to link: the rows and how
+many there are in all), whatever the number of objectives and KPIs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.urls import reverse
+
+from goalkeeper.accounts.models import Person, Workspace
+from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.kpis.models import Kpi, RecoveryLink
+from goalkeeper.okrs.models import CycleState, KeyResult, KpiLinkMode, ObjectiveState
+
+# Key results offered for linking on a KPI page: enough to choose from, never the thousands
+# of a large workspace; a search narrows them.
+LINK_CHOICES = 100
+SEARCH_MAX = 100
+
+# A recovery is open while its objective is not closed and its cycle is not closed either.
+_OPEN = ~Q(objective__state=ObjectiveState.CLOSED) & ~Q(objective__cycle__state=CycleState.CLOSED)
+# A recovery draft left behind when its cycle closed: carried over or dismissed, never blocking.
+_STALE = ~Q(objective__state=ObjectiveState.CLOSED) & Q(objective__cycle__state=CycleState.CLOSED)
+
+
+def _recoveries(kpi: Kpi, condition: Q, objective_id: int | None) -> QuerySet[RecoveryLink]:
+    links = RecoveryLink.objects.filter(kpi=kpi).filter(condition)
+    if objective_id is not None:
+        links = links.filter(objective_id=objective_id)
+    return links.select_related("objective", "objective__cycle")
+
+
+def open_recovery(kpi: Kpi, objective_id: int | None = None) -> RecoveryLink | None:
+    """The KPI's open recovery (the one with `objective_id`, if given), in one query."""
+    return _recoveries(kpi, _OPEN, objective_id).first()
+
+
+def stale_recovery(kpi: Kpi, objective_id: int) -> RecoveryLink | None:
+    """The KPI's recovery draft `objective_id` if its cycle closed, in one query."""
+    return _recoveries(kpi, _STALE, objective_id).first()
+
+
+def recovering_kpi_ids(kpi_ids: Iterable[int]) -> frozenset[int]:
+    """Which of these KPIs have an open recovery objective, in one query."""
+    return frozenset(
+        RecoveryLink.objects.filter(kpi__in=list(kpi_ids))
+        .filter(_OPEN)
+        .values_list("kpi_id", flat=True)
+    )
+
+
+# --- The KPI page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedKeyResult:
+    """A key result whose current value is read from the KPI."""
+
+    id: int
+    title: str
+    kind: str
+    unit: str
+    mode: str
+    mode_label: str
+    current: float | None
+    target: float | None
+    last_check_in_at: dt.datetime | None
+    objective_id: int
+    objective_title: str
+    objective_url: str
+    cycle_name: str
+
+
+@dataclass(frozen=True)
+class RecoveryRow:
+    """A recovery objective created from the KPI: open, or a draft of a closed cycle."""
+
+    objective_id: int
+    title: str
+    state: str
+    cycle_id: int
+    cycle_name: str
+    url: str
+    created_at: dt.datetime
+    # Its cycle closed while it was a draft: it can be carried over or dismissed.
+    stale: bool
+
+
+@dataclass(frozen=True)
+class KeyResultChoice:
+    """A key result that could be linked to the KPI."""
+
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class LinkChoices:
+    """The key results offered for linking: at most LINK_CHOICES of `total`."""
+
+    choices: tuple[KeyResultChoice, ...]
+    total: int
+    search: str
+    # How a linked key result may read the KPI: (value, label), the default first.
+    modes: tuple[tuple[str, str], ...] = tuple(KpiLinkMode.choices)
+
+    @property
+    def more(self) -> int:
+        """How many matching key results are not offered (a search narrows them)."""
+        return self.total - len(self.choices)
+
+
+@dataclass(frozen=True)
+class KpiBridges:
+    """What the KPI page shows of the OKRs: recoveries, driven key results, link choices."""
+
+    recoveries: tuple[RecoveryRow, ...]
+    linked: tuple[LinkedKeyResult, ...]
+    candidates: LinkChoices | None
+
+    @property
+    def open_recoveries(self) -> tuple[RecoveryRow, ...]:
+        """The recoveries that block another one."""
+        return tuple(row for row in self.recoveries if not row.stale)
+
+
+def kpi_bridges(kpi: Kpi, viewer: Person | None, search: str = "") -> KpiBridges:
+    """The KPI page's bridges, in three queries (five for an editor, who may link)."""
+    return KpiBridges(
+        recoveries=kpi_recoveries(kpi),
+        linked=linked_key_results(kpi),
+        candidates=link_candidates(kpi, search) if viewer is not None and viewer.can_edit else None,
+    )
+
+
+def objective_url(objective_id: int) -> str:
+    """The objective's page."""
+    return reverse("objective_detail", args=[objective_id])
+
+
+def linked_key_results(kpi: Kpi) -> tuple[LinkedKeyResult, ...]:
+    """Key results that read their value from `kpi`, newest cycle first, in one query."""
+    rows = (
+        KeyResult.objects.filter(kpi=kpi)
+        .select_related("objective", "objective__cycle")
+        .order_by("-objective__cycle__start_date", "objective_id", "position", "id")
+    )
+    labels = dict(KeyResult._meta.get_field("kpi_mode").flatchoices)
+    return tuple(
+        LinkedKeyResult(
+            id=kr.pk,
+            title=kr.title,
+            kind=kr.kind,
+            unit=kr.unit,
+            mode=kr.kpi_mode,
+            mode_label=str(labels.get(kr.kpi_mode, kr.kpi_mode)),
+            current=kr.current,
+            target=kr.target,
+            last_check_in_at=kr.last_check_in_at,
+            objective_id=kr.objective_id,
+            objective_title=kr.objective.title,
+            objective_url=objective_url(kr.objective_id),
+            cycle_name=kr.objective.cycle.name,
+        )
+        for kr in rows
+    )
+
+
+def kpi_recoveries(kpi: Kpi) -> tuple[RecoveryRow, ...]:
+    """Recovery objectives of `kpi` not closed yet (open ones first), in one query."""
+    links = (
+        RecoveryLink.objects.filter(kpi=kpi)
+        .exclude(objective__state=ObjectiveState.CLOSED)
+        .select_related("objective", "objective__cycle")
+    )
+    rows = [
+        RecoveryRow(
+            objective_id=link.objective_id,
+            title=link.objective.title,
+            state=link.objective.state,
+            cycle_id=link.objective.cycle_id,
+            cycle_name=link.objective.cycle.name,
+            url=objective_url(link.objective_id),
+            created_at=link.created_at,
+            stale=link.objective.cycle.state == CycleState.CLOSED,
+        )
+        for link in links
+    ]
+    return tuple(sorted(rows, key=lambda row: row.stale))
+
+
+def link_candidates(kpi: Kpi, search: str = "") -> LinkChoices:
+    """Measurable key results of active cycles that no KPI drives yet, the KPI's team's
+    first; at most LINK_CHOICES of them, narrowed by `search` (in their or their objective's
+    title). Two queries: the rows and their number."""
+    search = search.strip()[:SEARCH_MAX]
+    rows = (
+        KeyResult.objects.filter(
+            workspace_id=kpi.workspace_id,
+            kpi__isnull=True,
+            objective__cycle__state=CycleState.ACTIVE,
+        )
+        .exclude(kind=KeyResultKind.MILESTONE)
+        .exclude(objective__state=ObjectiveState.CLOSED)
+    )
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(objective__title__icontains=search))
+    total = rows.count()
+    chosen = (
+        rows.select_related("objective", "objective__cycle")
+        .annotate(
+            _other_team=Case(
+                When(objective__team_id=kpi.team_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(
+            "_other_team", "-objective__cycle__start_date", "objective__title", "position", "id"
+        )[:LINK_CHOICES]
+    )
+    return LinkChoices(
+        choices=tuple(
+            KeyResultChoice(kr.pk, f"{kr.title} · {kr.objective.title} ({kr.objective.cycle.name})")
+            for kr in chosen
+        ),
+        total=total,
+        search=search,
+    )
+
+
+# --- The key result form ------------------------------------------------------------------------
+
+
+def kpi_options(workspace: Workspace, keep: int | None = None) -> Sequence[tuple[Model, str]]:
+    """The KPIs a key result may read (not archived), by name, with their labels; `keep`
+    (the KPI a key result reads now) is offered even when archived. One query."""
+    condition = Q(archived_at__isnull=True)
+    if keep is not None:
+        condition |= Q(pk=keep)
+    kpis = (
+        Kpi.objects.filter(workspace=workspace)
+        .filter(condition)
+        .select_related("team")
+        .order_by("name", "id")
+    )
+    return [(kpi, f"{kpi.name} · {kpi.team.name}") for kpi in kpis]
+
+
+def kpi_for_key_result(workspace_id: int, kpi_id: int) -> Model | None:
+    """A KPI of the workspace, for a key result to read (None when there is no such KPI)."""
+    return Kpi.objects.filter(pk=kpi_id, workspace_id=workspace_id).first()

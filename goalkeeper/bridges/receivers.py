@@ -1,0 +1,23 @@
+"""What the bridges do when the apps below them write: connected in `BridgesConfig.ready`.
+
+Both run inside the write's transaction (the signals are sent there), so a key result's
+automatic check-in commits or rolls back with the write that caused it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from goalkeeper.bridges.drive import sync_key_result, sync_key_results
+from goalkeeper.kpis.models import Kpi
+from goalkeeper.okrs.models import KeyResult
+
+
+def key_result_kpi_changed(sender: Any, *, key_result: KeyResult, **kwargs: Any) -> None:
+    """A key result now reads a KPI (or reads it another way): give it its value at once."""
+    sync_key_result(key_result)
+
+
+def measurements_recorded(sender: Any, *, kpi: Kpi, **kwargs: Any) -> None:
+    """A KPI received values: move the key results it drives."""
+    sync_key_results(kpi=kpi)

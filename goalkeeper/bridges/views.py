@@ -1,0 +1,167 @@
+"""Pages of the bridges: flag a red KPI, link and unlink key results, promote a key result,
+dismiss a recovery draft left in a closed cycle. Thin: resolve the caller, check access,
+call one bridge service, redirect or render.
+
+Every write needs an editor or an admin (a viewer gets a 403) and a CSRF token; another
+workspace's KPI or key result is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from goalkeeper.accounts.middleware import person_of
+from goalkeeper.accounts.models import Person
+from goalkeeper.accounts.rendering import render_page
+from goalkeeper.bridges import services
+from goalkeeper.bridges.forms import LinkForm, PromoteForm
+from goalkeeper.kpis.access import access_kpi_by_id
+from goalkeeper.kpis.models import Kpi
+from goalkeeper.okrs.access import access_key_result_by_id
+
+
+def _person(request: HttpRequest) -> Person:
+    person = person_of(request)
+    if person is None:
+        raise Http404("you are not in a workspace")
+    return person
+
+
+def _kpi(person: Person, kpi_id: int) -> Kpi:
+    kpi = access_kpi_by_id(person, kpi_id, for_write=True)
+    # Same row as the caller's workspace, already loaded: spares a query.
+    kpi.workspace = person.workspace
+    return kpi
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for messages_ in error.message_dict.values() for message in messages_]
+    return list(error.messages)
+
+
+def _kpi_page(kpi: Kpi, anchor: str = "") -> str:
+    return reverse("kpi_detail", args=[kpi.pk]) + anchor
+
+
+@login_required
+@require_POST
+def flag(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create the recovery objective of a red KPI."""
+    person = _person(request)
+    kpi = _kpi(person, pk)
+    try:
+        objective = services.create_recovery_objective(actor=person, kpi=kpi)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Draft objective “{objective.title}” created in {objective.cycle.name} for "
+            f"{kpi.team.name}.",
+        )
+    return redirect(_kpi_page(kpi))
+
+
+@login_required
+@require_POST
+def dismiss(request: HttpRequest, pk: int, objective_id: int) -> HttpResponse:
+    """Forget a recovery draft whose cycle closed, so that it no longer shows on the KPI."""
+    person = _person(request)
+    kpi = _kpi(person, pk)
+    try:
+        services.dismiss_recovery(actor=person, kpi=kpi, objective_id=objective_id)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, "Recovery draft dismissed: it stays in its closed cycle.")
+    return redirect(_kpi_page(kpi, "#recoveries"))
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let the KPI drive one key result."""
+    person = _person(request)
+    kpi = _kpi(person, pk)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a key result and how its value is read.")
+        return redirect(_kpi_page(kpi))
+    key_result = access_key_result_by_id(person, form.cleaned_data["key_result"], for_write=True)
+    try:
+        services.link_key_result(
+            actor=person, key_result=key_result, kpi=kpi, mode=form.cleaned_data["mode"]
+        )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"“{key_result.title}” now reads its value from this KPI.")
+    return redirect(_kpi_page(kpi, "#linked"))
+
+
+@login_required
+@require_POST
+def unlink(request: HttpRequest, pk: int, key_result_id: int) -> HttpResponse:
+    """Stop a key result from reading the KPI."""
+    person = _person(request)
+    kpi = _kpi(person, pk)
+    key_result = access_key_result_by_id(person, key_result_id, for_write=True)
+    if key_result.kpi_id != kpi.pk:
+        raise Http404("this key result does not read this KPI")
+    try:
+        services.unlink_key_result(actor=person, key_result=key_result)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"“{key_result.title}” no longer reads this KPI.")
+    return redirect(_kpi_page(kpi, "#linked"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def promote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Promote a key result to a KPI: GET shows what the KPI will be, POST creates it."""
+    person = _person(request)
+    key_result = access_key_result_by_id(person, pk, for_write=True)
+    form = PromoteForm(request.POST or None)
+    plan: services.PromotionPlan | None = None
+    refusal: list[str] = []
+    try:
+        plan = services.promotion_plan(key_result)
+    except ValidationError as error:
+        refusal = _error_messages(error)
+    if request.method == "POST" and plan is not None and form.is_valid():
+        try:
+            kpi = services.promote_key_result(
+                actor=person,
+                key_result=key_result,
+                frequency=form.cleaned_data["frequency"],
+                aggregation=form.cleaned_data["aggregation"],
+            )
+        except ValidationError as error:
+            refusal = _error_messages(error)
+        else:
+            messages.success(
+                request,
+                f"“{kpi.name}” is now a KPI, with {plan.check_ins} "
+                f"check-in{'s' if plan.check_ins != 1 else ''} as its history. "
+                "The key result reads its value from it.",
+            )
+            return redirect("kpi_detail", pk=kpi.pk)
+    return render_page(
+        request,
+        person,
+        "bridges/promote.html",
+        {"key_result": key_result, "plan": plan, "form": form, "refusal": refusal},
+    )
