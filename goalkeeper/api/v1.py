@@ -15,6 +15,7 @@ from goalkeeper.accounts.api import router as accounts_router
 from goalkeeper.api import errors
 from goalkeeper.api.auth import TokenAuth
 from goalkeeper.api.strictness import refuse_unknown_query
+from goalkeeper.bridges.api import router as bridges_router
 from goalkeeper.kpis.api import router as kpis_router
 from goalkeeper.okrs.api import router as okrs_router
 from goalkeeper.sources.api import router as sources_router
@@ -92,5 +93,6 @@ api.add_decorator(refuse_unknown_query, mode="view")
 api.add_router("", accounts_router)
 api.add_router("", okrs_router)
 api.add_router("", kpis_router)
+api.add_router("", bridges_router)
 api.add_router("", webhooks_router)
 api.add_router("", sources_router)

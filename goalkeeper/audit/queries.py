@@ -72,6 +72,9 @@ ACTION_LABELS: dict[str, str] = {
     "kpi.updated": "updated KPI",
     "kpi.owner_changed": "handed over KPI",
     "kpi.measurements_recorded": "recorded values of KPI",
+    "kpi.recovery_created": "created a recovery objective for KPI",
+    "kpi.recovery_dismissed": "dismissed a recovery draft of KPI",
+    "key_result.promoted": "promoted a key result to KPI",
 }
 
 FIELD_LABELS: dict[str, str] = {

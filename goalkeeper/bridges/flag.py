@@ -15,12 +15,18 @@ from django.utils import timezone
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
-from goalkeeper.bridges.queries import open_recovery, stale_recovery
+from goalkeeper.bridges.queries import open_recovery
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.kpis import Direction, Health
 from goalkeeper.kpis.models import Kpi, RecoveryLink
 from goalkeeper.kpis.queries import kpi_status
-from goalkeeper.okrs.models import KpiLinkMode, Objective, ObjectiveKind, ObjectiveState
+from goalkeeper.okrs.models import (
+    CycleState,
+    KpiLinkMode,
+    Objective,
+    ObjectiveKind,
+    ObjectiveState,
+)
 from goalkeeper.okrs.queries import active_cycle
 from goalkeeper.okrs.services import create_key_result, create_objective
 
@@ -114,27 +120,28 @@ def recovery_goal(kpi: Kpi, current: float) -> tuple[str, float]:
 
 
 @transaction.atomic
-def dismiss_recovery(*, actor: Person | None, kpi: Kpi, objective_id: int) -> None:
+def dismiss_recovery(*, actor: Person | None, recovery: RecoveryLink) -> None:
     """Forget a recovery draft left behind in a closed cycle: it is no longer the KPI's.
 
-    The draft itself stays in its closed cycle, as history; only an open cycle's recovery is
-    refused (close or delete the objective there instead).
+    The draft itself stays in its closed cycle, as history. An open recovery is refused
+    (close or delete its objective instead), and so is a closed one: it is history already.
     """
-    link = stale_recovery(kpi, objective_id)
-    if link is None:
-        if open_recovery(kpi, objective_id) is not None:
-            raise ValidationError(
-                {
-                    "objective": "This recovery objective is still open in its cycle: "
-                    "close or delete it there."
-                }
-            )
-        raise ValidationError({"objective": "is not a recovery draft of this KPI"})
+    objective = recovery.objective
+    if objective.state == ObjectiveState.CLOSED:
+        raise ValidationError({"objective": "This recovery objective is closed: it is history."})
+    if objective.cycle.state != CycleState.CLOSED:
+        raise ValidationError(
+            {
+                "objective": "This recovery objective is still open in its cycle: "
+                "close or delete it there."
+            }
+        )
+    kpi = recovery.kpi
     record(
         workspace=kpi.workspace,
         actor=actor,
         action="kpi.recovery_dismissed",
         obj=kpi,
-        changes={"objective": [link.objective_id, None]},
+        changes={"objective": [objective.pk, None]},
     )
-    link.delete()
+    recovery.delete()

@@ -26,8 +26,6 @@ SEARCH_MAX = 100
 
 # A recovery is open while its objective is not closed and its cycle is not closed either.
 _OPEN = ~Q(objective__state=ObjectiveState.CLOSED) & ~Q(objective__cycle__state=CycleState.CLOSED)
-# A recovery draft left behind when its cycle closed: carried over or dismissed, never blocking.
-_STALE = ~Q(objective__state=ObjectiveState.CLOSED) & Q(objective__cycle__state=CycleState.CLOSED)
 
 
 def _recoveries(kpi: Kpi, condition: Q, objective_id: int | None) -> QuerySet[RecoveryLink]:
@@ -40,11 +38,6 @@ def _recoveries(kpi: Kpi, condition: Q, objective_id: int | None) -> QuerySet[Re
 def open_recovery(kpi: Kpi, objective_id: int | None = None) -> RecoveryLink | None:
     """The KPI's open recovery (the one with `objective_id`, if given), in one query."""
     return _recoveries(kpi, _OPEN, objective_id).first()
-
-
-def stale_recovery(kpi: Kpi, objective_id: int) -> RecoveryLink | None:
-    """The KPI's recovery draft `objective_id` if its cycle closed, in one query."""
-    return _recoveries(kpi, _STALE, objective_id).first()
 
 
 def recovering_kpi_ids(kpi_ids: Iterable[int]) -> frozenset[int]:

@@ -20,6 +20,7 @@ from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.bridges import services
+from goalkeeper.bridges.access import access_recovery_by_id
 from goalkeeper.bridges.forms import LinkForm, PromoteForm
 from goalkeeper.kpis.access import access_kpi_by_id
 from goalkeeper.kpis.models import Kpi
@@ -76,8 +77,9 @@ def dismiss(request: HttpRequest, pk: int, objective_id: int) -> HttpResponse:
     """Forget a recovery draft whose cycle closed, so that it no longer shows on the KPI."""
     person = _person(request)
     kpi = _kpi(person, pk)
+    recovery = access_recovery_by_id(person, kpi, objective_id, for_write=True)
     try:
-        services.dismiss_recovery(actor=person, kpi=kpi, objective_id=objective_id)
+        services.dismiss_recovery(actor=person, recovery=recovery)
     except ValidationError as error:
         for message in _error_messages(error):
             messages.error(request, message)

@@ -182,7 +182,8 @@ def kpi_out(kpi: Kpi, figures: KpiFigures) -> KpiOut:
     )
 
 
-def _one_kpi(person: Person, kpi_id: int, clock: Clock) -> KpiOut:
+def one_kpi(person: Person, kpi_id: int, clock: Clock) -> KpiOut:
+    """The KPI `kpi_id` of the caller's workspace with its figures, as the API shows it."""
     kpi = with_kpi_trends(with_kpi_figures(_kpis(person).filter(pk=kpi_id), clock), clock).get()
     return kpi_out(kpi, kpi_figures(kpi, clock, periods_for(clock)))
 
@@ -215,7 +216,7 @@ def get_kpi(request: HttpRequest, id: Id) -> KpiOut:
     """One KPI."""
     person = caller(request)
     kpi = access_kpi_by_id(person, id)
-    return _one_kpi(person, kpi.pk, person.workspace.clock())
+    return one_kpi(person, kpi.pk, person.workspace.clock())
 
 
 def _refs(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
@@ -239,7 +240,7 @@ def create_kpi(request: HttpRequest, payload: KpiIn) -> Status[KpiOut]:
         fields["owner"] = person.pk
     fields = _refs(person, fields)
     kpi = services.create_kpi(actor=person, **fields)  # sends kpi.created
-    return Status(201, _one_kpi(person, kpi.pk, person.workspace.clock()))
+    return Status(201, one_kpi(person, kpi.pk, person.workspace.clock()))
 
 
 @router.patch("/kpis/{id}", response=responses({200: KpiOut}, UPDATE))
@@ -249,7 +250,7 @@ def update_kpi(request: HttpRequest, id: Id, payload: KpiUpdate) -> KpiOut:
     kpi = access_kpi_by_id(person, id, for_write=True)
     changes = _refs(person, payload.model_dump(exclude_unset=True))
     kpi = services.update_kpi(actor=person, kpi=kpi, **changes)  # sends its webhooks
-    return _one_kpi(person, kpi.pk, person.workspace.clock())
+    return one_kpi(person, kpi.pk, person.workspace.clock())
 
 
 @router.delete("/kpis/{id}", response=responses({204: None}, DELETE))

@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from goalkeeper import events
+from goalkeeper.accounts.holdings import holdings_of
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Membership, Person, Role
 from goalkeeper.accounts.services import deactivate_person, update_person
@@ -99,6 +101,45 @@ def test_teams_of_another_workspace_are_refused(world: World, things: Everything
     )
 
     assert not Membership.objects.filter(person=world.viewer).exists()
+
+
+def test_the_hand_over_sends_an_updated_event_for_each_object(world: World, things: Everything):
+    leaver = things.acme.person  # owns an objective and a KPI
+    KeyResult.objects.filter(pk=things.acme.key_result.pk).update(owner=leaver)
+
+    with events.recorded() as seen:
+        deactivate_person(actor=world.admin, person=leaver, new_owner=world.editor)
+
+    updated = {
+        (event.name, event.payload[event.name.split(".")[0]]["id"]): (
+            event.payload[event.name.split(".")[0]]["owner"]
+        )
+        for event in seen
+        if event.name.endswith(".updated")
+    }
+    assert updated == {
+        ("objective.updated", things.acme.objective.pk): world.editor.pk,
+        ("key_result.updated", things.acme.key_result.pk): world.editor.pk,
+        ("kpi.updated", things.acme.kpi.pk): world.editor.pk,
+    }
+
+
+def test_what_a_person_owns_is_counted_by_the_apps_that_own_it(world: World, things: Everything):
+    leaver = things.acme.person
+
+    held = holdings_of(leaver)
+    page = world.client_for(world.admin).get(reverse("admin_person_deactivate", args=[leaver.pk]))
+
+    assert [(c.key, c.count) for c in held.counts] == [
+        ("objectives", 1),
+        ("key_results", 0),
+        ("kpis", 1),
+    ]
+    assert held.total == 2
+    assert held.text == "1 objective, 0 key results and 1 KPI"
+    assert "<strong>1</strong> objective, <strong>0</strong> key results and" in (
+        page.content.decode()
+    )
 
 
 def test_deactivating_hands_everything_over_in_one_go(world: World, things: Everything):

@@ -309,3 +309,52 @@ def test_aggregating_too_large_a_range_asks_to_narrow_it(
         f"/kpis/{revenue['id']}/measurements", period="daily", **{"from": "2026-11-02T00:00:00Z"}
     )
     assert narrowed.json["count"] == 2
+
+
+# --- Judgement details (docs/kpis.md) ----------------------------------------------------
+
+
+def test_a_new_kpi_shows_not_enough_data_for_its_trend_rather_than_flat(
+    world: World, editor_api: Api
+) -> None:
+    created = kpi(editor_api, world, frequency="monthly")
+
+    assert created["trend"] == "not_enough_data"
+    listed = editor_api.get("/kpis").json["items"][0]
+    assert listed["trend"] == "not_enough_data"
+
+
+def test_the_trend_reads_the_last_six_complete_periods(world: World, editor_api: Api) -> None:
+    revenue = kpi(editor_api, world, frequency="monthly")
+    push(
+        editor_api,
+        revenue["id"],
+        ("2026-08-15T00:00:00Z", 60),
+        ("2026-09-15T00:00:00Z", 80),
+        ("2026-10-15T00:00:00Z", 100),
+        ("2026-11-15T00:00:00Z", 10),  # the current month: not complete, not read
+    )
+
+    assert editor_api.get(f"/kpis/{revenue['id']}").json["trend"] == "improving"
+
+
+def test_an_empty_last_period_is_judged_on_the_current_one_provisionally(
+    world: World, editor_api: Api
+) -> None:
+    revenue = kpi(editor_api, world, frequency="daily")
+    # Nothing on the 19th (the latest complete day); 50 this morning, a day after the 18th.
+    push(editor_api, revenue["id"], ("2026-11-18T20:00:00Z", 120), ("2026-11-20T09:00:00Z", 50))
+
+    got = editor_api.get(f"/kpis/{revenue['id']}").json
+
+    assert (got["health"], got["health_provisional"]) == ("red", True)
+    assert got["period"]["value"] is None
+
+
+def test_a_judged_complete_period_is_not_provisional(world: World, editor_api: Api) -> None:
+    revenue = kpi(editor_api, world, frequency="daily")
+    push(editor_api, revenue["id"], ("2026-11-19T08:00:00Z", 120))
+
+    got = editor_api.get(f"/kpis/{revenue['id']}").json
+
+    assert (got["health"], got["health_provisional"]) == ("green", False)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from goalkeeper.audit.models import AuditEntry
 from goalkeeper.bridges.services import create_recovery_objective as recover
 from goalkeeper.bridges.services import (
+    dismiss_recovery,
     link_key_result,
     promote_key_result,
     promotion_plan,
@@ -431,3 +432,67 @@ def test_a_key_result_already_driven_by_a_kpi_is_not_promoted_again(
 
     with pytest.raises(ValidationError, match="already reads"):
         promotion_plan(key_result)
+
+
+# --- Recovery drafts left in a closed cycle -------------------------------------------------
+
+
+def close_the_cycle_and_open_the_next(world: World) -> Any:
+    """Close the world's cycle (its drafts stay drafts) and start 2027-Q1."""
+    world.cycle.state = CycleState.CLOSED
+    world.cycle.save()
+    return create_cycle(
+        actor=None,
+        workspace=world.acme,
+        name="2027-Q1",
+        start_date=dt.date(2027, 1, 1),
+        end_date=dt.date(2027, 3, 31),
+        state=CycleState.ACTIVE,
+    )
+
+
+def test_a_recovery_draft_of_a_closed_cycle_does_not_block_a_new_recovery(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    kpi = make_kpi("Revenue", monthly([50]))
+    draft = recover(actor=world.editor, kpi=kpi)
+    following = close_the_cycle_and_open_the_next(world)
+
+    again = recover(actor=world.editor, kpi=kpi)
+
+    assert again.cycle == following
+    assert again != draft
+    assert RecoveryLink.objects.filter(kpi=kpi).count() == 2
+
+
+def test_a_stale_recovery_draft_is_dismissed_and_stays_in_its_cycle(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    kpi = make_kpi("Revenue", monthly([50]))
+    draft = recover(actor=world.editor, kpi=kpi)
+    close_the_cycle_and_open_the_next(world)
+
+    dismiss_recovery(actor=world.editor, recovery=RecoveryLink.objects.get(objective=draft))
+
+    assert not RecoveryLink.objects.filter(kpi=kpi).exists()
+    draft.refresh_from_db()
+    assert (draft.state, draft.cycle) == (ObjectiveState.DRAFT, world.cycle)
+    entry = AuditEntry.objects.get(action="kpi.recovery_dismissed")
+    assert (entry.object_id, entry.changes) == (kpi.pk, {"objective": [draft.pk, None]})
+
+
+def test_an_open_or_closed_recovery_is_not_dismissed(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    kpi = make_kpi("Revenue", monthly([50]))
+    draft = recover(actor=world.editor, kpi=kpi)
+    link = RecoveryLink.objects.get(objective=draft)
+
+    with pytest.raises(ValidationError, match="still open"):
+        dismiss_recovery(actor=world.editor, recovery=link)
+    draft.state = ObjectiveState.CLOSED
+    draft.save()
+    link.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed"):
+        dismiss_recovery(actor=world.editor, recovery=link)
+    assert RecoveryLink.objects.filter(pk=link.pk).exists()

@@ -8,8 +8,10 @@ from typing import Any
 from django.template import Context, Template
 from django.urls import reverse
 
-from goalkeeper.kpis.models import Kpi, Measurement
-from goalkeeper.okrs.models import KeyResult, Objective
+from goalkeeper.audit.models import AuditEntry
+from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink
+from goalkeeper.okrs.models import CycleState, KeyResult, Objective
+from goalkeeper.okrs.services import create_cycle
 from tests.conftest import World
 from tests.kpis.conftest import MakeKpi, monthly
 from tests.web import factories
@@ -180,3 +182,124 @@ def test_a_key_result_driven_by_a_kpi_is_not_promoted_again(
 
     assert "already reads its value from a KPI" in text(response)
     assert Kpi.objects.count() == 1
+
+
+def close_the_cycle_and_open_the_next(world: World) -> None:
+    world.cycle.state = CycleState.CLOSED
+    world.cycle.save()
+    create_cycle(
+        actor=None,
+        workspace=world.acme,
+        name="2027-Q1",
+        start_date=dt.date(2027, 1, 1),
+        end_date=dt.date(2027, 3, 31),
+        state=CycleState.ACTIVE,
+    )
+
+
+def test_a_recovery_draft_left_in_a_closed_cycle_never_blocks_a_new_one(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    kpi = make_kpi("Revenue", monthly([40]))
+    editor = world.client_for(world.editor)
+    editor.post(url("kpi_flag", kpi.pk))
+    close_the_cycle_and_open_the_next(world)
+
+    page = text(editor.get(url("kpi_detail", kpi.pk)))
+    response = editor.post(url("kpi_flag", kpi.pk), follow=True)
+
+    assert 'data-testid="create-recovery"' in page
+    assert 'data-testid="stale-recovery"' in page
+    assert "created in 2027-Q1" in text(response)
+    assert Objective.objects.filter(title="Bring Revenue back to target").count() == 2
+
+
+def test_an_editor_dismisses_a_stale_recovery_draft(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    kpi = make_kpi("Revenue", monthly([40]))
+    editor = world.client_for(world.editor)
+    editor.post(url("kpi_flag", kpi.pk))
+    draft = Objective.objects.get()
+    close_the_cycle_and_open_the_next(world)
+
+    response = editor.post(url("kpi_recovery_dismiss", kpi.pk, draft.pk), follow=True)
+
+    body = text(response)
+    assert "Recovery draft dismissed" in body
+    assert 'data-testid="stale-recovery"' not in body
+    assert not RecoveryLink.objects.exists()
+    assert AuditEntry.objects.filter(action="kpi.recovery_dismissed").exists()
+
+
+def test_an_open_recovery_is_not_dismissed_from_the_page(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    kpi = make_kpi("Revenue", monthly([40]))
+    editor = world.client_for(world.editor)
+    editor.post(url("kpi_flag", kpi.pk))
+    draft = Objective.objects.get()
+
+    response = editor.post(url("kpi_recovery_dismiss", kpi.pk, draft.pk), follow=True)
+
+    assert "still open in its cycle" in text(response)
+    assert RecoveryLink.objects.count() == 1
+    viewer = world.client_for(world.viewer)
+    assert viewer.post(url("kpi_recovery_dismiss", kpi.pk, draft.pk)).status_code == 403
+
+
+def test_the_link_choices_are_bounded_and_searchable(
+    world: World, now: dt.datetime, make_kpi: MakeKpi, monkeypatch
+) -> None:
+    from goalkeeper.bridges import queries
+
+    monkeypatch.setattr(queries, "LINK_CHOICES", 2)
+    kpi = make_kpi("Revenue")
+    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
+    for title in ("Calls", "Demos", "Deals"):
+        factories.key_result(objective, title)
+    editor = world.client_for(world.editor)
+
+    page = text(editor.get(url("kpi_detail", kpi.pk)))
+    found = text(editor.get(url("kpi_detail", kpi.pk) + "?link_q=demos"))
+
+    assert page.split('data-testid="link-choices"')[1].split("</select>")[0].count("<option") == 2
+    assert "2 of 3 key results" in page
+    assert 'data-testid="link-search"' in page
+    choices = found.split('data-testid="link-choices"')[1].split("</select>")[0]
+    assert "Demos" in choices
+    assert "Calls" not in choices
+
+
+def test_a_promoted_kpi_is_judged_at_once_rather_than_stale_with_no_value(
+    world: World, now: dt.datetime
+) -> None:
+    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
+    key_result = factories.key_result(
+        objective,
+        "Demos booked",
+        start=10,
+        target=40,
+        commit=20,
+        stretch=50,
+        # The last complete week (9-15 November) had no check-in; this week has one.
+        check_ins=[
+            (15, dt.datetime(2026, 11, 5, tzinfo=dt.UTC)),
+            (31, dt.datetime(2026, 11, 18, tzinfo=dt.UTC)),
+        ],
+    )
+    editor = world.client_for(world.editor)
+
+    response = editor.post(
+        url("key_result_promote", key_result.pk),
+        {"frequency": "weekly", "aggregation": "last"},
+        follow=True,
+    )
+
+    page = text(response)
+    health = page.split('data-testid="kpi-health"')[1].split(">")[0]
+    assert 'data-health="yellow"' in health
+    assert 'data-provisional="true"' in health
+    assert 'data-testid="health-provisional"' in page
+    value = page.split('data-testid="kpi-value">')[1].split("<")[0]
+    assert value.strip() == "31"

@@ -192,6 +192,30 @@ def test_bad_page_and_period_parameters_fall_back(
     assert response.context["page"].page == 1
 
 
+def test_a_new_kpi_shows_not_enough_data_for_its_trend(world: World, make_kpi: MakeKpi) -> None:
+    kpi = make_kpi("Revenue")
+
+    page = text(world.client_for(world.viewer).get(url("kpi_detail", kpi.pk)))
+
+    assert 'data-trend="not_enough_data"' in page
+    assert "Not enough data" in page
+    assert 'data-trend="flat"' not in page
+
+
+def test_an_empty_last_period_shows_a_provisional_health(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    # Monthly: nothing in October, the latest complete month; 40 so far in November.
+    kpi = make_kpi("Revenue", [(dt.datetime(2026, 11, 3, tzinfo=dt.UTC), 40.0)])
+
+    page = text(world.client_for(world.viewer).get(url("kpi_detail", kpi.pk)))
+    board = text(world.client_for(world.viewer).get(url("kpis")))
+
+    assert 'data-health="red" data-provisional="true"' in page
+    assert "Nov 2026 so far" in page
+    assert 'data-testid="provisional"' in board
+
+
 # --- Create and edit --------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from django.test import override_settings
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.api.services import create_token
 from goalkeeper.bridges.services import link_key_result
-from goalkeeper.kpis.models import Kpi
+from goalkeeper.kpis.models import Kpi, RecoveryLink
 from goalkeeper.kpis.services import stage_upload
 from goalkeeper.okrs.services import create_key_result
 from goalkeeper.sources import services as sources
@@ -117,6 +117,8 @@ def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str
         owner=things.person,
     )
     link_key_result(actor=admin, key_result=linked, kpi=things.kpi)
+    # The objective counts as the KPI's recovery (made as stored: the KPI is not red).
+    RecoveryLink.objects.create(kpi=things.kpi, objective=things.objective, created_by=admin)
     return {
         **things.ids,
         **webhook,
@@ -124,6 +126,7 @@ def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str
         **own_objects(things.person, things),
         "invitation_token": things.invitation_token,
         "linked_key_result": linked.pk,
+        "recovery": things.objective.pk,
     }
 
 

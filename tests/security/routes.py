@@ -180,10 +180,10 @@ ROUTES: dict[str, Route] = {
         read=None, write="editor", obj="kpi", params={"key_result_id": "{linked_key_result}"}
     ),
     "key_result_promote": _page(read="editor", write="editor", obj="key_result"),
-    # Dismissing a recovery draft: any objective id will do (not a draft of a closed cycle,
-    # it is refused with a message, which the matrix accepts from a permitted persona).
+    # Dismissing a recovery: the Acme recovery is open, so it is refused with a message,
+    # which the matrix accepts from a permitted persona (tests/bridges test the dismissal).
     "kpi_recovery_dismiss": _page(
-        read=None, write="editor", obj="kpi", params={"objective_id": "{objective}"}
+        read=None, write="editor", obj="kpi", params={"objective_id": "{recovery}"}
     ),
     # --- data sources (pages): members read, admins configure (credentials live here) -------
     "sources": _page(shows=_shows("kpi")),
@@ -282,6 +282,15 @@ ROUTES: dict[str, Route] = {
         write="editor",
         obj="kpi",
         data=lambda ids: {"items": [{"timestamp": "2026-10-02T00:00:00+00:00", "value": 1}]},
+    ),
+    # Bridges: the Acme KPI is not red and its recovery is open, so a permitted persona is
+    # refused with 422 (the matrix checks who may try, tests/bridges what happens).
+    "api-v1:create_recovery": _api(write="editor", obj="kpi"),
+    "api-v1:dismiss_recovery": _api(
+        write="editor", obj="kpi", params={"objective_id": "{recovery}"}
+    ),
+    "api-v1:promote_key_result": _api(
+        write="editor", obj="key_result", data=lambda ids: {"frequency": "monthly"}
     ),
     "api-v1:list_webhooks": _api(read="admin"),
     "api-v1:create_webhook": _api(

@@ -1,0 +1,93 @@
+"""REST endpoints of the bridges: the writes the web app offers on a KPI and a key result.
+
+Link and unlink a KPI through `PATCH /key-results/{id}` with `{"kpi": K}` or `{"kpi": null}`
+(the okrs endpoints); here: create and dismiss a recovery objective, promote a key result.
+Same error shape as every endpoint (`goalkeeper.api.errors`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from goalkeeper.api.auth import caller
+from goalkeeper.api.errors import CREATE, DELETE, responses
+from goalkeeper.api.schemas import Id, Input
+from goalkeeper.bridges import services
+from goalkeeper.bridges.access import access_recovery_by_id
+from goalkeeper.domain.periods import Aggregation, Frequency
+from goalkeeper.kpis.access import access_kpi_by_id
+from goalkeeper.kpis.api import KpiOut, one_kpi
+from goalkeeper.kpis.models import Kpi
+from goalkeeper.okrs.access import access_key_result_by_id
+from goalkeeper.okrs.models import Objective
+
+router = Router(tags=["Bridges"])
+
+
+class RecoveryOut(Schema):
+    kpi: int
+    objective: int = Field(description="the draft objective, in the active cycle")
+    title: str
+    cycle: int
+    state: Literal["draft", "active", "closed"]
+    key_result: int = Field(description="its key result, which reads the KPI's latest value")
+
+
+class PromoteIn(Input):
+    frequency: Frequency = Field(Frequency.WEEKLY, description="how often the KPI is measured")
+    aggregation: Aggregation = Field(
+        Aggregation.LAST, description="how the values of a period combine"
+    )
+
+
+def recovery_out(kpi: Kpi, objective: Objective) -> RecoveryOut:
+    key_result = objective.key_results.order_by("position", "id").values_list("pk", flat=True)
+    return RecoveryOut(
+        kpi=kpi.pk,
+        objective=objective.pk,
+        title=objective.title,
+        cycle=objective.cycle_id,
+        state=objective.state,  # type: ignore[arg-type]
+        key_result=key_result.first() or 0,
+    )
+
+
+@router.post("/kpis/{id}/recovery", response=responses({201: RecoveryOut}, CREATE))
+def create_recovery(request: HttpRequest, id: Id) -> Status[RecoveryOut]:
+    """Create the recovery objective of a red KPI (editors): a draft "bring X back to
+    target" in the active cycle, with a key result reading the KPI. Refused (422) unless
+    the KPI is red, while another recovery is open, or without an open cycle."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    objective = services.create_recovery_objective(actor=person, kpi=kpi)
+    return Status(201, recovery_out(kpi, objective))
+
+
+@router.delete("/kpis/{id}/recovery/{objective_id}", response=responses({204: None}, DELETE))
+def dismiss_recovery(request: HttpRequest, id: Id, objective_id: Id) -> Status[None]:
+    """Dismiss a recovery draft left behind when its cycle closed (editors): it stays in
+    that cycle and no longer counts as the KPI's recovery. An open one is refused (422)."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    recovery = access_recovery_by_id(person, kpi, objective_id, for_write=True)
+    services.dismiss_recovery(actor=person, recovery=recovery)
+    return Status(204, None)
+
+
+@router.post("/key-results/{id}/promote", response=responses({201: KpiOut}, CREATE))
+def promote_key_result(request: HttpRequest, id: Id, payload: PromoteIn) -> Status[KpiOut]:
+    """Turn a key result into a KPI (editors): same unit, direction and target, its start
+    value and check-ins as the KPI's first values; the key result then reads the KPI.
+    Refused (422) for a milestone and for a key result that already reads a KPI."""
+    person = caller(request)
+    key_result = access_key_result_by_id(person, id, for_write=True)
+    kpi = services.promote_key_result(
+        actor=person,
+        key_result=key_result,
+        frequency=payload.frequency.value,
+        aggregation=payload.aggregation.value,
+    )
+    return Status(201, one_kpi(person, kpi.pk, person.workspace.clock()))
