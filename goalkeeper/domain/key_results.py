@@ -1,4 +1,4 @@
-"""Key result validation, progress and score (DESIGN.md section 3)."""
+"""Key result validation, progress and score (docs/scoring.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""KPI validation, health and trend (DESIGN.md section 3)."""
+"""KPI validation, health and trend (docs/scoring.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Objective progress: the weighted mean of its key results' scores (DESIGN.md section 3)."""
+"""Objective progress: the weighted mean of its key results' scores (docs/scoring.md)."""
 
 from __future__ import annotations
 

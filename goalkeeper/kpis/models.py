@@ -1,4 +1,4 @@
-"""KPIs and their measurements (DESIGN.md section 2)."""
+"""KPIs and their measurements (docs/model.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cycles, objectives, key results and check-ins (DESIGN.md section 2)."""
+"""Cycles, objectives, key results and check-ins (docs/model.md)."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ class Objective(models.Model):
             if not math.isfinite(self.final_score):
                 errors["final_score"] = "must be a finite number"
             elif not math.isclose(self.final_score * 10, round(self.final_score * 10)):
-                # DESIGN.md: a final score is shown, and so given, to one decimal.
+                # docs/scoring.md: a final score is shown, and so given, to one decimal.
                 errors["final_score"] = "has one decimal at most: 0.0, 0.1 … 1.0"
         if self.team_id and self.team.workspace_id != self.workspace_id:
             errors["team"] = "must belong to the same workspace"

@@ -1,0 +1,134 @@
+"""Parity of OKR writes: the web page and the REST API leave the same rows, audit, events.
+
+Each row of the table is one write both paths offer; see tests/parity/harness.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from goalkeeper.okrs.models import KeyResult, Objective
+from goalkeeper.okrs.services import create_key_result, create_objective
+from goalkeeper.webhooks.models import EVENTS
+from goalkeeper.webhooks.services import create_subscription
+from tests.api.conftest import Api
+from tests.conftest import World
+from tests.parity.harness import compare_paths, expect_status, names
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def grow(world: World) -> Objective:
+    return create_objective(
+        actor=world.editor,
+        cycle=world.cycle,
+        team=world.sales,
+        title="Grow the mid-market",
+        owner=world.editor,
+        kind="aspirational",
+    )
+
+
+@pytest.fixture
+def leads(world: World, grow: Objective) -> KeyResult:
+    return create_key_result(
+        actor=world.editor,
+        objective=grow,
+        title="Qualified leads",
+        kind="increase",
+        start=0,
+        target=100,
+        owner=world.editor,
+    )
+
+
+@pytest.fixture(autouse=True)
+def every_event_subscribed(world: World) -> None:
+    """A subscription to every event, so that the events also become deliveries."""
+    create_subscription(
+        actor=None, workspace=world.acme, url="https://hooks.example.test/in", events=EVENTS
+    )
+
+
+def test_creating_an_objective(world: World, editor_api: Api) -> None:
+    client = world.client_for(world.editor)
+    fields = {
+        "cycle": world.cycle.pk,
+        "title": "Win the mid-market",
+        "description": "Where the growth is.",
+        "team": world.sales.pk,
+        "owner": world.editor.pk,
+        "kind": "aspirational",
+    }
+
+    trace = compare_paths(
+        web=lambda: expect_status(
+            client.post(reverse("objective_create"), {**fields, "parent": "", "state": "active"}),
+            302,
+        ),
+        api=lambda: expect_status(editor_api.post("/objectives", fields), 201),
+    )
+
+    assert names(trace) == ["objective.created"]
+
+
+def test_editing_an_objective(world: World, editor_api: Api, grow: Objective) -> None:
+    client = world.client_for(world.editor)
+    form = {
+        "cycle": world.cycle.pk,
+        "title": "Own the mid-market",
+        "description": "",
+        "team": world.sales.pk,
+        "owner": world.editor.pk,
+        "kind": "aspirational",
+        "parent": "",
+        "state": "active",
+    }
+
+    trace = compare_paths(
+        web=lambda: expect_status(
+            client.post(reverse("objective_edit", args=[grow.pk]), form), 302
+        ),
+        api=lambda: expect_status(
+            editor_api.patch(f"/objectives/{grow.pk}", {"title": "Own the mid-market"}), 200
+        ),
+    )
+
+    assert names(trace) == ["objective.updated"]
+
+
+def test_deleting_an_objective(world: World, editor_api: Api, grow: Objective) -> None:
+    client = world.client_for(world.editor)
+
+    trace = compare_paths(
+        web=lambda: expect_status(client.post(reverse("objective_delete", args=[grow.pk])), 302),
+        api=lambda: expect_status(editor_api.delete(f"/objectives/{grow.pk}"), 204),
+    )
+
+    assert names(trace) == ["objective.deleted"]
+
+
+def test_checking_in(world: World, editor_api: Api, leads: KeyResult) -> None:
+    client = world.client_for(world.editor)
+
+    trace = compare_paths(
+        web=lambda: expect_status(
+            client.post(
+                reverse("key_result_check_in", args=[leads.pk]),
+                {"value": "40", "confidence": "7", "note": "Trade fair"},
+            ),
+            200,
+            302,
+        ),
+        api=lambda: expect_status(
+            editor_api.post(
+                f"/key-results/{leads.pk}/check-ins",
+                {"value": 40, "confidence": 7, "note": "Trade fair"},
+            ),
+            201,
+        ),
+    )
+
+    assert names(trace)[0] == "check_in.created"
