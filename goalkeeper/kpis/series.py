@@ -124,7 +124,7 @@ class PeriodStats:
     last: float
 
     def value(self, aggregation: Aggregation) -> float:
-        """The period's value by the KPI's aggregation (docs/scoring.md, "KPI value for a period")."""
+        """The period's value by the KPI's aggregation (docs/scoring.md, "KPI value")."""
         if aggregation is Aggregation.SUM:
             return self.total
         if aggregation is Aggregation.AVERAGE:

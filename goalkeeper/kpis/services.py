@@ -1,8 +1,8 @@
 """Writes for KPIs and measurements, and the bridges between KPIs and OKRs.
 
-Each public function is one transaction with an audit entry. The bridges (docs/model.md,
-"Where OKRs and KPIs meet"): a key result driven by a KPI gets an automatic check-in whenever measurements
-arrive; a red KPI proposes a recovery objective; a key result is promoted to a KPI.
+Each public function is one transaction with an audit entry. The bridges (docs/model.md):
+a key result driven by a KPI gets an automatic check-in whenever measurements arrive;
+a red KPI proposes a recovery objective; a key result is promoted to a KPI.
 """
 
 from __future__ import annotations
