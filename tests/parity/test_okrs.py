@@ -132,3 +132,96 @@ def test_checking_in(world: World, editor_api: Api, leads: KeyResult) -> None:
     )
 
     assert names(trace)[0] == "check_in.created"
+
+
+def key_result_form(world: World, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "title": "Qualified leads per month",
+        "kind": "increase",
+        "owner": world.editor.pk,
+        "unit": "leads",
+        "weight": "1",
+        "start": "40",
+        "target": "120",
+        "commit": "",
+        "stretch": "",
+        "low": "",
+        "high": "",
+        "kpi": "",
+        "kpi_mode": "latest",
+    }
+    data.update(changes)
+    return data
+
+
+def test_creating_a_key_result(world: World, editor_api: Api, grow: Objective) -> None:
+    client = world.client_for(world.editor)
+    body = {
+        "objective": grow.pk,
+        "title": "Qualified leads per month",
+        "owner": world.editor.pk,
+        "unit": "leads",
+        "start": 40,
+        "target": 120,
+    }
+
+    trace = compare_paths(
+        web=lambda: expect_status(
+            client.post(reverse("key_result_create", args=[grow.pk]), key_result_form(world)),
+            302,
+        ),
+        api=lambda: expect_status(editor_api.post("/key-results", body), 201),
+    )
+
+    assert names(trace) == ["key_result.created"]
+
+
+def test_editing_a_key_result(world: World, editor_api: Api, leads: KeyResult) -> None:
+    client = world.client_for(world.editor)
+    form = key_result_form(world, title="Leads", unit="", start="0", target="150")
+
+    trace = compare_paths(
+        web=lambda: expect_status(
+            client.post(reverse("key_result_edit", args=[leads.pk]), form), 302
+        ),
+        api=lambda: expect_status(
+            editor_api.patch(f"/key-results/{leads.pk}", {"title": "Leads", "target": 150}), 200
+        ),
+    )
+
+    assert names(trace)[0] == "key_result.updated"
+
+
+def test_deleting_a_key_result(world: World, editor_api: Api, leads: KeyResult) -> None:
+    client = world.client_for(world.editor)
+
+    trace = compare_paths(
+        web=lambda: expect_status(client.post(reverse("key_result_delete", args=[leads.pk])), 302),
+        api=lambda: expect_status(editor_api.delete(f"/key-results/{leads.pk}"), 204),
+    )
+
+    assert names(trace) == ["key_result.deleted"]
+
+
+def test_creating_a_cycle(world: World, admin_api: Api) -> None:
+    client = world.client_for(world.admin)
+    fields = {"name": "2027-Q1", "start_date": "2027-01-01", "end_date": "2027-03-31"}
+
+    compare_paths(
+        web=lambda: expect_status(client.post(reverse("cycle_create"), fields), 302),
+        api=lambda: expect_status(admin_api.post("/cycles", fields), 201),
+    )
+
+
+def test_editing_a_cycle(world: World, admin_api: Api) -> None:
+    client = world.client_for(world.admin)
+    fields = {"name": "Q4 2026", "start_date": "2026-10-01", "end_date": "2026-12-31"}
+
+    compare_paths(
+        web=lambda: expect_status(
+            client.post(reverse("cycle_edit", args=[world.cycle.pk]), fields), 302
+        ),
+        api=lambda: expect_status(
+            admin_api.patch(f"/cycles/{world.cycle.pk}", {"name": "Q4 2026"}), 200
+        ),
+    )
