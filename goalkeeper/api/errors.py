@@ -28,7 +28,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from goalkeeper.api.schemas import ErrorOut
-from goalkeeper.core.validation import validation_messages
+from goalkeeper.validation import validation_messages
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI

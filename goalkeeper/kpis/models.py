@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from goalkeeper.core.validation import raise_field_errors
 from goalkeeper.domain.errors import check_finite
 from goalkeeper.domain.kpis import Direction, KpiSpec, validate_kpi
 from goalkeeper.domain.periods import Aggregation, Frequency
+from goalkeeper.validation import raise_field_errors
 
 
 def _choices(enum: type[Direction] | type[Frequency] | type[Aggregation]) -> list[tuple[str, str]]:

@@ -10,9 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from goalkeeper.core.validation import raise_field_errors
 from goalkeeper.domain.errors import check_finite
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, validate_key_result
+from goalkeeper.validation import raise_field_errors
 
 
 class CycleState(models.TextChoices):
