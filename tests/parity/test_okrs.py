@@ -5,6 +5,8 @@ Each row of the table is one write both paths offer; see tests/parity/harness.py
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -225,3 +227,69 @@ def test_editing_a_cycle(world: World, admin_api: Api) -> None:
             admin_api.patch(f"/cycles/{world.cycle.pk}", {"name": "Q4 2026"}), 200
         ),
     )
+
+
+def planning_cycle(world: World):
+    from goalkeeper.okrs.services import create_cycle
+
+    return create_cycle(
+        actor=world.admin,
+        workspace=world.acme,
+        name="2027-Q1",
+        start_date=dt.date(2027, 1, 1),
+        end_date=dt.date(2027, 3, 31),
+    )
+
+
+def test_activating_a_cycle(world: World, admin_api: Api) -> None:
+    client = world.client_for(world.admin)
+    cycle = planning_cycle(world)
+
+    compare_paths(
+        web=lambda: expect_status(client.post(reverse("cycle_activate", args=[cycle.pk])), 302),
+        api=lambda: expect_status(admin_api.post(f"/cycles/{cycle.pk}/activate"), 200),
+    )
+
+
+def test_closing_a_cycle(world: World, admin_api: Api, grow: Objective, leads: KeyResult) -> None:
+    client = world.client_for(world.admin)
+    form = {f"o{grow.pk}-final_score": "0.6", f"o{grow.pk}-retrospective": "Leads came late."}
+    body = {
+        "objectives": [{"id": grow.pk, "final_score": 0.6, "retrospective": "Leads came late."}]
+    }
+
+    trace = compare_paths(
+        web=lambda: expect_status(
+            client.post(reverse("cycle_close", args=[world.cycle.pk]), form), 302
+        ),
+        api=lambda: expect_status(admin_api.post(f"/cycles/{world.cycle.pk}/close", body), 200),
+    )
+
+    assert names(trace) == ["objective.closed"]
+
+
+def test_carrying_over(world: World, admin_api: Api, grow: Objective, leads: KeyResult) -> None:
+    from goalkeeper.okrs.services import Closing, close_cycle
+
+    close_cycle(actor=world.admin, cycle=world.cycle, closings=[Closing(grow.pk, 0.4)])
+    target = planning_cycle(world)
+    client = world.client_for(world.admin)
+
+    trace = compare_paths(
+        web=lambda: expect_status(
+            client.post(
+                reverse("cycle_carry_over", args=[world.cycle.pk]),
+                {"target": target.pk, "objectives": [grow.pk]},
+            ),
+            302,
+        ),
+        api=lambda: expect_status(
+            admin_api.post(
+                f"/cycles/{world.cycle.pk}/carry-over",
+                {"target": target.pk, "objectives": [grow.pk]},
+            ),
+            201,
+        ),
+    )
+
+    assert names(trace) == ["objective.created", "key_result.created"]
