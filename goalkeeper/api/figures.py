@@ -33,6 +33,7 @@ from django.utils import timezone
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.domain.key_results import progress, score
 from goalkeeper.domain.kpis import Health, kpi_health
+from goalkeeper.domain.limits import finite_or_none
 from goalkeeper.domain.objectives import WeightedScore, objective_progress
 from goalkeeper.domain.pace import PaceStatus, PaceThresholds, pace_status
 from goalkeeper.domain.periods import Aggregation, Frequency, Period, latest_complete_period
@@ -274,12 +275,13 @@ def periods_for(clock: Clock) -> dict[Frequency, Period]:
 def kpi_figures(kpi: Kpi, clock: Clock, periods: dict[Frequency, Period]) -> KpiFigures:
     """Figures of a KPI annotated by `with_kpi_figures` with the same clock."""
     frequency = Frequency(kpi.frequency)
-    period_value: float | None = getattr(kpi, "_period_value", None)
+    # SQLite sums values stored before the limits (docs/scoring.md) to infinity: no number.
+    period_value = finite_or_none(getattr(kpi, "_period_value", None))
     latest_at: dt.datetime | None = getattr(kpi, "_latest_at", None)
     return KpiFigures(
         health=kpi_health(kpi.spec, frequency, period_value, latest_at, clock.now),
         latest_at=latest_at,
-        latest_value=getattr(kpi, "_latest_value", None),
+        latest_value=finite_or_none(getattr(kpi, "_latest_value", None)),
         period=periods[frequency],
         period_value=period_value,
     )

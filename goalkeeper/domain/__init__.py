@@ -34,6 +34,16 @@ from goalkeeper.domain.kpis import (
     validate_kpi,
     value_health,
 )
+from goalkeeper.domain.limits import (
+    MAX_ABS_VALUE,
+    MAX_WEIGHT,
+    bounded,
+    check_value,
+    check_weight,
+    finite_json,
+    finite_or_none,
+    total,
+)
 from goalkeeper.domain.objectives import WeightedScore, objective_progress
 from goalkeeper.domain.pace import PaceStatus, PaceThresholds, elapsed_share, pace_status
 from goalkeeper.domain.periods import (
@@ -59,6 +69,8 @@ from goalkeeper.domain.scoring import (
 )
 
 __all__ = [
+    "MAX_ABS_VALUE",
+    "MAX_WEIGHT",
     "TASK_VERBS",
     "Aggregation",
     "Direction",
@@ -83,13 +95,18 @@ __all__ = [
     "WeightedScore",
     "aggregate",
     "aggregate_by_period",
+    "bounded",
     "check_finite",
+    "check_value",
+    "check_weight",
     "coach_objective",
     "coach_sandbagging",
     "coach_team",
     "coarser_frequencies",
     "elapsed_share",
     "final_score",
+    "finite_json",
+    "finite_or_none",
     "forecast",
     "kpi_health",
     "latest_complete_period",
@@ -106,6 +123,7 @@ __all__ = [
     "score_band",
     "series_slope",
     "succeeded",
+    "total",
     "trend",
     "validate_key_result",
     "validate_kpi",

@@ -54,6 +54,7 @@ from goalkeeper.api.schemas import (
     Patch,
     Ref,
     Unit,
+    Weight,
 )
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.pace import PaceStatus
@@ -71,7 +72,6 @@ from goalkeeper.webhooks import services as webhooks
 router = Router()
 
 Score = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
-Weight = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
 Position = Annotated[int, Strict(), Field(ge=0, le=1_000_000)]
 
 CycleStateName = Literal["planning", "active", "closed"]

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.domain.limits import MAX_WEIGHT
 from goalkeeper.domain.periods import Frequency, next_period, period_of
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.okrs.models import (
@@ -421,7 +422,7 @@ class KeyResultForm(ModelErrorsMixin):
         error_messages={
             "required": "give a weight: 1 unless it counts more or less than the others"
         },
-        widget=forms.NumberInput(attrs=_input(step="any", min="0")),
+        widget=forms.NumberInput(attrs=_input(step="any", min="0", max=f"{MAX_WEIGHT:g}")),
     )
     start = NumberField(help_text="The value today.")
     target = NumberField(help_text="The value that scores 1.0 (0.7 with zones).")
