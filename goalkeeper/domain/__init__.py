@@ -16,6 +16,13 @@ from goalkeeper.domain.coach import (
     looks_like_task,
 )
 from goalkeeper.domain.errors import DomainValidationError, FieldError, check_finite
+from goalkeeper.domain.fiscal import (
+    fiscal_quarter,
+    fiscal_quarter_name,
+    fiscal_year,
+    fiscal_year_name,
+    period_name,
+)
 from goalkeeper.domain.forecast import forecast, linear_fit, series_slope
 from goalkeeper.domain.key_results import (
     KeyResultKind,
@@ -107,6 +114,10 @@ __all__ = [
     "final_score",
     "finite_json",
     "finite_or_none",
+    "fiscal_quarter",
+    "fiscal_quarter_name",
+    "fiscal_year",
+    "fiscal_year_name",
     "forecast",
     "kpi_health",
     "latest_complete_period",
@@ -116,6 +127,7 @@ __all__ = [
     "nominal_length",
     "objective_progress",
     "pace_status",
+    "period_name",
     "period_of",
     "previous_period",
     "progress",
