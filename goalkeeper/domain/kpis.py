@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from goalkeeper.domain.errors import FieldError, check_finite
+from goalkeeper.domain.errors import FieldError
 from goalkeeper.domain.forecast import series_slope
 from goalkeeper.domain.instants import elapsed
+from goalkeeper.domain.limits import check_value, total
 from goalkeeper.domain.periods import Frequency, nominal_length
 
 # No value for more than this many periods turns a KPI grey.
@@ -70,7 +71,7 @@ def validate_kpi(spec: KpiSpec) -> list[FieldError]:
     """Return every reason `spec` cannot be saved; an empty list means it is valid."""
     errors: list[FieldError] = []
     for name in _NUMBER_FIELDS:
-        errors += check_finite(name, getattr(spec, name))
+        errors += check_value(name, getattr(spec, name))
     # Relational checks only look at finite values: a NaN has already been reported once.
     usable = {
         name: value
@@ -184,7 +185,7 @@ def trend(
     window = list(values[-periods:]) if periods > 0 else []
     if len(window) < 2:
         return Trend.FLAT
-    scale = max(abs(math.fsum(window) / len(window)), abs(spec.target or 0.0), 1e-9)
+    scale = max(abs(total(window) / len(window)), abs(spec.target or 0.0), 1e-9)
     if spec.direction is Direction.IN_RANGE:
         # Closer to the band is better: follow the distance, downwards is good.
         series = [distance_to_band(value, spec.low, spec.high) for value in window]

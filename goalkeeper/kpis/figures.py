@@ -27,6 +27,7 @@ from django.db.models import (
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.domain.kpis import Health, kpi_health
+from goalkeeper.domain.limits import finite_or_none
 from goalkeeper.domain.periods import Aggregation, Frequency, Period, latest_complete_period
 from goalkeeper.kpis.models import Kpi, Measurement
 
@@ -96,12 +97,13 @@ def periods_for(clock: Clock) -> dict[Frequency, Period]:
 def kpi_figures(kpi: Kpi, clock: Clock, periods: dict[Frequency, Period]) -> KpiFigures:
     """Figures of a KPI annotated by `with_kpi_figures` with the same clock."""
     frequency = Frequency(kpi.frequency)
-    period_value: float | None = getattr(kpi, "_period_value", None)
+    # SQLite sums values stored before the limits (docs/scoring.md) to infinity: no number.
+    period_value = finite_or_none(getattr(kpi, "_period_value", None))
     latest_at: dt.datetime | None = getattr(kpi, "_latest_at", None)
     return KpiFigures(
         health=kpi_health(kpi.spec, frequency, period_value, latest_at, clock.now),
         latest_at=latest_at,
-        latest_value=getattr(kpi, "_latest_value", None),
+        latest_value=finite_or_none(getattr(kpi, "_latest_value", None)),
         period=periods[frequency],
         period_value=period_value,
     )

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.audit.services import diff, record, snapshot
-from goalkeeper.domain.errors import check_finite
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.kpis import Direction, Health
+from goalkeeper.domain.limits import bounded, check_value
 from goalkeeper.domain.periods import Aggregation, Frequency, period_of
 from goalkeeper.kpis import events as kpi_events
 from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink, StagedUpload
@@ -137,7 +137,7 @@ def _validated(points: Iterable[tuple[dt.datetime, float]]) -> dict[dt.datetime,
         if timestamp.tzinfo is None:
             errors.setdefault("timestamp", []).append(f"item {line}: needs a time zone")
             continue
-        problems = check_finite("value", value)
+        problems = check_value("value", value)
         if problems:
             errors.setdefault("value", []).append(f"item {line}: {problems[0].message}")
             continue
@@ -277,7 +277,9 @@ def sync_key_results(*, kpi: Kpi, only: KeyResult | None = None) -> list[CheckIn
     values = key_result_values(kpi, key_results)
     check_ins = []
     for kr in key_results:
-        value = values[kr.pk]
+        # A sum over a cycle may pass the range a stored value must keep (docs/scoring.md,
+        # "Limits"): it is held at the limit, where the key result's score is the same.
+        value = bounded(values[kr.pk])
         if value is None:
             continue
         how = (
@@ -391,7 +393,8 @@ def create_recovery_objective(
         kind=kind,
         unit=kpi.unit,
         owner=kpi.owner,
-        start=current,
+        # A period's sum may pass the range a start must keep: held at the limit.
+        start=bounded(current),
         target=target,
         kpi=kpi,
         kpi_mode=KpiLinkMode.LATEST,

@@ -45,6 +45,7 @@ from goalkeeper.api.schemas import (
     Patch,
     Ref,
     Unit,
+    Weight,
 )
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.pace import PaceStatus
@@ -66,7 +67,6 @@ from goalkeeper.okrs.models import (
 router = Router()
 
 Score = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
-Weight = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
 Position = Annotated[int, Strict(), Field(ge=0, le=1_000_000)]
 
 CycleStateName = Literal["planning", "active", "closed"]

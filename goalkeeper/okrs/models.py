@@ -10,8 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from goalkeeper.domain.errors import check_finite
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, validate_key_result
+from goalkeeper.domain.limits import check_value
 from goalkeeper.validation import raise_field_errors
 
 
@@ -240,7 +240,7 @@ class KeyResult(models.Model):
         if self.kind not in KeyResultKind._value2member_map_:
             refuse("kind", f"must be one of {', '.join(k.value for k in KeyResultKind)}")
         else:
-            for error in [*validate_key_result(self.spec), *check_finite("current", self.current)]:
+            for error in [*validate_key_result(self.spec), *check_value("current", self.current)]:
                 refuse(error.field, error.message)
         if (
             self.owner_id
@@ -292,6 +292,6 @@ class CheckIn(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        raise_field_errors(check_finite("value", self.value))
+        raise_field_errors(check_value("value", self.value))
         if self.confidence is not None and not 0 <= self.confidence <= 10:
             raise ValidationError({"confidence": "must be between 0 and 10"})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.domain.limits import check_value
 
 NOTE_MAX = 2000
 
@@ -60,6 +60,6 @@ class CheckInForm(forms.Form):
             return None
         if value is None:
             raise forms.ValidationError("Enter the current value of this key result.")
-        if not math.isfinite(value):
-            raise forms.ValidationError("Enter a finite number.")
+        for problem in check_value("value", value):
+            raise forms.ValidationError(f"The value {problem.message}.")
         return value
