@@ -125,7 +125,7 @@ class PeriodStats:
     last: float
 
     def value(self, aggregation: Aggregation) -> float | None:
-        """The period's value by the KPI's aggregation (docs/scoring.md, "KPI value for a
+        """The period's value by the KPI's aggregation (docs/scoring.md, "Value for a
         period"); None when it is no finite number, which only rows stored before the
         limits (docs/scoring.md, "Limits") can cause: SQLite sums them to infinity."""
         return finite_or_none(self._combined(aggregation))
