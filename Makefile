@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/goalkeeper
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest workers (pytest-xdist): one per core.
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test install install-dev npm chromium lint fmt typecheck migrations-check \
         test-sqlite test-postgres serve worker benchmark clean
@@ -47,9 +49,11 @@ chromium:
 	  else echo "not root: install Debian's chromium to run the browser tests"; fi; \
 	fi
 
+## lint: ruff, the format check, and the import contracts of docs/architecture.md
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install-dev
 	$(BIN)/ruff format .
@@ -62,13 +66,13 @@ migrations-check: install-dev
 	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/goalkeeper makemigrations --check --dry-run
 
 test-sqlite: install-dev npm
-	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/pytest --cov --cov-report=term:skip-covered -q
+	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered -q
 
 ## PostgreSQL runs when it answers; a fresh test database is created each run.
 test-postgres: install-dev npm
 	@if $(PY) -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== PostgreSQL run =="; \
-	  GOALKEEPER_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) $(BIN)/pytest --create-db -q -p no:cacheprovider; \
+	  GOALKEEPER_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --create-db -q -p no:cacheprovider; \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: skipping the PostgreSQL run"; fi
 
 serve: install npm

@@ -221,6 +221,12 @@ def test_cycles_follow_the_fiscal_year() -> None:
     assert names == ["FY2027-Q2", "FY2027-Q3", "FY2027-Q4"]
 
 
+def test_an_april_fiscal_year_names_april_to_june_2026_fy2027_q1() -> None:
+    cycles = quarter_cycles(Workspace(fiscal_year_start_month=4), dt.date(2026, 5, 10))
+
+    assert cycles[1] == ("FY2027-Q1", dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+
+
 def test_every_department_has_three_to_five_objectives_of_two_to_five_key_results(
     demo: Demo,
 ) -> None:

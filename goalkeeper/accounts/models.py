@@ -63,7 +63,7 @@ class Workspace(models.Model):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     timezone = models.CharField(max_length=64, default="UTC")
-    # Pace thresholds (DESIGN.md section 3): the gap s - e at which a key result turns.
+    # Pace thresholds (docs/scoring.md): the gap s - e at which a key result turns.
     on_track_gap = models.FloatField(default=-0.10)
     at_risk_gap = models.FloatField(default=-0.25)
     stale_days = models.PositiveSmallIntegerField(default=14, validators=[MinValueValidator(1)])

@@ -28,7 +28,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from goalkeeper.api.schemas import ErrorOut
-from goalkeeper.core.validation import validation_messages
+from goalkeeper.validation import validation_messages
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -73,6 +73,27 @@ def _field_of(loc: Sequence[Any]) -> str | None:
     return ".".join(parts) or None
 
 
+def _without_union_branches(errors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Name a PATCH field once: `weight`, not `weight.constrained-float` and `weight.none`.
+
+    A PATCH field is a union of its type and null (`schemas.Patch`), and null is refused
+    before the union is tried, so its "none" branch can only add noise; pydantic also puts
+    each branch's tag in the location of its error. Both are taken out.
+    """
+    unions = {tuple(e.get("loc", ()))[:-1] for e in errors if e.get("type") == "none_required"}
+    kept: list[dict[str, Any]] = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "none_required" and loc[:-1] in unions:
+            continue
+        for union in unions:
+            if len(loc) > len(union) and loc[: len(union)] == union:
+                error = {**error, "loc": union + loc[len(union) + 1 :]}
+                break
+        kept.append(error)
+    return kept
+
+
 def _message(error: dict[str, Any]) -> str:
     message = str(error.get("msg", "invalid"))
     if error.get("type") == "missing" and len(error.get("loc", ())) <= 2:
@@ -91,7 +112,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        pairs = [(_field_of(error.get("loc", ())), _message(error)) for error in exc.errors]
+        errors = _without_union_branches(exc.errors)
+        pairs = [(_field_of(error.get("loc", ())), _message(error)) for error in errors]
         return respond(request, error_body("The input is not valid.", pairs), 422)
 
     @api.exception_handler(ValidationError)

@@ -8,6 +8,7 @@ document states them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from ninja import Field, Schema
@@ -21,6 +22,9 @@ from pydantic import (
     StringConstraints,
 )
 from pydantic.json_schema import SkipJsonSchema
+
+from goalkeeper.domain.errors import FieldError
+from goalkeeper.domain.limits import MAX_ABS_VALUE, MAX_WEIGHT, check_value, check_weight
 
 # Primary keys are 64-bit on every database; a larger number can never name a row and
 # would overflow the driver instead of giving a 404.
@@ -55,6 +59,17 @@ def _in_range(value: dt.datetime) -> dt.datetime:
     return utc
 
 
+def _within(check: Callable[[str, float | None], list[FieldError]]) -> Callable[[float], float]:
+    """A validator refusing what the domain's `check` refuses, with the domain's message."""
+
+    def validate(value: float) -> float:
+        for error in check("value", value):
+            raise ValueError(error.message)
+        return value
+
+    return validate
+
+
 def _iso_text(value: Any) -> Any:
     # JSON has no date type: a date or an instant is an ISO 8601 string, never a number.
     if isinstance(value, dt.date):
@@ -79,7 +94,23 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Ref = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 Flag = Annotated[bool, Strict()]
 Int = Annotated[int, Strict()]
-Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+# Values and targets, and weights: bounded by the domain's limits (docs/scoring.md, "Limits"),
+# refused with the domain's own message and stated as bounds in the OpenAPI document.
+Number = Annotated[
+    float,
+    Strict(),
+    Field(
+        allow_inf_nan=False,
+        json_schema_extra={"minimum": -MAX_ABS_VALUE, "maximum": MAX_ABS_VALUE},
+    ),
+    AfterValidator(_within(check_value)),
+]
+Weight = Annotated[
+    float,
+    Strict(),
+    Field(allow_inf_nan=False, json_schema_extra={"exclusiveMinimum": 0, "maximum": MAX_WEIGHT}),
+    AfterValidator(_within(check_weight)),
+]
 Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_range)]
 Day = Annotated[
     dt.date,

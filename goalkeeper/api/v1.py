@@ -14,6 +14,7 @@ from ninja.operation import Operation
 from goalkeeper.accounts.api import router as accounts_router
 from goalkeeper.api import errors
 from goalkeeper.api.auth import TokenAuth
+from goalkeeper.api.rendering import FiniteJSONRenderer
 from goalkeeper.api.strictness import refuse_unknown_query
 from goalkeeper.bridges.api import router as bridges_router
 from goalkeeper.kpis.api import router as kpis_router
@@ -39,7 +40,8 @@ it. 404: no such object in your workspace. 409: conflicts with stored data. 413:
 is too large. 422: the input was refused; `errors` names each field (`field` is null for
 the input as a whole). Unknown body fields and unknown query parameters are refused (422).
 
-Numbers are JSON numbers; NaN and Infinity are refused. Instants are ISO 8601 with a zone.
+Numbers are JSON numbers; NaN and Infinity are refused. Values and targets lie between
+-1e15 and 1e15, weights are more than 0 and at most 1000. Instants are ISO 8601 with a zone.
 """
 
 
@@ -87,6 +89,7 @@ api = GoalkeeperAPI(
     urls_namespace="api-v1",
     auth=TokenAuth(),
     docs=LocalDocs(),
+    renderer=FiniteJSONRenderer(),
 )
 errors.install(api)
 api.add_decorator(refuse_unknown_query, mode="view")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from goalkeeper.bridges.drive import sync_key_result, sync_key_results
+from goalkeeper.bridges.services.drive import sync_key_result, sync_key_results
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.okrs.models import KeyResult
 

@@ -33,7 +33,7 @@ class KrTemplate:
     target: float | None = None
     low: float | None = None
     high: float | None = None
-    # Score with commit and stretch values besides the target (DESIGN.md section 3).
+    # Score with commit and stretch values besides the target (docs/scoring.md).
     zones: bool = False
 
 

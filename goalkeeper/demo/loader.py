@@ -44,6 +44,7 @@ from goalkeeper.demo.series import (
     timestamps,
 )
 from goalkeeper.demo.sources import write_sources
+from goalkeeper.domain.fiscal import fiscal_quarter_name
 from goalkeeper.domain.periods import Frequency, next_period, period_of, previous_period
 from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
@@ -192,13 +193,7 @@ def quarter_cycles(workspace: Workspace, today: dt.date) -> list[tuple[str, dt.d
     for quarter in quarters:
         start = quarter.start.date()
         end = quarter.end.date() - dt.timedelta(days=1)
-        number = (start.month - first_month) % 12 // 3 + 1
-        if first_month == 1:
-            name = f"{start.year}-Q{number}"
-        else:
-            # A fiscal year is named after the calendar year it ends in.
-            name = f"FY{start.year + (1 if start.month >= first_month else 0)}-Q{number}"
-        cycles.append((name, start, end))
+        cycles.append((fiscal_quarter_name(start, first_month), start, end))
     return cycles
 
 

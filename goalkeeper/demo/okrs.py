@@ -295,7 +295,7 @@ class OkrPlanner:
         return elapsed_share(cycle.start_date, cycle.end_date, self.today)
 
     def _pace_score(self, pace: str, cycle: Cycle, rng: random.Random) -> float:
-        """The score at today that gives `pace` (DESIGN.md: the gap s - e)."""
+        """The score at today that gives `pace` (docs/scoring.md: the gap s - e)."""
         elapsed = self._elapsed(cycle)
         if pace == ON:
             return clamp(elapsed + rng.uniform(-0.04, 0.25), 0.05, 1.1)

@@ -16,6 +16,13 @@ from goalkeeper.domain.coach import (
     looks_like_task,
 )
 from goalkeeper.domain.errors import DomainValidationError, FieldError, check_finite
+from goalkeeper.domain.fiscal import (
+    fiscal_quarter,
+    fiscal_quarter_name,
+    fiscal_year,
+    fiscal_year_name,
+    period_name,
+)
 from goalkeeper.domain.forecast import forecast, linear_fit, series_slope
 from goalkeeper.domain.key_results import (
     KeyResultKind,
@@ -35,6 +42,16 @@ from goalkeeper.domain.kpis import (
     trend,
     validate_kpi,
     value_health,
+)
+from goalkeeper.domain.limits import (
+    MAX_ABS_VALUE,
+    MAX_WEIGHT,
+    bounded,
+    check_value,
+    check_weight,
+    finite_json,
+    finite_or_none,
+    total,
 )
 from goalkeeper.domain.objectives import WeightedScore, objective_progress
 from goalkeeper.domain.pace import PaceStatus, PaceThresholds, elapsed_share, pace_status
@@ -61,6 +78,8 @@ from goalkeeper.domain.scoring import (
 )
 
 __all__ = [
+    "MAX_ABS_VALUE",
+    "MAX_WEIGHT",
     "TASK_VERBS",
     "Aggregation",
     "Direction",
@@ -86,13 +105,22 @@ __all__ = [
     "WeightedScore",
     "aggregate",
     "aggregate_by_period",
+    "bounded",
     "check_finite",
+    "check_value",
+    "check_weight",
     "coach_objective",
     "coach_sandbagging",
     "coach_team",
     "coarser_frequencies",
     "elapsed_share",
     "final_score",
+    "finite_json",
+    "finite_or_none",
+    "fiscal_quarter",
+    "fiscal_quarter_name",
+    "fiscal_year",
+    "fiscal_year_name",
     "forecast",
     "judge_health",
     "kpi_health",
@@ -103,6 +131,7 @@ __all__ = [
     "nominal_length",
     "objective_progress",
     "pace_status",
+    "period_name",
     "period_of",
     "previous_period",
     "progress",
@@ -110,6 +139,7 @@ __all__ = [
     "score_band",
     "series_slope",
     "succeeded",
+    "total",
     "trend",
     "validate_key_result",
     "validate_kpi",

@@ -1,4 +1,4 @@
-"""Key result validation, progress and score (DESIGN.md section 3)."""
+"""Key result validation, progress and score (docs/scoring.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
 
-from goalkeeper.domain.errors import FieldError, check_finite
+from goalkeeper.domain.errors import FieldError
+from goalkeeper.domain.limits import bounded, check_value, check_weight
 
 
 class KeyResultKind(StrEnum):
@@ -52,7 +53,8 @@ class KeyResultSpec:
         return -1.0 if self.kind is KeyResultKind.DECREASE else 1.0
 
 
-_NUMBER_FIELDS = ("start", "target", "low", "high", "commit", "stretch", "weight")
+_VALUE_FIELDS = ("start", "target", "low", "high", "commit", "stretch")
+_NUMBER_FIELDS = (*_VALUE_FIELDS, "weight")
 # Fields that only make sense for some kinds; set on any other kind they are refused. Start
 # and target are tolerated (and ignored) on maintain and milestone key results, so that
 # switching a key result's kind does not force the user to clear them first.
@@ -67,16 +69,15 @@ _KIND_SPECIFIC_FIELDS: dict[str, frozenset[KeyResultKind]] = {
 def validate_key_result(spec: KeyResultSpec) -> list[FieldError]:
     """Return every reason `spec` cannot be saved; an empty list means it is valid."""
     errors: list[FieldError] = []
-    for name in _NUMBER_FIELDS:
-        errors += check_finite(name, getattr(spec, name))
+    for name in _VALUE_FIELDS:
+        errors += check_value(name, getattr(spec, name))
+    errors += check_weight("weight", spec.weight)
     # Relational checks only look at finite values: a NaN has already been reported once.
     usable = {
         name: value
         for name in _NUMBER_FIELDS
         if (value := getattr(spec, name)) is not None and math.isfinite(value)
     }
-    if "weight" in usable and spec.weight <= 0:
-        errors.append(FieldError("weight", "must be greater than 0"))
     for name, kinds in _KIND_SPECIFIC_FIELDS.items():
         if spec.kind not in kinds and getattr(spec, name) is not None:
             errors.append(FieldError(name, f"does not apply to {spec.kind} key results"))
@@ -153,9 +154,10 @@ def progress(spec: KeyResultSpec, current: float | None, done: bool = False) -> 
         return None
     # No check-in yet: the current value is the start value.
     value = spec.start if current is None else current
-    p = fraction(value, spec.start, spec.target)
-    # Only non-finite inputs (refused by validation) get here as NaN.
-    return None if math.isnan(p) else p
+    # `bounded`: a start and target a few ulps apart could make `p` overflow, and held at
+    # +-1e15 it reads the same; a decreasing key result at its start gives 0 / -10, a negative
+    # zero, which a reader expects as 0; only non-finite inputs (refused) give NaN, then None.
+    return bounded(fraction(value, spec.start, spec.target))
 
 
 def _band_progress(spec: KeyResultSpec, current: float | None) -> float | None:

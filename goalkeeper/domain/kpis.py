@@ -1,4 +1,4 @@
-"""KPI validation, health and trend (DESIGN.md section 3)."""
+"""KPI validation, health and trend (docs/scoring.md)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from goalkeeper.domain.errors import FieldError, check_finite
+from goalkeeper.domain.errors import FieldError
 from goalkeeper.domain.forecast import linear_fit
 from goalkeeper.domain.instants import elapsed
+from goalkeeper.domain.limits import check_value, total
 from goalkeeper.domain.periods import Frequency, nominal_length
 
 # No value for more than this many periods turns a KPI grey.
@@ -83,7 +84,7 @@ def validate_kpi(spec: KpiSpec) -> list[FieldError]:
     """Return every reason `spec` cannot be saved; an empty list means it is valid."""
     errors: list[FieldError] = []
     for name in _NUMBER_FIELDS:
-        errors += check_finite(name, getattr(spec, name))
+        errors += check_value(name, getattr(spec, name))
     # Relational checks only look at finite values: a NaN has already been reported once.
     usable = {
         name: value
@@ -224,7 +225,7 @@ def trend(
     if len(points) < TREND_MIN_VALUES:
         return Trend.NOT_ENOUGH_DATA
     numbers = [value for _, value in points]
-    scale = max(abs(math.fsum(numbers) / len(numbers)), abs(spec.target or 0.0), 1e-9)
+    scale = max(abs(total(numbers) / len(numbers)), abs(spec.target or 0.0), 1e-9)
     if spec.direction is Direction.IN_RANGE:
         # Closer to the band is better: follow the distance, downwards is good.
         points = [(x, distance_to_band(value, spec.low, spec.high)) for x, value in points]

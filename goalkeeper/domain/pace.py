@@ -1,4 +1,4 @@
-"""Pace status of a key result or objective during its cycle (DESIGN.md section 3)."""
+"""Pace status of a key result or objective during its cycle (docs/scoring.md)."""
 
 from __future__ import annotations
 

@@ -6,13 +6,13 @@ the workspace's zone first, so that "a day" is the workspace's day.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from goalkeeper.domain.instants import instant, shift
+from goalkeeper.domain.limits import total
 
 
 class Frequency(StrEnum):
@@ -159,10 +159,11 @@ def aggregate(points: Sequence[tuple[datetime, float]], aggregation: Aggregation
 def _combine(points: Sequence[tuple[datetime, float]], aggregation: Aggregation) -> float:
     """`aggregate` for a non-empty list of measurements."""
     values = [value for _, value in points]
+    # `total`, not `math.fsum`: rows stored before the limits could overflow it and raise.
     if aggregation is Aggregation.SUM:
-        return math.fsum(values)
+        return total(values)
     if aggregation is Aggregation.AVERAGE:
-        return math.fsum(values) / len(values)
+        return total(values) / len(values)
     if aggregation is Aggregation.MIN:
         return min(values)
     if aggregation is Aggregation.MAX:

@@ -1,4 +1,4 @@
-"""Final scores, colour bands and success by objective kind (DESIGN.md section 3)."""
+"""Final scores, colour bands and success by objective kind (docs/scoring.md)."""
 
 from __future__ import annotations
 

@@ -298,7 +298,9 @@ class UpsertOut(Schema):
 
 class PointOut(Schema):
     timestamp: dt.datetime = Field(description="the measurement's instant, or its period's start")
-    value: float
+    value: float | None = Field(
+        description="null only where values stored before the limits add up beyond a number"
+    )
     end: dt.datetime | None = Field(None, description="with `period`: the period's end")
     count: int | None = Field(None, description="with `period`: how many values it combines")
 

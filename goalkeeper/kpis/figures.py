@@ -28,6 +28,7 @@ from django.db.models import (
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.domain.kpis import Health, Trend, judge_health, trend
+from goalkeeper.domain.limits import finite_or_none
 from goalkeeper.domain.periods import (
     Aggregation,
     Frequency,
@@ -135,14 +136,15 @@ def current_periods_for(clock: Clock) -> dict[Frequency, Period]:
 def kpi_figures(kpi: Kpi, clock: Clock, periods: dict[Frequency, Period]) -> KpiFigures:
     """Figures of a KPI annotated by `with_kpi_figures` with the same clock."""
     frequency = Frequency(kpi.frequency)
-    period_value: float | None = getattr(kpi, "_period_value", None)
-    current_value: float | None = getattr(kpi, "_current_value", None)
+    # SQLite sums values stored before the limits (docs/scoring.md) to infinity: no number.
+    period_value = finite_or_none(getattr(kpi, "_period_value", None))
+    current_value = finite_or_none(getattr(kpi, "_current_value", None))
     latest_at: dt.datetime | None = getattr(kpi, "_latest_at", None)
     reading = judge_health(kpi.spec, frequency, period_value, latest_at, clock.now, current_value)
     return KpiFigures(
         health=reading.health,
         latest_at=latest_at,
-        latest_value=getattr(kpi, "_latest_value", None),
+        latest_value=finite_or_none(getattr(kpi, "_latest_value", None)),
         period=periods[frequency],
         period_value=period_value,
         current_value=current_value,
@@ -171,7 +173,7 @@ def kpi_trend(kpi: Kpi) -> Trend:
     """The trend of a KPI annotated by `with_kpi_trends`: `not_enough_data` with fewer than
     three of its last six complete periods holding a value."""
     values: list[float | None] = [
-        getattr(kpi, f"_trend_{index}", None) for index in range(TREND_PERIODS)
+        finite_or_none(getattr(kpi, f"_trend_{index}", None)) for index in range(TREND_PERIODS)
     ]
     return trend(values, kpi.spec, periods=TREND_PERIODS)
 

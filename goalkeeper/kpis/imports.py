@@ -14,12 +14,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO
+
+from goalkeeper.domain.limits import check_value
 
 # A file may hold at most this many values: the same bound as one write batch.
 MAX_ROWS = 10_000
@@ -197,7 +198,8 @@ def _aware(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
 
 def parse_value(cell: object) -> float:
-    """A cell as a finite number: "1234.5", "1 234,5", "1,234.5", 12; raises ValueError."""
+    """A cell as a number that can be stored: "1234.5", "1 234,5", "1,234.5", 12; raises
+    ValueError when it is none, or is not finite, or lies beyond the limits."""
     if isinstance(cell, bool):
         raise ValueError("the value must be a number, not TRUE or FALSE")
     if isinstance(cell, int | float):
@@ -207,8 +209,10 @@ def parse_value(cell: object) -> float:
         if not text:
             raise ValueError("the value is missing")
         number = _number(text)
-    if not math.isfinite(number):
-        raise ValueError("the value must be a finite number")
+    # The range every stored value keeps (docs/scoring.md, "Limits"), told here so that a
+    # preview or a sync run names the line rather than the whole batch failing later.
+    for error in check_value("value", number):
+        raise ValueError(f"the value {error.message}")
     return number
 
 

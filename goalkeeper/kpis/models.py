@@ -1,4 +1,4 @@
-"""KPIs and their measurements (DESIGN.md section 2)."""
+"""KPIs and their measurements (docs/model.md)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from goalkeeper.core.validation import raise_field_errors
-from goalkeeper.domain.errors import check_finite
 from goalkeeper.domain.kpis import Direction, KpiSpec, validate_kpi
+from goalkeeper.domain.limits import check_value
 from goalkeeper.domain.periods import Aggregation, Frequency
+from goalkeeper.validation import raise_field_errors
 
 
 def _choices(enum: type[Direction] | type[Frequency] | type[Aggregation]) -> list[tuple[str, str]]:
@@ -110,7 +110,7 @@ class Measurement(models.Model):
         return f"{self.kpi_id} {self.timestamp.isoformat()} = {self.value}"
 
     def clean(self) -> None:
-        raise_field_errors(check_finite("value", self.value))
+        raise_field_errors(check_value("value", self.value))
 
 
 class RecoveryLink(models.Model):

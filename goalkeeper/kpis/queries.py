@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.accounts.refs import PersonRef, person_ref
 from goalkeeper.domain.coach import Remark, coach_team
+from goalkeeper.domain.fiscal import period_name
 from goalkeeper.domain.kpis import (
     Direction,
     Health,
@@ -85,7 +86,7 @@ class KpiStatus:
     """
 
     period: Period
-    # The judged period as people name it ("Oct 2026", "W45 2026", "Q2 FY2027").
+    # The judged period as people name it ("Oct 2026", "W45 2026", "FY2027-Q2").
     period_label: str
     value: float | None
     health: Health
@@ -219,7 +220,7 @@ def _tile_status(
     judged = periods[-1] if reading.provisional else complete[-1]
     return KpiStatus(
         period=judged,
-        period_label=period_label(judged.start, frequency, workspace),
+        period_label=period_name(judged, frequency, workspace.fiscal_year_start_month),
         value=current if reading.provisional else latest,
         health=reading.health,
         trend=trend(recent, spec),
@@ -410,7 +411,11 @@ class KpiPage:
             "points": [
                 {
                     "start": point.start.isoformat(),
-                    "label": period_label(point.start, self.chart_frequency, kpi.workspace),
+                    "label": period_name(
+                        Period(point.start, point.end),
+                        self.chart_frequency,
+                        kpi.workspace.fiscal_year_start_month,
+                    ),
                     "value": point.value,
                     "count": point.count,
                     "health": point.health.value if point.health else None,
@@ -419,26 +424,6 @@ class KpiPage:
                 for point in self.chart
             ],
         }
-
-
-def period_label(start: dt.datetime, frequency: Frequency, workspace: Workspace) -> str:
-    """A period as people name it: "14:00, 3 Nov", "3 Nov 2026", "W45 2026", "Q2 FY2027"."""
-    if frequency is Frequency.HOURLY:
-        return f"{start:%H:%M}, {start.day} {start:%b}"
-    if frequency is Frequency.DAILY:
-        return f"{start.day} {start:%b %Y}"
-    if frequency is Frequency.WEEKLY:
-        year, week, _ = start.isocalendar()
-        return f"W{week:02d} {year}"
-    if frequency is Frequency.MONTHLY:
-        return start.strftime("%b %Y")
-    first = workspace.fiscal_year_start_month
-    # A fiscal year is named after the calendar year it ends in (FY2027 = Apr 2026-Mar 2027).
-    fiscal_year = start.year + (1 if first > 1 and start.month >= first else 0)
-    if frequency is Frequency.QUARTERLY:
-        quarter = ((start.month - first) % 12) // 3 + 1
-        return f"Q{quarter} {fiscal_year}" if first == 1 else f"Q{quarter} FY{fiscal_year}"
-    return str(fiscal_year) if first == 1 else f"FY{fiscal_year}"
 
 
 def chart_series(

@@ -44,6 +44,7 @@ from django.db.models import (
 from django.db.models.sql.compiler import SQLCompiler
 
 from goalkeeper.domain.instants import instant
+from goalkeeper.domain.limits import finite_or_none
 from goalkeeper.domain.periods import Aggregation, Frequency, Period, period_of, previous_period
 from goalkeeper.kpis.models import Kpi, Measurement
 
@@ -123,8 +124,13 @@ class PeriodStats:
     maximum: float
     last: float
 
-    def value(self, aggregation: Aggregation) -> float:
-        """The period's value by the KPI's aggregation (DESIGN.md: "KPI value for a period")."""
+    def value(self, aggregation: Aggregation) -> float | None:
+        """The period's value by the KPI's aggregation (docs/scoring.md, "Value for a
+        period"); None when it is no finite number, which only rows stored before the
+        limits (docs/scoring.md, "Limits") can cause: SQLite sums them to infinity."""
+        return finite_or_none(self._combined(aggregation))
+
+    def _combined(self, aggregation: Aggregation) -> float:
         if aggregation is Aggregation.SUM:
             return self.total
         if aggregation is Aggregation.AVERAGE:

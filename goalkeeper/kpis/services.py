@@ -20,7 +20,7 @@ from django.utils import timezone
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.audit.services import diff, record, record_many, snapshot
 from goalkeeper.audit.services import entry as audit_entry
-from goalkeeper.domain.errors import check_finite
+from goalkeeper.domain.limits import check_value
 from goalkeeper.kpis import events as kpi_events
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
 from goalkeeper.kpis.signals import measurements_recorded
@@ -116,7 +116,7 @@ def _validated(points: Iterable[tuple[dt.datetime, float]]) -> dict[dt.datetime,
         if timestamp.tzinfo is None:
             errors.setdefault("timestamp", []).append(f"item {line}: needs a time zone")
             continue
-        problems = check_finite("value", value)
+        problems = check_value("value", value)
         if problems:
             errors.setdefault("value", []).append(f"item {line}: {problems[0].message}")
             continue

@@ -1,7 +1,8 @@
 """REST endpoints for cycles, objectives, key results and check-ins.
 
-Thin: check access, resolve the ids a body names, call one service (in one transaction with
-the webhook events it causes), answer with numbers computed by the domain.
+Thin: check access, resolve the ids a body names, call one service (which writes in one
+transaction, audits and emits its events: the same service, with the same arguments, as the
+page that offers the write), answer with numbers from the read model.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -41,10 +40,10 @@ from goalkeeper.api.schemas import (
     Patch,
     Ref,
     Unit,
+    Weight,
 )
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.pace import PaceStatus
-from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs import services
 from goalkeeper.okrs.access import (
     access_cycle_by_id,
@@ -63,16 +62,13 @@ from goalkeeper.okrs.figures import (
 from goalkeeper.okrs.models import (
     CheckIn,
     Cycle,
-    CycleState,
     KeyResult,
     Objective,
-    ObjectiveState,
 )
 
 router = Router()
 
 Score = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
-Weight = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
 Position = Annotated[int, Strict(), Field(ge=0, le=1_000_000)]
 
 CycleStateName = Literal["planning", "active", "closed"]
@@ -108,7 +104,7 @@ class CycleIn(Input):
 class ClosingIn(Input):
     objective: Ref
     final_score: Score = Field(description="one decimal: 0.0, 0.1 ... 1.0")
-    retrospective: Note = ""
+    retrospective: Note = Field("", description="left out: the note it already has")
 
 
 class CycleUpdate(Input):
@@ -181,39 +177,30 @@ def create_cycle(request: HttpRequest, payload: CycleIn) -> Status[CycleOut]:
 
 @router.patch("/cycles/{id}", response=responses({200: CycleOut}, UPDATE), tags=["cycles"])
 def update_cycle(request: HttpRequest, id: Id, payload: CycleUpdate) -> CycleOut:
-    """Rename a cycle, move its dates, start it or close it (admins).
+    """Rename a cycle, move its dates, start it or close it (admins), in one write.
 
-    A closed cycle is locked: refusals of a close name the field `<objective id>.final_score`.
+    `state` goes through the same services as `POST /cycles/{id}/activate` and
+    `POST /cycles/{id}/close`: closing gives every objective left out of `closings` its
+    current score. A closed cycle is locked: refusals of a close name the field
+    `<objective id>.final_score`.
     """
     person = caller(request)
     cycle = access_cycle_by_id(person, id)
     require_admin(person)
     changes = payload.model_dump(exclude_unset=True, exclude={"state", "closings"})
-    if payload.closings is not None and payload.state != "closed":
-        raise ValidationError({"closings": "only when closing the cycle: send state 'closed'"})
-    with transaction.atomic():
-        if changes:
-            cycle = services.update_cycle(actor=person, cycle=cycle, **changes)
-        if payload.state == "active" and cycle.state != CycleState.ACTIVE:
-            cycle = services.activate_cycle(actor=person, cycle=cycle)
-        elif payload.state == "closed":
-            closings = _closings(person, cycle, payload.closings or [])
-            cycle = services.close_cycle(actor=person, cycle=cycle, closings=closings)
+    closings = None
+    if payload.closings is not None:
+        closings = [_closing(item.objective, item) for item in payload.closings]
+    cycle = services.update_cycle(
+        actor=person, cycle=cycle, state=payload.state, closings=closings, **changes
+    )
     return cycle_out(cycle)
 
 
-def _closings(person: Person, cycle: Cycle, given: list[ClosingIn]) -> list[services.Closing]:
-    """The closings asked for, and the current score for every objective left out."""
-    by_id = {
-        item.objective: services.Closing(item.objective, item.final_score, item.retrospective)
-        for item in given
-    }
-    objectives = list(_objectives(person).filter(cycle=cycle).exclude(state=ObjectiveState.DRAFT))
-    figures = objective_figures(objectives, person.workspace.clock())
-    for objective in objectives:
-        if objective.pk not in by_id:
-            by_id[objective.pk] = services.Closing(objective.pk, figures[objective.pk].score)
-    return list(by_id.values())
+def _closing(objective_id: int, item: ClosingIn | ClosingItem) -> services.Closing:
+    """A closing as the services take it: a note left out keeps the objective's own."""
+    retrospective = item.retrospective if "retrospective" in item.model_fields_set else None
+    return services.Closing(objective_id, item.final_score, retrospective)
 
 
 @router.delete("/cycles/{id}", response=responses({204: None}, DELETE), tags=["cycles"])
@@ -395,9 +382,7 @@ def create_objective(request: HttpRequest, payload: ObjectiveIn) -> Status[Objec
     cycle = referenced("cycle", lambda: access_cycle_by_id(person, payload.cycle))
     fields = _objective_refs(person, fields)
     del fields["cycle"]
-    with transaction.atomic():
-        objective = services.create_objective(actor=person, cycle=cycle, **fields)
-        okr_events.objective_event("objective.created", objective)
+    objective = services.create_objective(actor=person, cycle=cycle, **fields)
     return Status(201, _one_objective(person, objective.pk, person.workspace.clock()))
 
 
@@ -412,45 +397,9 @@ def update_objective(
     """Change an objective; `state: "closed"` closes it with its final score (editors)."""
     person = caller(request)
     objective = access_objective_by_id(person, id, for_write=True)
-    clock = person.workspace.clock()
     changes = _objective_refs(person, payload.model_dump(exclude_unset=True))
-    closing_fields = {k: changes.pop(k) for k in ("final_score", "retrospective") if k in changes}
-    closes = changes.get("state") == ObjectiveState.CLOSED
-    if closes:
-        del changes["state"]
-    already_closed = objective.state == ObjectiveState.CLOSED
-    if closing_fields and not (closes or already_closed):
-        field = next(iter(closing_fields))
-        raise ValidationError({field: "only when closing the objective: send state 'closed'"})
-    with transaction.atomic():
-        if changes:
-            objective = services.update_objective(actor=person, objective=objective, **changes)
-            okr_events.objective_event("objective.updated", objective)
-        if closes or closing_fields:
-            _close(person, objective, closing_fields, clock)
-            if not already_closed:
-                okr_events.objective_event("objective.closed", objective)
-    return _one_objective(person, objective.pk, clock)
-
-
-def _close(person: Person, objective: Objective, fields: dict[str, Any], clock: Clock) -> None:
-    score = fields.get("final_score")
-    if score is None and objective.state == ObjectiveState.CLOSED:
-        score = objective.final_score
-    if score is None:
-        loaded = _objectives(person).get(pk=objective.pk)
-        score = objective_figures([loaded], clock)[loaded.pk].score
-    if score is None:
-        raise ValidationError(
-            {"final_score": "required: this objective has no key results to score it by"}
-        )
-    retrospective = fields.get("retrospective")
-    services.close_objective(
-        actor=person,
-        objective=objective,
-        final_score=score,
-        retrospective=objective.retrospective if retrospective is None else retrospective,
-    )
+    objective = services.update_objective(actor=person, objective=objective, **changes)
+    return _one_objective(person, objective.pk, person.workspace.clock())
 
 
 @router.delete("/objectives/{id}", response=responses({204: None}, DELETE), tags=["objectives"])
@@ -458,10 +407,86 @@ def delete_objective(request: HttpRequest, id: Id) -> Status[None]:
     """Delete an objective with its key results and check-ins (editors)."""
     person = caller(request)
     objective = access_objective_by_id(person, id, for_write=True)
-    with transaction.atomic():
-        okr_events.objective_event("objective.deleted", objective)
-        services.delete_objective(actor=person, objective=objective)
+    services.delete_objective(actor=person, objective=objective)
     return Status(204, None)
+
+
+# --- Cycle lifecycle: activate, close, carry over ----------------------------------------
+
+
+class ClosingItem(Input):
+    id: Ref = Field(description="an objective of the cycle")
+    final_score: Patch[Score] = Field(
+        None, description="one decimal: 0.0, 0.1 ... 1.0; left out: its current score"
+    )
+    retrospective: Note = Field("", description="left out: the note it already has")
+
+
+class CycleClosing(Input):
+    objectives: Annotated[list[ClosingItem], Field(max_length=10_000)] = Field(
+        default_factory=list,
+        description="final scores and notes; an objective left out closes with its current score",
+    )
+
+
+class CarryOverIn(Input):
+    target: Ref = Field(description="a cycle in planning or active")
+    objectives: Patch[Annotated[list[Ref], Field(max_length=10_000)]] = Field(
+        None, description="ids of unfinished objectives to copy; left out: all of them"
+    )
+
+
+@router.post("/cycles/{id}/activate", response=responses({200: CycleOut}, UPDATE), tags=["cycles"])
+def activate_cycle(request: HttpRequest, id: Id) -> CycleOut:
+    """Start a cycle in planning: planning -> active (admins), as the cycles page does."""
+    person = caller(request)
+    cycle = access_cycle_by_id(person, id)
+    require_admin(person)
+    return cycle_out(services.activate_cycle(actor=person, cycle=cycle))
+
+
+@router.post("/cycles/{id}/close", response=responses({200: CycleOut}, UPDATE), tags=["cycles"])
+def close_cycle(request: HttpRequest, id: Id, payload: CycleClosing) -> CycleOut:
+    """Close an active cycle (admins), as the close page does: every objective but drafts is
+    closed with its final score and note, then the cycle is locked.
+
+    An objective left out, or sent without `final_score`, closes with its current score (the
+    page's prefill); one without key results needs a score. A note left out is kept.
+    Refusals name the field `<objective id>.final_score`; nothing is closed unless all pass.
+    """
+    person = caller(request)
+    cycle = access_cycle_by_id(person, id)
+    require_admin(person)
+    closings = [_closing(item.id, item) for item in payload.objectives]
+    closed = services.close_cycle(actor=person, cycle=cycle, closings=closings, fill_in=True)
+    return cycle_out(closed)
+
+
+@router.post(
+    "/cycles/{id}/carry-over",
+    response=responses({201: ObjectivePage}, CREATE),
+    tags=["cycles"],
+)
+def carry_over(request: HttpRequest, id: Id, payload: CarryOverIn) -> Status[ObjectivePage]:
+    """Copy the unfinished objectives of a closed cycle into a cycle in planning or active
+    (admins), as the carry-over page does; answers the copies.
+
+    Unfinished: drafts, and objectives closed below 1.0. `objectives` picks some of them
+    (default: all not carried into `target` yet).
+    """
+    person = caller(request)
+    source = access_cycle_by_id(person, id)
+    require_admin(person)
+    target = referenced("target", lambda: access_cycle_by_id(person, payload.target))
+    copies = services.carry_over(
+        actor=person, source=source, target=target, objective_ids=payload.objectives
+    )
+    loaded = list(_objectives(person).filter(pk__in=[copy.pk for copy in copies]))
+    figures = objective_figures(loaded, person.workspace.clock())
+    return Status(
+        201,
+        ObjectivePage(count=len(loaded), items=[objective_out(o, figures[o.pk]) for o in loaded]),
+    )
 
 
 # --- Key results ----------------------------------------------------------------------------
@@ -635,9 +660,7 @@ def create_key_result(request: HttpRequest, payload: KeyResultIn) -> Status[KeyR
     if fields["position"] is None:
         del fields["position"]
     fields = _key_result_refs(person, fields)
-    with transaction.atomic():
-        key_result = services.create_key_result(actor=person, objective=objective, **fields)
-        okr_events.key_result_event("key_result.created", key_result)
+    key_result = services.create_key_result(actor=person, objective=objective, **fields)
     return Status(201, _key_result_response(person, key_result))
 
 
@@ -653,11 +676,7 @@ def update_key_result(
     person = caller(request)
     key_result = access_key_result_by_id(person, id, for_write=True)
     changes = _key_result_refs(person, payload.model_dump(exclude_unset=True))
-    with transaction.atomic():
-        before = okr_events.status_of(key_result)
-        key_result = services.update_key_result(actor=person, key_result=key_result, **changes)
-        okr_events.key_result_event("key_result.updated", key_result)
-        okr_events.key_result_status_changed(key_result, before)
+    key_result = services.update_key_result(actor=person, key_result=key_result, **changes)
     return _key_result_response(person, key_result)
 
 
@@ -666,9 +685,7 @@ def delete_key_result(request: HttpRequest, id: Id) -> Status[None]:
     """Delete a key result with its check-ins (editors)."""
     person = caller(request)
     key_result = access_key_result_by_id(person, id, for_write=True)
-    with transaction.atomic():
-        okr_events.key_result_event("key_result.deleted", key_result)
-        services.delete_key_result(actor=person, key_result=key_result)
+    services.delete_key_result(actor=person, key_result=key_result)
     return Status(204, None)
 
 
@@ -743,7 +760,6 @@ def create_check_in(
     """Check in on a key result: editors on any, anyone on the ones they own."""
     person = caller(request)
     key_result = access_key_result_for_check_in(person, id)
-    # One transaction, and the check-in and status webhooks, inside the service.
     check_in = services.record_check_in(
         actor=person,
         key_result=key_result,

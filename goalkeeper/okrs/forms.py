@@ -21,7 +21,9 @@ from django.db.models import Model
 from django.urls import reverse
 
 from goalkeeper.accounts.models import Person, Team, Workspace
+from goalkeeper.domain.fiscal import fiscal_quarter_name
 from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.domain.limits import MAX_WEIGHT
 from goalkeeper.domain.periods import Frequency, next_period, period_of
 from goalkeeper.okrs.kpi_links import kpi_options
 from goalkeeper.okrs.models import (
@@ -421,7 +423,7 @@ class KeyResultForm(ModelErrorsMixin):
         error_messages={
             "required": "give a weight: 1 unless it counts more or less than the others"
         },
-        widget=forms.NumberInput(attrs=_input(step="any", min="0")),
+        widget=forms.NumberInput(attrs=_input(step="any", min="0", max=f"{MAX_WEIGHT:g}")),
     )
     start = NumberField(help_text="The value today.")
     target = NumberField(help_text="The value that scores 1.0 (0.7 with zones).")
@@ -586,18 +588,6 @@ class QuarterPreset:
     end_date: dt.date
 
 
-def fiscal_quarter_name(start: dt.date, fiscal_year_start_month: int) -> str:
-    """ "2027-Q1": the fiscal year, named by the calendar year it starts in, and the quarter.
-
-    With a fiscal year starting in April, April-June 2026 is "2026-Q1" and January-March
-    2027 is "2026-Q4" (docs/okrs-cycles.md).
-    """
-    moment = dt.datetime.combine(start, dt.time(12))
-    year = period_of(moment, Frequency.YEARLY, fiscal_year_start_month).start.year
-    quarter = (start.month - fiscal_year_start_month) % 12 // 3 + 1
-    return f"{year}-Q{quarter}"
-
-
 def quarter_presets(
     workspace: Workspace, today: dt.date, taken: Iterable[str], count: int = 4
 ) -> list[QuarterPreset]:
@@ -624,7 +614,7 @@ class CycleForm(ModelErrorsMixin):
 
     name = forms.CharField(
         required=False,
-        help_text="Quarters read best as 2027-Q1; any name works.",
+        help_text="Quarters read best as 2027-Q1, or FY2027-Q1 for a fiscal year; any name works.",
         widget=forms.TextInput(attrs=_input(maxlength=60, autocomplete="off")),
     )
     start_date = forms.DateField(

@@ -1,4 +1,4 @@
-"""Cycles, objectives, key results and check-ins (DESIGN.md section 2)."""
+"""Cycles, objectives, key results and check-ins (docs/model.md)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from goalkeeper.core.validation import raise_field_errors
-from goalkeeper.domain.errors import check_finite
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, validate_key_result
+from goalkeeper.domain.limits import check_value
+from goalkeeper.validation import raise_field_errors
 
 
 class CycleState(models.TextChoices):
@@ -140,7 +140,7 @@ class Objective(models.Model):
             if not math.isfinite(self.final_score):
                 errors["final_score"] = "must be a finite number"
             elif not math.isclose(self.final_score * 10, round(self.final_score * 10)):
-                # DESIGN.md: a final score is shown, and so given, to one decimal.
+                # docs/scoring.md: a final score is shown, and so given, to one decimal.
                 errors["final_score"] = "has one decimal at most: 0.0, 0.1 … 1.0"
         if self.team_id and self.team.workspace_id != self.workspace_id:
             errors["team"] = "must belong to the same workspace"
@@ -240,7 +240,7 @@ class KeyResult(models.Model):
         if self.kind not in KeyResultKind._value2member_map_:
             refuse("kind", f"must be one of {', '.join(k.value for k in KeyResultKind)}")
         else:
-            for error in [*validate_key_result(self.spec), *check_finite("current", self.current)]:
+            for error in [*validate_key_result(self.spec), *check_value("current", self.current)]:
                 refuse(error.field, error.message)
         if (
             self.owner_id
@@ -292,6 +292,6 @@ class CheckIn(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        raise_field_errors(check_finite("value", self.value))
+        raise_field_errors(check_value("value", self.value))
         if self.confidence is not None and not 0 <= self.confidence <= 10:
             raise ValidationError({"confidence": "must be between 0 and 10"})

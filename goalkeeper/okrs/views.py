@@ -1,8 +1,8 @@
 """Pages that write OKRs: objective and key result forms, live validation, cycle lifecycle.
 
 Thin: resolve the caller, check access (another workspace's object is a 404, a missing role
-a 403), parse with a form, call one service (in one transaction with the webhook events it
-causes), render. Every page reads a fixed number of rows whatever the size of the data.
+a 403), parse with a form, call one service (which writes in one transaction, audits and
+emits its events), render. Every page reads a fixed number of rows whatever the size of the data.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,11 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from goalkeeper.accounts.access import access_team_by_id, require_editor
 from goalkeeper.accounts.decorators import admin_required, member_required
 from goalkeeper.accounts.models import Person, Team
-from goalkeeper.bridges.services import sync_key_results
 from goalkeeper.domain.coach import KeyResultDraft
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec
 from goalkeeper.okrs import coaching, queries, services
-from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.access import (
     access_cycle_by_id,
     access_key_result_by_id,
@@ -115,13 +112,6 @@ def _live_errors(form: Any, touched: set[str] | None) -> list[tuple[str, list[st
     return errors
 
 
-def _emit(event: str, obj: Objective | KeyResult) -> None:
-    if isinstance(obj, Objective):
-        okr_events.objective_event(event, obj)
-    else:
-        okr_events.key_result_event(event, obj)
-
-
 def _default_team(person: Person) -> Team | None:
     """The caller's first team, else the company root: the common case needs no choice."""
     mine = (
@@ -199,11 +189,9 @@ def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
     form = ObjectiveForm(_posted(request), workspace=person.workspace, cycle=cycle, initial=initial)
     if request.method == "POST" and form.check():
         try:
-            with transaction.atomic():
-                objective = services.create_objective(
-                    actor=person, cycle=form.cleaned_data["cycle"], **form.service_fields()
-                )
-                _emit("objective.created", objective)
+            objective = services.create_objective(
+                actor=person, cycle=form.cleaned_data["cycle"], **form.service_fields()
+            )
         except ValidationError as error:
             form.add_model_errors(error)
         else:
@@ -235,11 +223,7 @@ def objective_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespons
     )
     if request.method == "POST" and form.check():
         try:
-            with transaction.atomic():
-                services.update_objective(
-                    actor=person, objective=objective, **form.service_fields()
-                )
-                _emit("objective.updated", objective)
+            services.update_objective(actor=person, objective=objective, **form.service_fields())
         except ValidationError as error:
             form.add_model_errors(error)
         else:
@@ -256,9 +240,7 @@ def objective_delete(request: HttpRequest, person: Person, pk: int) -> HttpRespo
     error = None
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                _emit("objective.deleted", objective)
-                services.delete_objective(actor=person, objective=objective)
+            services.delete_objective(actor=person, objective=objective)
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
@@ -396,12 +378,6 @@ def _siblings(objective: Objective) -> list[KeyResult]:
     return list(objective.key_results.select_related("owner", "kpi").order_by("position", "id"))
 
 
-def _sync_from_kpi(key_result: KeyResult) -> None:
-    """A key result linked to a KPI takes the KPI's value right away."""
-    if key_result.kpi is not None:
-        sync_key_results(kpi=key_result.kpi, only=key_result)
-
-
 @member_required
 @require_http_methods(["GET", "POST"])
 def key_result_create(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase:
@@ -418,16 +394,13 @@ def key_result_create(request: HttpRequest, person: Person, pk: int) -> HttpResp
     if request.method == "POST" and form.check():
         fields = form.service_fields()
         try:
-            with transaction.atomic():
-                key_result = services.create_key_result(
-                    actor=person,
-                    objective=objective,
-                    title=fields.pop("title"),
-                    kind=fields.pop("kind"),
-                    **fields,
-                )
-                _sync_from_kpi(key_result)
-                _emit("key_result.created", key_result)
+            key_result = services.create_key_result(
+                actor=person,
+                objective=objective,
+                title=fields.pop("title"),
+                kind=fields.pop("kind"),
+                **fields,
+            )
         except ValidationError as error:
             form.add_model_errors(error)
         else:
@@ -453,17 +426,8 @@ def key_result_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
         initial=key_result_initial(key_result),
     )
     if request.method == "POST" and form.check():
-        kpi_before = (key_result.kpi_id, key_result.kpi_mode)
         try:
-            with transaction.atomic():
-                before = okr_events.status_of(key_result)
-                services.update_key_result(
-                    actor=person, key_result=key_result, **form.service_fields()
-                )
-                if (key_result.kpi_id, key_result.kpi_mode) != kpi_before:
-                    _sync_from_kpi(key_result)
-                _emit("key_result.updated", key_result)
-                okr_events.key_result_status_changed(key_result, before)
+            services.update_key_result(actor=person, key_result=key_result, **form.service_fields())
         except ValidationError as error:
             form.add_model_errors(error)
         else:
@@ -481,9 +445,7 @@ def key_result_delete(request: HttpRequest, person: Person, pk: int) -> HttpResp
     error = None
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                _emit("key_result.deleted", key_result)
-                services.delete_key_result(actor=person, key_result=key_result)
+            services.delete_key_result(actor=person, key_result=key_result)
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
@@ -673,10 +635,7 @@ def cycle_close(request: HttpRequest, person: Person, pk: int) -> HttpResponseBa
     if request.method == "POST":
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    services.close_cycle(actor=person, cycle=cycle, closings=form.closings())
-                    for objective in services.closing_objectives(cycle):
-                        _emit("objective.closed", objective)
+                services.close_cycle(actor=person, cycle=cycle, closings=form.closings())
             except ValidationError as error:
                 problems = form.add_service_errors(error)
             else:
@@ -736,15 +695,12 @@ def cycle_carry_over(request: HttpRequest, person: Person, pk: int) -> HttpRespo
     if request.method == "POST" and source.is_closed and form.is_valid():
         target = form.cleaned_data["target"]
         try:
-            with transaction.atomic():
-                copies = services.carry_over(
-                    actor=person,
-                    source=source,
-                    target=target,
-                    objective_ids=form.cleaned_data["objectives"],
-                )
-                for copy in copies:
-                    _emit("objective.created", copy)
+            copies = services.carry_over(
+                actor=person,
+                source=source,
+                target=target,
+                objective_ids=form.cleaned_data["objectives"],
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:

@@ -26,7 +26,6 @@ from goalkeeper.api.auth import caller
 from goalkeeper.api.common import page
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
 from goalkeeper.api.schemas import Flag, Id, Input, Int, Note, PageParams
-from goalkeeper.core.validation import validation_messages
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.sources import services, tasks
 from goalkeeper.sources.access import (
@@ -37,6 +36,7 @@ from goalkeeper.sources.access import (
 from goalkeeper.sources.connectors import REGISTRY, Connector, SourceError, connector_class
 from goalkeeper.sources.models import DataSource, RunTrigger, SyncRun
 from goalkeeper.sources.secrets import UnreadableSecretsError, mask, open_secrets, scrub, unseal
+from goalkeeper.validation import validation_messages
 
 router = Router(tags=["data sources"])
 

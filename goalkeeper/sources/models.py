@@ -1,4 +1,4 @@
-"""Data sources and their sync runs (DESIGN.md section 2)."""
+"""Data sources and their sync runs (docs/model.md)."""
 
 from __future__ import annotations
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django import forms
 
 from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.domain.limits import check_value
 
 NOTE_MAX = 2000
 
@@ -45,6 +45,6 @@ class CheckInForm(forms.Form):
             return None
         if value is None:
             raise forms.ValidationError("Enter the current value of this key result.")
-        if not math.isfinite(value):
-            raise forms.ValidationError("Enter a finite number.")
+        for problem in check_value("value", value):
+            raise forms.ValidationError(f"The value {problem.message}.")
         return value

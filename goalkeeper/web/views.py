@@ -1,7 +1,8 @@
 """Pages. Thin: resolve the caller, check access, read through queries, render.
 
 Reads are scoped through the access helpers (another workspace's object is a 404); the
-only write here, a check-in, is for editors and for the key result's owner (else 403).
+only write here, a check-in, is for editors and for the key result's owner (else 403), and
+is one call of `goalkeeper.okrs.services.record_check_in`.
 """
 
 from __future__ import annotations
@@ -210,15 +211,14 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
         return _check_in_form(request, person, row, form, row_context, status=422)
     data = form.cleaned_data
     try:
-        # One transaction, and the check-in and status webhooks, inside the service.
+        # The same call, with the same arguments, as `POST /key-results/{id}/check-ins`.
         services.record_check_in(
             actor=person,
             key_result=key_result,
             value=data["value"],
-            done=bool(data["done"]) if row.kind == "milestone" else False,
+            done=bool(data["done"]),
             confidence=data["confidence"],
             note=data["note"] or "",
-            at=now,
         )
     except ValidationError as error:
         for field, messages in error.message_dict.items():
@@ -226,7 +226,7 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
         return _check_in_form(request, person, row, form, row_context, status=422)
     if not _is_htmx(request):
         return HttpResponseRedirect(_safe_next(request, key_result))
-    return _check_in_saved(request, person, key_result, row_context, now)
+    return _check_in_saved(request, person, key_result, row_context, timezone.now())
 
 
 def _check_in_form(

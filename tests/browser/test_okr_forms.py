@@ -123,7 +123,7 @@ def test_a_failed_submit_moves_the_focus_to_the_first_wrong_field(
 
     expect(page.get_by_test_id("form-errors")).to_contain_text("Start: is required")
     expect(page.get_by_label("Weight")).to_be_focused()
-    expect(page.locator("#id_weight_error")).to_have_text("must be greater than 0")
+    expect(page.locator("#id_weight_error")).to_have_text("must be more than 0 and at most 1000")
     expect(page.locator("#id_start_error")).to_have_text("is required for increase key results")
     expect(page.get_by_label("Weight")).to_have_attribute(
         "aria-describedby", "id_weight_help id_weight_error"

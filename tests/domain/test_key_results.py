@@ -214,7 +214,7 @@ def test_non_finite_numbers_are_refused_once_on_their_field(field, bad):
 def test_weight_must_be_positive(weight):
     errors = validate_key_result(KeyResultSpec(INCREASE, start=0, target=1, weight=weight))
 
-    assert errors == [FieldError("weight", "must be greater than 0")]
+    assert errors == [FieldError("weight", "must be more than 0 and at most 1000")]
 
 
 @pytest.mark.parametrize("kind", [INCREASE, DECREASE])

@@ -163,6 +163,16 @@ def test_every_bad_line_is_reported_with_its_line_number() -> None:
     assert messages[5] == "Line 9: the value must be a finite number"
 
 
+def test_a_value_beyond_the_limits_is_refused_on_its_line() -> None:
+    result = parse("date,value\n2026-10-01,1e15\n2026-10-02,-1.7e308\n2026-10-03,2e15\n")
+
+    assert [str(error) for error in result.errors] == [
+        "Line 3: the value must be between -1e15 and 1e15",
+        "Line 4: the value must be between -1e15 and 1e15",
+    ]
+    assert [value for _, value in result.points] == [1e15]
+
+
 def test_a_day_first_date_read_as_month_first_is_an_error_not_a_guess() -> None:
     result = parse("25/12/2026,1", DateFormat.MDY)
 
@@ -244,7 +254,8 @@ def test_old_excel_files_are_refused_with_what_to_do() -> None:
     st.lists(
         st.tuples(
             st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)),
-            st.floats(allow_nan=False, allow_infinity=False, width=32),
+            # Within the limits (|x| <= 1e15); 2**49 is the nearest bound a float32 holds.
+            st.floats(min_value=-(2.0**49), max_value=2.0**49, width=32),
         ),
         max_size=20,
         unique_by=lambda pair: pair[0].replace(second=0, microsecond=0),

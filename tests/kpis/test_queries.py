@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from goalkeeper.accounts.services import create_team
 from goalkeeper.domain.kpis import Health, Trend
 from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis import queries
 from goalkeeper.kpis.models import Measurement
-from goalkeeper.kpis.queries import BoardFilters, kpi_board, kpi_page, period_label
+from goalkeeper.kpis.queries import BoardFilters, kpi_board, kpi_page
 from goalkeeper.kpis.services import create_kpi, record_measurements
 from tests.conftest import World
 from tests.kpis.conftest import DAY, NOW, MakeKpi, monthly
@@ -216,26 +214,17 @@ def test_raw_values_are_paged_newest_first(
     assert (second.has_newer, second.has_older) == (True, False)
 
 
-@pytest.mark.parametrize(
-    ("frequency", "start", "fiscal", "label"),
-    [
-        (Frequency.HOURLY, dt.datetime(2026, 11, 3, 14), 1, "14:00, 3 Nov"),
-        (Frequency.DAILY, dt.datetime(2026, 11, 3), 1, "3 Nov 2026"),
-        (Frequency.WEEKLY, dt.datetime(2026, 11, 2), 1, "W45 2026"),
-        (Frequency.MONTHLY, dt.datetime(2026, 11, 1), 1, "Nov 2026"),
-        (Frequency.QUARTERLY, dt.datetime(2026, 10, 1), 1, "Q4 2026"),
-        (Frequency.QUARTERLY, dt.datetime(2026, 4, 1), 4, "Q1 FY2027"),
-        (Frequency.QUARTERLY, dt.datetime(2027, 1, 1), 4, "Q4 FY2027"),
-        (Frequency.YEARLY, dt.datetime(2026, 1, 1), 1, "2026"),
-        (Frequency.YEARLY, dt.datetime(2026, 7, 1), 7, "FY2027"),
-    ],
-)
-def test_periods_are_named_as_people_name_them(
-    world: World, frequency: Frequency, start: dt.datetime, fiscal: int, label: str
+def test_an_april_fiscal_year_names_april_to_june_2026_fy2027_q1_on_the_board(
+    world: World, make_kpi: MakeKpi
 ) -> None:
-    world.acme.fiscal_year_start_month = fiscal
+    world.acme.fiscal_year_start_month = 4
+    world.acme.save()
+    make_kpi("Bookings", frequency="quarterly")
 
-    assert period_label(start.replace(tzinfo=dt.UTC), frequency, world.acme) == label
+    # In July 2026 the latest complete quarter of an April fiscal year is April-June.
+    result = kpi_board(world.acme, dt.datetime(2026, 7, 15, 12, tzinfo=dt.UTC), ALL)
+
+    assert result.tiles[0].status.period_label == "FY2027-Q1"
 
 
 def test_a_kpi_without_values_charts_nothing(

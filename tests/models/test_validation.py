@@ -84,7 +84,7 @@ def test_key_result_weight_must_be_positive(
         target=10,
         weight=weight,
     )
-    assert errors == {"weight": ["must be greater than 0"]}
+    assert errors == {"weight": ["must be more than 0 and at most 1000"]}
 
 
 @pytest.mark.parametrize("field", ["start", "target", "weight"])

@@ -13,7 +13,7 @@ from goalkeeper.accounts.models import Workspace
 from goalkeeper.audit.models import AuditEntry
 from goalkeeper.domain.scoring import final_score
 from goalkeeper.okrs import services
-from goalkeeper.okrs.forms import fiscal_quarter_name, quarter_presets
+from goalkeeper.okrs.forms import quarter_presets
 from goalkeeper.okrs.models import Cycle, CycleState, Objective
 from goalkeeper.okrs.services import Closing
 from tests.conftest import World
@@ -53,30 +53,30 @@ def planning(world: World, name: str = "2027-Q1") -> Cycle:
             4,
             dt.date(2026, 11, 20),
             [
-                ("2026-Q3", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
-                ("2026-Q4", dt.date(2027, 1, 1), dt.date(2027, 3, 31)),
-                ("2027-Q1", dt.date(2027, 4, 1), dt.date(2027, 6, 30)),
-                ("2027-Q2", dt.date(2027, 7, 1), dt.date(2027, 9, 30)),
+                ("FY2027-Q3", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+                ("FY2027-Q4", dt.date(2027, 1, 1), dt.date(2027, 3, 31)),
+                ("FY2028-Q1", dt.date(2027, 4, 1), dt.date(2027, 6, 30)),
+                ("FY2028-Q2", dt.date(2027, 7, 1), dt.date(2027, 9, 30)),
             ],
         ),
         (
             10,
             dt.date(2026, 9, 30),
             [
-                ("2025-Q4", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
-                ("2026-Q1", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
-                ("2026-Q2", dt.date(2027, 1, 1), dt.date(2027, 3, 31)),
-                ("2026-Q3", dt.date(2027, 4, 1), dt.date(2027, 6, 30)),
+                ("FY2026-Q4", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+                ("FY2027-Q1", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+                ("FY2027-Q2", dt.date(2027, 1, 1), dt.date(2027, 3, 31)),
+                ("FY2027-Q3", dt.date(2027, 4, 1), dt.date(2027, 6, 30)),
             ],
         ),
         (
             2,
             dt.date(2027, 1, 31),
             [
-                ("2026-Q4", dt.date(2026, 11, 1), dt.date(2027, 1, 31)),
-                ("2027-Q1", dt.date(2027, 2, 1), dt.date(2027, 4, 30)),
-                ("2027-Q2", dt.date(2027, 5, 1), dt.date(2027, 7, 31)),
-                ("2027-Q3", dt.date(2027, 8, 1), dt.date(2027, 10, 31)),
+                ("FY2027-Q4", dt.date(2026, 11, 1), dt.date(2027, 1, 31)),
+                ("FY2028-Q1", dt.date(2027, 2, 1), dt.date(2027, 4, 30)),
+                ("FY2028-Q2", dt.date(2027, 5, 1), dt.date(2027, 7, 31)),
+                ("FY2028-Q3", dt.date(2027, 8, 1), dt.date(2027, 10, 31)),
             ],
         ),
     ],
@@ -99,10 +99,16 @@ def test_presets_skip_quarters_that_already_have_a_cycle() -> None:
     assert [p.name for p in presets] == ["2027-Q1", "2027-Q3", "2027-Q4", "2028-Q1"]
 
 
-def test_a_fiscal_year_is_named_by_the_calendar_year_it_starts_in() -> None:
-    assert fiscal_quarter_name(dt.date(2027, 1, 1), 4) == "2026-Q4"
-    assert fiscal_quarter_name(dt.date(2027, 4, 1), 4) == "2027-Q1"
-    assert fiscal_quarter_name(dt.date(2026, 12, 1), 12) == "2026-Q1"
+def test_an_april_fiscal_year_offers_april_to_june_2026_as_fy2027_q1() -> None:
+    workspace = Workspace(name="W", slug="w", fiscal_year_start_month=4)
+
+    presets = quarter_presets(workspace, dt.date(2026, 5, 10), taken=[])
+
+    assert (presets[0].name, presets[0].start_date, presets[0].end_date) == (
+        "FY2027-Q1",
+        dt.date(2026, 4, 1),
+        dt.date(2026, 6, 30),
+    )
 
 
 # --- List ------------------------------------------------------------------------------------

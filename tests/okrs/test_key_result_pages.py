@@ -134,8 +134,8 @@ def test_each_kind_keeps_its_own_numbers_only(
             {"kind": "maintain"},
             {"low": ["low or high is required for maintain key results"]},
         ),
-        ({"weight": "0"}, {"weight": ["must be greater than 0"]}),
-        ({"weight": "-2"}, {"weight": ["must be greater than 0"]}),
+        ({"weight": "0"}, {"weight": ["must be more than 0 and at most 1000"]}),
+        ({"weight": "-2"}, {"weight": ["must be more than 0 and at most 1000"]}),
         (
             {"weight": ""},
             {"weight": ["give a weight: 1 unless it counts more or less than the others"]},

@@ -244,6 +244,14 @@ ROUTES: dict[str, Route] = {
     "api-v1:get_cycle": _api(read="member", obj="cycle"),
     "api-v1:update_cycle": _api(write="admin", obj="cycle"),
     "api-v1:delete_cycle": _api(write="admin", obj="cycle"),
+    # The cycle lifecycle, as on the cycle pages: admins only. Closing the world's active
+    # cycle with an empty body closes every objective at its current score (or names the
+    # objective that has none); carrying a cycle over into itself is refused (422).
+    "api-v1:activate_cycle": _api(write="admin", obj="cycle"),
+    "api-v1:close_cycle": _api(write="admin", obj="cycle"),
+    "api-v1:carry_over": _api(
+        write="admin", obj="cycle", data=lambda ids: {"target": ids["cycle"]}
+    ),
     "api-v1:list_objectives": _api(read="member"),
     "api-v1:create_objective": _api(
         write="editor",

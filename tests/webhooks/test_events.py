@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
+from goalkeeper.events import recorded
 from goalkeeper.kpis import events as kpi_events
+from goalkeeper.kpis.services import create_kpi
 from goalkeeper.okrs import events as okr_events
+from goalkeeper.okrs.models import Objective
 from goalkeeper.okrs.services import create_key_result, create_objective, record_check_in
 from goalkeeper.webhooks import services as webhooks
 from goalkeeper.webhooks.models import Delivery
@@ -113,6 +119,101 @@ def test_api_writes_emit_their_events(world: World, everything, editor_api: Api)
     assert closed["objective"]["final_score"] == 0.6
 
 
+def emitted(write: Callable[[], Any]) -> list[str]:
+    """The events one write emits, in order (each must appear once per thing it changed)."""
+    with recorded() as seen:
+        write()
+    return [event.name for event in seen]
+
+
+def test_each_page_write_emits_its_events_once(world: World, everything) -> None:
+    """The pages call the same services as the API: nothing is emitted twice or skipped."""
+    editor = world.client_for(world.editor)
+    objective_form = {
+        "cycle": world.cycle.pk,
+        "title": "Grow",
+        "description": "",
+        "team": world.sales.pk,
+        "owner": world.editor.pk,
+        "kind": "committed",
+        "parent": "",
+        "state": "active",
+    }
+    key_result_form = {
+        "title": "Leads",
+        "kind": "increase",
+        "owner": world.editor.pk,
+        "unit": "",
+        "weight": "1",
+        "start": "0",
+        "target": "10",
+        "commit": "",
+        "stretch": "",
+        "low": "",
+        "high": "",
+        "kpi": "",
+        "kpi_mode": "latest",
+    }
+
+    assert emitted(lambda: editor.post(reverse("objective_create"), objective_form)) == [
+        "objective.created"
+    ]
+    objective = Objective.objects.get()
+    create_kr = reverse("key_result_create", args=[objective.pk])
+    assert emitted(lambda: editor.post(create_kr, key_result_form)) == ["key_result.created"]
+    key_result = objective.key_results.get()
+    check_in = reverse("key_result_check_in", args=[key_result.pk])
+    assert emitted(lambda: editor.post(check_in, {"value": "6", "confidence": "5"})) == [
+        "check_in.created",
+        "key_result.status_changed",
+    ]
+    edit_kr = reverse("key_result_edit", args=[key_result.pk])
+    assert emitted(lambda: editor.post(edit_kr, {**key_result_form, "title": "Good leads"})) == [
+        "key_result.updated"
+    ]
+    edit = reverse("objective_edit", args=[objective.pk])
+    assert emitted(lambda: editor.post(edit, {**objective_form, "title": "Grow more"})) == [
+        "objective.updated"
+    ]
+    delete_kr = reverse("key_result_delete", args=[key_result.pk])
+    assert emitted(lambda: editor.post(delete_kr)) == ["key_result.deleted"]
+    delete = reverse("objective_delete", args=[objective.pk])
+    assert emitted(lambda: editor.post(delete)) == ["objective.deleted"]
+    # Each event became one delivery to the subscription, no more.
+    assert events() == [
+        "objective.created",
+        "key_result.created",
+        "check_in.created",
+        "key_result.status_changed",
+        "key_result.updated",
+        "objective.updated",
+        "key_result.deleted",
+        "objective.deleted",
+    ]
+
+
+def test_each_api_write_emits_its_events_once(world: World, everything, editor_api: Api) -> None:
+    kpi = create_kpi(actor=None, team=world.sales, name="Leads", target=10)
+    body = {"cycle": world.cycle.pk, "team": world.sales.pk, "title": "Grow"}
+    created: dict[str, Any] = {}
+
+    def create() -> None:
+        created.update(editor_api.post("/objectives", body).json)
+
+    assert emitted(create) == ["objective.created"]
+    path = f"/objectives/{created['id']}"
+    kr_body = {"objective": created["id"], "title": "Leads", "start": 0, "target": 10}
+    assert emitted(lambda: created.update(kr=editor_api.post("/key-results", kr_body).json)) == [
+        "key_result.created"
+    ]
+    kr_path = f"/key-results/{created['kr']['id']}"
+    # Linked to a KPI without values: nothing to read from it yet.
+    assert emitted(lambda: editor_api.patch(kr_path, {"kpi": kpi.pk})) == ["key_result.updated"]
+    assert emitted(lambda: editor_api.delete(kr_path)) == ["key_result.deleted"]
+    assert emitted(lambda: editor_api.patch(path, {"title": "Grown"})) == ["objective.updated"]
+    assert emitted(lambda: editor_api.delete(path)) == ["objective.deleted"]
+
+
 def test_a_status_change_is_only_sent_when_the_status_changes(
     world: World, everything, editor_api: Api
 ) -> None:
@@ -173,7 +274,5 @@ def test_status_helpers_for_service_code(world: World, now: dt.datetime) -> None
     )
 
     assert okr_events.status_of(key_result) == "not_started"
-    from goalkeeper.kpis.services import create_kpi
-
     kpi = create_kpi(actor=None, team=world.sales, name="MRR", target=1)
     assert kpi_events.health_of(kpi) == "no_data"

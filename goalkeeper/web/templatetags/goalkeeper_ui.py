@@ -17,7 +17,6 @@ format them.
 
 from __future__ import annotations
 
-import math
 import zlib
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from goalkeeper.domain.key_results import clamp
 from goalkeeper.domain.kpis import Health
+from goalkeeper.domain.limits import finite_or_none
 from goalkeeper.domain.pace import PaceStatus
 from goalkeeper.domain.scoring import final_score, score_band
 
@@ -111,14 +111,17 @@ ICONS: dict[str, str] = {
 
 
 def _finite(value: Any) -> float | None:
-    """`value` as a float, or None when it is missing or not a finite number."""
+    """`value` as a float, or None when it is missing or not a finite number.
+
+    Every number a tag shows passes here, so a negative zero is shown as 0, never "-0".
+    """
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return number if math.isfinite(number) else None
+    return finite_or_none(number)
 
 
 @register.filter
@@ -134,8 +137,7 @@ def percent(value: Any) -> str:
 def score1(value: Any) -> str:
     """A score on the 0.0-1.0 scale to one decimal, rounded as final scores are."""
     rounded = final_score(_finite(value))
-    # `+ 0.0` turns a negative zero (a clamped -0.0 score) into "0.0", not "-0.0".
-    return NO_VALUE if rounded is None else f"{rounded + 0.0:.1f}"
+    return NO_VALUE if rounded is None else f"{rounded:.1f}"
 
 
 @register.filter

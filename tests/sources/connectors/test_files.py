@@ -108,6 +108,13 @@ def test_text_where_a_number_belongs_names_the_line(file_root, context):
     assert caught.value.row == 3
 
 
+def test_a_value_beyond_the_limits_names_the_line_and_the_limit(file_root, context):
+    path = write(file_root / "big.csv", "date,value\n2026-05-01,1e15\n2026-05-02,1.7e308\n")
+    with pytest.raises(SourceError) as caught:
+        csv_source(context, path).fetch(None)
+    assert str(caught.value) == "row 3: value: the value must be between -1e15 and 1e15"
+
+
 def test_a_bad_date_names_the_line(file_root, context):
     path = write(file_root / "bad.csv", "date,value\n2026-05-01,1\n\n1st of May,2\n")
     with pytest.raises(SourceError, match=r"^row 4: timestamp: “1st of May” is not a date"):

@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 
 from goalkeeper.accounts.services import create_admin
 from goalkeeper.core.migrating import migrate_if_needed
-from goalkeeper.core.validation import validation_messages
+from goalkeeper.validation import validation_messages
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from goalkeeper.accounts.models import Person
 from goalkeeper.api import services
 from goalkeeper.api.models import ApiToken
 from goalkeeper.core.migrating import migrate_if_needed
-from goalkeeper.core.validation import validation_messages
+from goalkeeper.validation import validation_messages
 
 
 class Command(BaseCommand):

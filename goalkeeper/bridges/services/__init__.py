@@ -5,7 +5,7 @@ Each public function is one transaction: it validates, writes through the servic
 of what they write) and records its own audit entry.
 """
 
-from goalkeeper.bridges.drive import (
+from goalkeeper.bridges.services.drive import (
     cycle_window,
     key_result_values,
     link_key_result,
@@ -13,8 +13,12 @@ from goalkeeper.bridges.drive import (
     sync_key_results,
     unlink_key_result,
 )
-from goalkeeper.bridges.flag import create_recovery_objective, dismiss_recovery, recovery_goal
-from goalkeeper.bridges.promote import (
+from goalkeeper.bridges.services.flag import (
+    create_recovery_objective,
+    dismiss_recovery,
+    recovery_goal,
+)
+from goalkeeper.bridges.services.promote import (
     PromotionPlan,
     promote_key_result,
     promotion_history,

@@ -1,8 +1,9 @@
 """Drive: a key result reads its current value from a KPI.
 
 The value arrives as an automatic check-in (through `goalkeeper.okrs.services`), whenever
-the link is made or changed and whenever the KPI receives values: the receivers in
-`goalkeeper.bridges.receivers` call `sync_key_result` and `sync_key_results`.
+the link is made or changed, on any path (the okrs services send `key_result_kpi_changed`),
+and whenever the KPI receives values (the kpis services send `measurements_recorded`): the
+receivers in `goalkeeper.bridges.receivers` call `sync_key_result` and `sync_key_results`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db.models import QuerySet
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.domain.limits import bounded
 from goalkeeper.domain.periods import Frequency, period_of
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.series import window_values
@@ -85,11 +87,14 @@ def _driven_key_results(kpi: Kpi) -> QuerySet[KeyResult]:
     )
 
 
-def sync_key_results(*, kpi: Kpi, only: KeyResult | None = None) -> list[CheckIn]:
+def sync_key_results(
+    *, kpi: Kpi, only: KeyResult | None = None, skip_unchanged: bool = False
+) -> list[CheckIn]:
     """Give each key result driven by `kpi` its current value, as one automatic check-in.
 
     A fixed number of queries plus one check-in per linked key result, however many
-    measurements arrived. A key result whose window holds no value is left as it is.
+    measurements arrived. A key result whose window holds no value is left as it is; so is,
+    with `skip_unchanged`, one whose value already is the KPI's.
     """
     rows = _driven_key_results(kpi)
     if only is not None:
@@ -98,8 +103,10 @@ def sync_key_results(*, kpi: Kpi, only: KeyResult | None = None) -> list[CheckIn
     values = key_result_values(kpi, key_results)
     check_ins = []
     for kr in key_results:
-        value = values[kr.pk]
-        if value is None:
+        # A sum over a cycle may pass the range a stored value must keep (docs/scoring.md,
+        # "Limits"): it is held at the limit, where the key result's score is the same.
+        value = bounded(values[kr.pk])
+        if value is None or (skip_unchanged and value == kr.current):
             continue
         how = (
             f"over {kr.objective.cycle.name}"
@@ -120,18 +127,23 @@ def sync_key_results(*, kpi: Kpi, only: KeyResult | None = None) -> list[CheckIn
 
 
 def sync_key_result(key_result: KeyResult) -> list[CheckIn]:
-    """Give one key result its value from the KPI it reads now, if it reads one."""
+    """Give a key result just linked to a KPI its value from it (nothing without a KPI).
+
+    A key result whose value already is the KPI's gets no check-in: a promoted key result
+    is linked to a KPI made of its own check-ins, and would only repeat its latest one.
+    """
     if key_result.kpi_id is None:
         return []
     kpi = Kpi.objects.select_related("workspace").get(pk=key_result.kpi_id)
-    return sync_key_results(kpi=kpi, only=key_result)
+    return sync_key_results(kpi=kpi, only=key_result, skip_unchanged=True)
 
 
 @transaction.atomic
 def link_key_result(
     *, actor: Person | None, key_result: KeyResult, kpi: Kpi, mode: str = KpiLinkMode.LATEST
 ) -> KeyResult:
-    """Let `kpi` drive `key_result`, and give the key result its value right away."""
+    """Let `kpi` drive `key_result`; it reads its value right away (the okrs service
+    announces the new link, `key_result_kpi_changed`, and `receivers` reads the KPI)."""
     if key_result.kind == KeyResultKind.MILESTONE:
         raise ValidationError(
             {"key_result": "A milestone is done or not done: a KPI's number cannot drive it."}
@@ -140,14 +152,7 @@ def link_key_result(
         raise ValidationError({"mode": f"must be one of {', '.join(KpiLinkMode.values)}"})
     if key_result.objective.state == ObjectiveState.CLOSED:
         raise ValidationError({"key_result": "The objective is closed: its numbers are final."})
-    check_ins = key_result.check_ins.count()
-    key_result = update_key_result(actor=actor, key_result=key_result, kpi=kpi, kpi_mode=mode)
-    # A new link is announced by the okrs service (`key_result_kpi_changed`) and the value
-    # read by the receiver; a link made again as it was announces nothing: read it here.
-    if key_result.check_ins.count() == check_ins:
-        sync_key_results(kpi=kpi, only=key_result)
-    key_result.refresh_from_db()
-    return key_result
+    return update_key_result(actor=actor, key_result=key_result, kpi=kpi, kpi_mode=mode)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from goalkeeper.audit.services import record
 from goalkeeper.bridges.queries import open_recovery
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.kpis import Direction, Health
+from goalkeeper.domain.limits import bounded
 from goalkeeper.kpis.models import Kpi, RecoveryLink
 from goalkeeper.kpis.queries import kpi_status
 from goalkeeper.okrs.models import (
@@ -89,7 +90,8 @@ def create_recovery_objective(
         kind=kind,
         unit=kpi.unit,
         owner=kpi.owner,
-        start=current,
+        # A period's sum may pass the range a start must keep: held at the limit.
+        start=bounded(current),
         target=target,
         kpi=kpi,
         kpi_mode=KpiLinkMode.LATEST,

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.audit.services import record
-from goalkeeper.bridges.drive import cycle_window
+from goalkeeper.bridges.services.drive import cycle_window
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.kpis import Direction
 from goalkeeper.domain.periods import Aggregation, Frequency
