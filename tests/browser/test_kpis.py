@@ -10,9 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from goalkeeper.bridges.services import create_recovery_objective
 from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.kpis.services import create_kpi, record_measurements
-from goalkeeper.okrs.models import Objective
+from goalkeeper.okrs.models import CycleState, Objective
+from goalkeeper.okrs.services import create_cycle
 from tests.browser.conftest import log_in
 from tests.conftest import World
 from tests.web import factories
@@ -226,11 +228,13 @@ def test_a_key_result_is_promoted_to_a_kpi(
     expect(page.get_by_test_id("kr-title")).to_have_text("Demos booked per week")
     expect(page.get_by_test_id("plan-direction")).to_have_text("Higher is better")
     expect(page.get_by_test_id("promotion-plan")).to_contain_text("3 check-ins copied as values")
+    expect(page.get_by_test_id("plan-history")).to_contain_text("The start value 5 demos")
     page.get_by_label("Frequency").select_option("weekly")
     page.get_by_test_id("promote").click()
 
     expect(page.get_by_test_id("kpi-name")).to_have_text("Demos booked per week")
-    expect(page.get_by_test_id("measurements").locator("tbody tr")).to_have_count(3)
+    # The key result's start value at the cycle's start, then its three check-ins.
+    expect(page.get_by_test_id("measurements").locator("tbody tr")).to_have_count(4)
     expect(page.get_by_test_id("linked")).to_contain_text("Demos booked per week")
     kpi = Kpi.objects.get()
     key_result.refresh_from_db()
@@ -241,3 +245,42 @@ def test_a_key_result_is_promoted_to_a_kpi(
         "weekly",
     )
     assert key_result.kpi_id == kpi.pk
+
+
+def test_a_recovery_draft_left_in_a_closed_cycle_is_dismissed_and_a_new_one_made(
+    editor_page: Page, live_server: LiveServer, world: World
+) -> None:
+    kpi = create_kpi(
+        actor=world.editor, team=world.sales, name="Revenue", owner=world.editor, target=100
+    )
+    last_month = months_back(1)[0]
+    record_measurements(
+        actor=world.editor,
+        kpi=kpi,
+        points=[(dt.datetime.combine(last_month, dt.time(), tzinfo=dt.UTC), 40.0)],
+    )
+    create_recovery_objective(actor=world.editor, kpi=kpi)
+    world.cycle.state = CycleState.CLOSED
+    world.cycle.save()
+    today = dt.datetime.now(dt.UTC).date()
+    create_cycle(
+        actor=None,
+        workspace=world.acme,
+        name="Next",
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=80),
+        state=CycleState.ACTIVE,
+    )
+    page = editor_page
+    page.goto(f"{live_server.url}/kpis/{kpi.pk}/")
+
+    expect(page.get_by_test_id("stale-recovery")).to_contain_text("Left in a closed cycle")
+    expect(page.get_by_text("Not enough data").first).to_be_visible()
+    page.get_by_test_id("dismiss-recovery").click()
+
+    expect(page.get_by_text("Recovery draft dismissed")).to_be_visible()
+    expect(page.get_by_test_id("stale-recovery")).to_have_count(0)
+    page.get_by_test_id("create-recovery").click()
+
+    expect(page.get_by_text("created in Next")).to_be_visible()
+    assert Objective.objects.filter(cycle__name="Next").count() == 1
