@@ -127,6 +127,13 @@ class CycleUpdate(Input):
             "out keeps its current score (one without key results must be listed)"
         ),
     )
+    confirm: Flag = Field(
+        False,
+        description=(
+            "with state 'active': activate even though the cycle's dates overlap another "
+            "active cycle (without it, that answers 422 naming the other cycle)"
+        ),
+    )
 
 
 class CycleFilters(PageParams):
@@ -186,14 +193,16 @@ def update_cycle(request: HttpRequest, id: Id, payload: CycleUpdate) -> CycleOut
     person = caller(request)
     cycle = access_cycle_by_id(person, id)
     require_admin(person)
-    changes = payload.model_dump(exclude_unset=True, exclude={"state", "closings"})
+    changes = payload.model_dump(exclude_unset=True, exclude={"state", "closings", "confirm"})
     if payload.closings is not None and payload.state != "closed":
         raise ValidationError({"closings": "only when closing the cycle: send state 'closed'"})
     with transaction.atomic():
         if changes:
             cycle = services.update_cycle(actor=person, cycle=cycle, **changes)
         if payload.state == "active" and cycle.state != CycleState.ACTIVE:
-            cycle = services.activate_cycle(actor=person, cycle=cycle)
+            cycle = services.activate_cycle(
+                actor=person, cycle=cycle, confirm_overlap=payload.confirm
+            )
         elif payload.state == "closed":
             closings = _closings(person, cycle, payload.closings or [])
             cycle = services.close_cycle(actor=person, cycle=cycle, closings=closings)

@@ -347,12 +347,53 @@ def delete_key_result(*, actor: Person | None, key_result: KeyResult) -> None:
 # --- Cycle lifecycle: activate, close (with final scores), carry over ----------------------
 
 
+class CycleOverlapError(ValidationError):
+    """Activating `cycle` would make it active beside the `overlapping` active cycles."""
+
+    def __init__(self, cycle: Cycle, overlapping: Sequence[Cycle]) -> None:
+        self.cycle = cycle
+        self.overlapping = tuple(overlapping)
+        names = ", ".join(
+            f"{other.name} ({_day(other.start_date)} - {_day(other.end_date)})"
+            for other in self.overlapping
+        )
+        super().__init__(
+            {
+                "state": (
+                    f"its dates overlap the active cycle{'s' if len(overlapping) > 1 else ''} "
+                    f"{names}: confirm to have both active"
+                )
+            }
+        )
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 @transaction.atomic
-def activate_cycle(*, actor: Person | None, cycle: Cycle) -> Cycle:
-    """Start a cycle that is in planning: its objectives are now being worked on."""
+def activate_cycle(*, actor: Person | None, cycle: Cycle, confirm_overlap: bool = False) -> Cycle:
+    """Start a cycle that is in planning: its objectives are now being worked on.
+
+    Several cycles may be active at once, but never by accident: when the cycle's dates
+    overlap another active cycle, it is refused (`CycleOverlapError`, naming the other cycles)
+    unless `confirm_overlap` says the person saw them (docs/okrs-cycles.md).
+    """
     ensure_cycle_open(cycle)
     if cycle.state != CycleState.PLANNING:
         raise ValidationError({"state": "only a cycle in planning can be activated"})
+    overlapping = list(
+        Cycle.objects.filter(
+            workspace_id=cycle.workspace_id,
+            state=CycleState.ACTIVE,
+            start_date__lte=cycle.end_date,
+            end_date__gte=cycle.start_date,
+        )
+        .exclude(pk=cycle.pk)
+        .order_by("start_date", "id")
+    )
+    if overlapping and not confirm_overlap:
+        raise CycleOverlapError(cycle, overlapping)
     before = snapshot(cycle, ["state"])
     cycle.state = CycleState.ACTIVE
     cycle.save(update_fields=["state"])
