@@ -125,6 +125,13 @@ class CycleUpdate(Input):
             "out keeps its current score (one without key results must be listed)"
         ),
     )
+    confirm: Flag = Field(
+        False,
+        description=(
+            "with state 'active': activate even though the cycle's dates overlap another "
+            "active cycle (without it, that answers 422 naming the other cycle)"
+        ),
+    )
 
 
 class CycleFilters(PageParams):
@@ -187,12 +194,17 @@ def update_cycle(request: HttpRequest, id: Id, payload: CycleUpdate) -> CycleOut
     person = caller(request)
     cycle = access_cycle_by_id(person, id)
     require_admin(person)
-    changes = payload.model_dump(exclude_unset=True, exclude={"state", "closings"})
+    changes = payload.model_dump(exclude_unset=True, exclude={"state", "closings", "confirm"})
     closings = None
     if payload.closings is not None:
         closings = [_closing(item.objective, item) for item in payload.closings]
     cycle = services.update_cycle(
-        actor=person, cycle=cycle, state=payload.state, closings=closings, **changes
+        actor=person,
+        cycle=cycle,
+        state=payload.state,
+        closings=closings,
+        confirm_overlap=payload.confirm,
+        **changes,
     )
     return cycle_out(cycle)
 
@@ -437,12 +449,16 @@ class CarryOverIn(Input):
 
 
 @router.post("/cycles/{id}/activate", response=responses({200: CycleOut}, UPDATE), tags=["cycles"])
-def activate_cycle(request: HttpRequest, id: Id) -> CycleOut:
-    """Start a cycle in planning: planning -> active (admins), as the cycles page does."""
+def activate_cycle(request: HttpRequest, id: Id, confirm: bool = False) -> CycleOut:
+    """Start a cycle in planning: planning -> active (admins), as the cycles page does.
+
+    When its dates overlap another active cycle it is refused (422, naming that cycle)
+    unless `?confirm=true` says both should be active.
+    """
     person = caller(request)
     cycle = access_cycle_by_id(person, id)
     require_admin(person)
-    return cycle_out(services.activate_cycle(actor=person, cycle=cycle))
+    return cycle_out(services.activate_cycle(actor=person, cycle=cycle, confirm_overlap=confirm))
 
 
 @router.post("/cycles/{id}/close", response=responses({200: CycleOut}, UPDATE), tags=["cycles"])

@@ -677,7 +677,7 @@ class ClosingRowForm(forms.Form):
 class ClosingRow:
     """An objective of the closing cycle, its numbers and its form."""
 
-    objective: Any  # queries.ObjectiveRow
+    objective: Any  # view_models.ObjectiveRow
     form: ClosingRowForm
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, validate_key_result
 from goalkeeper.domain.limits import check_value
+from goalkeeper.okrs.facts import key_result_spec
 from goalkeeper.validation import raise_field_errors
 
 
@@ -217,16 +218,8 @@ class KeyResult(models.Model):
 
     @property
     def spec(self) -> KeyResultSpec:
-        return KeyResultSpec(
-            kind=KeyResultKind(self.kind),
-            start=self.start,
-            target=self.target,
-            low=self.low,
-            high=self.high,
-            commit=self.commit,
-            stretch=self.stretch,
-            weight=self.weight,
-        )
+        """The definition the domain scores and validates."""
+        return key_result_spec(self)
 
     def clean(self) -> None:
         # Every problem at once, keyed by field: a form shows them all in one go.

@@ -25,12 +25,13 @@ from goalkeeper.accounts.decorators import admin_required, member_required
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.domain.coach import KeyResultDraft
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec
-from goalkeeper.okrs import coaching, queries, services
+from goalkeeper.okrs import coaching, services
 from goalkeeper.okrs.access import (
     access_cycle_by_id,
     access_key_result_by_id,
     access_objective_by_id,
 )
+from goalkeeper.okrs.cycles import active_cycle
 from goalkeeper.okrs.forms import (
     KIND_CHOICES,
     KIND_FIELDS,
@@ -43,6 +44,7 @@ from goalkeeper.okrs.forms import (
     quarter_presets,
 )
 from goalkeeper.okrs.models import Cycle, CycleState, KeyResult, Objective, ObjectiveState
+from goalkeeper.okrs.pages.board import cycle_overview
 
 # --- Helpers -------------------------------------------------------------------------------
 
@@ -178,7 +180,7 @@ def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
     cycle_id, team_id, parent_id = (_int(request.GET.get(k)) for k in ("cycle", "team", "parent"))
     parent = access_objective_by_id(person, parent_id) if parent_id else None
     cycle = access_cycle_by_id(person, cycle_id) if cycle_id else None
-    cycle = cycle or (parent.cycle if parent else None) or queries.active_cycle(person.workspace)
+    cycle = cycle or (parent.cycle if parent else None) or active_cycle(person.workspace)
     team = access_team_by_id(person, team_id) if team_id else _default_team(person)
     initial: dict[str, Any] = {
         "owner": person.pk,
@@ -602,10 +604,16 @@ def cycle_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponseBas
 @admin_required
 @require_POST
 def cycle_activate(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase:
-    """Planning -> active."""
+    """Planning -> active. A cycle whose dates overlap another active cycle asks first: the
+    answer is a page naming the other cycles, whose button posts again with `confirm`."""
     cycle = access_cycle_by_id(person, pk)
     try:
-        services.activate_cycle(actor=person, cycle=cycle)
+        services.activate_cycle(
+            actor=person, cycle=cycle, confirm_overlap=request.POST.get("confirm") == "1"
+        )
+    except services.CycleOverlapError as overlap:
+        context = {"person": person, "cycle": cycle, "overlapping": overlap.overlapping}
+        return _render(request, "okrs/cycle_activate.html", context)
     except ValidationError as error:
         messages.error(request, f"{cycle.name} was not activated: {' '.join(error.messages)}")
     else:
@@ -619,7 +627,7 @@ def cycle_close(request: HttpRequest, person: Person, pk: int) -> HttpResponseBa
     """Each objective's final score (prefilled from its progress) and note; then lock."""
     cycle = access_cycle_by_id(person, pk)
     now = timezone.now()
-    overview = queries.cycle_overview(person.workspace, cycle, now, viewer=person)
+    overview = cycle_overview(person.workspace, cycle, now, viewer=person)
     notes = dict(
         Objective.objects.filter(cycle=cycle)
         .exclude(retrospective="")

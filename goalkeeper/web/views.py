@@ -30,14 +30,26 @@ from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
-from goalkeeper.okrs import queries, services
+from goalkeeper.okrs import rows, services
 from goalkeeper.okrs.access import (
     access_cycle_by_id,
     access_key_result_by_id,
     access_key_result_for_check_in,
     access_objective_by_id,
 )
+from goalkeeper.okrs.cycles import (
+    choices_of,
+    current_cycle_for,
+    cycle_header,
+    newest_cycle,
+    open_cycles_for,
+)
 from goalkeeper.okrs.models import Cycle, KeyResult
+from goalkeeper.okrs.pages import alignment as alignment_page
+from goalkeeper.okrs.pages import board as board_page
+from goalkeeper.okrs.pages import home as home_page
+from goalkeeper.okrs.pages import objective as objective_page
+from goalkeeper.okrs.view_models import KeyResultRow
 from goalkeeper.sources import queries as source_queries
 from goalkeeper.web.forms import CheckInForm
 
@@ -61,14 +73,24 @@ def _is_htmx(request: HttpRequest) -> bool:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """My week in the working cycle: check-ins waiting, my objectives, my teams'."""
+    """My week in a working cycle: check-ins waiting, my objectives, my teams'.
+
+    It opens on the active cycle holding my objectives; `?cycle=<id>` switches to another
+    open cycle (several may be active at once).
+    """
     person = person_of(request)
     if person is None:
         # A login that belongs to no workspace (yet): the page says so.
         return render_page(request, None, "web/home.html", {"home": None})
     workspace = person.workspace
-    cycle = queries.active_cycle(workspace)
-    view = queries.home_view(workspace, cycle, timezone.now(), person) if cycle else None
+    cycles = open_cycles_for(person)
+    chosen = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if str(c.pk) == chosen), cycles[0] if cycles else None)
+    view = (
+        home_page.home_view(workspace, cycle, timezone.now(), person, choices_of(cycles))
+        if cycle
+        else None
+    )
     # The KPIs they own whose data source broke: theirs to chase, whatever the cycle.
     broken = source_queries.broken_sources_owned_by(person)
     return render_page(request, person, "web/home.html", {"home": view, "broken_sources": broken})
@@ -80,7 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @member_required
 def cycles(request: HttpRequest, person: Person) -> HttpResponseBase:
-    """The board of the working cycle (the newest closed one when none is open).
+    """The board of the person's working cycle (the newest one when none is open).
 
     `?cycle=<id>` is the cycle switcher without JavaScript: it goes to that cycle's board.
     """
@@ -88,7 +110,7 @@ def cycles(request: HttpRequest, person: Person) -> HttpResponseBase:
     if chosen.isdigit():
         cycle = access_cycle_by_id(person, int(chosen))
         return redirect("cycle_board", pk=cycle.pk)
-    current = queries.current_cycle(person.workspace)
+    current = current_cycle_for(person) or newest_cycle(person.workspace)
     if current is None:
         return render_page(request, person, "web/okrs/board.html", {"board": None})
     return _board(request, person, current)
@@ -103,8 +125,8 @@ def cycle_board(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 
 def _board(request: HttpRequest, person: Person, cycle: Cycle) -> HttpResponse:
     cycle.workspace = person.workspace
-    filters = queries.parse_board_filters(request.GET)
-    board = queries.cycle_board(person.workspace, cycle, timezone.now(), filters)
+    filters = board_page.parse_board_filters(request.GET)
+    board = board_page.cycle_board(person.workspace, cycle, timezone.now(), filters)
     context = {"board": board}
     # The filter form asks for the results only; history navigation asks for the page.
     if _is_htmx(request) and request.headers.get("HX-Target") == "board-results":
@@ -121,7 +143,7 @@ def objective_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespo
     """One objective: its numbers, alignment, key results, history and coaching."""
     objective = access_objective_by_id(person, pk)
     objective.cycle.workspace = person.workspace
-    detail = queries.objective_detail(person.workspace, objective, timezone.now())
+    detail = objective_page.objective_detail(person.workspace, objective, timezone.now())
     return render_page(request, person, "web/okrs/objective.html", {"detail": detail})
 
 
@@ -131,8 +153,8 @@ def objective_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespo
 @require_GET
 @member_required
 def alignment(request: HttpRequest, person: Person) -> HttpResponse:
-    """The alignment tree of the working cycle."""
-    cycle = queries.current_cycle(person.workspace)
+    """The alignment tree of the person's working cycle."""
+    cycle = current_cycle_for(person) or newest_cycle(person.workspace)
     if cycle is None:
         return render_page(request, person, "web/okrs/alignment.html", {"tree": None})
     return _alignment(request, person, cycle)
@@ -149,7 +171,7 @@ def _alignment(request: HttpRequest, person: Person, cycle: Cycle) -> HttpRespon
     cycle.workspace = person.workspace
     raw = request.GET.get("focus", "")
     focus = int(raw) if raw.isdigit() and len(raw) < 12 else None
-    tree = queries.alignment_tree(person.workspace, cycle, timezone.now(), focus=focus)
+    tree = alignment_page.alignment_tree(person.workspace, cycle, timezone.now(), focus=focus)
     return render_page(request, person, "web/okrs/alignment.html", {"tree": tree})
 
 
@@ -181,7 +203,7 @@ def _safe_next(request: HttpRequest, key_result: KeyResult) -> str:
 def key_result_row(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """One key result's row (what "Cancel" on a check-in form puts back)."""
     key_result = access_key_result_by_id(person, pk)
-    row = queries.key_result_row(person.workspace, key_result, timezone.now())
+    row = rows.key_result_row(person.workspace, key_result, timezone.now())
     context = {"kr": row, "place": _row_context(request)}
     return render_page(request, person, "web/okrs/_kr_row.html", context)
 
@@ -198,7 +220,7 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
     key_result.workspace = person.workspace
     key_result.objective.cycle.workspace = person.workspace
     now = timezone.now()
-    row = queries.key_result_row(person.workspace, key_result, now)
+    row = rows.key_result_row(person.workspace, key_result, now)
     if row.locked:
         raise PermissionDenied("this key result's objective or cycle is closed")
     row_context = _row_context(request)
@@ -232,7 +254,7 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
 def _check_in_form(
     request: HttpRequest,
     person: Person,
-    row: queries.KeyResultRow,
+    row: KeyResultRow,
     form: CheckInForm,
     row_context: str,
     status: int = 200,
@@ -265,24 +287,24 @@ def _check_in_saved(
     app.js adds the ids of the objective rows, the other places the key result appears and
     which counts the page carries)."""
     workspace = person.workspace
-    row = queries.key_result_row(workspace, key_result, now)
+    row = rows.key_result_row(workspace, key_result, now)
     cycle = key_result.objective.cycle
     context: dict[str, Any] = {
         "kr": row,
         "place": row_context,
         "saved": True,
-        "cycle": queries.cycle_header(cycle, workspace.clock(now).today),
+        "cycle": cycle_header(cycle, workspace.clock(now)),
     }
     if row_context == "detail":
         # The key result came with its objective and cycle: no need to read them again.
-        detail = queries.objective_detail(workspace, key_result.objective, now)
+        detail = objective_page.objective_detail(workspace, key_result.objective, now)
         context["detail"] = detail
         # The page's row carries the forecast, which needs the key result's history.
         context["kr"] = next((kr for kr in detail.row.key_results if kr.id == row.id), row)
         return render_page(request, person, "web/okrs/_check_in_saved.html", context)
     shown = _ids(request.POST.getlist("shown"))
-    rows = queries.objective_rows(workspace, cycle, now, [key_result.objective_id])
-    context["objectives"] = [rows[pk] for pk in rows if pk in shown]
+    shown_rows = rows.objective_rows(workspace, cycle, now, [key_result.objective_id])
+    context["objectives"] = [shown_rows[pk] for pk in shown_rows if pk in shown]
     context["copies"] = [
         c
         for c in request.POST.getlist("copies")
@@ -290,9 +312,9 @@ def _check_in_saved(
     ]
     counts = request.POST.get("counts", "")
     if counts == "home":
-        context["home"] = queries.home_view(workspace, cycle, now, person)
+        context["home"] = home_page.home_view(workspace, cycle, now, person)
     elif counts == "board":
         query = urlsplit(request.headers.get("HX-Current-URL", "")).query
-        filters = queries.parse_board_filters(dict(parse_qsl(query)))
-        context["board"] = queries.cycle_board(workspace, cycle, now, filters)
+        filters = board_page.parse_board_filters(dict(parse_qsl(query)))
+        context["board"] = board_page.cycle_board(workspace, cycle, now, filters)
     return render_page(request, person, "web/okrs/_check_in_saved.html", context)

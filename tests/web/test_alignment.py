@@ -80,15 +80,15 @@ def test_a_small_tree_opens_fully(world: World, tree: dict[str, int]) -> None:
 def test_focus_marks_an_objective_and_opens_its_path(
     world: World, tree: dict[str, int], settings: object
 ) -> None:
-    from goalkeeper.okrs import queries
+    from goalkeeper.okrs.pages import alignment
 
-    queries_open = queries.TREE_OPEN_UP_TO
-    queries.TREE_OPEN_UP_TO = 0  # as in a large company: only the first level open
+    queries_open = alignment.TREE_OPEN_UP_TO
+    alignment.TREE_OPEN_UP_TO = 0  # as in a large company: only the first level open
     try:
         closed = alignment_html(world.client_for(world.viewer))
         focused = alignment_html(world.client_for(world.viewer), f"focus={tree['person']}")
     finally:
-        queries.TREE_OPEN_UP_TO = queries_open
+        alignment.TREE_OPEN_UP_TO = queries_open
 
     assert f'id="children-{tree["team"]}" role="group" data-collapsed' in closed
     assert f'id="children-{tree["team"]}" role="group" data-collapsed' not in focused

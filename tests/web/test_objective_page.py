@@ -107,6 +107,7 @@ def test_the_chart_replays_progress_after_each_check_in_day(
         "start": "2026-10-01",
         "end": "2026-12-31",
         "today": "2026-11-20",
+        "pace": True,
     }
 
 

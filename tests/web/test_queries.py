@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from goalkeeper.accounts.clock import Clock
 from goalkeeper.domain.pace import PaceStatus
-from goalkeeper.okrs import queries
+from goalkeeper.okrs import cycles, rows, view_models
 from goalkeeper.okrs.models import CycleState
+from goalkeeper.okrs.pages import alignment, board, home, objective
 from goalkeeper.okrs.services import create_cycle
 from tests.conftest import World
 from tests.web import factories
@@ -29,10 +31,14 @@ def cycle(world: World, name: str, start: dt.date, state: str, workspace=None):
     )
 
 
+def clock_on(world: World, day: dt.date) -> Clock:
+    return world.acme.clock(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC))
+
+
 def test_the_active_cycle_wins_over_a_newer_planning_one(world: World) -> None:
     cycle(world, "2027-Q1", dt.date(2027, 1, 1), CycleState.PLANNING)
 
-    assert queries.active_cycle(world.acme) == world.cycle
+    assert cycles.active_cycle(world.acme) == world.cycle
 
 
 def test_without_an_active_cycle_the_newest_planning_one_is_used(world: World) -> None:
@@ -41,52 +47,54 @@ def test_without_an_active_cycle_the_newest_planning_one_is_used(world: World) -
     cycle(world, "2027-Q1", dt.date(2027, 1, 1), CycleState.PLANNING)
     newest = cycle(world, "2027-Q2", dt.date(2027, 4, 1), CycleState.PLANNING)
 
-    assert queries.active_cycle(world.acme) == newest
+    assert cycles.active_cycle(world.acme) == newest
 
 
 def test_closed_cycles_are_never_the_active_one(world: World) -> None:
     world.cycle.state = CycleState.CLOSED
     world.cycle.save()
 
-    assert queries.active_cycle(world.acme) is None
+    assert cycles.active_cycle(world.acme) is None
 
 
 def test_another_workspaces_cycle_is_never_the_active_one(world: World) -> None:
-    assert queries.active_cycle(world.globex) is None
+    assert cycles.active_cycle(world.globex) is None
     globex_cycle = cycle(world, "G1", dt.date(2026, 10, 1), CycleState.ACTIVE, world.globex)
 
-    assert queries.active_cycle(world.globex) == globex_cycle
-    assert queries.active_cycle(world.acme) == world.cycle
+    assert cycles.active_cycle(world.globex) == globex_cycle
+    assert cycles.active_cycle(world.acme) == world.cycle
 
 
 def test_an_overview_refuses_another_workspaces_cycle(world: World, now: dt.datetime) -> None:
     with pytest.raises(ValueError, match="another workspace"):
-        queries.cycle_overview(world.globex, world.cycle, now)
+        board.cycle_overview(world.globex, world.cycle, now)
 
 
 @pytest.mark.parametrize(
     ("today", "phase", "week", "elapsed"),
     [
-        (dt.date(2026, 9, 20), queries.CyclePhase.UPCOMING, 1, 0.0),
-        (dt.date(2026, 10, 1), queries.CyclePhase.RUNNING, 1, 0.0),
-        (dt.date(2026, 10, 8), queries.CyclePhase.RUNNING, 2, 7 / 91),
-        (dt.date(2026, 11, 20), queries.CyclePhase.RUNNING, 8, 50 / 91),
-        (dt.date(2026, 12, 31), queries.CyclePhase.RUNNING, 13, 1.0),
-        (dt.date(2027, 1, 5), queries.CyclePhase.ENDED, 13, 1.0),
+        (dt.date(2026, 9, 20), view_models.CyclePhase.UPCOMING, 1, 0.0),
+        (dt.date(2026, 10, 1), view_models.CyclePhase.RUNNING, 1, 0.0),
+        (dt.date(2026, 10, 8), view_models.CyclePhase.RUNNING, 2, 7 / 91),
+        (dt.date(2026, 11, 20), view_models.CyclePhase.RUNNING, 8, 50 / 91),
+        (dt.date(2026, 12, 31), view_models.CyclePhase.RUNNING, 13, 1.0),
+        (dt.date(2027, 1, 5), view_models.CyclePhase.ENDED, 13, 1.0),
     ],
 )
 def test_the_cycle_header_counts_weeks_and_elapsed_share(
-    world: World, today: dt.date, phase: queries.CyclePhase, week: int, elapsed: float
+    world: World, today: dt.date, phase: view_models.CyclePhase, week: int, elapsed: float
 ) -> None:
-    header = queries.cycle_header(world.cycle, today)
+    header = cycles.cycle_header(world.cycle, clock_on(world, today))
 
     assert (header.phase, header.week, header.weeks) == (phase, week, 13)
     assert header.elapsed == pytest.approx(elapsed)
-    assert header.pace_marker == (elapsed if phase is queries.CyclePhase.RUNNING else None)
+    assert header.pace_marker == (elapsed if phase is view_models.CyclePhase.RUNNING else None)
 
 
 def test_days_to_start_counts_down_to_an_upcoming_cycle(world: World) -> None:
-    assert queries.cycle_header(world.cycle, dt.date(2026, 9, 20)).days_to_start == 11
+    header = cycles.cycle_header(world.cycle, clock_on(world, dt.date(2026, 9, 20)))
+
+    assert header.days_to_start == 11
 
 
 def test_objective_progress_is_the_weighted_mean_of_key_result_scores(
@@ -98,7 +106,7 @@ def test_objective_progress_is_the_weighted_mean_of_key_result_scores(
     factories.key_result(objective, "Overshoot", check_ins=[(150, now - 2 * DAY)])
     factories.key_result(objective, "Untouched")
 
-    row = queries.cycle_overview(world.acme, world.cycle, now).objectives[0]
+    row = board.cycle_overview(world.acme, world.cycle, now).objectives[0]
 
     assert row.progress == pytest.approx((3 * 1.0 + 1.0 + 0.0) / 5)
     assert row.score == 0.8
@@ -117,7 +125,7 @@ def test_an_objective_without_key_results_has_no_progress_and_has_not_started(
 ) -> None:
     factories.objective(world.cycle, world.sales, "Empty", owner=world.editor)
 
-    row = queries.cycle_overview(world.acme, world.cycle, now).objectives[0]
+    row = board.cycle_overview(world.acme, world.cycle, now).objectives[0]
 
     assert row.progress is None
     assert row.score is None
@@ -131,7 +139,7 @@ def test_the_workspace_thresholds_decide_the_pace(world: World, now: dt.datetime
     factories.key_result(objective, "Forty", check_ins=[(40, now - DAY)])
 
     def status() -> PaceStatus:
-        return queries.cycle_overview(world.acme, world.cycle, now).objectives[0].status
+        return board.cycle_overview(world.acme, world.cycle, now).objectives[0].status
 
     assert status() is PaceStatus.AT_RISK
     world.acme.on_track_gap = -0.20
@@ -146,7 +154,7 @@ def test_a_silent_objective_is_stale_whatever_its_score(world: World, now: dt.da
     objective = factories.objective(world.cycle, world.sales, "Silent", owner=world.editor)
     factories.key_result(objective, "Was great", check_ins=[(100, now - 15 * DAY)])
 
-    row = queries.cycle_overview(world.acme, world.cycle, now).objectives[0]
+    row = board.cycle_overview(world.acme, world.cycle, now).objectives[0]
 
     assert row.progress == 1.0
     assert row.status is PaceStatus.STALE
@@ -161,9 +169,7 @@ def test_a_roll_up_objective_counts_its_aligned_children(world: World, now: dt.d
     factories.key_result(child, "Child KR", check_ins=[(100, now - DAY)])
     factories.objective(world.cycle, world.sales, "Empty child", parent=parent)
 
-    rows = {
-        row.title: row for row in queries.cycle_overview(world.acme, world.cycle, now).objectives
-    }
+    rows = {row.title: row for row in board.cycle_overview(world.acme, world.cycle, now).objectives}
 
     # Its own key result (0.0) and the child (1.0); the child without progress adds nothing.
     assert rows["Parent"].progress == pytest.approx(0.5)
@@ -177,9 +183,7 @@ def test_children_do_not_count_without_roll_up(world: World, now: dt.datetime) -
     child = factories.objective(world.cycle, world.sales, "Child", parent=parent)
     factories.key_result(child, "Child KR", check_ins=[(100, now - DAY)])
 
-    rows = {
-        row.title: row for row in queries.cycle_overview(world.acme, world.cycle, now).objectives
-    }
+    rows = {row.title: row for row in board.cycle_overview(world.acme, world.cycle, now).objectives}
 
     assert rows["Parent"].progress == 0.0
 
@@ -191,7 +195,7 @@ def test_the_overview_groups_by_team_and_picks_the_viewers_objectives(
     factories.objective(world.cycle, world.company, "C1", owner=world.admin)
     factories.objective(world.cycle, world.sales, "S2", owner=world.admin)
 
-    overview = queries.cycle_overview(world.acme, world.cycle, now, viewer=world.admin)
+    overview = board.cycle_overview(world.acme, world.cycle, now, viewer=world.admin)
 
     assert [(g.name, [r.title for r in g.objectives]) for g in overview.teams] == [
         ("Acme", ["C1"]),
@@ -210,7 +214,7 @@ def test_key_result_kinds_other_than_metrics_have_their_own_progress(
         objective, "Keep churn low", kind="maintain", high=2.0, check_ins=[(3.0, now - DAY)]
     )
 
-    row = queries.cycle_overview(world.acme, world.cycle, now).objectives[0]
+    row = board.cycle_overview(world.acme, world.cycle, now).objectives[0]
 
     assert [(kr.kind, kr.progress, kr.done) for kr in row.key_results] == [
         ("milestone", 1.0, True),
@@ -232,13 +236,15 @@ def test_the_local_day_follows_the_workspace_zone(world: World) -> None:
 
 
 def test_board_filters_drop_whatever_is_malformed() -> None:
-    filters = queries.parse_board_filters(
+    filters = board.parse_board_filters(
         {"team": "12", "owner": "x", "status": "on_track", "kind": "bold", "limit": "9999999"}
     )
 
-    assert filters == queries.BoardFilters(team=12, status="on_track", limit=queries.BOARD_MAX)
+    assert filters == view_models.BoardFilters(
+        team=12, status="on_track", limit=view_models.BOARD_MAX
+    )
     assert filters.query(status=None) == "team=12&limit=5000"
-    assert queries.parse_board_filters({"limit": "3"}).limit == queries.BOARD_PAGE
+    assert board.parse_board_filters({"limit": "3"}).limit == view_models.BOARD_PAGE
 
 
 def test_a_week_starts_on_monday_in_the_workspaces_zone(world: World) -> None:
@@ -248,7 +254,7 @@ def test_a_week_starts_on_monday_in_the_workspaces_zone(world: World) -> None:
     factories.key_result(objective, "Friday's", check_ins=[(10, late_sunday - 2 * DAY)])
 
     def due() -> bool:
-        view = queries.home_view(world.acme, world.cycle, late_sunday, world.editor)
+        view = home.home_view(world.acme, world.cycle, late_sunday, world.editor)
         return bool(view.waiting)
 
     assert not due()
@@ -262,8 +268,8 @@ def test_nothing_is_due_outside_a_running_cycle(world: World) -> None:
     before = dt.datetime(2026, 9, 20, 12, tzinfo=dt.UTC)
     after = dt.datetime(2027, 1, 20, 12, tzinfo=dt.UTC)
 
-    assert not queries.home_view(world.acme, world.cycle, before, world.editor).waiting
-    assert not queries.home_view(world.acme, world.cycle, after, world.editor).waiting
+    assert not home.home_view(world.acme, world.cycle, before, world.editor).waiting
+    assert not home.home_view(world.acme, world.cycle, after, world.editor).waiting
 
 
 def test_the_index_adds_what_a_roll_up_needs_and_walks_the_path(
@@ -274,7 +280,7 @@ def test_the_index_adds_what_a_roll_up_needs_and_walks_the_path(
     leaf = factories.objective(world.cycle, world.sales, "Leaf", parent=middle)
     factories.objective(world.cycle, world.sales, "Draft", parent=root, state="draft")
 
-    index = queries.CycleIndex.load(world.acme, world.cycle)
+    index = rows.CycleIndex.load(world.acme, world.cycle)
 
     assert index.path(leaf.pk) == [root.pk, middle.pk]
     # Root rolls up Middle; Middle does not roll up, so Leaf stays out; drafts never count.
@@ -292,7 +298,7 @@ def test_a_roll_up_objectives_chart_counts_its_childrens_check_ins(
     child = factories.objective(world.cycle, world.sales, "Child", owner=world.editor, parent=root)
     factories.key_result(child, "Child's", check_ins=[(100, now - DAY)])
 
-    detail = queries.objective_detail(world.acme, root, now)
+    detail = objective.objective_detail(world.acme, root, now)
 
     assert detail.row.progress == pytest.approx(0.5)
     assert detail.chart["points"] == [
@@ -308,7 +314,7 @@ def test_a_roll_up_objectives_chart_counts_its_childrens_check_ins(
 def test_a_draft_objective_has_a_detail_of_its_own(world: World, now: dt.datetime) -> None:
     draft = factories.objective(world.cycle, world.sales, "Idea", owner=world.editor, state="draft")
 
-    detail = queries.objective_detail(world.acme, draft, now)
+    detail = objective.objective_detail(world.acme, draft, now)
 
     assert detail.row.title == "Idea"
     assert detail.row.progress is None
@@ -321,7 +327,7 @@ def test_one_key_results_row_needs_no_query(world: World, now: dt.datetime) -> N
 
     key_result = access_key_result_by_id(world.editor, created.pk)
     with CaptureQueriesContext(connection) as captured:
-        row = queries.key_result_row(world.acme, key_result, now)
+        row = rows.key_result_row(world.acme, key_result, now)
 
     assert len(captured) == 0
     assert (row.progress, row.status, row.objective_title) == (0.5, PaceStatus.ON_TRACK, "One")
@@ -332,9 +338,9 @@ def test_objective_rows_come_with_their_ancestors(world: World, now: dt.datetime
     child = factories.objective(world.cycle, world.sales, "Child", parent=root)
     factories.objective(world.cycle, world.sales, "Other")
 
-    rows = queries.objective_rows(world.acme, world.cycle, now, [child.pk])
+    found = rows.objective_rows(world.acme, world.cycle, now, [child.pk])
 
-    assert set(rows) == {root.pk, child.pk}
+    assert set(found) == {root.pk, child.pk}
 
 
 def test_the_alignment_tree_survives_a_loop_in_bad_data(world: World, now: dt.datetime) -> None:
@@ -343,7 +349,7 @@ def test_the_alignment_tree_survives_a_loop_in_bad_data(world: World, now: dt.da
     # Saving refuses loops; a row written behind the services' back must not hang a page.
     type(first).objects.filter(pk=first.pk).update(parent=second)
 
-    tree = queries.alignment_tree(world.acme, world.cycle, now)
+    tree = alignment.alignment_tree(world.acme, world.cycle, now)
 
     shown = {node.row.id for node in tree.roots}
     assert shown & {first.pk, second.pk}

@@ -96,11 +96,21 @@ def test_health_badges_say_the_health_in_words(health: str, label: str) -> None:
     ("score", "tone", "text"),
     [(0.25, "red", "0.3"), (0.5, "yellow", "0.5"), (0.66, "green", "0.7"), (None, "neutral", "-")],
 )
-def test_score_chips_follow_the_score_bands(score: float | None, tone: str, text: str) -> None:
-    html = render("{% score_chip s %}", s=score)
+def test_final_score_chips_follow_the_score_bands(
+    score: float | None, tone: str, text: str
+) -> None:
+    html = render("{% score_chip s final=True %}", s=score)
 
     assert f'data-tone="{tone}"' in html
     assert f">{text}</span>" in html
+
+
+@pytest.mark.parametrize("score", [0.0, 0.25, 0.5, 0.66, 1.0])
+def test_a_score_during_the_cycle_is_neutral(score: float) -> None:
+    html = render("{% score_chip s %}", s=score)
+
+    assert 'data-tone="neutral"' in html
+    assert "band" not in html
 
 
 def test_an_avatar_has_initials_and_a_hue_stable_for_the_name() -> None:

@@ -21,6 +21,7 @@ from goalkeeper.domain.kpis import Direction, Health
 from goalkeeper.domain.limits import bounded
 from goalkeeper.kpis.models import Kpi, RecoveryLink
 from goalkeeper.kpis.queries import kpi_status
+from goalkeeper.okrs.cycles import active_cycle
 from goalkeeper.okrs.models import (
     CycleState,
     KpiLinkMode,
@@ -28,7 +29,6 @@ from goalkeeper.okrs.models import (
     ObjectiveKind,
     ObjectiveState,
 )
-from goalkeeper.okrs.queries import active_cycle
 from goalkeeper.okrs.services import create_key_result, create_objective
 
 

@@ -18,6 +18,7 @@ from goalkeeper.okrs.services.common import CLOSED_CYCLE, ensure_cycle_open
 from goalkeeper.okrs.services.cycles import (
     CYCLE_FIELDS,
     Closing,
+    CycleOverlapError,
     activate_cycle,
     close_cycle,
     closing_objectives,
@@ -54,6 +55,7 @@ __all__ = [
     "OBJECTIVE_FIELDS",
     "VALUE_FIELDS",
     "Closing",
+    "CycleOverlapError",
     "activate_cycle",
     "carried_key_result_fields",
     "carry_over",

@@ -63,11 +63,13 @@ def update_cycle(
     cycle: Cycle,
     state: str | None = None,
     closings: Sequence[Closing] | None = None,
+    confirm_overlap: bool = False,
     **changes: Any,
 ) -> Cycle:
     """Rename a cycle or move its dates; `state` moves it on, all in one transaction.
 
-    `state="active"` activates a cycle in planning (`activate_cycle`); `state="closed"`
+    `state="active"` activates a cycle in planning (`activate_cycle`, which asks
+    `confirm_overlap` when another active cycle overlaps it); `state="closed"`
     closes it (`close_cycle`) with `closings`, every objective left out taking its current
     score. A cycle never goes back to planning.
     """
@@ -93,7 +95,7 @@ def update_cycle(
             changes=diff(before, cycle),
         )
     if state == CycleState.ACTIVE and cycle.state != CycleState.ACTIVE:
-        return activate_cycle(actor=actor, cycle=cycle)
+        return activate_cycle(actor=actor, cycle=cycle, confirm_overlap=confirm_overlap)
     if state == CycleState.CLOSED:
         return close_cycle(actor=actor, cycle=cycle, closings=closings or [], fill_in=True)
     return cycle
@@ -112,12 +114,53 @@ def delete_cycle(*, actor: Person | None, cycle: Cycle) -> None:
     cycle.delete()
 
 
+class CycleOverlapError(ValidationError):
+    """Activating `cycle` would make it active beside the `overlapping` active cycles."""
+
+    def __init__(self, cycle: Cycle, overlapping: Sequence[Cycle]) -> None:
+        self.cycle = cycle
+        self.overlapping = tuple(overlapping)
+        names = ", ".join(
+            f"{other.name} ({_day(other.start_date)} - {_day(other.end_date)})"
+            for other in self.overlapping
+        )
+        super().__init__(
+            {
+                "state": (
+                    f"its dates overlap the active cycle{'s' if len(overlapping) > 1 else ''} "
+                    f"{names}: confirm to have both active"
+                )
+            }
+        )
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 @transaction.atomic
-def activate_cycle(*, actor: Person | None, cycle: Cycle) -> Cycle:
-    """Start a cycle that is in planning: its objectives are now being worked on."""
+def activate_cycle(*, actor: Person | None, cycle: Cycle, confirm_overlap: bool = False) -> Cycle:
+    """Start a cycle that is in planning: its objectives are now being worked on.
+
+    Several cycles may be active at once, but never by accident: when the cycle's dates
+    overlap another active cycle, it is refused (`CycleOverlapError`, naming the other cycles)
+    unless `confirm_overlap` says the person saw them (docs/okrs-cycles.md).
+    """
     ensure_cycle_open(cycle)
     if cycle.state != CycleState.PLANNING:
         raise ValidationError({"state": "only a cycle in planning can be activated"})
+    overlapping = list(
+        Cycle.objects.filter(
+            workspace_id=cycle.workspace_id,
+            state=CycleState.ACTIVE,
+            start_date__lte=cycle.end_date,
+            end_date__gte=cycle.start_date,
+        )
+        .exclude(pk=cycle.pk)
+        .order_by("start_date", "id")
+    )
+    if overlapping and not confirm_overlap:
+        raise CycleOverlapError(cycle, overlapping)
     before = snapshot(cycle, ["state"])
     cycle.state = CycleState.ACTIVE
     cycle.save(update_fields=["state"])

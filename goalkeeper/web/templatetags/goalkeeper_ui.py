@@ -1,7 +1,7 @@
 """The visual language as template tags: progress bars, badges, chips, avatars, icons.
 
 Every page reuses these instead of writing its own markup, so that a status looks the same
-everywhere. Numbers arrive computed (by the domain, through the queries); the tags only
+everywhere. Numbers arrive computed (by the read model, through the page builders); the tags only
 format them.
 
     {% load goalkeeper_ui %}
@@ -278,7 +278,7 @@ def options(choices: Any, selected: Any = None) -> SafeString:
 
 @register.simple_tag
 def tree(nodes: Any) -> SafeString:
-    """The alignment tree's nodes (`queries.TreeNode`), as nested list items.
+    """The alignment tree's nodes (`view_models.TreeNode`), as nested list items.
 
     Written in Python rather than as a recursive template: a 2,000-person company has a
     thousand nodes, and the template engine spends a millisecond on each.
@@ -320,7 +320,7 @@ def _tree_node(node: Any) -> str:
         )
     width = bar_width(row.progress)
     label = percent(row.progress)
-    status = str(row.status)
+    status = str(row.tone)
     if width:
         track = format_html(
             '<span class="progress__track" role="progressbar" aria-label="Progress" '
@@ -329,7 +329,7 @@ def _tree_node(node: Any) -> str:
             '<span class="progress__label">{}</span>',
             round(float(width)),
             label,
-            pace_label(status).lower(),
+            pace_label(status).lower() if row.live else "closed",
             width,
             label,
         )
@@ -356,9 +356,7 @@ def _tree_node(node: Any) -> str:
         '<span class="tree__meta">{meta}</span></span>'
         '<span class="tree__progress"><span class="progress progress--sm" data-tone="{status}">'
         "{track}</span></span>"
-        '<span class="tree__status"><span class="badge badge--status badge--compact" '
-        'data-tone="{status}"><span class="badge__dot" aria-hidden="true"></span>{pace}</span>'
-        "</span></div>{children}</li>",
+        '<span class="tree__status">{badge}</span></div>{children}</li>',
         id=row.id,
         search=node.search,
         focused=" is-focused" if node.focused else "",
@@ -368,8 +366,27 @@ def _tree_node(node: Any) -> str:
         title=row.title,
         meta=mark_safe("".join(meta)),  # noqa: S308 - each part built by format_html
         track=track,
-        pace=pace_label(status),
+        badge=_tree_badge(row),
         children=children,
+    )
+
+
+def _tree_badge(row: Any) -> SafeString:
+    """Pace while live; "Closed" and the final score in its band once closed."""
+    if row.live:
+        return format_html(
+            '<span class="badge badge--status badge--compact" data-tone="{}">'
+            '<span class="badge__dot" aria-hidden="true"></span>{}</span>',
+            row.status,
+            pace_label(row.status),
+        )
+    tone = band(row.final_score) if row.final else ""
+    return format_html(
+        '<span class="badge badge--plain badge--compact">{}</span>'
+        '<span class="score-chip" data-tone="{}">{}</span>',
+        "Closed" if row.final else str(row.state).capitalize(),
+        tone or "neutral",
+        score1(row.final_score if row.final else row.score),
     )
 
 
@@ -426,7 +443,8 @@ def progress_bar(
         "now": round(clamp(number, 0.0, 1.0) * 100) if number is not None else None,
         "label": text,
         "tone": str(status) if status else "neutral",
-        "status_label": pace_label(status) if status else "",
+        # Only a pace status is worth saying; a band or neutral tone is colour alone.
+        "status_label": PACE_LABELS.get(str(status), ""),
         "marker": f"{clamp(expected, 0.0, 1.0) * 100:.1f}" if expected is not None else None,
         "marker_label": percent(expected),
         "size": size,
@@ -454,10 +472,12 @@ def health_badge(health: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("web/components/score_chip.html")
-def score_chip(value: Any) -> dict[str, Any]:
-    """A score on the 0.0-1.0 scale in its colour band (red, yellow, green)."""
-    tone = band(value)
-    return {"text": score1(value), "tone": tone or "neutral", "band": tone}
+def score_chip(value: Any, final: bool = False) -> dict[str, Any]:
+    """A score on the 0.0-1.0 scale: a `final` score in its colour band (red, yellow,
+    green); a score during the cycle neutral, since its colour there is the pace status's
+    (docs/scoring.md)."""
+    tone = band(value) if final else ""
+    return {"text": score1(value), "tone": tone or "neutral", "band": tone, "final": final}
 
 
 @register.inclusion_tag("web/components/avatar.html")

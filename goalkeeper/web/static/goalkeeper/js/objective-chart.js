@@ -41,6 +41,19 @@
       marks.push({ xAxis: time(data.today), label: { formatter: "Today", color: text }, lineStyle: { color: ink, opacity: 0.5, type: "solid", width: 1 } });
     }
 
+    // A closed objective is judged by its final score: no expected pace is drawn then.
+    var pace = data.pace === false ? [] : [
+      {
+        name: "Expected pace",
+        type: "line",
+        data: [[start, 0], [end, 100]],
+        symbol: "none",
+        silent: true,
+        lineStyle: { color: text, type: "dashed", width: 1.5 },
+        markLine: marks.length ? { symbol: "none", silent: true, data: marks } : undefined
+      }
+    ];
+
     chart.setOption({
       animation: false,
       grid: { left: 44, right: 20, top: 24, bottom: 28 },
@@ -67,16 +80,7 @@
         axisLabel: { color: text, formatter: "{value}%" },
         splitLine: { lineStyle: { color: grid } }
       },
-      series: [
-        {
-          name: "Expected pace",
-          type: "line",
-          data: [[start, 0], [end, 100]],
-          symbol: "none",
-          silent: true,
-          lineStyle: { color: text, type: "dashed", width: 1.5 },
-          markLine: marks.length ? { symbol: "none", silent: true, data: marks } : undefined
-        },
+      series: pace.concat([
         {
           name: "Progress",
           type: "line",
@@ -88,7 +92,7 @@
           lineStyle: { color: line, width: 2.5 },
           areaStyle: { color: line, opacity: 0.1 }
         }
-      ]
+      ])
     });
     element.setAttribute("data-drawn", String(points.length));
   }

@@ -1,0 +1,369 @@
+"""Rows for the OKR pages: objectives with their key results, read with `values()` in a fixed
+number of queries, every number from the read model (`goalkeeper.okrs.figures`).
+
+    CycleIndex.load(...)   parent links of a cycle, to load only the rows a page shows
+    load_rows(...)         objectives and key results as `ObjectiveRow`s, in board order
+    key_result_row(...)    one key result's row from loaded instances, no query
+    objective_rows(...)    some objectives with what their roll-ups need
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from goalkeeper.accounts.clock import Clock
+from goalkeeper.accounts.models import Workspace
+from goalkeeper.accounts.refs import PersonRef
+from goalkeeper.domain.scoring import ScoreBand, score_band
+from goalkeeper.okrs.facts import (
+    KEY_RESULT_FACT_FIELDS,
+    OBJECTIVE_FACT_FIELDS,
+    CycleFacts,
+    KeyResultFacts,
+    cycle_facts,
+    key_result_facts,
+    objective_facts,
+)
+from goalkeeper.okrs.figures import key_result_figures_from, objective_figures_from
+from goalkeeper.okrs.models import Cycle, CycleState, KeyResult, Objective, ObjectiveState
+from goalkeeper.okrs.view_models import (
+    PACE_ORDER,
+    BandCount,
+    KeyResultRow,
+    ObjectiveRow,
+    StatusCount,
+    TeamGroup,
+)
+
+# Above this many ids a query filters by cycle and Python picks the rows: a long IN list
+# costs more than it saves (and SQLite caps the number of parameters).
+IN_LIST_MAX = 400
+
+_OBJECTIVE_FIELDS = (
+    *OBJECTIVE_FACT_FIELDS,
+    "title",
+    "kind",
+    "team_id",
+    "team__name",
+    "team__parent_id",
+    "owner_id",
+    "owner__name",
+)
+_KEY_RESULT_FIELDS = (
+    *KEY_RESULT_FACT_FIELDS,
+    "title",
+    "unit",
+    "confidence",
+    "owner_id",
+    "owner__name",
+    "kpi_id",
+    "kpi__name",
+)
+BAND_LABELS = {
+    ScoreBand.GREEN: "0.7-1.0",
+    ScoreBand.YELLOW: "0.4-0.6",
+    ScoreBand.RED: "0.0-0.3",
+}
+
+
+def check_workspace(workspace: Workspace, cycle: Cycle) -> None:
+    """Refuse to read a cycle through another workspace."""
+    if cycle.workspace_id != workspace.pk:
+        raise ValueError("the cycle belongs to another workspace")
+
+
+def initials(name: str) -> str:
+    """Initials as `Person.initials` makes them, from a name read with `values()`."""
+    parts = [p for p in name.split() if p]
+    return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+def person_ref(person_id: int | None, name: str | None) -> PersonRef | None:
+    """A person as pages show them, from an id and a name read with `values()`."""
+    if person_id is None:
+        return None
+    return PersonRef(id=person_id, name=name or "", initials=initials(name or ""))
+
+
+# --- The cycle's shape: one light query over its objectives ------------------------------------
+
+
+@dataclass(frozen=True)
+class _Node:
+    id: int
+    parent_id: int | None
+    roll_up: bool
+    team_id: int
+    owner_id: int | None
+    company_level: bool
+
+
+class CycleIndex:
+    """Parent links of a cycle's objectives (drafts left out), read in one query.
+
+    Lets a page load the rows it shows and only those: an objective's ancestors, its
+    children, and everything a roll-up objective needs to compute its progress.
+    """
+
+    def __init__(self, nodes: Iterable[_Node]) -> None:
+        self.nodes = {node.id: node for node in nodes}
+        self.children: dict[int, list[int]] = {}
+        for node in self.nodes.values():
+            if node.parent_id is not None and node.parent_id in self.nodes:
+                self.children.setdefault(node.parent_id, []).append(node.id)
+
+    @classmethod
+    def load(cls, workspace: Workspace, cycle: Cycle, include: Iterable[int] = ()) -> CycleIndex:
+        """The index of `cycle`; `include` adds objectives by id (a draft being viewed)."""
+        extra = list(include)
+        condition = Q(cycle=cycle) & ~Q(state=ObjectiveState.DRAFT)
+        if extra:
+            condition |= Q(pk__in=extra)
+        rows = Objective.objects.filter(condition, workspace=workspace).values_list(
+            "id", "parent_id", "roll_up_children", "team_id", "owner_id", "team__parent_id"
+        )
+        return cls(
+            _Node(pk, parent, bool(roll_up), team, owner, team_parent is None)
+            for pk, parent, roll_up, team, owner, team_parent in rows
+        )
+
+    def path(self, objective_id: int) -> list[int]:
+        """Ancestors inside the index, the company level first; stops at a loop."""
+        chain: list[int] = []
+        seen = {objective_id}
+        node = self.nodes.get(objective_id)
+        while node is not None and node.parent_id is not None and node.parent_id not in seen:
+            parent = self.nodes.get(node.parent_id)
+            if parent is None:
+                break
+            chain.append(parent.id)
+            seen.add(parent.id)
+            node = parent
+        return chain[::-1]
+
+    def with_rollups(self, ids: Iterable[int]) -> set[int]:
+        """`ids` plus every objective a roll-up among them counts, at any depth."""
+        result: set[int] = set()
+        pending = [i for i in ids if i in self.nodes]
+        while pending:
+            current = pending.pop()
+            if current in result:
+                continue
+            result.add(current)
+            if self.nodes[current].roll_up:
+                pending.extend(self.children.get(current, []))
+        return result
+
+
+# --- Rows ---------------------------------------------------------------------------------------
+
+
+def _key_result_row(
+    values: Mapping[str, Any],
+    facts: KeyResultFacts,
+    cycle: CycleFacts,
+    clock: Clock,
+    locked: bool,
+    objective_title: str,
+) -> KeyResultRow:
+    figures = key_result_figures_from(facts, cycle, clock)
+    last = facts.last_check_in_at
+    running = cycle.start_date <= clock.today <= cycle.end_date
+    due = (
+        running
+        and not locked
+        and (last is None or last.astimezone(clock.zone).date() < clock.week_start)
+    )
+    return KeyResultRow(
+        id=facts.id,
+        objective_id=facts.objective_id,
+        title=values["title"],
+        kind=facts.kind,
+        unit=values["unit"],
+        owner=person_ref(values["owner_id"], values["owner__name"]),
+        weight=facts.weight,
+        start=facts.start,
+        target=facts.target,
+        low=facts.low,
+        high=facts.high,
+        current=facts.current,
+        done=facts.done,
+        confidence=values["confidence"],
+        last_check_in_at=last,
+        progress=figures.progress,
+        score=figures.score,
+        status=figures.status,
+        commit=facts.commit,
+        stretch=facts.stretch,
+        kpi_id=values["kpi_id"],
+        kpi_name=values["kpi__name"] or "",
+        due=due,
+        locked=locked,
+        objective_title=objective_title,
+    )
+
+
+def load_rows(
+    workspace: Workspace, cycle: Cycle, clock: Clock, ids: Collection[int] | None = None
+) -> tuple[ObjectiveRow, ...]:
+    """Rows of the cycle's objectives (or of `ids`), in two queries, in board order.
+
+    Without `ids` drafts stay out (they are proposals); with `ids` exactly those are read.
+    An objective that rolls up its children must have them among `ids` (see CycleIndex).
+    """
+    objectives_qs = Objective.objects.filter(workspace=workspace)
+    key_results_qs = KeyResult.objects.filter(workspace=workspace)
+    wanted: set[int] | None = None
+    if ids is None:
+        objectives_qs = objectives_qs.filter(cycle=cycle).exclude(state=ObjectiveState.DRAFT)
+        key_results_qs = key_results_qs.filter(objective__cycle=cycle).exclude(
+            objective__state=ObjectiveState.DRAFT
+        )
+    elif len(ids) <= IN_LIST_MAX:
+        objectives_qs = objectives_qs.filter(pk__in=list(ids))
+        key_results_qs = key_results_qs.filter(objective_id__in=list(ids))
+    else:
+        wanted = set(ids)
+        objectives_qs = objectives_qs.filter(cycle=cycle)
+        key_results_qs = key_results_qs.filter(objective__cycle=cycle)
+    objectives = [
+        o
+        for o in objectives_qs.order_by(
+            # The company root first, then teams by name; objectives in creation order.
+            Case(
+                When(team__parent__isnull=True, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "team__name",
+            "team_id",
+            "id",
+        ).values(*_OBJECTIVE_FIELDS)
+        if wanted is None or o["id"] in wanted
+    ]
+    period = cycle_facts(cycle)
+    locked_ids = {
+        o["id"]
+        for o in objectives
+        if cycle.state == CycleState.CLOSED or o["state"] == ObjectiveState.CLOSED
+    }
+    titles = {o["id"]: o["title"] for o in objectives}
+    key_results: dict[int, list[tuple[Mapping[str, Any], KeyResultFacts]]] = {
+        pk: [] for pk in titles
+    }
+    for values in key_results_qs.order_by("position", "id").values(*_KEY_RESULT_FIELDS):
+        if values["objective_id"] in key_results:
+            key_results[values["objective_id"]].append((values, key_result_facts(values)))
+    facts = [objective_facts(o, period, (kr for _, kr in key_results[o["id"]])) for o in objectives]
+    figures = objective_figures_from(facts, clock)
+    rows = []
+    for o in objectives:
+        pk = o["id"]
+        numbers = figures[pk]
+        rows.append(
+            ObjectiveRow(
+                id=pk,
+                title=o["title"],
+                kind=o["kind"],
+                state=o["state"],
+                team_id=o["team_id"],
+                team_name=o["team__name"],
+                owner=person_ref(o["owner_id"], o["owner__name"]),
+                progress=numbers.progress,
+                score=numbers.score,
+                final_score=o["final_score"],
+                status=numbers.status,
+                last_check_in_at=numbers.last_check_in_at,
+                key_results=tuple(
+                    _key_result_row(values, kr, period, clock, pk in locked_ids, titles[pk])
+                    for values, kr in key_results[pk]
+                ),
+                parent_id=o["parent_id"],
+                company_level=o["team__parent_id"] is None,
+                roll_up_children=bool(o["roll_up_children"]),
+                locked=pk in locked_ids,
+            )
+        )
+    return tuple(rows)
+
+
+def group_by_team(rows: Sequence[ObjectiveRow]) -> tuple[TeamGroup, ...]:
+    """Consecutive rows of one team become one group; rows arrive ordered by team."""
+    groups: list[TeamGroup] = []
+    current: list[ObjectiveRow] = []
+    for row in rows:
+        if current and current[0].team_id != row.team_id:
+            groups.append(TeamGroup(current[0].team_id, current[0].team_name, tuple(current)))
+            current = []
+        current.append(row)
+    if current:
+        groups.append(TeamGroup(current[0].team_id, current[0].team_name, tuple(current)))
+    return tuple(groups)
+
+
+def pace_counts(rows: Iterable[ObjectiveRow]) -> tuple[StatusCount, ...]:
+    """How many live objectives have each pace status (closed ones have none)."""
+    counter = Counter(row.pace for row in rows)
+    return tuple(StatusCount(status, counter[status]) for status in PACE_ORDER)
+
+
+def band_counts(rows: Iterable[ObjectiveRow]) -> tuple[BandCount, ...]:
+    """How many closed objectives have a final score in each band, green first."""
+    counter = Counter(
+        score_band(row.final_score) for row in rows if row.final and row.final_score is not None
+    )
+    return tuple(BandCount(str(band), label, counter[band]) for band, label in BAND_LABELS.items())
+
+
+# --- One key result, some objectives -----------------------------------------------------------
+
+
+def key_result_row(workspace: Workspace, key_result: KeyResult, now: dt.datetime) -> KeyResultRow:
+    """One key result's row, from an instance with its objective, cycle and owner loaded.
+
+    No query: `access_key_result_by_id` has already read everything it needs.
+    """
+    objective = key_result.objective
+    cycle = objective.cycle
+    check_workspace(workspace, cycle)
+    owner = key_result.owner
+    values = {
+        "title": key_result.title,
+        "unit": key_result.unit,
+        "confidence": key_result.confidence,
+        "owner_id": key_result.owner_id,
+        "owner__name": owner.name if owner is not None else None,
+        "kpi_id": key_result.kpi_id,
+        "kpi__name": key_result.kpi.name if key_result.kpi_id and key_result.kpi else "",
+    }
+    locked = cycle.state == CycleState.CLOSED or objective.state == ObjectiveState.CLOSED
+    return _key_result_row(
+        values,
+        key_result_facts(key_result),
+        cycle_facts(cycle),
+        workspace.clock(now),
+        locked,
+        objective.title,
+    )
+
+
+def objective_rows(
+    workspace: Workspace, cycle: Cycle, now: dt.datetime, objective_ids: Iterable[int]
+) -> dict[int, ObjectiveRow]:
+    """Rows of some objectives of a cycle with their ancestors (for roll-ups), by id.
+
+    Three queries whatever the size of the cycle: the index, objectives, key results.
+    """
+    check_workspace(workspace, cycle)
+    index = CycleIndex.load(workspace, cycle, include=objective_ids)
+    wanted = set(objective_ids)
+    for pk in list(wanted):
+        wanted.update(index.path(pk))
+    rows = load_rows(workspace, cycle, workspace.clock(now), index.with_rollups(wanted))
+    return {row.id: row for row in rows if row.id in wanted}
