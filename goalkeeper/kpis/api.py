@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import GetJsonSchemaHandler, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
@@ -34,7 +34,7 @@ from goalkeeper.api.schemas import (
 )
 from goalkeeper.domain.kpis import Direction, Health, Trend
 from goalkeeper.domain.periods import Aggregation, Frequency, aggregate_by_period
-from goalkeeper.kpis import services
+from goalkeeper.kpis import imports, services
 from goalkeeper.kpis.access import access_kpi_by_id
 from goalkeeper.kpis.figures import (
     KpiFigures,
@@ -399,5 +399,41 @@ def record_measurements(request: HttpRequest, id: Id, payload: MeasurementBatch)
         kpi=kpi,
         points=[(item.timestamp, item.value) for item in payload.items],
         source="api",
+    )
+    return UpsertOut(created=result.created, updated=result.updated)
+
+
+@router.post("/kpis/{id}/uploads", response=responses({200: UpsertOut}, CREATE))
+def upload_measurements(
+    request: HttpRequest,
+    id: Id,
+    file: File[UploadedFile],
+    date_format: Form[imports.DateFormat] = imports.DateFormat.ISO,
+    date_column: Form[str] = "",
+    value_column: Form[str] = "",
+) -> UpsertOut:
+    """Write the values of a CSV or XLSX file (editors): what the upload page writes once its
+    preview is confirmed, in one request.
+
+    The file is read as the page reads it (the same columns, date formats and limits); a
+    line that cannot be read refuses the whole file, naming the line (`file`).
+    """
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    parsed = imports.parse_file(
+        file.name or "",
+        file,
+        file.size or 0,
+        date_format=date_format,
+        zone=person.workspace.zone,
+        kpi_name=kpi.name,
+        date_column=date_column,
+        value_column=value_column,
+    )
+    if not parsed.ok:
+        reasons = [*parsed.problems, *(str(error) for error in parsed.errors)]
+        raise ValidationError({"file": reasons or ["the file holds no values"]})
+    result = services.record_measurements(
+        actor=person, kpi=kpi, points=parsed.points, source="upload"
     )
     return UpsertOut(created=result.created, updated=result.updated)

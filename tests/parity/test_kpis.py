@@ -198,3 +198,37 @@ def test_creating_a_key_result_driven_by_a_kpi(
     )
 
     assert "check_in.created" in names(trace)
+
+
+CSV = b"date,value\n2026-10-01,101\n2026-11-01,104\n"
+
+
+def test_uploading_a_file(world: World, editor_api: Api, retention: Kpi) -> None:
+    import io
+
+    client = world.client_for(world.editor)
+
+    def by_page() -> None:
+        staged = expect_status(
+            client.post(
+                reverse("kpi_upload", args=[retention.pk]),
+                {"file": io.BytesIO(CSV), "date_format": "iso"},
+                format="multipart",
+            ),
+            302,
+        )
+        expect_status(client.post(staged["Location"]), 302)
+
+    trace = compare_paths(
+        web=by_page,
+        api=lambda: expect_status(
+            editor_api._send(
+                "POST",
+                f"/kpis/{retention.pk}/uploads",
+                data={"file": (io.BytesIO(CSV), "retention.csv"), "date_format": "iso"},
+            ),
+            200,
+        ),
+    )
+
+    assert "kpi.measurements_recorded" in names(trace)

@@ -291,6 +291,9 @@ ROUTES: dict[str, Route] = {
         obj="kpi",
         data=lambda ids: {"items": [{"timestamp": "2026-10-02T00:00:00+00:00", "value": 1}]},
     ),
+    # Without a file a permitted persona is refused with 422 (tests/api/test_uploads.py
+    # writes real files).
+    "api-v1:upload_measurements": _api(write="editor", obj="kpi"),
     # Bridges: the Acme KPI is not red and its recovery is open, so a permitted persona is
     # refused with 422 (the matrix checks who may try, tests/bridges what happens).
     "api-v1:create_recovery": _api(write="editor", obj="kpi"),
