@@ -375,7 +375,9 @@ def set_memberships(*, actor: Person, person: Person, teams: dict[int, bool]) ->
     if before == after:
         return
     Membership.objects.filter(person=person).exclude(team_id__in=list(teams)).delete()
-    for team_id, lead in teams.items():
+    # In team order, not the caller's: a page's checkboxes and an API list name the same
+    # memberships in different orders, and the rows they make must not depend on it.
+    for team_id, lead in sorted(teams.items()):
         membership = current.get(team_id)
         if membership is None:
             Membership.objects.create(team_id=team_id, person=person, is_lead=lead)

@@ -10,7 +10,12 @@ from goalkeeper import events
 from goalkeeper.accounts.holdings import holdings_of
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Membership, Person, Role
-from goalkeeper.accounts.services import deactivate_person, update_person
+from goalkeeper.accounts.services import (
+    create_team,
+    deactivate_person,
+    set_memberships,
+    update_person,
+)
 from goalkeeper.audit.models import AuditEntry
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.okrs.models import CheckIn, KeyResult, Objective
@@ -231,3 +236,16 @@ def test_a_person_of_another_workspace_is_missing(world: World, things: Everythi
     assert (
         client.get(reverse("admin_person_edit", args=[things.globex.person.pk])).status_code == 404
     )
+
+
+def test_memberships_are_made_in_team_order_whatever_order_the_teams_come_in(world: World):
+    emea = create_team(actor=world.admin, workspace=world.acme, name="EMEA", parent=world.sales)
+
+    set_memberships(
+        actor=world.admin,
+        person=world.viewer,
+        teams={emea.pk: True, world.sales.pk: False},
+    )
+
+    made = Membership.objects.filter(person=world.viewer).order_by("pk")
+    assert [m.team_id for m in made] == [world.sales.pk, emea.pk]
