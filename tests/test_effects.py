@@ -306,7 +306,12 @@ def test_services_tasks_events_and_migrations_own_effects(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["goalkeeper/okrs/views.py", "goalkeeper/okrs/api.py", "goalkeeper/web/views.py"]
+    "path",
+    [
+        "goalkeeper/okrs/views/objectives.py",
+        "goalkeeper/okrs/api/cycles.py",
+        "goalkeeper/web/views.py",
+    ],
 )
 def test_views_and_endpoints_own_none(path: str) -> None:
     assert not owns_effects(path)

@@ -1,0 +1,226 @@
+"""REST endpoints for key results and their check-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Status
+
+from goalkeeper.accounts.access import require_editor
+from goalkeeper.accounts.models import Person
+from goalkeeper.api.auth import caller
+from goalkeeper.api.common import page, referenced
+from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
+from goalkeeper.api.schemas import (
+    Id,
+    PageParams,
+)
+from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.okrs import services
+from goalkeeper.okrs.access import (
+    access_key_result_by_id,
+    access_key_result_for_check_in,
+    access_kpi_by_id,
+    access_objective_by_id,
+)
+from goalkeeper.okrs.api import router
+from goalkeeper.okrs.api.objectives import _person_ref
+from goalkeeper.okrs.api.schemas import (
+    CheckInIn,
+    CheckInOut,
+    CheckInPage,
+    KeyResultFilters,
+    KeyResultIn,
+    KeyResultOut,
+    KeyResultPage,
+    KeyResultUpdate,
+)
+from goalkeeper.okrs.figures import (
+    KeyResultFigures,
+    key_result_figures,
+)
+from goalkeeper.okrs.models import (
+    CheckIn,
+    KeyResult,
+)
+
+
+def _key_results(person: Person) -> QuerySet[KeyResult]:
+    return (
+        KeyResult.objects.filter(workspace_id=person.workspace_id)
+        .select_related("objective__cycle")
+        .order_by("id")
+    )
+
+
+def key_result_out(key_result: KeyResult, figures: KeyResultFigures) -> KeyResultOut:
+    return KeyResultOut(
+        id=key_result.pk,
+        objective=key_result.objective_id,
+        title=key_result.title,
+        owner=key_result.owner_id,
+        kind=KeyResultKind(key_result.kind),
+        unit=key_result.unit,
+        start=key_result.start,
+        target=key_result.target,
+        low=key_result.low,
+        high=key_result.high,
+        commit=key_result.commit,
+        stretch=key_result.stretch,
+        current=key_result.current,
+        done=key_result.done,
+        confidence=key_result.confidence,
+        weight=key_result.weight,
+        progress=figures.progress,
+        score=figures.score,
+        status=figures.status,
+        kpi=key_result.kpi_id,
+        kpi_mode=key_result.kpi_mode,  # type: ignore[arg-type]
+        position=key_result.position,
+        last_check_in_at=key_result.last_check_in_at,
+        created_at=key_result.created_at,
+    )
+
+
+def _key_result_response(person: Person, key_result: KeyResult) -> KeyResultOut:
+    clock = person.workspace.clock()
+    return key_result_out(
+        key_result, key_result_figures(key_result, key_result.objective.cycle, clock)
+    )
+
+
+@router.get(
+    "/key-results", response=responses({200: KeyResultPage}, READ_MANY), tags=["key results"]
+)
+def list_key_results(request: HttpRequest, filters: Query[KeyResultFilters]) -> KeyResultPage:
+    """Key results with progress, score and status; filter by objective, owner or KPI."""
+    person = caller(request)
+    key_results = _key_results(person)
+    for name in ("objective", "owner", "kpi"):
+        value = getattr(filters, name)
+        if value is not None:
+            key_results = key_results.filter(**{f"{name}_id": value})
+    count, items = page(key_results, filters)
+    clock = person.workspace.clock()
+    return KeyResultPage(
+        count=count,
+        items=[
+            key_result_out(kr, key_result_figures(kr, kr.objective.cycle, clock)) for kr in items
+        ],
+    )
+
+
+@router.get(
+    "/key-results/{id}", response=responses({200: KeyResultOut}, READ_ONE), tags=["key results"]
+)
+def get_key_result(request: HttpRequest, id: Id) -> KeyResultOut:
+    """One key result."""
+    person = caller(request)
+    return _key_result_response(person, access_key_result_by_id(person, id))
+
+
+def _key_result_refs(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
+    resolved = dict(changes)
+    if "owner" in changes:
+        resolved["owner"] = _person_ref(person, "owner", changes["owner"])
+    if changes.get("kpi") is not None:
+        resolved["kpi"] = referenced("kpi", lambda: access_kpi_by_id(person, changes["kpi"]))
+    return resolved
+
+
+@router.post("/key-results", response=responses({201: KeyResultOut}, CREATE), tags=["key results"])
+def create_key_result(request: HttpRequest, payload: KeyResultIn) -> Status[KeyResultOut]:
+    """Add a key result to an objective (editors)."""
+    person = caller(request)
+    require_editor(person)
+    objective = referenced("objective", lambda: access_objective_by_id(person, payload.objective))
+    fields = payload.model_dump(exclude={"objective"})
+    if "owner" not in payload.model_fields_set:
+        fields["owner"] = person.pk
+    if fields["position"] is None:
+        del fields["position"]
+    fields = _key_result_refs(person, fields)
+    key_result = services.create_key_result(actor=person, objective=objective, **fields)
+    return Status(201, _key_result_response(person, key_result))
+
+
+@router.patch(
+    "/key-results/{id}", response=responses({200: KeyResultOut}, UPDATE), tags=["key results"]
+)
+def update_key_result(
+    request: HttpRequest,
+    id: Id,
+    payload: KeyResultUpdate,
+) -> KeyResultOut:
+    """Change a key result's definition (its value changes by check-ins) (editors)."""
+    person = caller(request)
+    key_result = access_key_result_by_id(person, id, for_write=True)
+    changes = _key_result_refs(person, payload.model_dump(exclude_unset=True))
+    key_result = services.update_key_result(actor=person, key_result=key_result, **changes)
+    return _key_result_response(person, key_result)
+
+
+@router.delete("/key-results/{id}", response=responses({204: None}, DELETE), tags=["key results"])
+def delete_key_result(request: HttpRequest, id: Id) -> Status[None]:
+    """Delete a key result with its check-ins (editors)."""
+    person = caller(request)
+    key_result = access_key_result_by_id(person, id, for_write=True)
+    services.delete_key_result(actor=person, key_result=key_result)
+    return Status(204, None)
+
+
+def check_in_out(check_in: CheckIn) -> CheckInOut:
+    return CheckInOut(
+        id=check_in.pk,
+        key_result=check_in.key_result_id,
+        value=check_in.value,
+        done=check_in.done,
+        confidence=check_in.confidence,
+        note=check_in.note,
+        author=check_in.author_id,
+        automatic=check_in.automatic,
+        created_at=check_in.created_at,
+    )
+
+
+@router.get(
+    "/key-results/{id}/check-ins",
+    response=responses({200: CheckInPage}, READ_ONE),
+    tags=["check-ins"],
+)
+def list_check_ins(
+    request: HttpRequest,
+    id: Id,
+    params: Query[PageParams],
+) -> CheckInPage:
+    """A key result's check-ins, newest first."""
+    key_result = access_key_result_by_id(caller(request), id)
+    check_ins = CheckIn.objects.filter(key_result=key_result).order_by("-created_at", "-id")
+    count, items = page(check_ins, params)
+    return CheckInPage(count=count, items=[check_in_out(check_in) for check_in in items])
+
+
+@router.post(
+    "/key-results/{id}/check-ins",
+    response=responses({201: CheckInOut}, CREATE),
+    tags=["check-ins"],
+)
+def create_check_in(
+    request: HttpRequest,
+    id: Id,
+    payload: CheckInIn,
+) -> Status[CheckInOut]:
+    """Check in on a key result: editors on any, anyone on the ones they own."""
+    person = caller(request)
+    key_result = access_key_result_for_check_in(person, id)
+    check_in = services.record_check_in(
+        actor=person,
+        key_result=key_result,
+        value=payload.value,
+        done=payload.done,
+        confidence=payload.confidence,
+        note=payload.note,
+    )
+    return Status(201, check_in_out(check_in))

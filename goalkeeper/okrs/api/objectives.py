@@ -1,0 +1,166 @@
+"""REST endpoints for objectives: list with their figures, read, create, change, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Status
+
+from goalkeeper.accounts.access import (
+    access_person_by_id,
+    access_team_by_id,
+    require_editor,
+)
+from goalkeeper.accounts.clock import Clock
+from goalkeeper.accounts.models import Person
+from goalkeeper.api.auth import caller
+from goalkeeper.api.common import page, referenced
+from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
+from goalkeeper.api.schemas import Id
+from goalkeeper.okrs import services
+from goalkeeper.okrs.access import (
+    access_cycle_by_id,
+    access_objective_by_id,
+)
+from goalkeeper.okrs.api import router
+from goalkeeper.okrs.api.schemas import (
+    ObjectiveFilters,
+    ObjectiveIn,
+    ObjectiveOut,
+    ObjectivePage,
+    ObjectiveUpdate,
+)
+from goalkeeper.okrs.figures import (
+    ObjectiveFigures,
+    objective_figures,
+    ordered_key_results,
+)
+from goalkeeper.okrs.models import Objective
+
+
+def _objectives(person: Person) -> QuerySet[Objective]:
+    return (
+        Objective.objects.filter(workspace_id=person.workspace_id)
+        .select_related("cycle")
+        .prefetch_related(ordered_key_results())
+        .order_by("id")
+    )
+
+
+def objective_out(objective: Objective, figures: ObjectiveFigures) -> ObjectiveOut:
+    return ObjectiveOut(
+        id=objective.pk,
+        title=objective.title,
+        description=objective.description,
+        cycle=objective.cycle_id,
+        team=objective.team_id,
+        owner=objective.owner_id,
+        kind=objective.kind,  # type: ignore[arg-type]
+        parent=objective.parent_id,
+        state=objective.state,  # type: ignore[arg-type]
+        roll_up_children=objective.roll_up_children,
+        progress=figures.progress,
+        status=figures.status,
+        score=figures.score,
+        final_score=objective.final_score,
+        retrospective=objective.retrospective,
+        key_results=[key_result.pk for key_result in objective.key_results.all()],
+        closed_at=objective.closed_at,
+        created_at=objective.created_at,
+        updated_at=objective.updated_at,
+    )
+
+
+def _one_objective(person: Person, objective_id: int, clock: Clock) -> ObjectiveOut:
+    objective = _objectives(person).get(pk=objective_id)
+    return objective_out(objective, objective_figures([objective], clock)[objective.pk])
+
+
+@router.get("/objectives", response=responses({200: ObjectivePage}, READ_MANY), tags=["objectives"])
+def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> ObjectivePage:
+    """Objectives with their progress, score and pace status; filter by cycle, team, owner..."""
+    person = caller(request)
+    objectives = _objectives(person)
+    for name in ("cycle", "team", "owner", "parent"):
+        value = getattr(filters, name)
+        if value is not None:
+            objectives = objectives.filter(**{f"{name}_id": value})
+    for name in ("state", "kind"):
+        value = getattr(filters, name)
+        if value is not None:
+            objectives = objectives.filter(**{name: value})
+    count, items = page(objectives, filters)
+    figures = objective_figures(items, person.workspace.clock())
+    return ObjectivePage(count=count, items=[objective_out(o, figures[o.pk]) for o in items])
+
+
+@router.get(
+    "/objectives/{id}", response=responses({200: ObjectiveOut}, READ_ONE), tags=["objectives"]
+)
+def get_objective(request: HttpRequest, id: Id) -> ObjectiveOut:
+    """One objective."""
+    person = caller(request)
+    objective = access_objective_by_id(person, id)
+    return _one_objective(person, objective.pk, person.workspace.clock())
+
+
+def _person_ref(person: Person, field: str, person_id: int | None) -> Person | None:
+    if person_id is None:
+        return None
+    return referenced(field, lambda: access_person_by_id(person, person_id))
+
+
+def _objective_refs(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
+    """Replace the ids a body names (team, owner, parent) by the objects, as field errors."""
+    resolved = dict(changes)
+    if "team" in changes:
+        resolved["team"] = referenced("team", lambda: access_team_by_id(person, changes["team"]))
+    if "owner" in changes:
+        resolved["owner"] = _person_ref(person, "owner", changes["owner"])
+    if changes.get("parent") is not None:
+        resolved["parent"] = referenced(
+            "parent", lambda: access_objective_by_id(person, changes["parent"])
+        )
+    return resolved
+
+
+@router.post("/objectives", response=responses({201: ObjectiveOut}, CREATE), tags=["objectives"])
+def create_objective(request: HttpRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
+    """Create an objective (editors and admins)."""
+    person = caller(request)
+    require_editor(person)
+    fields = payload.model_dump()
+    if "owner" not in payload.model_fields_set:
+        fields["owner"] = person.pk
+    cycle = referenced("cycle", lambda: access_cycle_by_id(person, payload.cycle))
+    fields = _objective_refs(person, fields)
+    del fields["cycle"]
+    objective = services.create_objective(actor=person, cycle=cycle, **fields)
+    return Status(201, _one_objective(person, objective.pk, person.workspace.clock()))
+
+
+@router.patch(
+    "/objectives/{id}", response=responses({200: ObjectiveOut}, UPDATE), tags=["objectives"]
+)
+def update_objective(
+    request: HttpRequest,
+    id: Id,
+    payload: ObjectiveUpdate,
+) -> ObjectiveOut:
+    """Change an objective; `state: "closed"` closes it with its final score (editors)."""
+    person = caller(request)
+    objective = access_objective_by_id(person, id, for_write=True)
+    changes = _objective_refs(person, payload.model_dump(exclude_unset=True))
+    objective = services.update_objective(actor=person, objective=objective, **changes)
+    return _one_objective(person, objective.pk, person.workspace.clock())
+
+
+@router.delete("/objectives/{id}", response=responses({204: None}, DELETE), tags=["objectives"])
+def delete_objective(request: HttpRequest, id: Id) -> Status[None]:
+    """Delete an objective with its key results and check-ins (editors)."""
+    person = caller(request)
+    objective = access_objective_by_id(person, id, for_write=True)
+    services.delete_objective(actor=person, objective=objective)
+    return Status(204, None)

@@ -1,0 +1,297 @@
+"""Bodies, answers and filters of the OKR endpoints: what each one accepts and returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import Strict
+
+from goalkeeper.api.schemas import (
+    CycleName,
+    Day,
+    Flag,
+    Id,
+    Input,
+    Int,
+    Name,
+    Note,
+    Number,
+    PageParams,
+    Patch,
+    Ref,
+    Unit,
+    Weight,
+)
+from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.domain.pace import PaceStatus
+
+Score = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
+Position = Annotated[int, Strict(), Field(ge=0, le=1_000_000)]
+
+CycleStateName = Literal["planning", "active", "closed"]
+ObjectiveKind = Literal["committed", "aspirational"]
+ObjectiveStateName = Literal["draft", "active", "closed"]
+KpiMode = Literal["latest", "cycle_aggregate"]
+
+
+# --- Cycles ---------------------------------------------------------------------------------
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    start_date: dt.date
+    end_date: dt.date
+    state: CycleStateName
+    closed_at: dt.datetime | None
+
+
+class CyclePage(Schema):
+    count: int
+    items: list[CycleOut]
+
+
+class CycleIn(Input):
+    name: CycleName
+    start_date: Day
+    end_date: Day = Field(description="after start_date")
+    state: CycleStateName = "planning"
+
+
+class ClosingIn(Input):
+    objective: Ref
+    final_score: Score = Field(description="one decimal: 0.0, 0.1 ... 1.0")
+    retrospective: Note = Field("", description="left out: the note it already has")
+
+
+class CycleUpdate(Input):
+    name: Patch[CycleName] = Field(None)
+    start_date: Patch[Day] = Field(None)
+    end_date: Patch[Day] = Field(None)
+    state: Patch[Literal["active", "closed"]] = Field(
+        None,
+        description=(
+            "'active' starts a cycle in planning; 'closed' closes every objective of the "
+            "cycle with its final score and locks the cycle"
+        ),
+    )
+    closings: Patch[Annotated[list[ClosingIn], Field(max_length=10_000)]] = Field(
+        None,
+        description=(
+            "with state 'closed': final scores and notes by objective; an objective left "
+            "out keeps its current score (one without key results must be listed)"
+        ),
+    )
+    confirm: Flag = Field(
+        False,
+        description=(
+            "with state 'active': activate even though the cycle's dates overlap another "
+            "active cycle (without it, that answers 422 naming the other cycle)"
+        ),
+    )
+
+
+class CycleFilters(PageParams):
+    state: CycleStateName | None = None
+
+
+# --- Objectives -----------------------------------------------------------------------------
+
+
+class ObjectiveOut(Schema):
+    id: int
+    title: str
+    description: str
+    cycle: int
+    team: int
+    owner: int | None
+    kind: ObjectiveKind
+    parent: int | None
+    state: ObjectiveStateName
+    roll_up_children: bool
+    progress: float | None = Field(
+        description="weighted mean of the key results' scores, 0..1; null without key results"
+    )
+    status: PaceStatus
+    score: float | None = Field(
+        description="progress on the 0.0-1.0 scale to one decimal (the final score once closed)"
+    )
+    final_score: float | None
+    retrospective: str
+    key_results: list[int] = Field(description="ids of its key results, in display order")
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ObjectivePage(Schema):
+    count: int
+    items: list[ObjectiveOut]
+
+
+class ObjectiveIn(Input):
+    cycle: Ref
+    team: Ref
+    title: Name
+    description: Note = ""
+    owner: Ref | None = Field(None, description="a person id; omitted: the token's person")
+    kind: ObjectiveKind = "committed"
+    parent: Ref | None = Field(None, description="the objective this one supports")
+    state: Literal["draft", "active"] = "active"
+    roll_up_children: Flag = False
+
+
+class ObjectiveUpdate(Input):
+    title: Patch[Name] = Field(None)
+    description: Patch[Note] = Field(None)
+    team: Patch[Ref] = Field(None)
+    owner: Ref | None = Field(None)
+    kind: Patch[ObjectiveKind] = Field(None)
+    parent: Ref | None = Field(None)
+    state: Patch[ObjectiveStateName] = Field(
+        None, description="'closed' closes the objective with its final score"
+    )
+    roll_up_children: Patch[Flag] = Field(None)
+    final_score: Patch[Score] = Field(
+        None, description="when closing, one decimal; default: the current score"
+    )
+    retrospective: Patch[Note] = Field(None, description="when closing")
+
+
+class ObjectiveFilters(PageParams):
+    cycle: Id | None = None
+    team: Id | None = None
+    owner: Id | None = None
+    parent: Id | None = None
+    state: ObjectiveStateName | None = None
+    kind: ObjectiveKind | None = None
+
+
+# --- Cycle lifecycle: activate, close, carry over ----------------------------------------
+
+
+class ClosingItem(Input):
+    id: Ref = Field(description="an objective of the cycle")
+    final_score: Patch[Score] = Field(
+        None, description="one decimal: 0.0, 0.1 ... 1.0; left out: its current score"
+    )
+    retrospective: Note = Field("", description="left out: the note it already has")
+
+
+class CycleClosing(Input):
+    objectives: Annotated[list[ClosingItem], Field(max_length=10_000)] = Field(
+        default_factory=list,
+        description="final scores and notes; an objective left out closes with its current score",
+    )
+
+
+class CarryOverIn(Input):
+    target: Ref = Field(description="a cycle in planning or active")
+    objectives: Patch[Annotated[list[Ref], Field(max_length=10_000)]] = Field(
+        None, description="ids of unfinished objectives to copy; left out: all of them"
+    )
+
+
+# --- Key results ----------------------------------------------------------------------------
+
+
+class KeyResultOut(Schema):
+    id: int
+    objective: int
+    title: str
+    owner: int | None
+    kind: KeyResultKind
+    unit: str
+    start: float | None
+    target: float | None
+    low: float | None
+    high: float | None
+    commit: float | None
+    stretch: float | None
+    current: float | None = Field(description="the latest check-in's value (start before any)")
+    done: bool
+    confidence: int | None
+    weight: float
+    progress: float | None = Field(description="raw progress: may leave 0..1 (1.3 is 130%)")
+    score: float = Field(description="0..1")
+    status: PaceStatus
+    kpi: int | None
+    kpi_mode: KpiMode
+    position: int
+    last_check_in_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class KeyResultPage(Schema):
+    count: int
+    items: list[KeyResultOut]
+
+
+class KeyResultIn(Input):
+    objective: Ref
+    title: Name
+    kind: KeyResultKind = KeyResultKind.INCREASE
+    unit: Unit = ""
+    owner: Ref | None = Field(None, description="a person id; omitted: the token's person")
+    weight: Weight = 1.0
+    start: Number | None = Field(None, description="increase/decrease: where it starts")
+    target: Number | None = Field(None, description="increase/decrease: where it should get")
+    low: Number | None = Field(None, description="maintain: lower bound of the band")
+    high: Number | None = Field(None, description="maintain: upper bound of the band")
+    commit: Number | None = Field(None, description="optional zone: scores 0.3")
+    stretch: Number | None = Field(None, description="optional zone: scores 1.0")
+    kpi: Ref | None = Field(None, description="a KPI this key result follows")
+    kpi_mode: KpiMode = "latest"
+    position: Int | None = Field(None, ge=0, le=1_000_000, description="default: last")
+
+
+class KeyResultUpdate(Input):
+    title: Patch[Name] = Field(None)
+    kind: Patch[KeyResultKind] = Field(None)
+    unit: Patch[Unit] = Field(None)
+    owner: Ref | None = Field(None)
+    weight: Patch[Weight] = Field(None)
+    start: Number | None = Field(None)
+    target: Number | None = Field(None)
+    low: Number | None = Field(None)
+    high: Number | None = Field(None)
+    commit: Number | None = Field(None)
+    stretch: Number | None = Field(None)
+    kpi: Ref | None = Field(None)
+    kpi_mode: Patch[KpiMode] = Field(None)
+    position: Patch[Position] = Field(None)
+
+
+class KeyResultFilters(PageParams):
+    objective: Id | None = None
+    owner: Id | None = None
+    kpi: Id | None = None
+
+
+# --- Check-ins ------------------------------------------------------------------------------
+
+
+class CheckInOut(Schema):
+    id: int
+    key_result: int
+    value: float | None
+    done: bool
+    confidence: int | None
+    note: str
+    author: int | None
+    automatic: bool
+    created_at: dt.datetime
+
+
+class CheckInPage(Schema):
+    count: int
+    items: list[CheckInOut]
+
+
+class CheckInIn(Input):
+    value: Number | None = Field(None, description="required for metric key results")
+    done: Flag = Field(False, description="milestone key results: reached or not")
+    confidence: Int | None = Field(None, ge=0, le=10)
+    note: Note = ""

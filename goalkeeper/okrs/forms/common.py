@@ -1,0 +1,130 @@
+"""Widgets, fields and mixins shared by the OKR forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+
+from goalkeeper.accounts.models import Team
+
+
+def _input(**attrs: Any) -> dict[str, Any]:
+    return {"class": "field__input", **attrs}
+
+
+class NumberField(forms.FloatField):
+    """A number as typed. "nan" and "inf" parse, so that the domain names them ("must be a
+    finite number"), as it does for the API, instead of the form's generic message."""
+
+    widget = forms.NumberInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.NumberInput(attrs=_input(step="any")))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        try:
+            return float(str(value).strip().replace(",", ""))
+        except ValueError:
+            raise ValidationError("enter a number, e.g. 42 or 0.5", code="invalid") from None
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons with one line of explanation under each choice."""
+
+    template_name = "okrs/widgets/described_radio.html"
+
+    def __init__(self, descriptions: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.descriptions = dict(descriptions)
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["description"] = self.descriptions.get(str(option["value"]), "")
+        return option
+
+
+def _described(
+    choices: Sequence[tuple[str, str, str]],
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    return [(value, label) for value, label, _ in choices], {v: d for v, _, d in choices}
+
+
+class ObjectPicker:
+    """Choices for a select, read once, and the objects behind them by id."""
+
+    def __init__(self, objects: Iterable[Model]) -> None:
+        self.by_id: dict[str, Model] = {str(obj.pk): obj for obj in objects}
+
+    def get(self, value: Any) -> Any:
+        return self.by_id.get(str(value)) if value not in (None, "") else None
+
+
+def team_tree(teams: Sequence[Team]) -> list[tuple[Team, int]]:
+    """Teams in tree order (the company root first, children by name), with their depth."""
+    children: dict[int | None, list[Team]] = {}
+    ids = {team.pk for team in teams}
+    for team in teams:
+        parent = team.parent_id if team.parent_id in ids else None
+        children.setdefault(parent, []).append(team)
+    ordered: list[tuple[Team, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for team in sorted(children.get(parent, []), key=lambda t: t.name.lower()):
+            ordered.append((team, depth))
+            walk(team.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _indent(label: str, depth: int) -> str:
+    # Non-breaking spaces: a select shows them, and a screen reader ignores them.
+    return "\u00a0\u00a0\u00a0" * depth + label
+
+
+class ModelErrorsMixin(forms.Form):
+    """Show a model's or a service's ValidationError next to the fields it names."""
+
+    def model_check(self, draft: Model, skip: Sequence[str]) -> None:
+        """Run the model's `full_clean` on `draft`; its refusals join the form's errors.
+
+        Fields in `skip` are not judged (the form already refused them, or they are not the
+        form's to choose); refusals that name them are dropped.
+        """
+        try:
+            draft.full_clean(exclude=list(skip))
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                kept = {k: v for k, v in error.error_dict.items() if k not in skip}
+                error = ValidationError(kept) if kept else ValidationError([])
+            self.add_model_errors(error)
+
+    def set_choices(self, name: str, choices: Sequence[Any]) -> None:
+        field: Any = self.fields[name]
+        field.choices = choices
+
+    def add_model_errors(self, error: ValidationError, aliases: Mapping[str, str] = {}) -> None:
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                self.add_error(None, message)
+            return
+        for field, messages in error.message_dict.items():
+            name = aliases.get(field, field)
+            for message in messages:
+                if name in self.fields:
+                    self.add_error(name, message)
+                elif name == "__all__":
+                    self.add_error(None, message)
+                else:
+                    self.add_error(None, f"{name.replace('_', ' ')}: {message}")

@@ -1,0 +1,233 @@
+"""The key result form: kind, numbers, weight, owner, the KPI it follows."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+from django import forms
+
+from goalkeeper.accounts.models import Person, Workspace
+from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.domain.limits import MAX_WEIGHT
+from goalkeeper.okrs.forms.common import (
+    DescribedRadioSelect,
+    ModelErrorsMixin,
+    NumberField,
+    ObjectPicker,
+    _input,
+)
+from goalkeeper.okrs.kpi_links import kpi_options
+from goalkeeper.okrs.models import (
+    KeyResult,
+    KpiLinkMode,
+    Objective,
+)
+
+# Fields each kind of key result uses. The others are cleared rather than refused: the form
+# keeps them (hidden) while the kind changes, and without JavaScript they are all shown.
+
+
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    KeyResultKind.INCREASE: ("start", "target", "commit", "stretch", "kpi", "kpi_mode"),
+    KeyResultKind.DECREASE: ("start", "target", "commit", "stretch", "kpi", "kpi_mode"),
+    KeyResultKind.MAINTAIN: ("low", "high", "kpi", "kpi_mode"),
+    KeyResultKind.MILESTONE: (),
+}
+KIND_SPECIFIC = ("start", "target", "commit", "stretch", "low", "high", "kpi", "kpi_mode")
+KIND_CHOICES = [
+    (KeyResultKind.INCREASE.value, "Increase", "Move a number up, from a start to a target."),
+    (KeyResultKind.DECREASE.value, "Decrease", "Bring a number down, from a start to a target."),
+    (KeyResultKind.MAINTAIN.value, "Maintain", "Keep a number inside a band all cycle long."),
+    (KeyResultKind.MILESTONE.value, "Milestone", "Done or not done."),
+]
+
+
+KPI_MODE_CHOICES = [
+    (KpiLinkMode.LATEST.value, "Latest value of the KPI"),
+    (KpiLinkMode.CYCLE_AGGREGATE.value, "The KPI's aggregate over the cycle"),
+]
+
+
+# --- Key results ---------------------------------------------------------------------------
+
+
+class KeyResultForm(ModelErrorsMixin):
+    """Create or edit a key result of any kind; only the kind's own numbers are kept."""
+
+    title = forms.CharField(
+        required=False,
+        help_text="What will have changed, e.g. “Weekly active teams”.",
+        widget=forms.TextInput(attrs=_input(maxlength=200, autocomplete="off")),
+    )
+    kind = forms.ChoiceField(
+        choices=[(value, label) for value, label, _ in KIND_CHOICES],
+        initial=KeyResultKind.INCREASE.value,
+        label="How it is measured",
+        widget=DescribedRadioSelect({value: text for value, _, text in KIND_CHOICES}),
+    )
+    owner = forms.ChoiceField(required=False, widget=forms.Select(attrs=_input()))
+    unit = forms.CharField(
+        required=False,
+        help_text="%, $, ms, customers…",
+        widget=forms.TextInput(attrs=_input(maxlength=30, autocomplete="off")),
+    )
+    weight = NumberField(
+        required=True,
+        initial=1,
+        help_text="How much it counts in the objective's progress, against the others.",
+        error_messages={
+            "required": "give a weight: 1 unless it counts more or less than the others"
+        },
+        widget=forms.NumberInput(attrs=_input(step="any", min="0", max=f"{MAX_WEIGHT:g}")),
+    )
+    start = NumberField(help_text="The value today.")
+    target = NumberField(help_text="The value that scores 1.0 (0.7 with zones).")
+    commit = NumberField(
+        label="Commit",
+        help_text="Between start and target: scores 0.3.",
+    )
+    stretch = NumberField(
+        label="Stretch",
+        help_text="Beyond the target: scores 1.0.",
+    )
+    low = NumberField(label="Low bound", help_text="Stay at or above. Leave empty for none.")
+    high = NumberField(label="High bound", help_text="Stay at or below. Leave empty for none.")
+    kpi = forms.ChoiceField(
+        required=False,
+        label="Read from a KPI",
+        help_text="The key result's value then comes from the KPI by itself.",
+        widget=forms.Select(attrs=_input()),
+    )
+    kpi_mode = forms.ChoiceField(
+        required=False,
+        label="Which value",
+        choices=KPI_MODE_CHOICES,
+        initial=KpiLinkMode.LATEST.value,
+        widget=forms.Select(attrs=_input()),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        workspace: Workspace,
+        objective: Objective,
+        key_result: KeyResult | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        self.objective = objective
+        self.key_result = key_result
+        people = list(Person.objects.filter(workspace=workspace, is_active=True).order_by("name"))
+        self.people = ObjectPicker(people)
+        self.set_choices("owner", [("", "No owner"), *((p.pk, p.name) for p in people)])
+        # The KPIs come from the bridges app (okrs does not import kpis): one query.
+        options = kpi_options(workspace, key_result.kpi_id if key_result is not None else None)
+        self.kpis = ObjectPicker(kpi for kpi, _ in options)
+        self.set_choices(
+            "kpi",
+            [("", "No: values come from check-ins"), *((kpi.pk, label) for kpi, label in options)],
+        )
+
+    @property
+    def kind_value(self) -> str:
+        """The kind shown: the one submitted, else the saved or initial one."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("kind"))
+            if value in KIND_FIELDS:
+                return str(value)
+        return str(self.initial.get("kind") or KeyResultKind.INCREASE.value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["owner"] = self.people.get(data.get("owner"))
+        data["kpi"] = self.kpis.get(data.get("kpi"))
+        kind = data.get("kind")
+        if kind in KIND_FIELDS:
+            for name in KIND_SPECIFIC:
+                if name not in KIND_FIELDS[kind]:
+                    data[name] = None
+                    self.errors.pop(name, None)
+        if not data.get("kpi_mode"):
+            data["kpi_mode"] = KpiLinkMode.LATEST.value
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned data as `create_key_result` / `update_key_result` take it."""
+        data = self.cleaned_data
+        return {
+            "title": data.get("title") or "",
+            "kind": data.get("kind") or KeyResultKind.INCREASE.value,
+            "owner": data.get("owner"),
+            "unit": (data.get("unit") or "").strip(),
+            "weight": data.get("weight"),
+            "start": data.get("start"),
+            "target": data.get("target"),
+            "commit": data.get("commit"),
+            "stretch": data.get("stretch"),
+            "low": data.get("low"),
+            "high": data.get("high"),
+            "kpi": data.get("kpi"),
+            "kpi_mode": data.get("kpi_mode") or KpiLinkMode.LATEST.value,
+        }
+
+    def draft(self) -> KeyResult:
+        """An unsaved key result holding the form's values (a copy when editing)."""
+        if self.key_result is not None:
+            draft = copy.copy(self.key_result)
+        else:
+            draft = KeyResult(workspace=self.workspace, objective=self.objective)
+        for name, value in self.service_fields().items():
+            setattr(draft, name, value)
+        draft.title = draft.title.strip()
+        return draft
+
+    def check(self) -> bool:
+        """Validate the values as the model (and so the domain) will on save.
+
+        Fields the form could not read are left out of the draft and of the model's check,
+        so that each problem is reported once, and all of them at once.
+        """
+        if not self.is_bound:
+            return False
+        self.is_valid()
+        skip = ["workspace", "objective", *self.errors]
+        self.model_check(self.draft(), skip)
+        return not self.errors
+
+    def zones_open(self) -> bool:
+        """Whether the optional zones are shown unfolded: when set or refused."""
+        names = ("commit", "stretch")
+        if any(self.errors.get(name) for name in names):
+            return True
+        if self.is_bound:
+            return any(self.data.get(self.add_prefix(name)) for name in names)
+        return any(self.initial.get(name) is not None for name in names)
+
+
+def key_result_initial(key_result: KeyResult) -> dict[str, Any]:
+    """A saved key result's values as the form starts with them."""
+    return {
+        "title": key_result.title,
+        "kind": key_result.kind,
+        "owner": key_result.owner_id or "",
+        "unit": key_result.unit,
+        "weight": _plain(key_result.weight),
+        "start": _plain(key_result.start),
+        "target": _plain(key_result.target),
+        "commit": _plain(key_result.commit),
+        "stretch": _plain(key_result.stretch),
+        "low": _plain(key_result.low),
+        "high": _plain(key_result.high),
+        "kpi": key_result.kpi_id or "",
+        "kpi_mode": key_result.kpi_mode,
+    }
+
+
+def _plain(value: float | None) -> float | int | None:
+    """12.0 as 12 in an input, so people read the number they typed."""
+    if value is None or not math.isfinite(value) or value != int(value):
+        return value
+    return int(value)
