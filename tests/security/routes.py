@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PERSONAS = ("admin", "editor", "viewer", "owner", "outsider", "anonymous")
@@ -49,6 +50,7 @@ class Route:
     methods: the write methods to try (default POST for pages; read from the API operation).
     params: URL values that are not object ids, e.g. {"object_type": "objective"}.
     data: the form or JSON body of the writes, from the Acme ids (default: empty).
+    multipart: the API write takes a form with a file (`data` gives its fields and file).
     get_status: exact GET status per persona, for routes with their own rules (login...).
     write_status: the same for the writes.
     shows: object types whose names the page displays (the escaping test expects them).
@@ -61,6 +63,7 @@ class Route:
     methods: tuple[str, ...] = ()
     params: Mapping[str, str] = field(default_factory=dict)
     data: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    multipart: bool = False
     get_status: Mapping[str, int] = field(default_factory=dict)
     write_status: Mapping[str, int] = field(default_factory=dict)
     shows: frozenset[str] = frozenset()
@@ -291,9 +294,15 @@ ROUTES: dict[str, Route] = {
         obj="kpi",
         data=lambda ids: {"items": [{"timestamp": "2026-10-02T00:00:00+00:00", "value": 1}]},
     ),
-    # Without a file a permitted persona is refused with 422 (tests/api/test_uploads.py
-    # writes real files).
-    "api-v1:upload_measurements": _api(write="editor", obj="kpi"),
+    "api-v1:upload_measurements": _api(
+        write="editor",
+        obj="kpi",
+        multipart=True,
+        data=lambda ids: {
+            "file": SimpleUploadedFile("values.csv", b"date,value\n2026-10-02,1\n"),
+            "date_format": "iso",
+        },
+    ),
     # Bridges: the Acme KPI is not red and its recovery is open, so a permitted persona is
     # refused with 422 (the matrix checks who may try, tests/bridges what happens).
     "api-v1:create_recovery": _api(write="editor", obj="kpi"),

@@ -82,6 +82,8 @@ def send(
     client: Client, method: str, url: str, headers: dict[str, str], spec: Route, ids: dict
 ) -> HttpResponse:
     data = spec.data(ids) if spec.data else {}
+    if spec.kind == "api" and spec.multipart and method == "POST":
+        return client.post(url, data, **headers)
     if spec.kind == "api" and method != "GET":
         return client.generic(
             method, url, json.dumps(data), content_type="application/json", **headers
