@@ -39,8 +39,8 @@ HELPERS = "event helpers"
 EVERY_KIND = frozenset({TRANSACTION, SAVE, DELETE, BULK, UPDATE, CREATE, EMIT, HELPERS})
 
 # Files outside services that may still write, and only in these ways. Keep this short: a
-# new entry needs a reason a reviewer agrees with. Entries marked "pending" are being moved
-# into services; delete each once its file is clean (a test below says when).
+# new entry needs a reason a reviewer agrees with; a test below says when one is no longer
+# needed.
 ALLOWED: dict[str, tuple[frozenset[str], str]] = {
     "goalkeeper/webhooks/delivery.py": (
         frozenset({UPDATE}),
@@ -59,17 +59,6 @@ ALLOWED: dict[str, tuple[frozenset[str], str]] = {
     "goalkeeper/demo/sources.py": (
         frozenset({CREATE, UPDATE}),
         "the demo's sample data sources and their past runs, written with the demo",
-    ),
-    # pending: the accounts endpoints wrap several accounts services in one transaction
-    # (team update + archive, person add + memberships, reactivate + update + memberships).
-    "goalkeeper/accounts/api.py": (frozenset({TRANSACTION}), "pending: accounts services"),
-    # pending: the password change page wraps Django's form and the audit entry in one
-    # transaction.
-    "goalkeeper/accounts/views.py": (frozenset({TRANSACTION}), "pending: accounts services"),
-    # pending: login rate-limit bookkeeping (attempt rows), written where it is checked.
-    "goalkeeper/accounts/ratelimit.py": (
-        frozenset({BULK, DELETE}),
-        "pending: rate-limit bookkeeping",
     ),
 }
 

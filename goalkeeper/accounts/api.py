@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -134,16 +133,13 @@ def update_team(request: HttpRequest, id: Id, payload: TeamUpdate) -> TeamOut:
         if "parent" in changes
         else None
     )
-    with transaction.atomic():
-        if "name" in changes or parent is not None:
-            team = services.update_team(
-                actor=person, team=team, name=changes.get("name"), parent=parent
-            )
-        archived = changes.get("archived")
-        if archived is True and team.archived_at is None:
-            team = services.archive_team(actor=person, team=team)
-        elif archived is False and team.archived_at is not None:
-            team = services.restore_team(actor=person, team=team)
+    team = services.change_team(
+        actor=person,
+        team=team,
+        name=changes.get("name"),
+        parent=parent,
+        archived=changes.get("archived"),
+    )
     return team_out(team)
 
 
@@ -299,17 +295,15 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[PersonOut]:
     person = caller(request)
     require_admin(person)
     teams = _memberships(person, payload.teams)
-    with transaction.atomic():
-        added = services.add_person(
-            actor=person,
-            workspace=person.workspace,
-            email=payload.email,
-            name=payload.name,
-            role=payload.role,
-            title=payload.title,
-        )
-        if teams:
-            services.set_memberships(actor=person, person=added, teams=teams)
+    added = services.add_person_with_teams(
+        actor=person,
+        workspace=person.workspace,
+        email=payload.email,
+        name=payload.name,
+        role=payload.role,
+        title=payload.title,
+        teams=teams,
+    )
     return Status(201, person_out(_people(person).get(pk=added.pk)))
 
 
@@ -324,14 +318,9 @@ def update_person(request: HttpRequest, id: Id, payload: PersonUpdate) -> Person
     active = changes.pop("active", None)
     if active is False:
         raise ValidationError({"active": "deactivate with DELETE /api/v1/people/{id}"})
-    reactivate = active is True
-    with transaction.atomic():
-        if reactivate and not found.is_active:
-            found = services.reactivate_person(actor=person, person=found)
-        if changes:
-            found = services.update_person(actor=person, person=found, **changes)
-        if teams is not None:
-            services.set_memberships(actor=person, person=found, teams=teams)
+    found = services.change_person(
+        actor=person, person=found, details=changes, teams=teams, reactivate=active is True
+    )
     return person_out(_people(person).get(pk=found.pk))
 
 

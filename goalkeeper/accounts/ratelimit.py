@@ -2,7 +2,8 @@
 
 A limit is "at most N attempts per window" for one key in one scope: failed logins per
 account (the email typed) and per client address, reset requests per email and per
-address. Counts live in `Attempt` rows so every web process sees the same numbers.
+address. Counts live in `Attempt` rows so every web process sees the same numbers; this
+module reads them, `goalkeeper.accounts.services.attempts` writes them.
 
 Locking an account after a few failures lets anyone who knows an email lock its owner out
 for a while; the window is short for that reason, and a password reset (which still works
@@ -115,20 +116,3 @@ def first_lock(checks: list[tuple[Limit, str]], now: dt.datetime | None = None) 
         if lock is not None:
             return lock
     return None
-
-
-def count_attempt(checks: list[tuple[Limit, str]], now: dt.datetime | None = None) -> None:
-    """Count one attempt against every `(limit, key)` pair, and forget expired ones."""
-    moment = now or timezone.now()
-    Attempt.objects.bulk_create(
-        [Attempt(scope=limit.scope, key=key, at=moment) for limit, key in checks if key]
-    )
-    longest = max((limit.window for limit, _ in checks), default=dt.timedelta(0))
-    Attempt.objects.filter(
-        scope__in=[limit.scope for limit, _ in checks], at__lt=moment - longest
-    ).delete()
-
-
-def clear(limit: Limit, key: str) -> None:
-    """Forget the attempts of `key` (a successful login clears its account's count)."""
-    Attempt.objects.filter(scope=limit.scope, key=key).delete()

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -79,10 +79,10 @@ class LoginView(auth_views.LoginView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if form.is_valid():
-            ratelimit.clear(ratelimit.login_account_limit(), email)
+            services.clear_attempts(ratelimit.login_account_limit(), email)
             return self.form_valid(form)
         if email and "no_workspace" not in {e.code for e in form.non_field_errors().as_data()}:
-            ratelimit.count_attempt(checks, now)
+            services.count_attempt(checks, now)
         return self.form_invalid(form)
 
 
@@ -119,12 +119,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            person = person_of(self.request)
-            if person is not None:
-                services.record_password_change(person=person)
-        return response
+        # Django's own form_valid saves through the form; the service saves and audits in
+        # one transaction instead, then the session keeps its login as Django's would.
+        try:
+            services.change_password(
+                user=form.user,
+                new_password=form.cleaned_data["new_password1"],
+                person=person_of(self.request),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @method_decorator(login_required, name="dispatch")
@@ -163,7 +170,7 @@ class PasswordResetView(auth_views.PasswordResetView):
                 f"{'s' if minutes != 1 else ''}.",
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        ratelimit.count_attempt(checks, now)
+        services.count_attempt(checks, now)
         # The email's context is spread last, so these win over the request's host.
         host, secure = _site()
         self.extra_email_context = {
@@ -186,7 +193,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         # Whoever reads the mailbox owns the account: a reset lifts a login lock.
-        ratelimit.clear(ratelimit.login_account_limit(), form.user.email)
+        services.clear_attempts(ratelimit.login_account_limit(), form.user.email)
         return response
 
 
@@ -245,7 +252,7 @@ def _accept(
             form.add_error(None, "Too many failed attempts. Try again later.")
             return render_page(request, None, "accounts/invite_accept.html", context, status=429)
         if not existing.check_password(form.cleaned_data["password"]):
-            ratelimit.count_attempt(checks)
+            services.count_attempt(checks)
             form.add_error("password", "That is not the password of this account.")
             return render_page(request, None, "accounts/invite_accept.html", context, status=400)
     try:
@@ -377,7 +384,7 @@ def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> H
     memberships = queries.memberships_of(subject)
     if which == "details" and details.is_valid():
         try:
-            services.update_person(actor=person, person=subject, **details.cleaned_data)
+            services.change_person(actor=person, person=subject, details=details.cleaned_data)
         except ValidationError as error:
             _add_errors(details, error)
         else:
@@ -386,7 +393,7 @@ def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> H
     elif which == "teams":
         chosen = _chosen_teams(request, person)
         try:
-            services.set_memberships(actor=person, person=subject, teams=chosen)
+            services.change_person(actor=person, person=subject, teams=chosen)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -514,7 +521,7 @@ def admin_team_edit(request: HttpRequest, person: Person, team_id: int) -> HttpR
         parent_id = form.cleaned_data.get("parent")
         parent = access.access_team_by_id(person, parent_id) if parent_id else None
         try:
-            services.update_team(
+            services.change_team(
                 actor=person, team=team, name=form.cleaned_data["name"], parent=parent
             )
         except ValidationError as error:

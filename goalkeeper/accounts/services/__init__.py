@@ -1,4 +1,8 @@
-"""Writes for workspaces, people and teams. Each function is one transaction with an audit entry."""
+"""Writes for workspaces, people and teams. Each function is one transaction with an audit entry.
+
+The writes that combine several of these (a team's rename and archive in one request, a person
+added with their teams...) live in `compound`; login rate-limit bookkeeping in `attempts`.
+"""
 
 from __future__ import annotations
 
@@ -454,16 +458,6 @@ def reactivate_person(*, actor: Person, person: Person) -> Person:
     return person
 
 
-def record_password_change(*, person: Person) -> None:
-    """Note in the trail that a person changed their password (never the password itself)."""
-    record(
-        workspace=person.workspace,
-        actor=person,
-        action="person.password_changed",
-        obj=person,
-    )
-
-
 # --- Teams ----------------------------------------------------------------------------------
 
 
@@ -593,3 +587,22 @@ def update_workspace(*, actor: Person, workspace: Workspace, **changes: Any) -> 
             changes=changed,
         )
     return workspace
+
+
+# Imported last: they compose the functions above (docs/architecture.md, "Writes").
+from goalkeeper.accounts.services.attempts import clear_attempts, count_attempt  # noqa: E402
+from goalkeeper.accounts.services.compound import (  # noqa: E402
+    add_person_with_teams,
+    change_password,
+    change_person,
+    change_team,
+)
+
+__all__ = [
+    "add_person_with_teams",
+    "change_password",
+    "change_person",
+    "change_team",
+    "clear_attempts",
+    "count_attempt",
+]
