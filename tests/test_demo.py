@@ -25,7 +25,8 @@ from goalkeeper.accounts.models import Membership, Person, Role, Team, User, Wor
 from goalkeeper.accounts.services import add_person, create_workspace
 from goalkeeper.audit.models import AuditEntry
 from goalkeeper.demo import catalog
-from goalkeeper.demo.loader import (
+from goalkeeper.demo.okrs import value_for_score
+from goalkeeper.demo.services import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
     DEMO_WORKSPACE,
@@ -38,7 +39,6 @@ from goalkeeper.demo.loader import (
     load_demo,
     quarter_cycles,
 )
-from goalkeeper.demo.okrs import value_for_score
 from goalkeeper.domain.key_results import KeyResultKind, score
 from goalkeeper.domain.kpis import Health, kpi_health, validate_kpi
 from goalkeeper.domain.objectives import WeightedScore, objective_progress

@@ -51,15 +51,6 @@ ALLOWED: dict[str, tuple[frozenset[str], str]] = {
         frozenset({SAVE}),
         "the user manager's `create_user`, Django's protocol (createsuperuser calls it)",
     ),
-    "goalkeeper/demo/loader.py": (
-        frozenset({TRANSACTION, SAVE, DELETE, BULK, UPDATE}),
-        "the demo loader writes (and clears) a whole sample company in bulk, in one "
-        "transaction; it is no person's write and leaves no audit trail on purpose",
-    ),
-    "goalkeeper/demo/sources.py": (
-        frozenset({CREATE, UPDATE}),
-        "the demo's sample data sources and their past runs, written with the demo",
-    ),
 }
 
 # Queryset methods: a chain through one of them (or a manager) ends on a queryset.

@@ -18,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from goalkeeper.demo.loader import ADMIN_EMAIL, demo_clock, demo_workspace, load_demo
+from goalkeeper.demo.services import ADMIN_EMAIL, demo_clock, demo_workspace, load_demo
 from goalkeeper.okrs.models import Cycle, CycleState, KeyResult, Objective
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]

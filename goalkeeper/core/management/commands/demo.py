@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from goalkeeper.demo.loader import DEMO_PASSWORD, demo_exists, load_demo
+        from goalkeeper.demo.services import DEMO_PASSWORD, demo_exists, load_demo
 
         if options["people"] is not None and options["people"] < 1:
             raise CommandError("--people: must be at least 1")

@@ -43,7 +43,7 @@ from goalkeeper.demo.series import (
     plan_kpis,
     timestamps,
 )
-from goalkeeper.demo.sources import write_sources
+from goalkeeper.demo.services.sources import write_sources
 from goalkeeper.domain.fiscal import fiscal_quarter_name
 from goalkeeper.domain.periods import Frequency, next_period, period_of, previous_period
 from goalkeeper.kpis.models import Kpi, Measurement
