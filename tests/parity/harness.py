@@ -26,6 +26,7 @@ from django.apps import apps
 from django.db import models, transaction
 
 from goalkeeper import events
+from goalkeeper.audit.models import AuditEntry
 
 # A moment inside the test world's active cycle (2026-Q4).
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
@@ -154,8 +155,6 @@ def _field_by_column(model: type[models.Model], column: str) -> models.Field[Any
 
 
 def _audit_since(last_id: int, ids: _Ids) -> list[dict[str, Any]]:
-    from goalkeeper.audit.models import AuditEntry
-
     entries = []
     for entry in AuditEntry.objects.filter(pk__gt=last_id).order_by("pk").values():
         label = _label_of(entry["object_type"])
@@ -182,8 +181,6 @@ def _label_of(object_type: str) -> str | None:
 
 
 def _last_audit_id() -> int:
-    from goalkeeper.audit.models import AuditEntry
-
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     return last or 0
 

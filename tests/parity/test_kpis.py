@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
 import pytest
 from django.urls import reverse
 
+from goalkeeper.bridges.services import link_key_result
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.kpis.services import create_kpi
+from goalkeeper.kpis.services import create_kpi, record_measurements
+from goalkeeper.okrs.services import create_key_result, create_objective
 from goalkeeper.webhooks.models import EVENTS
 from goalkeeper.webhooks.services import create_subscription
 from tests.api.conftest import Api
 from tests.conftest import World
 from tests.parity.harness import compare_paths, expect_status, names
+from tests.parity.test_okrs import key_result_form
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +114,6 @@ def test_recording_a_value(world: World, editor_api: Api, retention: Kpi) -> Non
 
 @pytest.fixture
 def leads(world: World):
-    from goalkeeper.okrs.services import create_key_result, create_objective
-
     grow = create_objective(
         actor=world.editor, cycle=world.cycle, team=world.sales, title="Grow", owner=world.editor
     )
@@ -126,10 +130,6 @@ def leads(world: World):
 
 @pytest.fixture
 def measured(retention: Kpi) -> Kpi:
-    import datetime as dt
-
-    from goalkeeper.kpis.services import record_measurements
-
     record_measurements(
         actor=None, kpi=retention, points=[(dt.datetime(2026, 10, 5, tzinfo=dt.UTC), 104.0)]
     )
@@ -156,8 +156,6 @@ def test_linking_a_key_result_to_a_kpi(world: World, editor_api: Api, measured: 
 
 
 def test_unlinking_a_key_result(world: World, editor_api: Api, measured: Kpi, leads) -> None:
-    from goalkeeper.bridges.services import link_key_result
-
     link_key_result(actor=world.editor, key_result=leads, kpi=measured, mode="latest")
     client = world.client_for(world.editor)
 
@@ -172,8 +170,6 @@ def test_unlinking_a_key_result(world: World, editor_api: Api, measured: Kpi, le
 def test_creating_a_key_result_driven_by_a_kpi(
     world: World, editor_api: Api, measured: Kpi, leads
 ) -> None:
-    from tests.parity.test_okrs import key_result_form
-
     client = world.client_for(world.editor)
     objective = leads.objective
     body = {
@@ -204,8 +200,6 @@ CSV = b"date,value\n2026-10-01,101\n2026-11-01,104\n"
 
 
 def test_uploading_a_file(world: World, editor_api: Api, retention: Kpi) -> None:
-    import io
-
     client = world.client_for(world.editor)
 
     def by_page() -> None:

@@ -11,7 +11,13 @@ import pytest
 from django.urls import reverse
 
 from goalkeeper.okrs.models import KeyResult, Objective
-from goalkeeper.okrs.services import create_key_result, create_objective
+from goalkeeper.okrs.services import (
+    Closing,
+    close_cycle,
+    create_cycle,
+    create_key_result,
+    create_objective,
+)
 from goalkeeper.webhooks.models import EVENTS
 from goalkeeper.webhooks.services import create_subscription
 from tests.api.conftest import Api
@@ -230,8 +236,6 @@ def test_editing_a_cycle(world: World, admin_api: Api) -> None:
 
 
 def planning_cycle(world: World):
-    from goalkeeper.okrs.services import create_cycle
-
     return create_cycle(
         actor=world.admin,
         workspace=world.acme,
@@ -269,8 +273,6 @@ def test_closing_a_cycle(world: World, admin_api: Api, grow: Objective, leads: K
 
 
 def test_carrying_over(world: World, admin_api: Api, grow: Objective, leads: KeyResult) -> None:
-    from goalkeeper.okrs.services import Closing, close_cycle
-
     close_cycle(actor=world.admin, cycle=world.cycle, closings=[Closing(grow.pk, 0.4)])
     target = planning_cycle(world)
     client = world.client_for(world.admin)
