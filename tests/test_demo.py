@@ -491,6 +491,27 @@ def test_the_summary_counts_what_was_written(demo: Demo) -> None:
     assert " s:" in text
 
 
+def counts(summary: DemoSummary) -> tuple[int, ...]:
+    s = summary
+    return (
+        *(s.teams, s.people, s.cycles, s.objectives, s.key_results, s.check_ins),
+        *(s.kpis, s.measurements, s.sources),
+    )
+
+
+def test_the_default_demo_keeps_its_size_for_the_same_seed_and_day(demo: Demo) -> None:
+    # Pinned: a faster loader must write the same company, not a smaller one.
+    assert counts(demo.summary) == (9, 32, 3, 73, 204, 1681, 82, 16250, 4)
+
+
+def test_a_larger_company_keeps_its_size_for_the_same_seed_and_day(demo: Demo) -> None:
+    summary = load_demo(people=60, today=TODAY, progress=False, reset=True)
+    assert counts(summary) == (11, 60, 3, 91, 254, 2167, 103, 24686, 4)
+    workspace = demo_workspace()
+    assert summary.measurements == Measurement.objects.filter(kpi__workspace=workspace).count()
+    assert summary.check_ins == CheckIn.objects.filter(key_result__workspace=workspace).count()
+
+
 def test_loading_is_recorded_in_the_audit_trail(demo: Demo) -> None:
     entry = AuditEntry.objects.get(workspace=demo.workspace, action="demo.loaded")
     assert entry.changes["seed"] == [None, 2026]

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from goalkeeper.accounts.models import Person, Team
@@ -74,7 +76,13 @@ class LinkedKpi:
 
     kpi: Kpi
     template: KpiTemplate
+    # In time order.
     points: Sequence[tuple[dt.datetime, float]]
+
+    @cached_property
+    def times(self) -> list[dt.datetime]:
+        """The points' timestamps, for bisection."""
+        return [at for at, _ in self.points]
 
 
 @dataclass(frozen=True)
@@ -86,13 +94,41 @@ class Cycles:
     planning: Cycle
 
 
+@dataclass(slots=True)
+class PlannedCheckIn:
+    """A check-in to write. A plain record rather than a model instance: a large demo plans
+    hundreds of thousands, and building a model instance costs several times more."""
+
+    key_result: KeyResult
+    value: float | None
+    created_at: dt.datetime
+    done: bool = False
+    confidence: int | None = None
+    note: str = ""
+    author: Person | None = None
+    automatic: bool = False
+
+    def model(self) -> CheckIn:
+        """The same check-in as an (unsaved) model instance, to validate it."""
+        return CheckIn(
+            key_result=self.key_result,
+            value=self.value,
+            done=self.done,
+            confidence=self.confidence,
+            note=self.note,
+            author=self.author,
+            automatic=self.automatic,
+            created_at=self.created_at,
+        )
+
+
 @dataclass
 class OkrPlan:
     """Unsaved rows, in insertion order: objectives by level (parents first), then the rest."""
 
     objectives: list[list[Objective]] = field(default_factory=lambda: [[], [], []])
     key_results: list[KeyResult] = field(default_factory=list)
-    check_ins: list[CheckIn] = field(default_factory=list)
+    check_ins: list[PlannedCheckIn] = field(default_factory=list)
 
 
 def decimals_for(template: KrTemplate) -> int:
@@ -459,7 +495,7 @@ class OkrPlanner:
                 note = rng.choice(pool if rng.random() < 0.8 else catalog.NOTES_MIXED)
             previous_done = flags[i]
             self.plan.check_ins.append(
-                CheckIn(
+                PlannedCheckIn(
                     key_result=kr,
                     value=values[i],
                     done=flags[i],
@@ -471,7 +507,7 @@ class OkrPlanner:
             )
         self._denormalise(kr, self.plan.check_ins[-1] if days else None)
 
-    def _denormalise(self, kr: KeyResult, last: CheckIn | None) -> None:
+    def _denormalise(self, kr: KeyResult, last: PlannedCheckIn | None) -> None:
         """Mirror the latest check-in, as services.record_check_in does."""
         if last is None:
             kr.current = kr.start
@@ -598,7 +634,7 @@ class OkrPlanner:
             raise DomainValidationError(errors)
         for at, value in zip(moments, values, strict=True):
             self.plan.check_ins.append(
-                CheckIn(key_result=kr, value=value, automatic=True, created_at=at)
+                PlannedCheckIn(key_result=kr, value=value, automatic=True, created_at=at)
             )
         self._denormalise(kr, self.plan.check_ins[-1] if moments else None)
         return kr
@@ -607,12 +643,14 @@ class OkrPlanner:
     def _kpi_value(
         link: LinkedKpi, since: dt.datetime, at: dt.datetime, cumulative: bool, start: float
     ) -> float:
+        # The points are in time order: a weekly check-in reads its window by bisection,
+        # not by scanning two years of daily values.
+        times, end = link.times, bisect_right(link.times, at)
         if cumulative:
-            window = [(t, v) for t, v in link.points if since <= t <= at]
+            window = link.points[bisect_left(times, since) : end]
             total = aggregate(window, Aggregation(link.template.aggregation))
             return round(total or 0.0, link.template.decimals)
-        latest = [v for t, v in link.points if t <= at]
-        return latest[-1] if latest else start
+        return link.points[end - 1][1] if end else start
 
     @staticmethod
     def _linked_target(

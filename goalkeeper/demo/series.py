@@ -142,9 +142,50 @@ def current_period_start(frequency: str, now: dt.datetime) -> dt.datetime:
     return midnight.replace(day=1)
 
 
-@lru_cache(maxsize=64)
+# The longest history `history_periods` draws, per frequency: one calendar of that length
+# serves every KPI of the frequency, each reading its own tail of it.
+_LONGEST = {"hourly": 60 * 24 + 1, "daily": 730, "weekly": 104}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Period starts up to the current one, oldest first, with what a series reads of each.
+
+    Computed once per frequency and load, not once per KPI: a large demo generates millions
+    of values from a few thousand distinct instants.
+    """
+
+    stamps: tuple[dt.datetime, ...]
+    # 2 pi * day of year / 365.25: the phase of the yearly season.
+    year_angles: tuple[float, ...]
+    weekends: tuple[bool, ...]
+    # sin(2 pi * (hour - 8) / 24): the shape of an hourly KPI's day.
+    day_waves: tuple[float, ...]
+
+
+def calendar(frequency: str, now: dt.datetime, count: int) -> Calendar:
+    """A calendar of at least the last `count` periods (its tail is what a KPI reads)."""
+    return _calendar(frequency, now, max(count, _LONGEST.get(frequency, 24)))
+
+
+@lru_cache(maxsize=32)
+def _calendar(frequency: str, now: dt.datetime, count: int) -> Calendar:
+    stamps = _stamps(frequency, now, count)
+    return Calendar(
+        stamps=stamps,
+        year_angles=tuple(2 * math.pi * s.timetuple().tm_yday / 365.25 for s in stamps),
+        weekends=tuple(s.weekday() >= 5 for s in stamps),
+        day_waves=tuple(math.sin(2 * math.pi * (s.hour - 8) / 24) for s in stamps),
+    )
+
+
 def timestamps(frequency: str, now: dt.datetime, count: int) -> tuple[dt.datetime, ...]:
     """Start of each of the last `count` periods, oldest first, the current one last."""
+    stamps = calendar(frequency, now, count).stamps
+    return stamps[len(stamps) - count :]
+
+
+def _stamps(frequency: str, now: dt.datetime, count: int) -> tuple[dt.datetime, ...]:
     last = current_period_start(frequency, now)
     if frequency == "monthly":
         index = last.year * 12 + last.month - 1
@@ -212,12 +253,24 @@ def _raw_zone_value(template: KpiTemplate, health: Health, rng: random.Random) -
 
 def generate(plan: KpiPlan, now: dt.datetime) -> list[tuple[dt.datetime, float]]:
     """The KPI's measurements, oldest first: the same plan and `now` give the same values."""
+    values = generate_values(plan, now)
+    stamps = timestamps(plan.template.frequency, now, plan.periods)
+    return list(zip(stamps, values, strict=False))
+
+
+def generate_values(plan: KpiPlan, now: dt.datetime) -> list[float]:
+    """The values of `generate`, one per timestamp from the first (a stale KPI's stop early).
+
+    This loop runs millions of times for a large demo: per-instant terms come from the
+    calendar and everything it calls is bound to a local name.
+    """
     template = plan.template
     rng = random.Random(plan.seed)
-    stamps = timestamps(template.frequency, now, plan.periods)
+    cal = calendar(template.frequency, now, plan.periods)
+    offset = len(cal.stamps) - plan.periods
     # The period whose value decides the health: the latest complete one, or for a stale
     # KPI the last one that still received a value.
-    anchor = len(stamps) - 2 if plan.health is not STALE else len(stamps) - 1 - plan.silent
+    anchor = plan.periods - 2 if plan.health is not STALE else plan.periods - 1 - plan.silent
     intended = plan.health if plan.health is not STALE else rng.choice((GREEN, YELLOW))
     end_value = _zone_value(template, intended, rng)
     if end_value is None:
@@ -230,18 +283,26 @@ def generate(plan: KpiPlan, now: dt.datetime) -> list[tuple[dt.datetime, float]]
     weekly = rng.uniform(0.1, 0.5) * scale if template.frequency in _STEP else 0.0
     daily = rng.uniform(0.3, 0.7) * scale if template.frequency == "hourly" else 0.0
     slope = (end_value - start_value) / max(anchor, 1)
-    points: list[tuple[dt.datetime, float]] = []
-    last = len(stamps) - 1 - plan.silent
-    for index, stamp in enumerate(stamps[: last + 1]):
+    floor, ceiling, decimals = template.floor, template.ceiling, template.decimals
+    gauss, sin = rng.gauss, math.sin
+    angles, weekends, waves = cal.year_angles, cal.weekends, cal.day_waves
+    values: list[float] = []
+    append = values.append
+    for index in range(plan.periods - plan.silent):
         if index == anchor:
-            points.append((stamp, end_value))
+            append(end_value)
             continue
-        value = start_value + slope * index + rng.gauss(0.0, noise)
-        value += yearly * math.sin(2 * math.pi * stamp.timetuple().tm_yday / 365.25 + phase)
+        at = offset + index
+        value = start_value + slope * index + gauss(0.0, noise)
+        value += yearly * sin(angles[at] + phase)
         if weekly:
             # Weekends are quiet for most business numbers.
-            value -= weekly if stamp.weekday() >= 5 else -weekly * 0.4
+            value -= weekly if weekends[at] else -weekly * 0.4
         if daily:
-            value += daily * math.sin(2 * math.pi * (stamp.hour - 8) / 24)
-        points.append((stamp, _bounded(template, value)))
-    return points
+            value += daily * waves[at]
+        if floor is not None:
+            value = max(value, floor)
+        if ceiling is not None:
+            value = min(value, ceiling)
+        append(round(value, decimals))
+    return values

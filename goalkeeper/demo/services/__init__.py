@@ -2,17 +2,19 @@
 
 Everything is planned in memory from one seed, then written with bulk inserts inside one
 transaction, so a failed load leaves nothing behind. The same seed and the same `today`
-give the same data, row for row.
+give the same data, row for row. Measurements and check-ins, the millions of rows, skip the
+ORM (see `rows`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
@@ -35,6 +37,7 @@ from goalkeeper.demo.okrs import (
     datetime_at,
 )
 from goalkeeper.demo.org import DEFAULT_PEOPLE, OrgPlan, TeamPlan, plan_org
+from goalkeeper.demo.parallel import series_values
 from goalkeeper.demo.series import (
     STALE,
     KpiPlan,
@@ -43,6 +46,7 @@ from goalkeeper.demo.series import (
     plan_kpis,
     timestamps,
 )
+from goalkeeper.demo.services.rows import DbTimes, RowWriter, bulk, bulk_load_settings
 from goalkeeper.demo.services.sources import write_sources
 from goalkeeper.domain.fiscal import fiscal_quarter_name
 from goalkeeper.domain.periods import Frequency, next_period, period_of, previous_period
@@ -54,12 +58,17 @@ DEMO_PASSWORD = "goalkeeper-demo"  # noqa: S105 - the published password of a de
 ADMIN_EMAIL = f"{catalog.ADMIN_LOCAL_PART}@{catalog.EMAIL_DOMAIN}"
 LOADED_ACTION = "demo.loaded"
 KINDS = (catalog.INCREASE, catalog.DECREASE, catalog.MAINTAIN, catalog.MILESTONE)
-BATCH_SIZE = 2000
-# Measurements are generated per KPI and flushed in chunks, so a large demo never holds
-# millions of rows in memory.
-FLUSH_EVERY = 20_000
-
-M = TypeVar("M", bound=models.Model)
+MEASUREMENT_FIELDS = ("kpi", "timestamp", "value")
+CHECK_IN_FIELDS = (
+    "key_result",
+    "value",
+    "done",
+    "confidence",
+    "note",
+    "author",
+    "automatic",
+    "created_at",
+)
 
 
 class DemoAlreadyLoadedError(RuntimeError):
@@ -140,7 +149,7 @@ def load_demo(
     """
     started = time.perf_counter()
     day, now = demo_clock(today)
-    with transaction.atomic():
+    with bulk_load_settings(), transaction.atomic():
         existing = demo_workspace()
         if existing is not None:
             if not reset:
@@ -413,20 +422,20 @@ class _Loader:
         self.counts["kpis"] = len(kpis)
         linked = self._pick_linked(kpis)
         series = {id(link.kpi): link for links in linked.values() for link in links}
-        buffer: list[Measurement] = []
-        first: Measurement | None = None
-        written = 0
+        writer = RowWriter(Measurement, MEASUREMENT_FIELDS)
+        db_times = DbTimes()
+        generated = series_values([p for k, p in kpis if id(k) not in series], self.now)
         for kpi, plan in kpis:
             link = series.get(id(kpi))
-            points = link.points if link else generate(plan, self.now)
-            buffer += [Measurement(kpi_id=kpi.pk, timestamp=at, value=v) for at, v in points]
-            first = first or (buffer[0] if buffer else None)
-            if len(buffer) >= FLUSH_EVERY:
-                written += bulk(Measurement, buffer)
-                buffer = []
+            values = [value for _, value in link.points] if link else next(generated)
+            frequency = plan.template.frequency
+            at = db_times.series(
+                (frequency, plan.periods), timestamps(frequency, self.now, plan.periods)
+            )
+            writer.add(list(zip(itertools.repeat(kpi.pk), at, values, strict=False)))
             self.bar.update(1)
-        written += bulk(Measurement, buffer)
-        self.counts["measurements"] = written
+        self.counts["measurements"] = writer.flush()
+        first = Measurement.objects.filter(kpi__workspace=self.workspace).order_by("pk").first()
         if first is not None:
             self.samples.append(first)
         return linked
@@ -472,7 +481,24 @@ class _Loader:
         for level in plan.objectives:
             bulk(Objective, level)
         bulk(KeyResult, plan.key_results)
-        bulk(CheckIn, plan.check_ins)
+        writer = RowWriter(CheckIn, CHECK_IN_FIELDS)
+        db_time = DbTimes()
+        writer.add(
+            [
+                (
+                    c.key_result.pk,
+                    c.value,
+                    c.done,
+                    c.confidence,
+                    c.note,
+                    c.author.pk if c.author is not None else None,
+                    c.automatic,
+                    db_time(c.created_at),
+                )
+                for c in plan.check_ins
+            ]
+        )
+        writer.flush()
         self.counts["objectives"] = sum(len(level) for level in plan.objectives)
         self.counts["key_results"] = len(plan.key_results)
         self.counts["check_ins"] = len(plan.check_ins)
@@ -489,8 +515,8 @@ class _Loader:
         key_results = plan.key_results
         samples: list[models.Model | None] = [
             *self.samples,
-            next((c for c in plan.check_ins if c.automatic), None),
-            next((c for c in plan.check_ins if not c.automatic), None),
+            next((c.model() for c in plan.check_ins if c.automatic), None),
+            next((c.model() for c in plan.check_ins if not c.automatic), None),
             next((kr for kr in key_results if kr.commit is not None), None),
             next((kr for kr in key_results if kr.kpi_id is not None), None),
             *(next((kr for kr in key_results if kr.kind == kind), None) for kind in KINDS),
@@ -503,14 +529,6 @@ class _Loader:
         for instance in samples:
             if instance is not None:
                 instance.full_clean()
-
-
-def bulk(model: type[M], rows: Iterable[M]) -> int:
-    """Insert `rows` in batches; primary keys are set on the instances."""
-    items = list(rows)
-    if items:
-        model._default_manager.bulk_create(items, batch_size=BATCH_SIZE)
-    return len(items)
 
 
 def _unique_slug(name: str, taken: set[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -58,6 +59,12 @@ def write_sources(workspace: Workspace, now: dt.datetime) -> int:
     return made
 
 
+def _draft(path: Path) -> Path:
+    """Where this process writes `path` before moving it in place: two loads at once (two
+    test processes) never open a file the other is replacing."""
+    return path.with_name(f".{path.name}.{os.getpid()}")
+
+
 def _recent(kpi: Kpi, now: dt.datetime) -> list[tuple[dt.datetime, float]]:
     return list(
         Measurement.objects.filter(kpi=kpi, timestamp__gte=now - dt.timedelta(days=DAYS))
@@ -90,14 +97,16 @@ def _source(
 
 def _warehouse(kpi: Kpi, now: dt.datetime) -> None:
     path = files_root() / WAREHOUSE
-    path.unlink(missing_ok=True)
-    with sqlite3.connect(path) as db:
+    draft = _draft(path)
+    draft.unlink(missing_ok=True)
+    with sqlite3.connect(draft) as db:
         db.execute("CREATE TABLE payments (paid_on TEXT PRIMARY KEY, amount REAL NOT NULL)")
         db.executemany(
             "INSERT INTO payments VALUES (?, ?)",
             [(at.date().isoformat(), value) for at, value in _recent(kpi, now)],
         )
     db.close()
+    draft.replace(path)
     query = (
         "SELECT paid_on AS timestamp, amount AS value\n"
         "FROM payments\n"
@@ -109,10 +118,12 @@ def _warehouse(kpi: Kpi, now: dt.datetime) -> None:
 
 def _export(kpi: Kpi, now: dt.datetime) -> None:
     path = files_root() / EXPORT
-    with path.open("w", newline="") as handle:
+    draft = _draft(path)
+    with draft.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["date", "open_tickets"])
         writer.writerows((at.date().isoformat(), round(v)) for at, v in _recent(kpi, now))
+    draft.replace(path)
     values = {
         "location": str(path),
         "timestamp_column": "date",
