@@ -10,6 +10,7 @@ SQL on SQLite and PostgreSQL, with values adapted by the connection's own operat
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -20,9 +21,11 @@ from django.db.models.fields.mixins import FieldCacheMixin
 M = TypeVar("M", bound=models.Model)
 
 BATCH_SIZE = 2000
-# Rows per executemany: large enough that the per-statement cost vanishes, small enough
-# that a chunk of prepared tuples stays a few megabytes.
+# Rows per flush: large enough that the per-call cost vanishes, small enough that a chunk
+# of prepared tuples stays a few megabytes.
 CHUNK = 50_000
+# Rows per INSERT statement, within the backend's limit on parameters.
+ROWS_PER_STATEMENT = 500
 # SQLite's page cache during the load (KiB, negative as PRAGMA cache_size wants it): the
 # indexes of a three-million-row table stay in memory instead of spilling mid-transaction.
 LOAD_CACHE_KIB = 512 * 1024
@@ -125,18 +128,20 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
 class RowWriter:
     """Plain INSERTs of prepared tuples into one model's table, flushed in chunks.
 
-    Values must already be what the database driver takes: use `db_time` for datetimes.
+    Values must already be what the database driver takes: use `DbTimes` for datetimes.
     Primary keys are not read back, so only rows nothing else refers to belong here.
+    Each statement inserts many rows: per row, a one-row statement costs SQLite about
+    three times the work of a row in a multi-row VALUES list.
     """
 
     def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
-        meta = model._meta
         quote = connection.ops.quote_name
         columns = ", ".join(quote(_column(model, name)) for name in fields)
-        marks = ", ".join(["%s"] * len(fields))
         # Names come from the model's metadata, quoted; values are always parameters.
-        table = quote(meta.db_table)
-        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+        self.row = f"({', '.join(['%s'] * len(fields))})"
+        limit = connection.features.max_query_params or len(fields) * ROWS_PER_STATEMENT
+        self.per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(fields)))
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
@@ -148,12 +153,26 @@ class RowWriter:
 
     def flush(self) -> int:
         """Write what is queued; returns how many rows were written in all."""
-        if self.rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.rows)
-            self.written += len(self.rows)
-            self.rows = []
+        rows, size = self.rows, self.per_statement
+        if not rows:
+            return self.written
+        full = len(rows) - len(rows) % size
+        with connection.cursor() as cursor:
+            if full:
+                statements = [
+                    list(itertools.chain.from_iterable(rows[i : i + size]))
+                    for i in range(0, full, size)
+                ]
+                cursor.executemany(self._sql(size), statements)
+            if full < len(rows):
+                rest = rows[full:]
+                cursor.execute(self._sql(len(rest)), list(itertools.chain.from_iterable(rest)))
+        self.written += len(rows)
+        self.rows = []
         return self.written
+
+    def _sql(self, rows: int) -> str:
+        return self.head + ", ".join([self.row] * rows)
 
 
 def _column(model: type[models.Model], name: str) -> str:
