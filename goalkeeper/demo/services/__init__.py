@@ -243,6 +243,8 @@ class _Loader:
             self.counts["sources"] = write_sources(workspace, self.now)
             bar.set_description("Checking")
             self._validate_samples(plan)
+            # Every row is written here: figures stored from them for the whole workspace
+            # belong at this point, one call each, inside the load's transaction.
             bar.set_description("Done")
         record(
             workspace=workspace,
