@@ -41,6 +41,7 @@ from goalkeeper.demo.parallel import series_values
 from goalkeeper.demo.series import (
     STALE,
     KpiPlan,
+    calendar,
     check_definition,
     generate,
     plan_kpis,
@@ -430,10 +431,9 @@ class _Loader:
         for kpi, plan in kpis:
             link = series.get(id(kpi))
             values = [value for _, value in link.points] if link else next(generated)
-            frequency = plan.template.frequency
-            at = db_times.series(
-                (frequency, plan.periods), timestamps(frequency, self.now, plan.periods)
-            )
+            # The KPI's periods are the tail of its frequency's calendar, adapted once.
+            stamps = calendar(plan.template.frequency, self.now, plan.periods).stamps
+            at = db_times.series(plan.template.frequency, stamps)[len(stamps) - plan.periods :]
             writer.add(list(zip(itertools.repeat(kpi.pk), at, values, strict=False)))
             self.bar.update(1)
         self.counts["measurements"] = writer.flush()

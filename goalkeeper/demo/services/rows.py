@@ -201,8 +201,9 @@ class DbTimes:
             adapted = self._one[value] = self._adapt(value)
         return adapted
 
-    def series(self, key: tuple[str, int], stamps: Sequence[dt.datetime]) -> list[Any]:
-        """A sequence of datetimes that `key` names (the same key, the same stamps)."""
+    def series(self, name: str, stamps: Sequence[dt.datetime]) -> list[Any]:
+        """A sequence of datetimes, adapted once for a `name` and length."""
+        key = (name, len(stamps))
         adapted = self._many.get(key)
         if adapted is None:
             adapted = self._many[key] = [self(stamp) for stamp in stamps]
