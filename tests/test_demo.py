@@ -16,7 +16,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.test import override_settings
 from pytest_django import DjangoDbBlocker
@@ -39,6 +39,7 @@ from goalkeeper.demo.services import (
     load_demo,
     quarter_cycles,
 )
+from goalkeeper.demo.services.rows import LOAD_CACHE_KIB, bulk_load_settings
 from goalkeeper.domain.key_results import KeyResultKind, score
 from goalkeeper.domain.kpis import Health, kpi_health, validate_kpi
 from goalkeeper.domain.objectives import WeightedScore, objective_progress
@@ -510,6 +511,20 @@ def test_a_larger_company_keeps_its_size_for_the_same_seed_and_day(demo: Demo) -
     workspace = demo_workspace()
     assert summary.measurements == Measurement.objects.filter(kpi__workspace=workspace).count()
     assert summary.check_ins == CheckIn.objects.filter(key_result__workspace=workspace).count()
+
+
+def pragma(name: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA {name}")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings")
+def test_the_load_settings_of_sqlite_are_put_back_afterwards() -> None:
+    before = pragma("cache_size"), pragma("synchronous")
+    with bulk_load_settings():
+        assert pragma("cache_size") == -LOAD_CACHE_KIB
+    assert (pragma("cache_size"), pragma("synchronous")) == before
 
 
 def test_loading_is_recorded_in_the_audit_trail(demo: Demo) -> None:
