@@ -1,10 +1,11 @@
-"""Bulk writes for the demo loader: the ORM for rows others point to, plain INSERTs for the
-millions that nothing points to, and SQLite settings for one large transaction.
+"""Bulk writes for the demo loader, and SQLite settings for its one large transaction.
 
 At 10,000 people the demo writes about three million rows. Building a model instance and
-preparing each of its values through the ORM costs several times the database's own work,
-so measurements and check-ins are written as prepared tuples with `executemany`: the same
-SQL on SQLite and PostgreSQL, with values adapted by the connection's own operations.
+preparing each of its values through the ORM's compiler costs several times the database's
+own work, so rows are written from prepared values: `bulk` for the rows others point to
+(their keys come back), `RowWriter` for the millions nothing points to (measurements,
+check-ins). Names are quoted, values adapted and statements sized by the connection's own
+operations and limits, so the same code writes to SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -214,9 +215,11 @@ class DbTimes:
 def bulk_load_settings() -> Iterator[None]:
     """On SQLite, settings for one large write, restored afterwards; elsewhere nothing.
 
-    `synchronous=OFF` skips the syncs a checkpoint makes: a crash mid-load loses the load,
-    which the single transaction discards anyway. SQLite refuses to change it inside a
-    transaction, so within one (tests) only the cache grows.
+    `synchronous=OFF` skips the disk syncs of the checkpoint that copies the load's few
+    hundred megabytes from the write-ahead log: a power cut during the load may cost the
+    file, a price a demo can pay, and the setting is back to its normal value once the load
+    is committed. SQLite refuses to change it inside a transaction, so within one (tests)
+    only the cache grows.
     """
     if connection.vendor != "sqlite":
         yield
