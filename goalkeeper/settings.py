@@ -82,16 +82,20 @@ _db: dict[str, Any] = dict(
     dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
 )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, retrying a BEGIN or a lone write that found the database
+    # locked (goalkeeper/db/sqlite/base.py, docs/operations.md).
+    _db["ENGINE"] = "goalkeeper.db.sqlite"
     # WAL lets readers run while a writer commits; IMMEDIATE transactions take the write
-    # lock at BEGIN so two writers queue on busy_timeout instead of failing mid-transaction
-    # with "database is locked" when one upgrades its read lock.
+    # lock at BEGIN so two writers queue on the busy timeout instead of failing
+    # mid-transaction with "database is locked" when one upgrades its read lock. A BEGIN
+    # that waited out the timeout is tried again (it wrote nothing), LOCK_RETRIES times.
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", 5),
+        "lock_retries": envint("SQLITE_LOCK_RETRIES", 6),
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
-            "PRAGMA busy_timeout=20000;"
             "PRAGMA foreign_keys=ON;"
             "PRAGMA temp_store=MEMORY;"
             "PRAGMA cache_size=-20000;"
