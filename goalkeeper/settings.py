@@ -47,6 +47,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers gzipped for clients that accept it. Below WhiteNoise, which
+    # serves its own precompressed static files; above everything that reads or writes
+    # the body. BREACH: the CSRF token in a page is masked anew for every response, and
+    # Django pads the gzip header with random bytes.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -234,11 +239,25 @@ STATIC_ROOT = DATA_DIR / "static"
 # finders; the folder only ever holds `collectstatic` output.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from the npm registry into node_modules (see package.json);
-# only the built files we serve are exposed, under a "vendor/" prefix.
+# only the built files we serve are exposed, under a "vendor/" prefix
+# (goalkeeper/core/staticfiles.py: VENDOR_FILES).
 NODE_MODULES = Path(envstr("GOALKEEPER_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
-STATICFILES_DIRS = [("vendor/echarts", NODE_MODULES / "echarts" / "dist")]
-# Serve straight from the finders: no collectstatic step for a self-hosted install.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "goalkeeper.core.staticfiles.VendorFinder",
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names, gzip and brotli copies, once `goalkeeper serve` (or `collectstatic`)
+    # has collected them into STATIC_ROOT; plain names before (docs/operations.md).
+    "staticfiles": {"BACKEND": "goalkeeper.core.staticfiles.StaticStorage"},
+}
+# Collected files are served from STATIC_ROOT (hashed names cached for a year, immutable);
+# the finders also serve the plain names, so pages work before anything is collected.
 WHITENOISE_USE_FINDERS = True
+# Only the hashed names are kept (and compressed) in STATIC_ROOT: the plain names come from
+# the finders, and compressing each file once halves the time of the first start.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Email ---------------------------------------------------------------------------------

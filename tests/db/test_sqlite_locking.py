@@ -13,7 +13,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +26,7 @@ def contended(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     env["GOALKEEPER_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     # Scenario 1: the lock is held for 1 s, five times the busy timeout, and up to 20
     # retries are allowed. Scenario 2: the lock is never released while 3 retries run out.
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "tests.db.contend", "1.0", "20", "600", "3"],
         env=env,
         capture_output=True,

@@ -18,7 +18,7 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -43,7 +43,7 @@ class LockRetry:
     pause_cap: float = 1.0
 
     def pause(self, retry: int) -> float:
-        return random.uniform(0, min(self.pause_cap, self.first_pause * 2**retry))  # noqa: S311
+        return random.uniform(0, min(self.pause_cap, self.first_pause * 2**retry))
 
 
 def is_lock_error(error: sqlite3.OperationalError) -> bool:
@@ -95,8 +95,8 @@ class RetryingCursor(base.SQLiteCursorWrapper):
     def execute(self, query: str, params: Any = None) -> Any:
         if self.connection.in_transaction:
             return super().execute(query, params)
-        parent = super(RetryingCursor, self)
-        return retrying(lambda: parent.execute(query, params), self.lock_retry, _name(query))
+        run = super().execute
+        return retrying(lambda: run(query, params), self.lock_retry, _name(query))
 
 
 def _name(query: str) -> str:
@@ -124,6 +124,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return params
 
     def create_cursor(self, name: str | None = None) -> RetryingCursor:
-        cursor = self.connection.cursor(factory=RetryingCursor)
+        cursor: RetryingCursor = self.connection.cursor(factory=RetryingCursor)
         cursor.lock_retry = self.lock_retry
         return cursor
