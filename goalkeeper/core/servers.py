@@ -92,6 +92,10 @@ def run_gunicorn(application: WsgiApp, host: str, port: int, workers: int, threa
         # heartbeat runs beside the request threads, so this only catches a stuck process.
         "timeout": 120,
         "graceful_timeout": 20,
+        # An idle keep-alive connection waits in the poller, not on a thread, so it may stay
+        # open a while; gunicorn's 2 s would close connections a browser or a proxy is
+        # about to reuse (the client then sees a reset).
+        "keepalive": 20,
         # gunicorn >= 25 opens a control socket at one path per user; two servers on one
         # machine would fight over it, and nothing here uses it.
         "control_socket_disable": True,
