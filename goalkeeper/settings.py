@@ -106,7 +106,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-20000;"
         ),
     }
-    _db["TEST"] = {"NAME": None}  # in-memory test database
+    # The in-memory test database, named so: test runners that tell SQLite by the stock
+    # engine name (pytest-django under xdist) would otherwise derive a file name from NAME.
+    _db["TEST"] = {"NAME": ":memory:"}
 # One write, one transaction: every write goes through a service function wrapped in
 # transaction.atomic, and views call one service per request. Reads stay outside a
 # transaction so that, on SQLite, page views never queue behind the write lock.
