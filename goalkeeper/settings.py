@@ -47,6 +47,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers gzipped for clients that accept it. Below WhiteNoise, which
+    # serves its own precompressed static files; above everything that reads or writes
+    # the body. BREACH: the CSRF token in a page is masked anew for every response, and
+    # Django pads the gzip header with random bytes.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,22 +87,28 @@ _db: dict[str, Any] = dict(
     dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
 )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, retrying a BEGIN or a lone write that found the database
+    # locked (goalkeeper/db/sqlite/base.py, docs/operations.md).
+    _db["ENGINE"] = "goalkeeper.db.sqlite"
     # WAL lets readers run while a writer commits; IMMEDIATE transactions take the write
-    # lock at BEGIN so two writers queue on busy_timeout instead of failing mid-transaction
-    # with "database is locked" when one upgrades its read lock.
+    # lock at BEGIN so two writers queue on the busy timeout instead of failing
+    # mid-transaction with "database is locked" when one upgrades its read lock. A BEGIN
+    # that waited out the timeout is tried again (it wrote nothing), LOCK_RETRIES times.
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", 5),
+        "lock_retries": envint("SQLITE_LOCK_RETRIES", 6),
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
-            "PRAGMA busy_timeout=20000;"
             "PRAGMA foreign_keys=ON;"
             "PRAGMA temp_store=MEMORY;"
             "PRAGMA cache_size=-20000;"
         ),
     }
-    _db["TEST"] = {"NAME": None}  # in-memory test database
+    # The in-memory test database, named so: test runners that tell SQLite by the stock
+    # engine name (pytest-django under xdist) would otherwise derive a file name from NAME.
+    _db["TEST"] = {"NAME": ":memory:"}
 # One write, one transaction: every write goes through a service function wrapped in
 # transaction.atomic, and views call one service per request. Reads stay outside a
 # transaction so that, on SQLite, page views never queue behind the write lock.
@@ -230,11 +241,25 @@ STATIC_ROOT = DATA_DIR / "static"
 # finders; the folder only ever holds `collectstatic` output.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from the npm registry into node_modules (see package.json);
-# only the built files we serve are exposed, under a "vendor/" prefix.
+# only the built files we serve are exposed, under a "vendor/" prefix
+# (goalkeeper/core/staticfiles.py: VENDOR_FILES).
 NODE_MODULES = Path(envstr("GOALKEEPER_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
-STATICFILES_DIRS = [("vendor/echarts", NODE_MODULES / "echarts" / "dist")]
-# Serve straight from the finders: no collectstatic step for a self-hosted install.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "goalkeeper.core.staticfiles.VendorFinder",
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names, gzip and brotli copies, once `goalkeeper serve` (or `collectstatic`)
+    # has collected them into STATIC_ROOT; plain names before (docs/operations.md).
+    "staticfiles": {"BACKEND": "goalkeeper.core.staticfiles.StaticStorage"},
+}
+# Collected files are served from STATIC_ROOT (hashed names cached for a year, immutable);
+# the finders also serve the plain names, so pages work before anything is collected.
 WHITENOISE_USE_FINDERS = True
+# Only the hashed names are kept (and compressed) in STATIC_ROOT: the plain names come from
+# the finders, and compressing each file once halves the time of the first start.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Email ---------------------------------------------------------------------------------

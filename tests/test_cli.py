@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -123,37 +125,53 @@ def test_createadmin_refuses_a_bad_email_and_a_weak_password(data_dir: Path) -> 
     assert "too short" in weak.stderr
 
 
-@pytest.fixture
-def server(data_dir: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def serve_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data directory for the serve tests: static files are collected on the first start."""
+    return tmp_path_factory.mktemp("served")
+
+
+def start(data_dir: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """`goalkeeper serve` on a free port, once it answers /healthz."""
     port = free_port()
     proc = subprocess.Popen(  # noqa: S603
-        [*GOALKEEPER, "serve", "--port", str(port)],
+        [*GOALKEEPER, "serve", "--port", str(port), *args],
         env=cli_env(data_dir),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                assert response.status == 200
+                return proc, base
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(proc.stdout.read() if proc.stdout else "server died") from None
+            time.sleep(0.3)
+
+
+def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> str:
+    """Stop the server as a terminal or a service manager would; returns what it printed."""
+    proc.send_signal(sig)
+    out, _ = proc.communicate(timeout=30)
+    return out
+
+
+@pytest.fixture
+def server(serve_dir: Path) -> Iterator[str]:
+    proc, base = start(serve_dir)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
-                    assert response.status == 200
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        proc.stdout.read() if proc.stdout else "server died"
-                    ) from None
-                time.sleep(0.3)
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
-def test_serve_migrates_first_and_answers_http(server: str, data_dir: Path) -> None:
+def test_serve_migrates_first_and_answers_http(server: str, serve_dir: Path) -> None:
     with urllib.request.urlopen(f"{server}/login/", timeout=5) as response:  # noqa: S310
         assert response.status == 200
         page = response.read().decode()
@@ -161,7 +179,61 @@ def test_serve_migrates_first_and_answers_http(server: str, data_dir: Path) -> N
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     with urllib.request.urlopen(f"{server}/static/vendor/echarts/echarts.min.js", timeout=5) as js:  # noqa: S310
         assert js.status == 200
-    assert (data_dir / "goalkeeper.sqlite3").exists()
+    assert (serve_dir / "goalkeeper.sqlite3").exists()
+    # Collected on start: hashed names, with a manifest.
+    assert (serve_dir / "static" / "staticfiles.json").exists()
+    assert re.search(r"/static/goalkeeper/css/app\.[0-9a-f]{12}\.css", page)
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_serve_runs_gunicorn_processes_and_stops_them_with_the_worker(serve_dir: Path) -> None:
+    proc, _ = start(serve_dir, "--workers", "2", "--threads", "2", "--with-worker")
+    kids = children(proc.pid)
+    # Two web processes and the background worker.
+    assert len(kids) == 3
+    out = stop(proc, signal.SIGINT)
+    assert "Server: gunicorn, 2 processes x 2 threads." in out
+    assert out.count("Booting worker with pid") == 2
+    deadline = time.monotonic() + 15
+    while any(alive(kid) for kid in kids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [kid for kid in kids if alive(kid)], "a child outlived the server"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_serve_falls_back_to_waitress_and_stops_the_worker_on_sigterm(serve_dir: Path) -> None:
+    proc, base = start(serve_dir, "--server", "waitress", "--with-worker")
+    with urllib.request.urlopen(f"{base}/login/", timeout=5) as response:  # noqa: S310
+        assert response.status == 200
+    kids = children(proc.pid)
+    assert len(kids) == 1
+    out = stop(proc, signal.SIGTERM)
+    assert "Server: waitress, 1 process x 8 threads" in out
+    deadline = time.monotonic() + 15
+    while any(alive(kid) for kid in kids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [kid for kid in kids if alive(kid)], "the worker outlived the server"
+
+
+def test_serve_refuses_zero_workers(data_dir: Path) -> None:
+    result = run(data_dir, "serve", "--workers", "0", check=False)
+    assert result.returncode != 0
+    assert "--workers" in result.stderr
 
 
 def test_worker_starts(data_dir: Path) -> None:

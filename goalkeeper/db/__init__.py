@@ -1,0 +1,1 @@
+"""Database plumbing below every app: the SQLite backend that waits for the write lock."""

@@ -1,0 +1,1 @@
+"""Django's SQLite backend, with writers that wait their turn (see `base.py`)."""
