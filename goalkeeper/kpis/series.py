@@ -45,7 +45,14 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from goalkeeper.domain.instants import instant
 from goalkeeper.domain.limits import finite_or_none
-from goalkeeper.domain.periods import Aggregation, Frequency, Period, period_of, previous_period
+from goalkeeper.domain.periods import (
+    Aggregation,
+    Frequency,
+    Period,
+    next_period,
+    period_of,
+    previous_period,
+)
 from goalkeeper.kpis.models import Kpi, Measurement
 
 
@@ -143,22 +150,27 @@ class PeriodStats:
 
 
 def period_stats(
-    kpi_ids: Sequence[int], periods: Sequence[Period]
+    kpi_ids: Sequence[int],
+    periods: Sequence[Period],
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
 ) -> dict[tuple[int, int], PeriodStats]:
     """{(kpi id, period index): stats} for consecutive `periods`, in one SQL query.
 
-    Periods without a measurement are absent. The query returns one row per KPI and period
-    that has data, never the measurements themselves.
+    Only measurements in `[since, until)` count, when given (a range asked for may cut a
+    period). Periods without a measurement are absent. The query returns one row per KPI
+    and period that has data, never the measurements themselves.
     """
     if not kpi_ids or not periods:
         return {}
     edges = [period.start for period in periods] + [periods[-1].end]
+    low, high = instant(edges[0]), instant(edges[-1])
+    if since is not None:
+        low = max(low, instant(since))
+    if until is not None:
+        high = min(high, instant(until))
     grouped = (
-        Measurement.objects.filter(
-            kpi_id__in=list(kpi_ids),
-            timestamp__gte=instant(edges[0]),
-            timestamp__lt=instant(edges[-1]),
-        )
+        Measurement.objects.filter(kpi_id__in=list(kpi_ids), timestamp__gte=low, timestamp__lt=high)
         .order_by()
         .annotate(bucket=PeriodIndex(edges))
         .values("kpi_id", "bucket")
@@ -190,6 +202,76 @@ def period_stats(
         )
         for kpi_id, bucket, n, total, lo, hi, last in rows
     }
+
+
+def periods_between(
+    first: dt.datetime,
+    last: dt.datetime,
+    frequency: Frequency,
+    fiscal_year_start_month: int,
+    limit: int,
+) -> list[Period] | None:
+    """The consecutive periods of `frequency` from the one holding `first` to the one holding
+    `last`, oldest first; None when there would be more than `limit`. Both instants must
+    already be in the workspace's zone."""
+    period = period_of(first, frequency, fiscal_year_start_month)
+    periods = [period]
+    end = instant(last)
+    while instant(period.end) <= end:
+        if len(periods) >= limit:
+            return None
+        period = next_period(period, frequency, fiscal_year_start_month)
+        periods.append(period)
+    return periods
+
+
+@dataclass(frozen=True)
+class SeriesPeriod:
+    """One period of a series that holds values, with the SQL aggregates of its values."""
+
+    period: Period
+    stats: PeriodStats
+
+
+def series_by_period(
+    kpi: Kpi,
+    frequency: Frequency,
+    zone: dt.tzinfo,
+    fiscal_year_start_month: int,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    max_periods: int = 10_000,
+) -> list[SeriesPeriod] | None:
+    """The KPI's values in `[since, until)` aggregated by periods of `frequency` (the
+    workspace's zone and fiscal year), oldest first; periods without values are absent.
+
+    Three queries whatever the size of the series: the first and the last instant (two
+    seeks on the (kpi, timestamp) index), then `period_stats` over the periods between
+    them. None when they span more than `max_periods` periods: the range must be narrowed.
+    """
+    rows = Measurement.objects.filter(kpi=kpi)
+    if since is not None:
+        rows = rows.filter(timestamp__gte=since)
+    if until is not None:
+        rows = rows.filter(timestamp__lt=until)
+    first = rows.order_by("timestamp").values_list("timestamp", flat=True).first()
+    last = rows.order_by("-timestamp").values_list("timestamp", flat=True).first()
+    if first is None or last is None:
+        return []
+    periods = periods_between(
+        first.astimezone(zone),
+        last.astimezone(zone),
+        frequency,
+        fiscal_year_start_month,
+        max_periods,
+    )
+    if periods is None:
+        return None
+    stats = period_stats([kpi.pk], periods, since=since, until=until)
+    return [
+        SeriesPeriod(periods[index], found)
+        for (_, index), found in sorted(stats.items(), key=lambda item: item[0][1])
+    ]
 
 
 def window_values(
