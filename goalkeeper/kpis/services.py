@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from goalkeeper.audit.services import entry as audit_entry
 from goalkeeper.domain.limits import MAX_ABS_VALUE, check_value
 from goalkeeper.kpis import events as kpi_events
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
+from goalkeeper.kpis.series import instant_adapter
 from goalkeeper.kpis.signals import measurements_recorded
 
 KPI_FIELDS = (
@@ -150,24 +151,6 @@ def _stored_between(kpi: Kpi, first: dt.datetime, last: dt.datetime) -> int:
     return Measurement.objects.filter(kpi=kpi, timestamp__range=(first, last)).count()
 
 
-def _instant_adapter() -> Callable[[dt.datetime], Any]:
-    """How an aware instant is passed to the database, as Django's own adapter does it.
-
-    On SQLite that is the naive UTC text (`2026-11-03 09:00:00[.ffffff]`), written here
-    directly: Django's adapter, generic, costs more than the rest of the batch's preparation.
-    """
-    if connection.vendor == "sqlite":
-        return _sqlite_text
-    return connection.ops.adapt_datetimefield_value
-
-
-def _sqlite_text(moment: dt.datetime) -> str:
-    """Django's SQLite text of an aware instant: UTC, without its offset."""
-    if moment.tzinfo is not dt.UTC:
-        moment = moment.astimezone(dt.UTC)
-    return str(moment)[:-6]  # "2026-11-03 09:00:00+00:00" less "+00:00"
-
-
 def _upsert(kpi: Kpi, batch: dict[dt.datetime, float]) -> UpsertResult:
     """Write `batch` in chunks of UPSERT_CHUNK values, one statement each.
 
@@ -178,7 +161,7 @@ def _upsert(kpi: Kpi, batch: dict[dt.datetime, float]) -> UpsertResult:
     first, last = min(batch), max(batch)
     before = _stored_between(kpi, first, last)
     kpi_id = kpi.pk
-    adapt = _instant_adapter()
+    adapt = instant_adapter(connection)
     rows = [(kpi_id, adapt(timestamp), value) for timestamp, value in sorted(batch.items())]
     # Each statement stays under the database's bound on parameters (999 on old SQLite).
     bound = connection.features.max_query_params or 3 * UPSERT_CHUNK
