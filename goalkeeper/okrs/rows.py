@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
@@ -93,9 +94,8 @@ def person_ref(person_id: int | None, name: str | None) -> PersonRef | None:
 # --- The cycle's shape: one light query over its objectives ------------------------------------
 
 
-class _Node(NamedTuple):
-    # A tuple, not a frozen dataclass: a cycle's index builds one per objective of the
-    # cycle on every home and objective page, and a tuple is several times cheaper to make.
+@dataclass(frozen=True)
+class _Node:
     id: int
     parent_id: int | None
     roll_up: bool
