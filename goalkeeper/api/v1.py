@@ -14,7 +14,7 @@ from ninja.operation import Operation
 from goalkeeper.accounts.api import router as accounts_router
 from goalkeeper.api import errors
 from goalkeeper.api.auth import TokenAuth
-from goalkeeper.api.rendering import FiniteJSONRenderer
+from goalkeeper.api.rendering import FastJSONParser, FiniteJSONRenderer
 from goalkeeper.api.strictness import refuse_unknown_query
 from goalkeeper.bridges.api import router as bridges_router
 from goalkeeper.kpis.api import router as kpis_router
@@ -90,6 +90,7 @@ api = GoalkeeperAPI(
     auth=TokenAuth(),
     docs=LocalDocs(),
     renderer=FiniteJSONRenderer(),
+    parser=FastJSONParser(),
 )
 errors.install(api)
 api.add_decorator(refuse_unknown_query, mode="view")

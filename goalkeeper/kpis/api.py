@@ -33,7 +33,7 @@ from goalkeeper.api.schemas import (
     Unit,
 )
 from goalkeeper.domain.kpis import Direction, Health, Trend
-from goalkeeper.domain.periods import Aggregation, Frequency, aggregate_by_period
+from goalkeeper.domain.periods import Aggregation, Frequency
 from goalkeeper.kpis import imports, services
 from goalkeeper.kpis.access import access_kpi_by_id
 from goalkeeper.kpis.figures import (
@@ -45,14 +45,15 @@ from goalkeeper.kpis.figures import (
     with_kpi_trends,
 )
 from goalkeeper.kpis.models import Kpi, Measurement
+from goalkeeper.kpis.series import series_by_period
 
 router = Router(tags=["KPIs"])
 
 MAX_BATCH = services.MAX_BATCH
 MAX_MEASUREMENTS_PAGE = 10_000
-# Aggregating by period reads the raw values of the range in one go; past this many the
-# range must be narrowed (the answer says so) rather than loading a whole series in memory.
-MAX_AGGREGATED = 100_000
+# Aggregating by period runs in the database over the periods between the range's first
+# and last value; past this many periods the range must be narrowed (the answer says so).
+MAX_PERIODS = 20_000
 
 
 class MeasurementOut(Schema):
@@ -319,7 +320,7 @@ class MeasurementFilters(Schema):
         None,
         description=(
             "aggregate by periods of this length with the KPI's aggregation, in the "
-            f"workspace's time zone; at most {MAX_AGGREGATED} values per request"
+            f"workspace's time zone; the range may span at most {MAX_PERIODS} periods"
         ),
     )
     limit: int = Field(500, ge=1, le=MAX_MEASUREMENTS_PAGE)
@@ -353,19 +354,21 @@ def list_measurements(
                 PointOut(timestamp=m.timestamp, value=m.value, end=None, count=None) for m in rows
             ],
         )
-    total = series.count()
-    if total > MAX_AGGREGATED:
-        raise ValidationError(
-            {"from": f"the range holds {total} values, more than {MAX_AGGREGATED}: narrow it"}
-        )
-    zone = person.workspace.zone
-    points = [
-        (ts.astimezone(zone), value) for ts, value in series.values_list("timestamp", "value")
-    ]
     aggregation = Aggregation(kpi.aggregation)
-    periods = aggregate_by_period(
-        points, filters.period, aggregation, person.workspace.fiscal_year_start_month
+    periods = series_by_period(
+        kpi,
+        filters.period,
+        person.workspace.zone,
+        person.workspace.fiscal_year_start_month,
+        since=filters.from_,
+        until=filters.to,
+        max_periods=MAX_PERIODS,
     )
+    if periods is None:
+        frequency = filters.period.value
+        raise ValidationError(
+            {"from": f"the range spans more than {MAX_PERIODS} {frequency} periods: narrow it"}
+        )
     chosen = periods[filters.offset : filters.offset + filters.limit]
     return MeasurementList(
         count=len(periods),
@@ -375,8 +378,8 @@ def list_measurements(
             PointOut(
                 timestamp=p.period.start.astimezone(dt.UTC),
                 end=p.period.end.astimezone(dt.UTC),
-                value=p.value,
-                count=p.count,
+                value=p.stats.value(aggregation),
+                count=p.stats.count,
             )
             for p in chosen
         ],

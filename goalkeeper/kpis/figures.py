@@ -37,7 +37,7 @@ from goalkeeper.domain.periods import (
     period_of,
 )
 from goalkeeper.kpis.models import Kpi, Measurement
-from goalkeeper.kpis.series import period_window
+from goalkeeper.kpis.series import period_window, window_values
 
 # Complete periods a trend reads (docs/kpis.md: the last 6; 3 of them need a value).
 TREND_PERIODS = 6
@@ -179,9 +179,35 @@ def kpi_trend(kpi: Kpi) -> Trend:
 
 
 def kpi_health_now(kpi: Kpi, clock: Clock | None = None) -> Health:
-    """The health of one KPI as stored right now (one query); for before/after comparisons."""
+    """The health of one KPI as stored right now; for before/after comparisons.
+
+    The same figures as `with_kpi_figures` and `kpi_figures`, for one KPI: its own
+    frequency's two periods in one aggregate query (`window_values`) and its newest
+    instant from the (kpi, timestamp) index, rather than compiling the query that serves
+    every frequency and aggregation at once (a batch of values asks this twice).
+    """
     clock = clock or kpi.workspace.clock()
-    annotated = with_kpi_figures(Kpi.objects.filter(pk=kpi.pk), clock).first()
-    if annotated is None:
-        return Health.NO_DATA
-    return kpi_figures(annotated, clock, periods_for(clock)).health
+    frequency = Frequency(kpi.frequency)
+    local_now = clock.local_now
+    fiscal = clock.fiscal_year_start_month
+    complete = latest_complete_period(local_now, frequency, fiscal)
+    current = period_of(local_now, frequency, fiscal)
+    values = window_values(
+        kpi,
+        {"period": (complete.start, complete.end), "current": (current.start, current.end)},
+    )
+    latest_at = (
+        Measurement.objects.filter(kpi=kpi)
+        .order_by("-timestamp")
+        .values_list("timestamp", flat=True)
+        .first()
+    )
+    reading = judge_health(
+        kpi.spec,
+        frequency,
+        finite_or_none(values["period"]),
+        latest_at,
+        clock.now,
+        finite_or_none(values["current"]),
+    )
+    return reading.health

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.audit.services import diff, record, record_many, snapshot
 from goalkeeper.audit.services import entry as audit_entry
-from goalkeeper.domain.limits import check_value
+from goalkeeper.domain.limits import MAX_ABS_VALUE, check_value
 from goalkeeper.kpis import events as kpi_events
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
+from goalkeeper.kpis.series import instant_adapter
 from goalkeeper.kpis.signals import measurements_recorded
 
 KPI_FIELDS = (
@@ -41,6 +42,8 @@ KPI_FIELDS = (
     "data_source",
 )
 MAX_BATCH = 10_000
+# Values per INSERT statement of a batch (docs/api.md, "Measurements").
+UPSERT_CHUNK = 1_000
 # A parsed upload waits this long for its confirmation before it is purged.
 STAGED_UPLOAD_TTL = dt.timedelta(hours=1)
 _LATEST = "latest"
@@ -109,23 +112,66 @@ def update_kpi(*, actor: Person | None, kpi: Kpi, **changes: Any) -> Kpi:
 
 
 def _validated(points: Iterable[tuple[dt.datetime, float]]) -> dict[dt.datetime, float]:
-    """Check a batch before anything is written; the last value wins for a repeated instant."""
+    """Check a whole batch before anything is written; the last value wins for a repeated
+    instant. Every bad item is named (`item 4: ...`), so one answer lists them all."""
     batch: dict[dt.datetime, float] = {}
     errors: dict[str, list[str]] = {}
     for line, (timestamp, value) in enumerate(points, start=1):
         if timestamp.tzinfo is None:
             errors.setdefault("timestamp", []).append(f"item {line}: needs a time zone")
             continue
-        problems = check_value("value", value)
-        if problems:
-            errors.setdefault("value", []).append(f"item {line}: {problems[0].message}")
-            continue
+        # The common case (a finite float within the limits) costs one comparison; the
+        # domain's check, with its message, runs only for a value that fails it.
+        if not (type(value) is float and -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE):
+            problems = check_value("value", value)
+            if problems:
+                errors.setdefault("value", []).append(f"item {line}: {problems[0].message}")
+                continue
         batch[timestamp] = float(value)
     if len(batch) > MAX_BATCH:
         errors.setdefault("items", []).append(f"at most {MAX_BATCH} values per batch")
     if errors:
         raise ValidationError(errors)
     return batch
+
+
+def _upsert_sql(rows: int) -> str:
+    """One INSERT of `rows` values that updates the value where the KPI already has the
+    instant: `ON CONFLICT` on the (kpi, timestamp) unique index, on SQLite and PostgreSQL."""
+    table = connection.ops.quote_name(Measurement._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * rows)
+    return (
+        f'INSERT INTO {table} ("kpi_id", "timestamp", "value") VALUES {values} '  # noqa: S608
+        'ON CONFLICT ("kpi_id", "timestamp") DO UPDATE SET "value" = EXCLUDED."value"'
+    )
+
+
+def _stored_between(kpi: Kpi, first: dt.datetime, last: dt.datetime) -> int:
+    """How many values the KPI holds in [first, last]: one range count on the index."""
+    return Measurement.objects.filter(kpi=kpi, timestamp__range=(first, last)).count()
+
+
+def _upsert(kpi: Kpi, batch: dict[dt.datetime, float]) -> UpsertResult:
+    """Write `batch` in chunks of UPSERT_CHUNK values, one statement each.
+
+    The values a batch replaces are told from the new ones by counting the KPI's values
+    inside the batch's time range before and after: two index range counts, whatever
+    the size of the series.
+    """
+    first, last = min(batch), max(batch)
+    before = _stored_between(kpi, first, last)
+    kpi_id = kpi.pk
+    adapt = instant_adapter(connection)
+    rows = [(kpi_id, adapt(timestamp), value) for timestamp, value in sorted(batch.items())]
+    # Each statement stays under the database's bound on parameters (999 on old SQLite).
+    bound = connection.features.max_query_params or 3 * UPSERT_CHUNK
+    chunk = max(1, min(UPSERT_CHUNK, bound // 3))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            cursor.execute(_upsert_sql(len(part)), [item for row in part for item in row])
+    created = _stored_between(kpi, first, last) - before
+    return UpsertResult(created=created, updated=len(batch) - created)
 
 
 @transaction.atomic
@@ -138,28 +184,44 @@ def record_measurements(
 ) -> UpsertResult:
     """Upsert a batch of values: the same KPI and timestamp updates, never duplicates.
 
-    The whole batch is validated first and written with bulk SQL in this one transaction,
-    so a bad item leaves every stored value as it was. Then `measurements_recorded` is
-    sent, inside the transaction: key results driven by the KPI take their new value (one
-    automatic check-in each for the whole batch) and a batch pushed over the API is logged
-    as a run of the KPI's push source.
+    The whole batch is validated first and written in chunks (one statement each) in this
+    one transaction, so a bad item leaves every stored value as it was. Then the batch's
+    effects run once, in `measurements_written`.
     """
     batch = _validated(points)
     if not batch:
         return UpsertResult(created=0, updated=0)
     health_before = kpi_events.health_of(kpi)
-    existing = set(
-        Measurement.objects.filter(kpi=kpi, timestamp__in=list(batch)).values_list(
-            "timestamp", flat=True
-        )
+    result = _upsert(kpi, batch)
+    measurements_written(
+        actor=actor,
+        kpi=kpi,
+        result=result,
+        source=source,
+        received=len(points),
+        health_before=health_before,
     )
-    Measurement.objects.bulk_create(
-        [Measurement(kpi=kpi, timestamp=ts, value=value) for ts, value in batch.items()],
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["kpi", "timestamp"],
-        update_fields=["value"],
-    )
+    return result
+
+
+def measurements_written(
+    *,
+    actor: Person | None,
+    kpi: Kpi,
+    result: UpsertResult,
+    source: str,
+    received: int,
+    health_before: str,
+) -> None:
+    """Everything a written batch of values causes, once per batch, inside its transaction.
+
+    The KPI's newest instant and source, the audit entry, `measurements_recorded` (key
+    results driven by the KPI take their new value, one automatic check-in each; a batch
+    pushed over the API is logged as a run of the KPI's push source), the
+    `kpi.measurements_recorded` event and, when the health moved, `kpi.health_changed`.
+    Any write that adds values to a KPI ends here, so whatever a batch must refresh is
+    added here once.
+    """
     newest = (
         Measurement.objects.filter(kpi=kpi)
         .order_by("-timestamp")
@@ -169,7 +231,6 @@ def record_measurements(
     Kpi.objects.filter(pk=kpi.pk).update(last_measurement_at=newest, last_source=source[:20])
     kpi.last_measurement_at = newest
     kpi.last_source = source[:20]
-    result = UpsertResult(created=len(batch) - len(existing), updated=len(existing))
     record(
         workspace=kpi.workspace,
         actor=actor,
@@ -182,13 +243,12 @@ def record_measurements(
         },
     )
     measurements_recorded.send(
-        sender=Kpi, kpi=kpi, actor=actor, source=source, result=result, received=len(points)
+        sender=Kpi, kpi=kpi, actor=actor, source=source, result=result, received=received
     )
     kpi_events.kpi_event(
         "kpi.measurements_recorded", kpi, created=result.created, updated=result.updated
     )
     kpi_events.kpi_health_changed(kpi, health_before)
-    return result
 
 
 # --- Uploads: parsed, previewed, then written ----------------------------------------------------

@@ -291,7 +291,7 @@ def test_aggregating_too_large_a_range_asks_to_narrow_it(
 ) -> None:
     from goalkeeper.kpis import api as kpis_api
 
-    monkeypatch.setattr(kpis_api, "MAX_AGGREGATED", 2)
+    monkeypatch.setattr(kpis_api, "MAX_PERIODS", 2)
     revenue = kpi(editor_api, world)
     push(
         editor_api,
