@@ -214,3 +214,15 @@ def direction_label(direction: Any) -> str:
 def aggregation_label(aggregation: Any) -> str:
     """How a period's value is made, in words."""
     return AGGREGATION_LABELS.get(str(aggregation), str(aggregation))
+
+
+@register.filter
+def change_text(change: Any) -> str:
+    """A relative change as people read it: "+12%", "−3%", "0%", or "–" for none."""
+    if change is None:
+        return "–"
+    percent = round(float(change) * 100)
+    if percent == 0:
+        return "0%"
+    sign = "+" if percent > 0 else "−"
+    return f"{sign}{abs(percent):,}%"
