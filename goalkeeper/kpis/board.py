@@ -252,9 +252,10 @@ def kpi_board(
     """
     matching = matching_kpis(workspace, now, filters, person)
     counted = dict(
-        matching.order_by().values("health_now").annotate(n=Count("id")).values_list(
-            "health_now", "n"
-        )
+        matching.order_by()
+        .values("health_now")
+        .annotate(n=Count("id"))
+        .values_list("health_now", "n")
     )
     total = sum(counted.values())
     shown = counted.get(filters.health, 0) if filters.health else total
@@ -272,8 +273,7 @@ def kpi_board(
     )
     statuses = kpi_statuses(kpis, workspace, now)
     rows = tuple(
-        BoardRow(tile_of(kpi, statuses[kpi.pk]), getattr(kpi, "change_now", None))
-        for kpi in kpis
+        BoardRow(tile_of(kpi, statuses[kpi.pk]), getattr(kpi, "change_now", None)) for kpi in kpis
     )
     team = (
         Team.objects.filter(workspace=workspace, pk=int(filters.team)).first()
@@ -332,13 +332,12 @@ def _team_remarks(workspace: Workspace, only: Team | None) -> list[TeamRemark]:
     teams = Team.objects.filter(workspace=workspace, archived_at__isnull=True)
     if only is not None:
         teams = teams.filter(pk=only.pk)
-    counted = teams.annotate(
-        n=Count("kpis", filter=Q(kpis__archived_at__isnull=True))
-    ).values_list("pk", "name", "n")
+    counted = teams.annotate(n=Count("kpis", filter=Q(kpis__archived_at__isnull=True))).values_list(
+        "pk", "name", "n"
+    )
     remarks = []
     for team_id, name, count in counted.order_by("name", "id"):
         for remark in coach_team(count, 0):
             if remark.code in KPI_COACH_CODES:
                 remarks.append(TeamRemark(team_id, name, count, remark))
     return remarks
-

@@ -8,8 +8,8 @@ from goalkeeper.accounts.services import create_team
 from goalkeeper.domain.kpis import Health, Trend
 from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis import queries
-from goalkeeper.kpis.models import Measurement
 from goalkeeper.kpis.board import BoardFilters, KpiBoard, kpi_board, parse_filters
+from goalkeeper.kpis.models import Measurement
 from goalkeeper.kpis.queries import kpi_page
 from goalkeeper.kpis.services import create_kpi, record_measurements
 from tests.conftest import World

@@ -218,11 +218,12 @@ def aggregation_label(aggregation: Any) -> str:
 
 @register.filter
 def change_text(change: Any) -> str:
-    """A relative change as people read it: "+12%", "−3%", "0%", or "–" for none."""
+    """A relative change as people read it: "+12%", a minus sign for a fall, "0%", or a
+    dash for none."""
     if change is None:
-        return "–"
+        return "\u2013"
     percent = round(float(change) * 100)
     if percent == 0:
         return "0%"
-    sign = "+" if percent > 0 else "−"
+    sign = "+" if percent > 0 else "\u2212"
     return f"{sign}{abs(percent):,}%"
