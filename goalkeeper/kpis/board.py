@@ -42,6 +42,8 @@ MAX_TEAM_CHOICES = 60
 # Coach remarks listed on the board; the rest are counted.
 MAX_REMARKS = 8
 MAX_SEARCH = 100
+# The annotation `matching_kpis` adds (the stored health read at the clock's instant).
+HEALTH_NOW = "health_now"
 
 
 class Sort(StrEnum):
@@ -253,7 +255,7 @@ def kpi_board(
     matching = matching_kpis(workspace, now, filters, person)
     counted = dict(
         matching.order_by()
-        .values("health_now")
+        .values(*[HEALTH_NOW])
         .annotate(n=Count("id"))
         .values_list("health_now", "n")
     )
@@ -263,7 +265,7 @@ def kpi_board(
     pages = max(math.ceil(shown / size), 1)
     number = min(filters.page, pages)
     filters = replace(filters, page=number)
-    kpis_qs = matching.filter(health_now=filters.health) if filters.health else matching
+    kpis_qs = matching.filter(**{HEALTH_NOW: filters.health}) if filters.health else matching
     offset = (number - 1) * size
     kpis = list(
         _ordered(kpis_qs, filters.sort, now)
@@ -310,7 +312,7 @@ def kpi_board(
         else (),
         frequencies=tuple(Choice(f.value, f.value.capitalize()) for f in Frequency),
         sorts=tuple(Choice(s.value, label) for s, label in SORT_LABELS.items()),
-        remarks=remarks[:MAX_REMARKS],
+        remarks=tuple(remarks[:MAX_REMARKS]),
         more_remarks=max(len(remarks) - MAX_REMARKS, 0),
         total=total,
         matching=shown,
