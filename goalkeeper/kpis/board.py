@@ -237,7 +237,7 @@ def _ordered(kpis: QuerySet[Kpi], sort: Sort, now: dt.datetime) -> QuerySet[Kpi]
         default=Value(len(HEALTH_ORDER)),
         output_field=IntegerField(),
     )
-    return kpis.annotate(rank=rank).order_by("rank", Lower("team__name"), Lower("name"), "id")
+    return kpis.annotate(rank=rank).order_by("rank", "team__name", "name", "id")
 
 
 def kpi_board(
