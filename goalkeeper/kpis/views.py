@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -71,8 +72,13 @@ def board(request: HttpRequest) -> HttpResponse:
     results_only = getattr(request, "htmx", False) and request.headers.get("HX-Target") == (
         "kpi-results"
     )
-    template = "kpis/_board_results.html" if results_only else "kpis/board.html"
-    return _render(request, person, template, {"board": data})
+    if not results_only:
+        return _render(request, person, "kpis/board.html", {"board": data})
+    response = _render(request, person, "kpis/_board_results.html", {"board": data})
+    # The address bar shows the board's own short query, not every field of the form.
+    query = data.filters.query(page=data.page.number)
+    response["HX-Push-Url"] = reverse("kpis") + (f"?{query}" if query else "")
+    return response
 
 
 @login_required
