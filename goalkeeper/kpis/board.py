@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.http import urlencode
 
 from goalkeeper.accounts.models import Person, Team, Workspace
-from goalkeeper.domain.coach import coach_team
+from goalkeeper.domain.coach import MAX_TEAM_KPIS, MIN_TEAM_KPIS, coach_team
 from goalkeeper.domain.kpis import Health
 from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis.figures import change_now, health_now, movement_now
@@ -39,7 +39,7 @@ CARDS_PAGE_SIZE = 48
 TABLE_PAGE_SIZE = 100
 # Past this many teams the team filter is a chip (set from a KPI's team), not a select.
 MAX_TEAM_CHOICES = 60
-# Coach remarks listed on the board; the rest are counted.
+# Teams the coach speaks of on the board; the rest are counted.
 MAX_REMARKS = 8
 MAX_SEARCH = 100
 # The annotation `matching_kpis` adds (the stored health read at the clock's instant).
@@ -232,11 +232,7 @@ def _ordered(kpis: QuerySet[Kpi], sort: Sort, now: dt.datetime) -> QuerySet[Kpi]
         return kpis.annotate(movement=movement_now(now)).order_by(
             F("movement").desc(nulls_last=True), Lower("name"), "id"
         )
-    rank = Case(
-        *[When(health_now=h.value, then=Value(i)) for i, h in enumerate(HEALTH_ORDER)],
-        default=Value(len(HEALTH_ORDER)),
-        output_field=IntegerField(),
-    )
+    rank = health_now(now, rank=HEALTH_ORDER)
     return kpis.annotate(rank=rank).order_by("rank", "team__name", "name", "id")
 
 
@@ -267,12 +263,19 @@ def kpi_board(
     filters = replace(filters, page=number)
     kpis_qs = matching.filter(**{HEALTH_NOW: filters.health}) if filters.health else matching
     offset = (number - 1) * size
-    kpis = list(
-        _ordered(kpis_qs, filters.sort, now)
+    # The page's ids first: the sort then carries one narrow column per KPI, not rows
+    # joined with their team, owner and source.
+    ids = list(
+        _ordered(kpis_qs, filters.sort, now).values_list("id", flat=True)[offset : offset + size]
+    )
+    found = {
+        kpi.pk: kpi
+        for kpi in Kpi.objects.filter(pk__in=ids)
         .select_related("team", "owner")
         # The source's status rides along in the same query (a LEFT JOIN), for the tiles.
-        .annotate(source_status=F("source__status"))[offset : offset + size]
-    )
+        .annotate(source_status=F("source__status"), change_now=change_now(now))
+    }
+    kpis = [found[pk] for pk in ids if pk in found]
     statuses = kpi_statuses(kpis, workspace, now)
     rows = tuple(
         BoardRow(tile_of(kpi, statuses[kpi.pk]), getattr(kpi, "change_now", None)) for kpi in kpis
@@ -292,7 +295,7 @@ def kpi_board(
             : MAX_TEAM_CHOICES + 1
         ]
     )
-    remarks = _team_remarks(workspace, team)
+    remarks, flagged_teams = _team_remarks(workspace, team)
     return KpiBoard(
         rows=rows,
         counts=tuple(
@@ -312,8 +315,8 @@ def kpi_board(
         else (),
         frequencies=tuple(Choice(f.value, f.value.capitalize()) for f in Frequency),
         sorts=tuple(Choice(s.value, label) for s, label in SORT_LABELS.items()),
-        remarks=tuple(remarks[:MAX_REMARKS]),
-        more_remarks=max(len(remarks) - MAX_REMARKS, 0),
+        remarks=tuple(remarks),
+        more_remarks=max(flagged_teams - len(remarks), 0),
         total=total,
         matching=shown,
         page=BoardPage(
@@ -328,18 +331,22 @@ def kpi_board(
     )
 
 
-def _team_remarks(workspace: Workspace, only: Team | None) -> list[TeamRemark]:
-    """The coach on each team's KPI count (more than 12 or fewer than 3), in two queries:
-    the teams with their counts in use, grouped by the database."""
+def _team_remarks(workspace: Workspace, only: Team | None) -> tuple[list[TeamRemark], int]:
+    """The coach on the teams' KPI counts (more than 12 or fewer than 3): the first
+    MAX_REMARKS teams it speaks of, and how many it speaks of in all. The database
+    groups and picks the teams, so the rows read stay bounded however many teams there are.
+    """
     teams = Team.objects.filter(workspace=workspace, archived_at__isnull=True)
     if only is not None:
         teams = teams.filter(pk=only.pk)
-    counted = teams.annotate(n=Count("kpis", filter=Q(kpis__archived_at__isnull=True))).values_list(
-        "pk", "name", "n"
+    flagged = (
+        teams.annotate(n=Count("kpis", filter=Q(kpis__archived_at__isnull=True)))
+        .filter(Q(n__gt=MAX_TEAM_KPIS) | Q(n__lt=MIN_TEAM_KPIS))
+        .order_by("name", "id")
     )
     remarks = []
-    for team_id, name, count in counted.order_by("name", "id"):
+    for team_id, name, count in flagged.values_list("pk", "name", "n")[:MAX_REMARKS]:
         for remark in coach_team(count, 0):
             if remark.code in KPI_COACH_CODES:
                 remarks.append(TeamRemark(team_id, name, count, remark))
-    return remarks
+    return remarks, flagged.count()

@@ -20,6 +20,7 @@ from django.db.models import (
     DateTimeField,
     F,
     FloatField,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -307,19 +308,32 @@ def _value_of(found: PeriodStats | None, aggregation: Aggregation) -> float | No
     return found.value(aggregation) if found is not None else None
 
 
-def health_now(now: dt.datetime) -> Case:
-    """Each KPI's health at `now` from its stored figures, as a SQL expression.
+def health_now(now: dt.datetime, rank: Sequence[Health] | None = None) -> Case:
+    """Each KPI's health at `now` from its stored figures, as a SQL expression; with
+    `rank`, its place in that order instead (for sorting without repeating the reading).
 
     The only reading of the stored columns: staleness and the period boundary are the
     two things time alone changes. A row never figured reads as `no_data` until the
     refresh job fills it.
     """
+
+    def named(health: Health) -> Value:
+        return Value(health.value) if rank is None else Value(rank.index(health))
+
+    def column(name: str) -> F | Case:
+        if rank is None:
+            return F(name)
+        return Case(
+            *[When(**{name: h.value}, then=Value(i)) for i, h in enumerate(rank)],
+            default=Value(len(rank)),
+        )
+
     return Case(
-        When(figures_at__isnull=True, then=Value(Health.NO_DATA.value)),
-        When(Q(stale_from__isnull=False) & Q(stale_from__lt=now), then=Value(Health.STALE.value)),
-        When(health_turns_at__lte=now, then=F("next_health")),
-        default=F("health"),
-        output_field=CharField(),
+        When(figures_at__isnull=True, then=named(Health.NO_DATA)),
+        When(Q(stale_from__isnull=False) & Q(stale_from__lt=now), then=named(Health.STALE)),
+        When(health_turns_at__lte=now, then=column("next_health")),
+        default=column("health"),
+        output_field=CharField() if rank is None else IntegerField(),
     )
 
 

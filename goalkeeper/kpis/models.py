@@ -69,7 +69,22 @@ class Kpi(models.Model):
 
     class Meta:
         ordering: ClassVar = ["team__name", "name"]
-        indexes: ClassVar = [models.Index(fields=["workspace", "team"], name="kpi_ws_team")]
+        indexes: ClassVar = [
+            models.Index(fields=["workspace", "team"], name="kpi_ws_team"),
+            # Covers the board's health counts: they read the stored figures alone.
+            models.Index(
+                fields=[
+                    "workspace",
+                    "archived_at",
+                    "figures_at",
+                    "stale_from",
+                    "health_turns_at",
+                    "health",
+                    "next_health",
+                ],
+                name="kpi_ws_figures",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
