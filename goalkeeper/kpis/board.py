@@ -204,11 +204,19 @@ def parse_filters(params: Any) -> BoardFilters:
 
 
 def matching_kpis(
-    workspace: Workspace, now: dt.datetime, filters: BoardFilters, person: Person | None
+    workspace: Workspace,
+    now: dt.datetime,
+    filters: BoardFilters,
+    person: Person | None,
+    *,
+    with_archived: bool = False,
 ) -> QuerySet[Kpi]:
     """The workspace's KPIs narrowed by every filter but health, with `health_now` and
-    `change_now` annotated from the stored figures."""
-    kpis = Kpi.objects.filter(workspace=workspace, archived_at__isnull=not filters.archived)
+    `change_now` annotated from the stored figures; archived ones as `filters.archived`
+    says, or besides the others `with_archived` (the API's default)."""
+    kpis = Kpi.objects.filter(workspace=workspace)
+    if not with_archived:
+        kpis = kpis.filter(archived_at__isnull=not filters.archived)
     if filters.team:
         kpis = kpis.filter(team_id=int(filters.team))
     if filters.owner == "mine":
@@ -223,7 +231,8 @@ def matching_kpis(
     return kpis.annotate(health_now=health_now(now), change_now=change_now(now))
 
 
-def _ordered(kpis: QuerySet[Kpi], sort: Sort, now: dt.datetime) -> QuerySet[Kpi]:
+def ordered(kpis: QuerySet[Kpi], sort: Sort, now: dt.datetime) -> QuerySet[Kpi]:
+    """`kpis` (from `matching_kpis`) in the order `sort` names, ties by name then id."""
     if sort is Sort.NAME:
         return kpis.order_by(Lower("name"), "id")
     if sort is Sort.TEAM:
@@ -266,7 +275,7 @@ def kpi_board(
     # The page's ids first: the sort then carries one narrow column per KPI, not rows
     # joined with their team, owner and source.
     ids = list(
-        _ordered(kpis_qs, filters.sort, now).values_list("id", flat=True)[offset : offset + size]
+        ordered(kpis_qs, filters.sort, now).values_list("id", flat=True)[offset : offset + size]
     )
     found = {
         kpi.pk: kpi
