@@ -59,7 +59,7 @@ SORT_LABELS: dict[Sort, str] = {
     Sort.HEALTH: "Health, worst first",
     Sort.NAME: "Name",
     Sort.TEAM: "Team",
-    Sort.CHANGE: "Change, biggest first",
+    Sort.CHANGE: "Biggest change",
 }
 
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from goalkeeper.accounts.services import update_workspace
 from goalkeeper.domain.kpis import Health
 from goalkeeper.kpis.board import CARDS_PAGE_SIZE, BoardFilters, Sort, View, kpi_board
 from goalkeeper.kpis.figures import change_now, health_now, kpi_health_now
@@ -234,3 +235,25 @@ def test_the_board_stays_the_same_size_and_queries_for_ten_times_more_kpis(
         (small_size, small_queries), (large_size, large_queries) = small[view], large[view]
         assert large_queries == small_queries
         assert large_size <= small_size * 1.05
+
+
+def test_a_new_time_zone_recomputes_the_stored_figures(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    # Days are cut in the workspace's zone: in Tokyo they end 9 hours earlier.
+    kpi = make_kpi(
+        "Orders",
+        [
+            (dt.datetime(2026, 11, 18, 12, tzinfo=dt.UTC), 500.0),
+            (dt.datetime(2026, 11, 19, 20, tzinfo=dt.UTC), 50.0),
+        ],
+        frequency="daily",
+        target=100,
+    )
+    before = Kpi.objects.get(pk=kpi.pk).health_turns_at
+
+    update_workspace(actor=world.admin, workspace=world.acme, timezone="Asia/Tokyo")
+
+    after = Kpi.objects.get(pk=kpi.pk)
+    assert after.health_turns_at != before
+    assert_parity(kpi, NOW)
