@@ -46,7 +46,9 @@ from goalkeeper.domain.objectives import WeightedScore, objective_progress
 from goalkeeper.domain.pace import PaceStatus, elapsed_share, pace_status
 from goalkeeper.domain.periods import Aggregation, Frequency, aggregate, latest_complete_period
 from goalkeeper.domain.scoring import final_score
+from goalkeeper.kpis.figures import health_now
 from goalkeeper.kpis.models import Kpi, Measurement
+from goalkeeper.kpis.queries import kpi_statuses
 from goalkeeper.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
 
 TODAY = dt.date(2026, 11, 23)
@@ -472,6 +474,18 @@ def test_the_newest_measurement_is_recorded_on_each_kpi(demo: Demo) -> None:
     )
     for kpi in Kpi.objects.filter(workspace=demo.workspace):
         assert kpi.last_measurement_at == newest[kpi.pk]
+
+
+def test_every_kpi_ends_the_load_with_its_stored_figures(demo: Demo) -> None:
+    kpis = list(Kpi.objects.filter(workspace=demo.workspace).select_related("workspace"))
+    statuses = kpi_statuses(kpis, demo.workspace, NOW)
+    stored = dict(
+        Kpi.objects.filter(workspace=demo.workspace)
+        .annotate(h=health_now(NOW))
+        .values_list("pk", "h")
+    )
+    assert all(kpi.figures_at == NOW for kpi in kpis)
+    assert stored == {kpi.pk: statuses[kpi.pk].health.value for kpi in kpis}
 
 
 # --- Summary, audit, existence ------------------------------------------------------------------

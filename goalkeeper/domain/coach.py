@@ -180,11 +180,16 @@ def _missing_owner(message: str, subject: str) -> Remark:
     )
 
 
+# A healthy number of KPIs for one team (docs/scoring.md, "Quality coach").
+MAX_TEAM_KPIS = 12
+MIN_TEAM_KPIS = 3
+
+
 def coach_team(
     kpi_count: int,
     objectives_in_cycle: int,
-    max_kpis: int = 12,
-    min_kpis: int = 3,
+    max_kpis: int = MAX_TEAM_KPIS,
+    min_kpis: int = MIN_TEAM_KPIS,
     max_objectives: int = 5,
 ) -> list[Remark]:
     """Remarks on a team's load: its number of KPIs and of objectives in one cycle.

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from goalkeeper.domain.errors import FieldError
 from goalkeeper.domain.forecast import linear_fit
-from goalkeeper.domain.instants import elapsed
+from goalkeeper.domain.instants import instant
 from goalkeeper.domain.limits import check_value, total
 from goalkeeper.domain.periods import Frequency, nominal_length
 
@@ -163,6 +163,22 @@ def distance_to_band(value: float, low: float | None, high: float | None) -> flo
     return max(below, above, 0.0)
 
 
+def stale_from(last_measurement_at: datetime, frequency: Frequency) -> datetime:
+    """The instant (UTC) after which a KPI last measured at `last_measurement_at` is stale:
+    1.5 periods of its frequency without a new value."""
+    return instant(last_measurement_at) + STALE_AFTER_PERIODS * nominal_length(frequency)
+
+
+def relative_change(value: float | None, previous: float | None) -> float | None:
+    """How far `value` moved from `previous`, as a share of `previous` (0.25 for +25%).
+
+    None when either is missing or `previous` is zero: a move from nothing has no size.
+    """
+    if value is None or previous is None or previous == 0:
+        return None
+    return (value - previous) / abs(previous)
+
+
 def judge_health(
     spec: KpiSpec,
     frequency: Frequency,
@@ -181,7 +197,7 @@ def judge_health(
     """
     if last_measurement_at is None:
         return HealthReading(Health.NO_DATA)
-    if elapsed(now, last_measurement_at) > STALE_AFTER_PERIODS * nominal_length(frequency):
+    if instant(now) > stale_from(last_measurement_at, frequency):
         return HealthReading(Health.STALE)
     if period_value is not None:
         return HealthReading(value_health(spec, period_value))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -36,6 +36,7 @@ from goalkeeper.domain.kpis import Direction, Health, Trend
 from goalkeeper.domain.periods import Aggregation, Frequency
 from goalkeeper.kpis import imports, services
 from goalkeeper.kpis.access import access_kpi_by_id
+from goalkeeper.kpis.board import HEALTH_NOW, MAX_SEARCH, BoardFilters, Sort, matching_kpis, ordered
 from goalkeeper.kpis.figures import (
     KpiFigures,
     kpi_figures,
@@ -142,6 +143,20 @@ class KpiFilters(PageParams):
     owner: Id | None = None
     direction: Direction | None = None
     frequency: Frequency | None = None
+    q: str | None = Field(
+        None, max_length=MAX_SEARCH, description="words that the KPI's or its team's name holds"
+    )
+    health: Health | None = Field(None, description="only KPIs of this health now")
+    archived: bool | None = Field(
+        None, description="true: archived KPIs only; false: the others; omitted: all"
+    )
+    sort: Literal["id", "health", "name", "team", "change"] = Field(
+        "id",
+        description=(
+            "id (the default), health (worst first), name, team, or change (biggest "
+            "movement from the period before first)"
+        ),
+    )
 
 
 def _kpis(person: Person) -> QuerySet[Kpi]:
@@ -191,9 +206,25 @@ def one_kpi(person: Person, kpi_id: int, clock: Clock) -> KpiOut:
 
 @router.get("/kpis", response=responses({200: KpiPage}, READ_MANY))
 def list_kpis(request: HttpRequest, filters: Query[KpiFilters]) -> KpiPage:
-    """KPIs with their health and newest value; filter by team, owner, direction, frequency."""
+    """KPIs with their health and newest value; filter by team, owner, direction,
+    frequency, health, archived or words of the name (`q`); sort by id, health, name,
+    team or change."""
     person = caller(request)
-    kpis = _kpis(person)
+    clock = person.workspace.clock()
+    kpis = matching_kpis(
+        person.workspace,
+        clock.now,
+        BoardFilters(q=" ".join((filters.q or "").split()), archived=bool(filters.archived)),
+        person,
+        with_archived=filters.archived is None,
+    )
+    if filters.health is not None:
+        kpis = kpis.filter(**{HEALTH_NOW: filters.health.value})
+    kpis = (
+        kpis.order_by("id")
+        if filters.sort == "id"
+        else ordered(kpis, Sort(filters.sort), clock.now)
+    )
     for name in ("team", "owner"):
         value = getattr(filters, name)
         if value is not None:
@@ -203,7 +234,6 @@ def list_kpis(request: HttpRequest, filters: Query[KpiFilters]) -> KpiPage:
         if value is not None:
             kpis = kpis.filter(**{name: value})
     count = kpis.count()
-    clock = person.workspace.clock()
     periods = periods_for(clock)
     annotated = with_kpi_trends(with_kpi_figures(kpis, clock), clock)
     items = list(annotated[filters.offset : filters.offset + filters.limit])

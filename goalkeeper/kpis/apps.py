@@ -7,10 +7,13 @@ class KpisConfig(AppConfig):
 
     def ready(self) -> None:
         from goalkeeper.accounts import holdings
-        from goalkeeper.accounts.signals import person_deactivating
+        from goalkeeper.accounts.signals import person_deactivating, workspace_clock_changed
         from goalkeeper.kpis import receivers
 
         person_deactivating.connect(
             receivers.person_deactivating, dispatch_uid="kpis.person_deactivating"
+        )
+        workspace_clock_changed.connect(
+            receivers.workspace_clock_changed, dispatch_uid="kpis.workspace_clock_changed"
         )
         holdings.register(receivers.HOLDING)

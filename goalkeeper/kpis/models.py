@@ -51,10 +51,40 @@ class Kpi(models.Model):
     last_measurement_at = models.DateTimeField(null=True, blank=True)
     # How the latest batch arrived ("manual", "upload", "api"...), set with the batch.
     last_source = models.CharField(max_length=20, blank=True)
+    # Stored figures (docs/kpis.md, "Stored figures"): written by the kpis services with
+    # every write that moves them, computed only by `goalkeeper.kpis.figures`, so boards
+    # sort, filter and count every KPI in SQL. What time alone changes is read with the
+    # clock: `stale_from` (the instant the KPI turns stale without a new value) and
+    # `health_turns_at` (the end of the current period, from which `next_health` and
+    # `next_change` hold).
+    figures_at = models.DateTimeField(null=True, blank=True)
+    health = models.CharField(max_length=8, blank=True)
+    period_value = models.FloatField(null=True, blank=True)
+    previous_value = models.FloatField(null=True, blank=True)
+    change = models.FloatField(null=True, blank=True)
+    health_turns_at = models.DateTimeField(null=True, blank=True)
+    next_health = models.CharField(max_length=8, blank=True)
+    next_change = models.FloatField(null=True, blank=True)
+    stale_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["team__name", "name"]
-        indexes: ClassVar = [models.Index(fields=["workspace", "team"], name="kpi_ws_team")]
+        indexes: ClassVar = [
+            models.Index(fields=["workspace", "team"], name="kpi_ws_team"),
+            # Covers the board's health counts: they read the stored figures alone.
+            models.Index(
+                fields=[
+                    "workspace",
+                    "archived_at",
+                    "figures_at",
+                    "stale_from",
+                    "health_turns_at",
+                    "health",
+                    "next_health",
+                ],
+                name="kpi_ws_figures",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

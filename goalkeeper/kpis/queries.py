@@ -7,20 +7,13 @@ period values come from `goalkeeper.kpis.series`, which aggregates in the databa
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Count,
-    F,
-)
-from django.utils.http import urlencode
-
-from goalkeeper.accounts.models import Person, Team, Workspace
+from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.refs import PersonRef, person_ref
-from goalkeeper.domain.coach import Remark, coach_team
+from goalkeeper.domain.coach import Remark
 from goalkeeper.domain.fiscal import period_name
 from goalkeeper.domain.kpis import (
     Direction,
@@ -156,47 +149,6 @@ class TeamRemark:
     remark: Remark
 
 
-@dataclass(frozen=True)
-class BoardFilters:
-    """What the board is narrowed to; empty strings mean "all"."""
-
-    team: str = ""
-    owner: str = ""
-    health: str = ""
-    frequency: str = ""
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter is set."""
-        return any((self.team, self.owner, self.health, self.frequency))
-
-    def query(self, **changes: str) -> str:
-        """These filters as a query string, with `changes` applied; empty values dropped."""
-        values = {
-            "team": self.team,
-            "owner": self.owner,
-            "health": self.health,
-            "frequency": self.frequency,
-            **changes,
-        }
-        return urlencode({name: value for name, value in values.items() if value})
-
-
-@dataclass(frozen=True)
-class KpiBoard:
-    """The KPI board of a workspace or of one team."""
-
-    tiles: tuple[KpiTile, ...]
-    counts: tuple[HealthCount, ...]
-    filters: BoardFilters
-    team: Team | None
-    teams: tuple[Choice, ...]
-    owners: tuple[Choice, ...]
-    frequencies: tuple[Choice, ...]
-    remarks: tuple[TeamRemark, ...]
-    total: int
-
-
 def _tile_status(
     kpi: Kpi,
     workspace: Workspace,
@@ -256,80 +208,8 @@ def kpi_status(kpi: Kpi, workspace: Workspace, now: dt.datetime) -> KpiStatus:
     return kpi_statuses([kpi], workspace, now)[kpi.pk]
 
 
-def parse_filters(params: Any) -> BoardFilters:
-    """Board filters from query parameters; unknown values are ignored, not errors."""
-
-    def text(name: str, allowed: Iterable[str] | None = None) -> str:
-        value = str(params.get(name, "") or "").strip()
-        if allowed is not None and value not in allowed:
-            return ""
-        if allowed is None and not value.isdigit():
-            return ""
-        return value
-
-    return BoardFilters(
-        team=text("team"),
-        owner=text("owner"),
-        health=text("health", {h.value for h in Health}),
-        frequency=text("frequency", {f.value for f in Frequency}),
-    )
-
-
-def kpi_board(workspace: Workspace, now: dt.datetime, filters: BoardFilters) -> KpiBoard:
-    """The board: one tile per KPI, worst health first, with the team coach's remarks.
-
-    A fixed number of queries whatever the number of KPIs: the KPIs (with team, owner
-    and their source's status), one aggregate per frequency present, teams, owners and
-    the per-team KPI counts.
-    """
-    kpis_qs = (
-        Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
-        .select_related("team", "owner")
-        # The source's status rides along in the same query (a LEFT JOIN), for the tiles.
-        .annotate(source_status=F("source__status"))
-        .order_by("team__name", "name", "id")
-    )
-    if filters.team:
-        kpis_qs = kpis_qs.filter(team_id=int(filters.team))
-    if filters.owner:
-        kpis_qs = kpis_qs.filter(owner_id=int(filters.owner))
-    if filters.frequency:
-        kpis_qs = kpis_qs.filter(frequency=filters.frequency)
-    kpis = list(kpis_qs)
-    statuses = kpi_statuses(kpis, workspace, now)
-    tiles = [_tile(kpi, statuses[kpi.pk]) for kpi in kpis]
-    counts = Counter(tile.health for tile in tiles)
-    if filters.health:
-        tiles = [tile for tile in tiles if tile.health == filters.health]
-    rank = {health: index for index, health in enumerate(HEALTH_ORDER)}
-    tiles.sort(key=lambda tile: rank[tile.health])
-
-    teams = list(
-        Team.objects.filter(workspace=workspace, archived_at__isnull=True).order_by("name", "id")
-    )
-    team = next((t for t in teams if str(t.pk) == filters.team), None)
-    owners = Person.objects.filter(workspace=workspace, kpis__isnull=False).distinct()
-    return KpiBoard(
-        tiles=tuple(tiles),
-        counts=tuple(
-            HealthCount(
-                health,
-                counts[health],
-                filters.query(health="" if filters.health == health else health.value),
-            )
-            for health in HEALTH_ORDER
-        ),
-        filters=filters,
-        team=team,
-        teams=tuple(Choice(str(t.pk), t.name) for t in teams),
-        owners=tuple(Choice(str(p.pk), p.name) for p in owners.order_by("name", "id")),
-        frequencies=tuple(Choice(f.value, f.value.capitalize()) for f in Frequency),
-        remarks=_team_remarks(workspace, teams, team),
-        total=sum(counts.values()),
-    )
-
-
-def _tile(kpi: Kpi, status: KpiStatus) -> KpiTile:
+def tile_of(kpi: Kpi, status: KpiStatus) -> KpiTile:
+    """The tile of a KPI with its status."""
     return KpiTile(
         id=kpi.pk,
         name=kpi.name,
@@ -348,27 +228,6 @@ def _tile(kpi: Kpi, status: KpiStatus) -> KpiTile:
         status=status,
         source_broken=getattr(kpi, "source_status", None) == "broken",
     )
-
-
-def _team_remarks(
-    workspace: Workspace, teams: Sequence[Team], only: Team | None
-) -> tuple[TeamRemark, ...]:
-    """The coach on each team's KPI count (more than 12 or fewer than 3), in one query."""
-    counts = dict(
-        Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
-        .values("team_id")
-        .annotate(n=Count("id"))
-        .values_list("team_id", "n")
-    )
-    remarks = []
-    for team in teams:
-        if only is not None and team.pk != only.pk:
-            continue
-        count = counts.get(team.pk, 0)
-        for remark in coach_team(count, 0):
-            if remark.code in KPI_COACH_CODES:
-                remarks.append(TeamRemark(team.pk, team.name, count, remark))
-    return tuple(remarks)
 
 
 # --- The KPI page --------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from goalkeeper.accounts.holdings import Holding
-from goalkeeper.accounts.models import Person
+from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.kpis.services import reassign_owner
+from goalkeeper.kpis.services import reassign_owner, refresh_figures
 
 
 def person_deactivating(
@@ -18,6 +18,11 @@ def person_deactivating(
 ) -> None:
     """Hand the leaver's KPIs to the new owner."""
     reassign_owner(actor=actor, person=person, new_owner=new_owner)
+
+
+def workspace_clock_changed(sender: Any, *, workspace: Workspace, **kwargs: Any) -> None:
+    """Periods moved with the zone or the fiscal year: every stored figure is recomputed."""
+    refresh_figures(workspace=workspace, due_only=False)
 
 
 def _kpis_of_teams(team_ids: Sequence[int]) -> Mapping[int, int]:

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +23,7 @@ from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.services import company_team
 from goalkeeper.domain.periods import Frequency
+from goalkeeper.kpis import board as board_reads
 from goalkeeper.kpis import imports, queries, services
 from goalkeeper.kpis.access import access_kpi_by_id
 from goalkeeper.kpis.forms import KpiForm, PasteForm, UploadForm, ValueForm
@@ -61,11 +63,22 @@ def _error_messages(error: ValidationError) -> list[str]:
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    """The KPI board, for the whole company or filtered (team, owner, health, frequency)."""
+    """The KPI board, one page at a time: searched, filtered (team, owner or mine, health,
+    frequency, archived), sorted (health, name, team, change), as cards or a table."""
     person = _person(request)
-    filters = queries.parse_filters(request.GET)
-    data = queries.kpi_board(person.workspace, timezone.now(), filters)
-    return _render(request, person, "kpis/board.html", {"board": data})
+    filters = board_reads.parse_filters(request.GET)
+    data = board_reads.kpi_board(person.workspace, timezone.now(), filters, person)
+    # Search as you type and paging swap the results alone; without JS it is a page.
+    results_only = getattr(request, "htmx", False) and request.headers.get("HX-Target") == (
+        "kpi-results"
+    )
+    if not results_only:
+        return _render(request, person, "kpis/board.html", {"board": data})
+    response = _render(request, person, "kpis/_board_results.html", {"board": data})
+    # The address bar shows the board's own short query, not every field of the form.
+    query = data.filters.query(page=data.page.number)
+    response["HX-Push-Url"] = reverse("kpis") + (f"?{query}" if query else "")
+    return response
 
 
 @login_required

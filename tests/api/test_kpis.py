@@ -121,6 +121,29 @@ def test_kpis_are_filtered_and_paged(world: World, editor_api: Api) -> None:
     assert ids(limit=1, offset=1) == [b["id"]]
 
 
+def test_kpis_are_searched_filtered_by_health_and_sorted(world: World, editor_api: Api) -> None:
+    steady = kpi(editor_api, world, name="Steady revenue", frequency="daily")
+    falling = kpi(editor_api, world, name="Falling margin", frequency="daily")
+    empty = kpi(editor_api, world, name="New signups", team=world.company.pk)
+    push(editor_api, steady["id"], ("2026-11-18T08:00:00Z", 150), ("2026-11-19T08:00:00Z", 151))
+    push(editor_api, falling["id"], ("2026-11-18T08:00:00Z", 150), ("2026-11-19T08:00:00Z", 30))
+
+    def ids(**query) -> list[int]:
+        response = editor_api.get("/kpis", **query)
+        assert response.status_code == 200, response.json
+        return [k["id"] for k in response.json["items"]]
+
+    assert ids(q="REVENUE") == [steady["id"]]
+    assert ids(q=world.company.name) == [empty["id"]]
+    assert ids(health="red") == [falling["id"]]
+    assert ids(sort="health") == [falling["id"], empty["id"], steady["id"]]
+    assert ids(sort="name") == [falling["id"], empty["id"], steady["id"]]
+    assert ids(sort="change") == [falling["id"], steady["id"], empty["id"]]
+    assert ids(archived="false") == ids()
+    assert ids(archived="true") == []
+    assert editor_api.get("/kpis", sort="size").status_code == 422
+
+
 def test_a_kpi_is_changed_and_deleted(world: World, editor_api: Api) -> None:
     revenue = kpi(editor_api, world)
     push(editor_api, revenue["id"], ("2026-11-19T08:00:00Z", 1))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.kpis.queries import CHART_PERIODS, PAGE_SIZE
-from goalkeeper.kpis.services import create_kpi
+from goalkeeper.kpis.services import create_kpi, refresh_figures
 from tests.conftest import World
 from tests.kpis.conftest import NOW
 
@@ -125,13 +125,16 @@ def make_kpis(world: World, per_frequency: int) -> None:
             kpi = create_kpi(
                 actor=None,
                 team=world.sales,
-                name=f"{frequency} {index}",
+                # Index first: a page of the board, sorted by name within a health,
+                # holds every frequency.
+                name=f"{index:02d} {frequency}",
                 target=50,
                 frequency=frequency.value,
                 aggregation=("sum", "last", "average")[index % 3],
                 owner=world.editor,
             )
             series(kpi, 200)
+    refresh_figures(due_only=False)
 
 
 def board_queries(world: World, fetched: Fetched) -> int:

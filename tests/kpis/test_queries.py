@@ -8,8 +8,9 @@ from goalkeeper.accounts.services import create_team
 from goalkeeper.domain.kpis import Health, Trend
 from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis import queries
+from goalkeeper.kpis.board import BoardFilters, KpiBoard, kpi_board, parse_filters
 from goalkeeper.kpis.models import Measurement
-from goalkeeper.kpis.queries import BoardFilters, kpi_board, kpi_page
+from goalkeeper.kpis.queries import kpi_page
 from goalkeeper.kpis.services import create_kpi, record_measurements
 from tests.conftest import World
 from tests.kpis.conftest import DAY, NOW, MakeKpi, monthly
@@ -17,11 +18,11 @@ from tests.kpis.conftest import DAY, NOW, MakeKpi, monthly
 ALL = BoardFilters()
 
 
-def board(world: World, filters: BoardFilters = ALL) -> queries.KpiBoard:
+def board(world: World, filters: BoardFilters = ALL) -> KpiBoard:
     return kpi_board(world.acme, NOW, filters)
 
 
-def healths(result: queries.KpiBoard) -> dict[str, Health]:
+def healths(result: KpiBoard) -> dict[str, Health]:
     return {tile.name: tile.health for tile in result.tiles}
 
 
@@ -136,7 +137,7 @@ def company_of_globex(world: World):
 
 
 def test_filter_parameters_that_make_no_sense_are_ignored() -> None:
-    filters = queries.parse_filters(
+    filters = parse_filters(
         {"team": "1 OR 1=1", "owner": "7", "health": "purple", "frequency": "daily"}
     )
 

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from goalkeeper.accounts.holdings import Holdings, holdings_of
 from goalkeeper.accounts.models import Invitation, Membership, Person, Role, Team, User, Workspace
-from goalkeeper.accounts.signals import person_deactivating
+from goalkeeper.accounts.signals import person_deactivating, workspace_clock_changed
 from goalkeeper.audit.services import diff, record, snapshot
 
 
@@ -586,6 +586,8 @@ def update_workspace(*, actor: Person, workspace: Workspace, **changes: Any) -> 
             obj=workspace,
             changes=changed,
         )
+    if {"timezone", "fiscal_year_start_month"} & set(changed):
+        workspace_clock_changed.send(sender=Workspace, workspace=workspace)
     return workspace
 
 

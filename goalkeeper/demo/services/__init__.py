@@ -52,6 +52,7 @@ from goalkeeper.demo.services.sources import write_sources
 from goalkeeper.domain.fiscal import fiscal_quarter_name
 from goalkeeper.domain.periods import Frequency, next_period, period_of, previous_period
 from goalkeeper.kpis.models import Kpi, Measurement
+from goalkeeper.kpis.services import refresh_figures
 from goalkeeper.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
 
 DEMO_WORKSPACE = catalog.COMPANY_NAME
@@ -242,6 +243,8 @@ class _Loader:
             plan = self._write_okrs(cycles, linked)
             bar.set_description("Data sources")
             self.counts["sources"] = write_sources(workspace, self.now)
+            bar.set_description("KPI figures")
+            refresh_figures(workspace=workspace, due_only=False, now=self.now)
             bar.set_description("Checking")
             self._validate_samples(plan)
             # Every row is written here: figures stored from them for the whole workspace

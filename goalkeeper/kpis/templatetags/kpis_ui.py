@@ -214,3 +214,16 @@ def direction_label(direction: Any) -> str:
 def aggregation_label(aggregation: Any) -> str:
     """How a period's value is made, in words."""
     return AGGREGATION_LABELS.get(str(aggregation), str(aggregation))
+
+
+@register.filter
+def change_text(change: Any) -> str:
+    """A relative change as people read it: "+12%", a minus sign for a fall, "0%", or a
+    dash for none."""
+    if change is None:
+        return "\u2013"
+    percent = round(float(change) * 100)
+    if percent == 0:
+        return "0%"
+    sign = "+" if percent > 0 else "\u2212"
+    return f"{sign}{abs(percent):,}%"
