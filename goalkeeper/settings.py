@@ -232,7 +232,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from the npm registry into node_modules (see package.json);
 # only the built files we serve are exposed, under a "vendor/" prefix.
 NODE_MODULES = Path(envstr("GOALKEEPER_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
-STATICFILES_DIRS = [("vendor/echarts", NODE_MODULES / "echarts" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    # The pickers' combobox (docs/pickers.md).
+    ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
+]
 # Serve straight from the finders: no collectstatic step for a self-hosted install.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

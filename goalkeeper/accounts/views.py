@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goalkeeper import pickers
 from goalkeeper.accounts import access, emails, queries, ratelimit, services
 from goalkeeper.accounts.decorators import admin_required, member_required
 from goalkeeper.accounts.forms import (
@@ -43,6 +44,7 @@ from goalkeeper.accounts.forms import (
 from goalkeeper.accounts.holdings import holdings_of
 from goalkeeper.accounts.middleware import SESSION_KEY, person_of
 from goalkeeper.accounts.models import Person, Team, User
+from goalkeeper.accounts.pickers import search_people, search_teams
 from goalkeeper.accounts.rendering import render_page
 
 # --- Login, rate limited -------------------------------------------------------------------
@@ -620,3 +622,23 @@ def _add_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# --- Pickers: search as you type (docs/pickers.md) -----------------------------------------
+
+
+@require_http_methods(["GET"])
+@member_required
+def pick_people(request: HttpRequest, person: Person) -> HttpResponse:
+    """Active people of the workspace matching `?q=` (`?exclude=` one of them), at most 20."""
+    exclude = pickers.int_param(request, "exclude")
+    return pickers.options_response(
+        search_people(person, pickers.query_of(request), exclude=exclude)
+    )
+
+
+@require_http_methods(["GET"])
+@member_required
+def pick_teams(request: HttpRequest, person: Person) -> HttpResponse:
+    """Teams of the workspace not archived matching `?q=`, at most 20."""
+    return pickers.options_response(search_teams(person, pickers.query_of(request)))
