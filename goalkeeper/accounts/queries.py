@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from goalkeeper.accounts import holdings
@@ -145,25 +145,62 @@ class PeopleFilters:
     status: str = "active"  # "active", "deactivated" or "all"
 
 
-def people(workspace: Workspace, filters: PeopleFilters) -> list[PersonRow]:
-    """The workspace's people with their teams, in two queries."""
-    rows = Person.objects.filter(workspace=workspace).select_related("user")
+# People shown per page of the admin list: a page weighs the same whatever the workspace.
+PEOPLE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """One page of the people list, and where it stands among all the matches."""
+
+    rows: list[PersonRow]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row among the matches (1-based)."""
+        return (self.number - 1) * PEOPLE_PER_PAGE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def people(workspace: Workspace, filters: PeopleFilters, page: int = 1) -> PeoplePage:
+    """One page of the workspace's people with their teams, in three queries (the count,
+    the rows, their memberships) whatever the number of people."""
+    rows = Person.objects.filter(workspace=workspace)
     if filters.status == "active":
         rows = rows.filter(is_active=True)
     elif filters.status == "deactivated":
         rows = rows.filter(is_active=False)
     if filters.role in Role.values:
         rows = rows.filter(role=filters.role)
-    if filters.q.strip():
-        term = filters.q.strip()
-        rows = rows.filter(
-            Q(name__icontains=term) | Q(user__email__icontains=term) | Q(title__icontains=term)
+    term = filters.q.strip()
+    if term:
+        in_team = Membership.objects.filter(
+            person=OuterRef("pk"), team__name__icontains=term, team__archived_at__isnull=True
         )
+        rows = rows.filter(
+            Q(name__icontains=term)
+            | Q(user__email__icontains=term)
+            | Q(title__icontains=term)
+            | Exists(in_team)
+        )
+    total = rows.count()
+    pages = max(1, -(-total // PEOPLE_PER_PAGE))
+    number = min(max(page, 1), pages)
+    start = (number - 1) * PEOPLE_PER_PAGE
     memberships = Membership.objects.select_related("team").order_by("team__name")
+    chosen = (
+        rows.select_related("user")
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+        .order_by("name", "id")[start : start + PEOPLE_PER_PAGE]
+    )
     result = []
-    for person in rows.prefetch_related(Prefetch("memberships", queryset=memberships)).order_by(
-        "name", "id"
-    ):
+    for person in chosen:
         teams = [m for m in person.memberships.all() if m.team.archived_at is None]
         result.append(
             PersonRow(
@@ -179,7 +216,7 @@ def people(workspace: Workspace, filters: PeopleFilters) -> list[PersonRow]:
                 leads=tuple(m.team.name for m in teams if m.is_lead),
             )
         )
-    return result
+    return PeoplePage(rows=result, number=number, pages=pages, total=total)
 
 
 def people_counts(workspace: Workspace) -> dict[str, int]:
@@ -220,6 +257,26 @@ def active_people(workspace: Workspace, *, exclude: Person | None = None) -> lis
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
     return list(rows)
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    """A team a person belongs to, as their page lists it."""
+
+    team_id: int
+    name: str
+    lead: bool
+    archived: bool
+
+
+def teams_of(person: Person) -> list[MembershipRow]:
+    """The person's teams by name (archived ones too, so that saving keeps them): one query."""
+    return [
+        MembershipRow(m.team_id, m.team.name, m.is_lead, m.team.archived_at is not None)
+        for m in Membership.objects.filter(person=person)
+        .select_related("team")
+        .order_by("team__name", "team_id")
+    ]
 
 
 def memberships_of(person: Person) -> dict[int, bool]:

@@ -308,7 +308,7 @@ def test_a_team_of_another_workspace_cannot_be_chosen(world: World) -> None:
         url("kpi_create"), kpi_form(world, team=globex_team.pk)
     )
 
-    assert "Select a valid choice" in text(response)
+    assert "no such team in this workspace" in text(response)
     assert not Kpi.objects.exists()
 
 
