@@ -74,8 +74,67 @@ def org_tree(workspace: Workspace, *, archived: bool = False) -> list[TeamNode]:
     A fixed number of queries whatever the size: teams, member counts, leads, and one
     count per kind of holding (objectives, KPIs).
     """
-    teams = list(Team.objects.filter(workspace=workspace, archived_at__isnull=not archived))
-    team_ids = [team.pk for team in teams]
+    teams = _teams(workspace, archived)
+    return _nodes(_ordered(teams, archived), teams)
+
+
+# Teams shown per page of the admin tree: a page weighs the same whatever the org's size.
+TEAMS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TreePage:
+    """One page of the org tree (or of the teams matching a search)."""
+
+    nodes: list[TeamNode]
+    number: int
+    pages: int
+    total: int
+
+
+def org_tree_page(
+    workspace: Workspace, *, q: str = "", page: int = 1, archived: bool = False
+) -> TreePage:
+    """One page of the org tree in tree order, or of the teams whose name holds `q`; the
+    counts are read for the page's teams only. A fixed number of queries."""
+    teams = _teams(workspace, archived)
+    ordered = _ordered(teams, archived)
+    term = q.strip().lower()
+    if term:
+        ordered = [(team, 0, ()) for team, _, _ in ordered if term in team.name.lower()]
+    total = len(ordered)
+    pages = max(1, -(-total // TEAMS_PER_PAGE))
+    number = min(max(page, 1), pages)
+    start = (number - 1) * TEAMS_PER_PAGE
+    return TreePage(
+        nodes=_nodes(ordered[start : start + TEAMS_PER_PAGE], teams),
+        number=number,
+        pages=pages,
+        total=total,
+    )
+
+
+def tree_shape(workspace: Workspace) -> tuple[int, int]:
+    """How many active teams the org tree has and how many levels deep it goes: one query."""
+    ordered = _ordered(_teams(workspace, False), False)
+    return len(ordered), max((depth for _, depth, _ in ordered), default=-1) + 1
+
+
+def _teams(workspace: Workspace, archived: bool) -> list[Team]:
+    return list(
+        Team.objects.filter(workspace=workspace, archived_at__isnull=not archived).only(
+            "id", "parent_id", "name", "archived_at"
+        )
+    )
+
+
+def _ordered(teams: list[Team], archived: bool) -> list[tuple[Team, int, tuple[int, ...]]]:
+    return _tree_walk(teams) if not archived else [(t, 0, ()) for t in teams]
+
+
+def _nodes(ordered: list[tuple[Team, int, tuple[int, ...]]], teams: list[Team]) -> list[TeamNode]:
+    """The nodes of `ordered`, with counts read for those teams only."""
+    team_ids = [team.pk for team, _, _ in ordered]
     members = dict(
         Membership.objects.filter(team_id__in=team_ids, person__is_active=True)
         .values_list("team_id")
@@ -91,7 +150,6 @@ def org_tree(workspace: Workspace, *, archived: bool = False) -> list[TeamNode]:
         leads.setdefault(team_id, []).append(name)
     held = holdings.team_holdings(team_ids)
     children = Counter(team.parent_id for team in teams if team.parent_id is not None)
-    ordered = _tree_walk(teams) if not archived else [(t, 0, ()) for t in teams]
     return [
         TeamNode(
             id=team.pk,

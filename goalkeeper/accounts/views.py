@@ -337,13 +337,13 @@ def admin_invite_revoke(request: HttpRequest, person: Person, invitation_id: int
 def admin_home(request: HttpRequest, person: Person) -> HttpResponse:
     """The admin landing page: people, teams, audit log and settings at a glance."""
     workspace = person.workspace
-    tree = queries.org_tree(workspace)
+    team_count, depth = queries.tree_shape(workspace)
     context = {
         "section": "overview",
         "counts": queries.people_counts(workspace),
         "invitations": len(queries.pending_invitations(workspace)),
-        "team_count": len(tree),
-        "depth": max((node.depth for node in tree), default=0) + 1 if tree else 0,
+        "team_count": team_count,
+        "depth": depth,
         "month_name": dict(MONTHS)[workspace.fiscal_year_start_month],
     }
     return render_page(request, person, "accounts/admin_home.html", context)
@@ -504,10 +504,20 @@ def admin_teams(request: HttpRequest, person: Person) -> HttpResponse:
         else:
             messages.success(request, f"Added {team.name} under {parent.name}.")
             return redirect("admin_teams")
+    q = request.GET.get("q", "").strip()[:100]
+    page = queries.org_tree_page(workspace, q=q, page=_page_number(request))
+    archived = queries.org_tree_page(workspace, archived=True)
     context = {
         "section": "teams",
-        "tree": queries.org_tree(workspace),
-        "archived": queries.org_tree(workspace, archived=True),
+        "q": q,
+        "page": page,
+        "tree": page.nodes,
+        "archived": archived.nodes,
+        "archived_total": archived.total,
+        "previous_url": _page_url(request, {"q": q}, page.number - 1) if page.number > 1 else "",
+        "next_url": _page_url(request, {"q": q}, page.number + 1)
+        if page.number < page.pages
+        else "",
         "form": form,
     }
     status = 400 if form.errors else 200
