@@ -17,6 +17,18 @@ def team_ids_of(person: Person) -> list[int]:
     return list(Membership.objects.filter(person=person).values_list("team_id", flat=True))
 
 
+def teams_above(workspace_id: int, team_id: int) -> list[int]:
+    """The teams above `team_id` in the org tree, its parent first, up to the company: one
+    query of the tree's (id, parent) pairs."""
+    parents = dict(Team.objects.filter(workspace_id=workspace_id).values_list("id", "parent_id"))
+    found: list[int] = []
+    current = parents.get(team_id)
+    while current is not None and current not in found:
+        found.append(current)
+        current = parents.get(current)
+    return found
+
+
 def people_source(workspace: Workspace, *, exclude: Person | None = None) -> Source:
     """Active people of the workspace (an owner, a new owner), `exclude` left out."""
 

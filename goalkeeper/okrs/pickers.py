@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from goalkeeper.accounts.models import Person, Workspace
-from goalkeeper.accounts.pickers import team_ids_of
+from goalkeeper.accounts.pickers import team_ids_of, teams_above
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.okrs.models import CycleState, KeyResult, Objective, ObjectiveState
 from goalkeeper.pickers import Option, Source, ranked
@@ -28,16 +28,23 @@ def objectives_source(workspace: Workspace, *, exclude: Objective | None = None)
 
 
 def search_objectives(
-    viewer: Person, q: str, *, cycle: int | None = None, exclude: int | None = None
+    viewer: Person,
+    q: str,
+    *,
+    cycle: int | None = None,
+    exclude: int | None = None,
+    team: int | None = None,
 ) -> list[Option]:
-    """Objectives matching `q` by title (of `cycle` when given), the viewer's teams' first,
-    each with its team and cycle as a hint. Two queries."""
+    """Objectives matching `q` by title (of `cycle` when given), each with its team and
+    cycle as a hint. For a parent (`team` is the team of the objective being written) the
+    objectives of the teams above it come first, the company's included; else the viewer's
+    teams' first. Two queries."""
     rows = Objective.objects.filter(workspace_id=viewer.workspace_id)
     if cycle is not None:
         rows = rows.filter(cycle_id=cycle)
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
-    mine = team_ids_of(viewer)
+    mine = teams_above(viewer.workspace_id, team) if team is not None else team_ids_of(viewer)
     found = ranked(
         rows.select_related("team", "cycle"),
         q,

@@ -69,7 +69,8 @@ def test_a_search_finds_its_own_workspaces_rows_only(
 
     assert any(label.startswith("Acme") for label in found)
     assert not any("Globex" in label for label in found)
-    assert theirs and all(label.startswith("Globex") for label in theirs)
+    assert theirs
+    assert all(label.startswith("Globex") for label in theirs)
 
 
 def test_searches_need_a_login(world: World) -> None:
@@ -113,7 +114,8 @@ def test_a_search_answers_at_most_the_limit_prefix_matches_first(world: World) -
     assert len(everyone) == LIMIT
     assert len(sam) == LIMIT
     assert "Isam Awad" not in sam  # 25 names start with "Sam": they come first
-    assert labels(search(client, "pick_people", "SAM 02")) == [f"Sam {n:03d}" for n in range(20, 25)]
+    twenties = labels(search(client, "pick_people", "SAM 02"))
+    assert twenties == [f"Sam {n:03d}" for n in range(20, 25)]
 
 
 def test_the_callers_teammates_and_teams_come_first(world: World) -> None:

@@ -120,6 +120,7 @@ class ObjectiveForm(ModelErrorsMixin):
             picker(self, "parent").use(
                 objectives_source(workspace, exclude=objective),
                 params={"cycle": objective.cycle_id, "exclude": objective.pk},
+                depends=("team",),
             )
         else:
             cycles = list(
@@ -133,8 +134,9 @@ class ObjectiveForm(ModelErrorsMixin):
             )
             chosen = self.cycles.get(self.data.get("cycle")) if self.is_bound else None
             self.chosen_cycle = chosen or cycle or (cycles[0] if cycles else None)
-            # Parents are searched in the cycle chosen above, whichever it is at the time.
-            picker(self, "parent").use(objectives_source(workspace), depends=("cycle",))
+            # Parents are searched in the cycle chosen above, whichever it is at the time,
+            # the objectives of the teams above the chosen team first.
+            picker(self, "parent").use(objectives_source(workspace), depends=("cycle", "team"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -15,12 +15,14 @@ from goalkeeper.okrs.pickers import search_key_results, search_objectives
 @require_GET
 @member_required
 def pick_objectives(request: HttpRequest, person: Person) -> HttpResponse:
-    """`?cycle=` narrows to one cycle; `?exclude=` leaves one objective out (the one edited)."""
+    """`?cycle=` narrows to one cycle; `?exclude=` leaves one objective out (the one edited);
+    `?team=` puts the objectives of the teams above it first (parents)."""
     found = search_objectives(
         person,
         pickers.query_of(request),
         cycle=pickers.int_param(request, "cycle"),
         exclude=pickers.int_param(request, "exclude"),
+        team=pickers.int_param(request, "team"),
     )
     return pickers.options_response(found)
 

@@ -92,12 +92,12 @@
         loading: function () { return node("div", "picker__loading", "Searching…"); },
       },
     });
-    // A picker whose dependency changes (the cycle of an objective) searches anew.
+    // A picker whose dependency changes (the cycle or team of an objective) searches anew;
+    // the chosen value stays (the server judges it on save).
     (select.getAttribute("data-picker-with") || "").split(" ").forEach(function (name) {
       var field = name && select.form ? select.form.elements.namedItem(name) : null;
       if (!field) return;
       field.addEventListener("change", function () {
-        picker.clear();
         picker.clearOptions();
         picker.wrapper.classList.remove("preloaded");
       });
