@@ -67,9 +67,15 @@
       loadThrottle: 250,
       allowEmptyOption: false,
       plugins: plugins,
+      // Not Tom Select's "loading": the design system hides `.loading` elements.
+      loadingClass: "picker--searching",
       placeholder: empty !== null ? empty : "Type to find a " + noun,
-      // The server ranks the matches (prefix first, the caller's teams first): keep its order.
-      score: function () { return function () { return 1; }; },
+      // The server ranks the matches (prefix first, the caller's teams first): keep its
+      // order, and show only the answer to what is typed now (not the chosen option or an
+      // older answer kept in the list).
+      score: function (search) {
+        return function (item) { return item.query === search ? 1 : 0; };
+      },
       load: function (query, callback) {
         var self = this;
         fetch(searchUrl(select, query), {
@@ -79,7 +85,9 @@
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
           .then(function (answer) {
             self.clearOptions();
-            callback(answer.results);
+            callback(answer.results.map(function (row) {
+              return { id: row.id, label: row.label, hint: row.hint, query: query };
+            }));
           })
           .catch(function () { callback(); });
       },
@@ -92,6 +100,11 @@
         loading: function () { return node("div", "picker__loading", "Searching…"); },
       },
     });
+    // While a query is typed, the chosen option steps aside so that the text reads alone.
+    function typing(query) { picker.wrapper.classList.toggle("picker--typing", !!query); }
+    picker.on("type", typing);
+    picker.on("item_add", function () { typing(""); });
+    picker.on("blur", function () { typing(""); });
     // A picker whose dependency changes (the cycle or team of an objective) searches anew;
     // the chosen value stays (the server judges it on save).
     (select.getAttribute("data-picker-with") || "").split(" ").forEach(function (name) {
@@ -105,8 +118,14 @@
   }
 
   function init(root) {
-    var selects = root.querySelectorAll("select[data-picker]:not(.tomselected)");
+    // Marked at once: htmx's first "load" and DOMContentLoaded both reach here before the
+    // library has arrived, and a select is set up only once.
+    var selects = Array.prototype.filter.call(
+      root.querySelectorAll("select[data-picker]"),
+      function (select) { return !select.hasAttribute("data-picker-ready"); }
+    );
     if (!selects.length || !library) return;
+    selects.forEach(function (select) { select.setAttribute("data-picker-ready", ""); });
     loadLibrary().then(function () { selects.forEach(setup); });
   }
 
