@@ -78,6 +78,9 @@
       },
       load: function (query, callback) {
         var self = this;
+        // The search on focus may run after the first keys were typed (it replaced their
+        // pending search): it searches what is typed then.
+        if (query === "" && self.inputValue()) query = self.inputValue();
         fetch(searchUrl(select, query), {
           credentials: "same-origin",
           headers: { Accept: "application/json" },
