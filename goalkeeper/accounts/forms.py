@@ -17,8 +17,10 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 
-from goalkeeper.accounts.models import Person, Role, User
+from goalkeeper.accounts.models import Person, Role, Team, User, Workspace
+from goalkeeper.accounts.pickers import people_source, teams_source
 from goalkeeper.accounts.services import known_time_zones
+from goalkeeper.pickers import PickerField, picker
 
 INPUT = "field__input"
 
@@ -112,11 +114,11 @@ class InviteForm(forms.Form):
         help_text="Admins manage people, teams and settings; editors write objectives, key "
         "results and KPIs; viewers read.",
     )
-    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+    team = PickerField(noun="team", label="Team", required=False, empty_label="No team yet")
 
-    def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self.fields["team"], [("", "No team yet"), *teams])
+        picker(self, "team").use(teams_source(workspace))
         _style(self)
 
     def clean_email(self) -> str:
@@ -186,45 +188,56 @@ class PersonForm(forms.Form):
         _style(self)
 
 
+class TeamAddForm(forms.Form):
+    """One more team for a person, found by searching (the org tree may hold thousands)."""
+
+    add_team = PickerField(
+        noun="team", required=False, empty_label="No other team", label="Add to a team"
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker(self, "add_team").use(teams_source(workspace))
+
+
 class DeactivateForm(forms.Form):
-    new_owner = forms.TypedChoiceField(
+    new_owner = PickerField(
+        noun="person",
         label="Hand over to",
-        coerce=int,
         required=False,
-        empty_value=None,
         help_text="Their objectives, key results and KPIs get this owner; the history stays.",
     )
 
-    def __init__(self, *args: Any, candidates: list[Person], required: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, subject: Person, required: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["new_owner"]
-        _set_choices(field, [("", "Choose a person"), *((p.pk, p.name) for p in candidates)])
+        field = picker(self, "new_owner")
+        field.use(people_source(subject.workspace, exclude=subject), params={"exclude": subject.pk})
         field.required = required
         _style(self)
 
 
 class TeamCreateForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
-    parent = forms.TypedChoiceField(label="Part of", coerce=int)
+    parent = PickerField(noun="team", label="Part of")
 
-    def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self.fields["parent"], teams)
+        picker(self, "parent").use(teams_source(workspace))
         _style(self)
 
 
 class TeamEditForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
-    parent = forms.TypedChoiceField(label="Part of", coerce=int, required=False, empty_value=None)
+    parent = PickerField(noun="team", label="Part of")
 
-    def __init__(self, *args: Any, teams: list[tuple[int, str]] | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if teams is None:
+        if team.parent_id is None:
             # The company root has no parent to move under.
             del self.fields["parent"]
         else:
-            _set_choices(self.fields["parent"], teams)
-            self.fields["parent"].required = True
+            # The service refuses a move under the team itself or its sub-teams.
+            picker(self, "parent").use(teams_source(team.workspace))
         _style(self)
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from goalkeeper.accounts import holdings
@@ -74,8 +74,67 @@ def org_tree(workspace: Workspace, *, archived: bool = False) -> list[TeamNode]:
     A fixed number of queries whatever the size: teams, member counts, leads, and one
     count per kind of holding (objectives, KPIs).
     """
-    teams = list(Team.objects.filter(workspace=workspace, archived_at__isnull=not archived))
-    team_ids = [team.pk for team in teams]
+    teams = _teams(workspace, archived)
+    return _nodes(_ordered(teams, archived), teams)
+
+
+# Teams shown per page of the admin tree: a page weighs the same whatever the org's size.
+TEAMS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TreePage:
+    """One page of the org tree (or of the teams matching a search)."""
+
+    nodes: list[TeamNode]
+    number: int
+    pages: int
+    total: int
+
+
+def org_tree_page(
+    workspace: Workspace, *, q: str = "", page: int = 1, archived: bool = False
+) -> TreePage:
+    """One page of the org tree in tree order, or of the teams whose name holds `q`; the
+    counts are read for the page's teams only. A fixed number of queries."""
+    teams = _teams(workspace, archived)
+    ordered = _ordered(teams, archived)
+    term = q.strip().lower()
+    if term:
+        ordered = [(team, 0, ()) for team, _, _ in ordered if term in team.name.lower()]
+    total = len(ordered)
+    pages = max(1, -(-total // TEAMS_PER_PAGE))
+    number = min(max(page, 1), pages)
+    start = (number - 1) * TEAMS_PER_PAGE
+    return TreePage(
+        nodes=_nodes(ordered[start : start + TEAMS_PER_PAGE], teams),
+        number=number,
+        pages=pages,
+        total=total,
+    )
+
+
+def tree_shape(workspace: Workspace) -> tuple[int, int]:
+    """How many active teams the org tree has and how many levels deep it goes: one query."""
+    ordered = _ordered(_teams(workspace, False), False)
+    return len(ordered), max((depth for _, depth, _ in ordered), default=-1) + 1
+
+
+def _teams(workspace: Workspace, archived: bool) -> list[Team]:
+    return list(
+        Team.objects.filter(workspace=workspace, archived_at__isnull=not archived).only(
+            "id", "parent_id", "name", "archived_at"
+        )
+    )
+
+
+def _ordered(teams: list[Team], archived: bool) -> list[tuple[Team, int, tuple[int, ...]]]:
+    return _tree_walk(teams) if not archived else [(t, 0, ()) for t in teams]
+
+
+def _nodes(ordered: list[tuple[Team, int, tuple[int, ...]]], teams: list[Team]) -> list[TeamNode]:
+    """The nodes of `ordered`, with counts read for those teams only."""
+    team_ids = [team.pk for team, _, _ in ordered]
     members = dict(
         Membership.objects.filter(team_id__in=team_ids, person__is_active=True)
         .values_list("team_id")
@@ -91,7 +150,6 @@ def org_tree(workspace: Workspace, *, archived: bool = False) -> list[TeamNode]:
         leads.setdefault(team_id, []).append(name)
     held = holdings.team_holdings(team_ids)
     children = Counter(team.parent_id for team in teams if team.parent_id is not None)
-    ordered = _tree_walk(teams) if not archived else [(t, 0, ()) for t in teams]
     return [
         TeamNode(
             id=team.pk,
@@ -145,25 +203,62 @@ class PeopleFilters:
     status: str = "active"  # "active", "deactivated" or "all"
 
 
-def people(workspace: Workspace, filters: PeopleFilters) -> list[PersonRow]:
-    """The workspace's people with their teams, in two queries."""
-    rows = Person.objects.filter(workspace=workspace).select_related("user")
+# People shown per page of the admin list: a page weighs the same whatever the workspace.
+PEOPLE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """One page of the people list, and where it stands among all the matches."""
+
+    rows: list[PersonRow]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row among the matches (1-based)."""
+        return (self.number - 1) * PEOPLE_PER_PAGE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def people(workspace: Workspace, filters: PeopleFilters, page: int = 1) -> PeoplePage:
+    """One page of the workspace's people with their teams, in three queries (the count,
+    the rows, their memberships) whatever the number of people."""
+    rows = Person.objects.filter(workspace=workspace)
     if filters.status == "active":
         rows = rows.filter(is_active=True)
     elif filters.status == "deactivated":
         rows = rows.filter(is_active=False)
     if filters.role in Role.values:
         rows = rows.filter(role=filters.role)
-    if filters.q.strip():
-        term = filters.q.strip()
-        rows = rows.filter(
-            Q(name__icontains=term) | Q(user__email__icontains=term) | Q(title__icontains=term)
+    term = filters.q.strip()
+    if term:
+        in_team = Membership.objects.filter(
+            person=OuterRef("pk"), team__name__icontains=term, team__archived_at__isnull=True
         )
+        rows = rows.filter(
+            Q(name__icontains=term)
+            | Q(user__email__icontains=term)
+            | Q(title__icontains=term)
+            | Exists(in_team)
+        )
+    total = rows.count()
+    pages = max(1, -(-total // PEOPLE_PER_PAGE))
+    number = min(max(page, 1), pages)
+    start = (number - 1) * PEOPLE_PER_PAGE
     memberships = Membership.objects.select_related("team").order_by("team__name")
+    chosen = (
+        rows.select_related("user")
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+        .order_by("name", "id")[start : start + PEOPLE_PER_PAGE]
+    )
     result = []
-    for person in rows.prefetch_related(Prefetch("memberships", queryset=memberships)).order_by(
-        "name", "id"
-    ):
+    for person in chosen:
         teams = [m for m in person.memberships.all() if m.team.archived_at is None]
         result.append(
             PersonRow(
@@ -179,7 +274,7 @@ def people(workspace: Workspace, filters: PeopleFilters) -> list[PersonRow]:
                 leads=tuple(m.team.name for m in teams if m.is_lead),
             )
         )
-    return result
+    return PeoplePage(rows=result, number=number, pages=pages, total=total)
 
 
 def people_counts(workspace: Workspace) -> dict[str, int]:
@@ -220,6 +315,26 @@ def active_people(workspace: Workspace, *, exclude: Person | None = None) -> lis
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
     return list(rows)
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    """A team a person belongs to, as their page lists it."""
+
+    team_id: int
+    name: str
+    lead: bool
+    archived: bool
+
+
+def teams_of(person: Person) -> list[MembershipRow]:
+    """The person's teams by name (archived ones too, so that saving keeps them): one query."""
+    return [
+        MembershipRow(m.team_id, m.team.name, m.is_lead, m.team.archived_at is not None)
+        for m in Membership.objects.filter(person=person)
+        .select_related("team")
+        .order_by("team__name", "team_id")
+    ]
 
 
 def memberships_of(person: Person) -> dict[int, bool]:

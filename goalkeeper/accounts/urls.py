@@ -62,4 +62,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="admin_team_restore",
     ),
     path("admin/settings/", views.workspace_settings, name="workspace_settings"),
+    path("pick/people/", views.pick_people, name="pick_people"),
+    path("pick/teams/", views.pick_teams, name="pick_teams"),
 ]

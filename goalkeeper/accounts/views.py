@@ -7,7 +7,7 @@ form, call one service, redirect with a message.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goalkeeper import pickers
 from goalkeeper.accounts import access, emails, queries, ratelimit, services
 from goalkeeper.accounts.decorators import admin_required, member_required
 from goalkeeper.accounts.forms import (
@@ -35,6 +36,7 @@ from goalkeeper.accounts.forms import (
     StyledPasswordChangeForm,
     StyledPasswordResetForm,
     StyledSetPasswordForm,
+    TeamAddForm,
     TeamCreateForm,
     TeamEditForm,
     WorkspaceLoginForm,
@@ -43,6 +45,7 @@ from goalkeeper.accounts.forms import (
 from goalkeeper.accounts.holdings import holdings_of
 from goalkeeper.accounts.middleware import SESSION_KEY, person_of
 from goalkeeper.accounts.models import Person, Team, User
+from goalkeeper.accounts.pickers import search_people, search_teams
 from goalkeeper.accounts.rendering import render_page
 
 # --- Login, rate limited -------------------------------------------------------------------
@@ -278,14 +281,9 @@ def _accept(
 @admin_required
 def admin_invite(request: HttpRequest, person: Person) -> HttpResponse:
     """Invite someone by email with a role (and a first team)."""
-    teams = queries.team_choices(person.workspace)
-    form = InviteForm(_posted(request), teams=teams)
+    form = InviteForm(_posted(request), workspace=person.workspace)
     if request.method == "POST" and form.is_valid():
-        team = (
-            access.access_team_by_id(person, form.cleaned_data["team"])
-            if form.cleaned_data["team"]
-            else None
-        )
+        team = form.cleaned_data["team"]
         try:
             invitation, token = services.invite_person(
                 actor=person,
@@ -339,13 +337,13 @@ def admin_invite_revoke(request: HttpRequest, person: Person, invitation_id: int
 def admin_home(request: HttpRequest, person: Person) -> HttpResponse:
     """The admin landing page: people, teams, audit log and settings at a glance."""
     workspace = person.workspace
-    tree = queries.org_tree(workspace)
+    team_count, depth = queries.tree_shape(workspace)
     context = {
         "section": "overview",
         "counts": queries.people_counts(workspace),
         "invitations": len(queries.pending_invitations(workspace)),
-        "team_count": len(tree),
-        "depth": max((node.depth for node in tree), default=0) + 1 if tree else 0,
+        "team_count": team_count,
+        "depth": depth,
         "month_name": dict(MONTHS)[workspace.fiscal_year_start_month],
     }
     return render_page(request, person, "accounts/admin_home.html", context)
@@ -361,14 +359,31 @@ def admin_people(request: HttpRequest, person: Person) -> HttpResponse:
         role=request.GET.get("role", ""),
         status=status if status in {"active", "deactivated", "all"} else "active",
     )
+    page = queries.people(person.workspace, filters, _page_number(request))
+    # The pager's links keep the filters (a page number alone would drop them).
+    kept = {"q": filters.q, "role": filters.role, "status": filters.status}
     context = {
         "section": "people",
         "filters": filters,
-        "rows": queries.people(person.workspace, filters),
+        "page": page,
+        "rows": page.rows,
+        "previous_url": _page_url(request, kept, page.number - 1) if page.number > 1 else "",
+        "next_url": _page_url(request, kept, page.number + 1) if page.number < page.pages else "",
         "counts": queries.people_counts(person.workspace),
         "invitations": queries.pending_invitations(person.workspace),
     }
     return render_page(request, person, "accounts/admin_people.html", context)
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+def _page_url(request: HttpRequest, kept: dict[str, str], number: int) -> str:
+    query = {name: value for name, value in kept.items() if value}
+    query["page"] = str(number)
+    return f"{request.path}?{urlencode(query)}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -381,7 +396,6 @@ def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> H
         request.POST if which == "details" else None,
         initial={"name": subject.name, "title": subject.title, "role": subject.role},
     )
-    memberships = queries.memberships_of(subject)
     if which == "details" and details.is_valid():
         try:
             services.change_person(actor=person, person=subject, details=details.cleaned_data)
@@ -391,7 +405,15 @@ def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> H
             messages.success(request, f"Saved {subject.name}.")
             return redirect("admin_person_edit", person_id=subject.pk)
     elif which == "teams":
+        adding = TeamAddForm(request.POST, workspace=person.workspace)
+        if not adding.is_valid():
+            for refusal in adding.errors.get("add_team", []):
+                messages.error(request, f"Add to a team: {refusal}")
+            return redirect("admin_person_edit", person_id=subject.pk)
         chosen = _chosen_teams(request, person)
+        added = adding.cleaned_data.get("add_team")
+        if added is not None:
+            chosen.setdefault(added.pk, False)
         try:
             services.change_person(actor=person, person=subject, teams=chosen)
         except ValidationError as error:
@@ -399,19 +421,13 @@ def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> H
         else:
             messages.success(request, f"Saved the teams of {subject.name}.")
             return redirect("admin_person_edit", person_id=subject.pk)
-    tree = queries.org_tree(person.workspace)
     context = {
         "section": "people",
         "subject": subject,
         "form": details,
-        "teams": [
-            {
-                "node": node,
-                "member": node.id in memberships,
-                "lead": memberships.get(node.id, False),
-            }
-            for node in tree
-        ],
+        # The person's own teams (a handful), not the org tree: a picker adds another.
+        "teams": queries.teams_of(subject),
+        "add_team": TeamAddForm(workspace=person.workspace),
         "holdings": holdings_of(subject),
     }
     status = 400 if details.errors else 200
@@ -434,11 +450,9 @@ def admin_person_deactivate(request: HttpRequest, person: Person, person_id: int
     """Deactivate a person, handing what they own to someone else."""
     subject = access.access_person_by_id(person, person_id, for_write=True)
     holdings = holdings_of(subject)
-    candidates = queries.active_people(person.workspace, exclude=subject)
-    form = DeactivateForm(_posted(request), candidates=candidates, required=holdings.total > 0)
+    form = DeactivateForm(_posted(request), subject=subject, required=holdings.total > 0)
     if request.method == "POST" and form.is_valid():
-        new_owner_id = form.cleaned_data["new_owner"]
-        new_owner = access.access_person_by_id(person, new_owner_id) if new_owner_id else None
+        new_owner = form.cleaned_data["new_owner"]
         try:
             handed = services.deactivate_person(actor=person, person=subject, new_owner=new_owner)
         except ValidationError as error:
@@ -478,10 +492,9 @@ def admin_person_reactivate(request: HttpRequest, person: Person, person_id: int
 def admin_teams(request: HttpRequest, person: Person) -> HttpResponse:
     """The org tree; a form below adds a team."""
     workspace = person.workspace
-    choices = queries.team_choices(workspace)
-    form = TeamCreateForm(_posted(request), teams=choices)
+    form = TeamCreateForm(_posted(request), workspace=workspace)
     if request.method == "POST" and form.is_valid():
-        parent = access.access_team_by_id(person, form.cleaned_data["parent"])
+        parent = form.cleaned_data["parent"]
         try:
             team = services.create_team(
                 actor=person, workspace=workspace, name=form.cleaned_data["name"], parent=parent
@@ -491,10 +504,20 @@ def admin_teams(request: HttpRequest, person: Person) -> HttpResponse:
         else:
             messages.success(request, f"Added {team.name} under {parent.name}.")
             return redirect("admin_teams")
+    q = request.GET.get("q", "").strip()[:100]
+    page = queries.org_tree_page(workspace, q=q, page=_page_number(request))
+    archived = queries.org_tree_page(workspace, archived=True)
     context = {
         "section": "teams",
-        "tree": queries.org_tree(workspace),
-        "archived": queries.org_tree(workspace, archived=True),
+        "q": q,
+        "page": page,
+        "tree": page.nodes,
+        "archived": archived.nodes,
+        "archived_total": archived.total,
+        "previous_url": _page_url(request, {"q": q}, page.number - 1) if page.number > 1 else "",
+        "next_url": _page_url(request, {"q": q}, page.number + 1)
+        if page.number < page.pages
+        else "",
         "form": form,
     }
     status = 400 if form.errors else 200
@@ -507,19 +530,11 @@ def admin_team_edit(request: HttpRequest, person: Person, team_id: int) -> HttpR
     """Rename a team, move it in the tree, archive or restore it."""
     team = access.access_team_for_admin(person, team_id)
     is_root = team.parent_id is None
-    choices = (
-        None
-        if is_root
-        else queries.team_choices(
-            person.workspace, exclude={team.pk, *services.descendant_ids(team)}
-        )
-    )
     form = TeamEditForm(
-        _posted(request), teams=choices, initial={"name": team.name, "parent": team.parent_id}
+        _posted(request), team=team, initial={"name": team.name, "parent": team.parent}
     )
     if request.method == "POST" and form.is_valid():
-        parent_id = form.cleaned_data.get("parent")
-        parent = access.access_team_by_id(person, parent_id) if parent_id else None
+        parent = form.cleaned_data.get("parent")
         try:
             services.change_team(
                 actor=person, team=team, name=form.cleaned_data["name"], parent=parent
@@ -620,3 +635,23 @@ def _add_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# --- Pickers: search as you type (docs/pickers.md) -----------------------------------------
+
+
+@require_http_methods(["GET"])
+@member_required
+def pick_people(request: HttpRequest, person: Person) -> HttpResponse:
+    """Active people of the workspace matching `?q=` (`?exclude=` one of them), at most 20."""
+    exclude = pickers.int_param(request, "exclude")
+    return pickers.options_response(
+        search_people(person, pickers.query_of(request), exclude=exclude)
+    )
+
+
+@require_http_methods(["GET"])
+@member_required
+def pick_teams(request: HttpRequest, person: Person) -> HttpResponse:
+    """Teams of the workspace not archived matching `?q=`, at most 20."""
+    return pickers.options_response(search_teams(person, pickers.query_of(request)))

@@ -7,6 +7,7 @@ class BridgesConfig(AppConfig):
 
     def ready(self) -> None:
         from goalkeeper.bridges import queries, receivers
+        from goalkeeper.kpis.pickers import kpis_source
         from goalkeeper.kpis.signals import measurements_recorded
         from goalkeeper.okrs import kpi_links
         from goalkeeper.okrs.signals import key_result_kpi_changed
@@ -18,4 +19,7 @@ class BridgesConfig(AppConfig):
             receivers.measurements_recorded, dispatch_uid="bridges.measurements_recorded"
         )
         # The key result form and API offer the KPIs this app finds (okrs cannot import kpis).
-        kpi_links.provide(options=queries.kpi_options, find=queries.kpi_for_key_result)
+        kpi_links.provide(
+            source=lambda workspace, keep: kpis_source(workspace, keep=keep),
+            find=queries.kpi_for_key_result,
+        )

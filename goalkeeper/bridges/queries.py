@@ -1,28 +1,23 @@
 """Reads of the bridges: what the KPI page shows of the OKRs that use the KPI, the key
 results a KPI may drive, the KPIs a key result may read, and the state of recoveries.
 
-Each read is one query (two for the bounded list of key results to link: the rows and how
-many there are in all), whatever the number of objectives and KPIs.
+Each read is one query, whatever the number of objectives and KPIs; the key results a KPI
+may drive are searched as you type (`goalkeeper.okrs.pickers`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 
-from goalkeeper.accounts.models import Person, Workspace
-from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.accounts.models import Person
+from goalkeeper.bridges.forms import LinkForm
 from goalkeeper.kpis.models import Kpi, RecoveryLink
-from goalkeeper.okrs.models import CycleState, KeyResult, KpiLinkMode, ObjectiveState
-
-# Key results offered for linking on a KPI page: enough to choose from, never the thousands
-# of a large workspace; a search narrows them.
-LINK_CHOICES = 100
-SEARCH_MAX = 100
+from goalkeeper.okrs.models import CycleState, KeyResult, ObjectiveState
 
 # A recovery is open while its objective is not closed and its cycle is not closed either.
 _OPEN = ~Q(objective__state=ObjectiveState.CLOSED) & ~Q(objective__cycle__state=CycleState.CLOSED)
@@ -87,36 +82,13 @@ class RecoveryRow:
 
 
 @dataclass(frozen=True)
-class KeyResultChoice:
-    """A key result that could be linked to the KPI."""
-
-    id: int
-    label: str
-
-
-@dataclass(frozen=True)
-class LinkChoices:
-    """The key results offered for linking: at most LINK_CHOICES of `total`."""
-
-    choices: tuple[KeyResultChoice, ...]
-    total: int
-    search: str
-    # How a linked key result may read the KPI: (value, label), the default first.
-    modes: tuple[tuple[str, str], ...] = tuple(KpiLinkMode.choices)
-
-    @property
-    def more(self) -> int:
-        """How many matching key results are not offered (a search narrows them)."""
-        return self.total - len(self.choices)
-
-
-@dataclass(frozen=True)
 class KpiBridges:
     """What the KPI page shows of the OKRs: recoveries, driven key results, link choices."""
 
     recoveries: tuple[RecoveryRow, ...]
     linked: tuple[LinkedKeyResult, ...]
-    candidates: LinkChoices | None
+    # The form that links a key result (its picker searches as you type); editors only.
+    link_form: LinkForm | None
 
     @property
     def open_recoveries(self) -> tuple[RecoveryRow, ...]:
@@ -124,12 +96,12 @@ class KpiBridges:
         return tuple(row for row in self.recoveries if not row.stale)
 
 
-def kpi_bridges(kpi: Kpi, viewer: Person | None, search: str = "") -> KpiBridges:
-    """The KPI page's bridges, in three queries (five for an editor, who may link)."""
+def kpi_bridges(kpi: Kpi, viewer: Person | None) -> KpiBridges:
+    """The KPI page's bridges, in two queries whatever the number of key results."""
     return KpiBridges(
         recoveries=kpi_recoveries(kpi),
         linked=linked_key_results(kpi),
-        candidates=link_candidates(kpi, search) if viewer is not None and viewer.can_edit else None,
+        link_form=LinkForm(kpi=kpi) if viewer is not None and viewer.can_edit else None,
     )
 
 
@@ -189,62 +161,7 @@ def kpi_recoveries(kpi: Kpi) -> tuple[RecoveryRow, ...]:
     return tuple(sorted(rows, key=lambda row: row.stale))
 
 
-def link_candidates(kpi: Kpi, search: str = "") -> LinkChoices:
-    """Measurable key results of active cycles that no KPI drives yet, the KPI's team's
-    first; at most LINK_CHOICES of them, narrowed by `search` (in their or their objective's
-    title). Two queries: the rows and their number."""
-    search = search.strip()[:SEARCH_MAX]
-    rows = (
-        KeyResult.objects.filter(
-            workspace_id=kpi.workspace_id,
-            kpi__isnull=True,
-            objective__cycle__state=CycleState.ACTIVE,
-        )
-        .exclude(kind=KeyResultKind.MILESTONE)
-        .exclude(objective__state=ObjectiveState.CLOSED)
-    )
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(objective__title__icontains=search))
-    total = rows.count()
-    chosen = (
-        rows.select_related("objective", "objective__cycle")
-        .annotate(
-            _other_team=Case(
-                When(objective__team_id=kpi.team_id, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by(
-            "_other_team", "-objective__cycle__start_date", "objective__title", "position", "id"
-        )[:LINK_CHOICES]
-    )
-    return LinkChoices(
-        choices=tuple(
-            KeyResultChoice(kr.pk, f"{kr.title} · {kr.objective.title} ({kr.objective.cycle.name})")
-            for kr in chosen
-        ),
-        total=total,
-        search=search,
-    )
-
-
 # --- The key result form ------------------------------------------------------------------------
-
-
-def kpi_options(workspace: Workspace, keep: int | None = None) -> Sequence[tuple[Model, str]]:
-    """The KPIs a key result may read (not archived), by name, with their labels; `keep`
-    (the KPI a key result reads now) is offered even when archived. One query."""
-    condition = Q(archived_at__isnull=True)
-    if keep is not None:
-        condition |= Q(pk=keep)
-    kpis = (
-        Kpi.objects.filter(workspace=workspace)
-        .filter(condition)
-        .select_related("team")
-        .order_by("name", "id")
-    )
-    return [(kpi, f"{kpi.name} · {kpi.team.name}") for kpi in kpis]
 
 
 def kpi_for_key_result(workspace_id: int, kpi_id: int) -> Model | None:

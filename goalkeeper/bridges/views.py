@@ -94,11 +94,14 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     """Let the KPI drive one key result."""
     person = _person(request)
     kpi = _kpi(person, pk)
-    form = LinkForm(request.POST)
+    form = LinkForm(request.POST, kpi=kpi)
     if not form.is_valid():
-        messages.error(request, "Choose a key result and how its value is read.")
-        return redirect(_kpi_page(kpi))
-    key_result = access_key_result_by_id(person, form.cleaned_data["key_result"], for_write=True)
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else None
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else str(error))
+        return redirect(_kpi_page(kpi, "#linked"))
+    key_result = form.cleaned_data["key_result"]
     try:
         services.link_key_result(
             actor=person, key_result=key_result, kpi=kpi, mode=form.cleaned_data["mode"]

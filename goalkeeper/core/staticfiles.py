@@ -25,7 +25,17 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 # The front-end files served from node_modules (installed from the npm registry), under
 # "vendor/": only these, not whole package folders (ECharts' dist holds 51 MB).
-VENDOR_FILES = {"vendor/echarts/echarts.min.js": ("echarts", "dist", "echarts.min.js")}
+VENDOR_FILES = {
+    "vendor/echarts/echarts.min.js": ("echarts", "dist", "echarts.min.js"),
+    # The pickers' combobox (docs/pickers.md).
+    "vendor/tom-select/js/tom-select.complete.min.js": (
+        "tom-select",
+        "dist",
+        "js",
+        "tom-select.complete.min.js",
+    ),
+    "vendor/tom-select/css/tom-select.min.css": ("tom-select", "dist", "css", "tom-select.min.css"),
+}
 
 
 class StaticStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]

@@ -8,10 +8,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from goalkeeper.accounts.models import Person, Team, Workspace
+from goalkeeper.accounts.models import Workspace
+from goalkeeper.accounts.pickers import people_source, teams_source
 from goalkeeper.domain.kpis import Direction
 from goalkeeper.domain.periods import Aggregation, Frequency
 from goalkeeper.kpis.imports import DateFormat
+from goalkeeper.pickers import PickerField, picker
 
 DIRECTION_CHOICES = [
     (Direction.HIGHER_IS_BETTER.value, "Higher is better"),
@@ -50,13 +52,8 @@ class KpiForm(forms.Form):
         help_text="What is counted, and how: a reader should be able to recompute it.",
         widget=forms.Textarea(attrs=_input(rows=3)),
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), widget=forms.Select(_input()))
-    owner = forms.ModelChoiceField(
-        queryset=Person.objects.none(),
-        required=False,
-        empty_label="No owner",
-        widget=forms.Select(_input()),
-    )
+    team = PickerField(noun="team")
+    owner = PickerField(noun="person", required=False, empty_label="No owner")
     unit = forms.CharField(
         max_length=30,
         required=False,
@@ -111,12 +108,8 @@ class KpiForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        team_field: Any = self.fields["team"]
-        team_field.queryset = Team.objects.filter(
-            workspace=workspace, archived_at__isnull=True
-        ).order_by("name")
-        owner_field: Any = self.fields["owner"]
-        owner_field.queryset = Person.objects.filter(workspace=workspace, is_active=True)
+        picker(self, "team").use(teams_source(workspace))
+        picker(self, "owner").use(people_source(workspace))
         # Required or not depending on the direction: the page marks neither way.
         for name in ("target", "low", "high"):
             self.fields[name].conditional = True  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from goalkeeper.kpis import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("kpis/", views.board, name="kpis"),
+    path("pick/kpis/", views.pick_kpis, name="pick_kpis"),
     path("kpis/new/", views.create, name="kpi_create"),
     path("kpis/<int:pk>/", views.detail, name="kpi_detail"),
     path("kpis/<int:pk>/edit/", views.edit, name="kpi_edit"),

@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from goalkeeper import pickers
 from goalkeeper.accounts.access import require_editor
+from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.services import company_team
@@ -28,6 +30,7 @@ from goalkeeper.kpis import imports, queries, services
 from goalkeeper.kpis.access import access_kpi_by_id
 from goalkeeper.kpis.forms import KpiForm, PasteForm, UploadForm, ValueForm
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
+from goalkeeper.kpis.pickers import search_kpis
 
 PREVIEW_ROWS = 20
 
@@ -280,3 +283,13 @@ def upload_preview(request: HttpRequest, pk: int, token: uuid.UUID) -> HttpRespo
             "more": max(len(points) - PREVIEW_ROWS, 0),
         },
     )
+
+
+# --- Picker: search as you type (docs/pickers.md) -------------------------------------------
+
+
+@require_GET
+@member_required
+def pick_kpis(request: HttpRequest, person: Person) -> HttpResponse:
+    """KPIs of the workspace not archived matching `?q=`, at most 20, as JSON."""
+    return pickers.options_response(search_kpis(person, pickers.query_of(request)))

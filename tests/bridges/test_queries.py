@@ -8,9 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from goalkeeper import pickers
 from goalkeeper.bridges import queries
 from goalkeeper.bridges.services import create_recovery_objective
+from goalkeeper.okrs import kpi_links
 from goalkeeper.okrs.models import CycleState, ObjectiveState
+from goalkeeper.okrs.pickers import search_key_results
 from goalkeeper.okrs.services import create_cycle
 from tests.conftest import World
 from tests.kpis.conftest import MakeKpi, monthly
@@ -46,9 +49,10 @@ def test_the_page_lists_driven_key_results_open_recoveries_and_candidates(
     assert [row.title for row in page.linked] == ["Revenue reaches 100"]
     assert page.linked[0].mode_label == "Latest value"
     assert [row.objective_id for row in page.recoveries] == [recovery.pk]
-    assert page.candidates is not None
-    assert [choice.id for choice in page.candidates.choices] == [free.pk]
-    assert read_only.candidates is None
+    assert page.link_form is not None
+    linkable = search_key_results(world.editor, "", linkable=True, team=kpi.team_id)
+    assert [option.id for option in linkable] == [free.pk]
+    assert read_only.link_form is None
 
     recovery.state = ObjectiveState.CLOSED
     recovery.save()
@@ -58,7 +62,7 @@ def test_the_page_lists_driven_key_results_open_recoveries_and_candidates(
 def test_key_results_to_link_are_bounded_and_the_kpis_team_comes_first(
     world: World, now: dt.datetime, make_kpi: MakeKpi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(queries, "LINK_CHOICES", 3)
+    monkeypatch.setattr(pickers, "LIMIT", 3)
     kpi = make_kpi("Revenue", team=world.sales)
     other = factories.objective(world.cycle, world.company, "Company goal", owner=world.editor)
     for n in range(4):
@@ -66,23 +70,25 @@ def test_key_results_to_link_are_bounded_and_the_kpis_team_comes_first(
     mine = factories.objective(world.cycle, world.sales, "Sales goal", owner=world.editor)
     own = factories.key_result(mine, "Sales calls")
 
-    choices = queries.link_candidates(kpi)
+    choices = search_key_results(world.viewer, "", linkable=True, team=kpi.team_id)
 
-    assert (len(choices.choices), choices.total, choices.more) == (3, 5, 2)
-    assert choices.choices[0].id == own.pk
+    assert len(choices) == 3
+    assert choices[0].id == own.pk
 
 
 def test_a_search_narrows_the_key_results_to_link(
     world: World, now: dt.datetime, make_kpi: MakeKpi
 ) -> None:
-    kpi = make_kpi("Revenue")
     objective = factories.objective(world.cycle, world.sales, "Grow revenue", owner=world.editor)
     calls = factories.key_result(objective, "Sales calls")
     factories.key_result(objective, "Demos")
 
-    assert [c.id for c in queries.link_candidates(kpi, "CALLS").choices] == [calls.pk]
-    assert len(queries.link_candidates(kpi, "revenue").choices) == 2
-    assert queries.link_candidates(kpi, "nothing like it").total == 0
+    def found(q: str) -> list[int]:
+        return [o.id for o in search_key_results(world.editor, q, linkable=True)]
+
+    assert found("CALLS") == [calls.pk]
+    assert len(found("revenue")) == 2
+    assert found("nothing like it") == []
 
 
 def test_only_active_cycles_offer_key_results_to_link(
@@ -101,7 +107,7 @@ def test_only_active_cycles_offer_key_results_to_link(
     now_objective = factories.objective(world.cycle, world.sales, "Now", owner=world.editor)
     current = factories.key_result(now_objective, "Current")
 
-    assert [c.id for c in queries.link_candidates(make_kpi()).choices] == [current.pk]
+    assert [o.id for o in search_key_results(world.editor, "", linkable=True)] == [current.pk]
 
 
 def test_the_kpi_pages_bridges_run_a_fixed_number_of_queries(
@@ -120,7 +126,7 @@ def test_the_kpi_pages_bridges_run_a_fixed_number_of_queries(
     for n in range(20):
         factories.key_result(objective, f"Key result {n}")
 
-    assert count() == few == 4
+    assert count() == few == 2
 
 
 def test_a_recovery_draft_of_a_closed_cycle_is_stale_and_listed_after_the_open_ones(
@@ -139,7 +145,7 @@ def test_a_recovery_draft_of_a_closed_cycle_is_stale_and_listed_after_the_open_o
     assert queries.kpi_bridges(kpi, world.editor).open_recoveries == ()
 
 
-def test_the_key_result_form_offers_the_workspaces_kpis_and_keeps_an_archived_link(
+def test_the_key_result_form_takes_the_workspaces_kpis_and_keeps_an_archived_link(
     world: World, make_kpi: MakeKpi
 ) -> None:
     revenue = make_kpi("Revenue")
@@ -147,9 +153,12 @@ def test_the_key_result_form_offers_the_workspaces_kpis_and_keeps_an_archived_li
     archived.archived_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     archived.save()
 
-    offered = [label for _, label in queries.kpi_options(world.acme)]
-    keeping = [kpi.pk for kpi, _ in queries.kpi_options(world.acme, keep=archived.pk)]
+    source = kpi_links.kpi_source(world.acme)
+    keeping = kpi_links.kpi_source(world.acme, archived.pk)
 
-    assert offered == ["Revenue · Sales"]
-    assert keeping == [archived.pk, revenue.pk]
+    assert source.find(revenue.pk) == revenue
+    assert source.find(archived.pk) is None
+    assert keeping.find(archived.pk) == archived
+    assert source.label(revenue) == "Revenue · Sales"
+    assert kpi_links.kpi_source(world.globex).find(revenue.pk) is None
     assert queries.kpi_for_key_result(world.globex.pk, revenue.pk) is None

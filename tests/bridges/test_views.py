@@ -163,7 +163,7 @@ def test_a_link_without_a_key_result_or_to_a_milestone_is_explained(
         url("kpi_link", kpi.pk), {"key_result": milestone.pk, "mode": "latest"}, follow=True
     )
 
-    assert "Choose a key result" in text(empty)
+    assert "Key result: choose a key result" in text(empty)
     assert "a KPI&#x27;s number cannot drive it" in text(refused)
     milestone.refresh_from_db()
     assert milestone.kpi_id is None
@@ -248,12 +248,9 @@ def test_an_open_recovery_is_not_dismissed_from_the_page(
     assert viewer.post(url("kpi_recovery_dismiss", kpi.pk, draft.pk)).status_code == 403
 
 
-def test_the_link_choices_are_bounded_and_searchable(
-    world: World, now: dt.datetime, make_kpi: MakeKpi, monkeypatch
+def test_the_link_form_searches_key_results_instead_of_listing_them(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
 ) -> None:
-    from goalkeeper.bridges import queries
-
-    monkeypatch.setattr(queries, "LINK_CHOICES", 2)
     kpi = make_kpi("Revenue")
     objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
     for title in ("Calls", "Demos", "Deals"):
@@ -261,14 +258,13 @@ def test_the_link_choices_are_bounded_and_searchable(
     editor = world.client_for(world.editor)
 
     page = text(editor.get(url("kpi_detail", kpi.pk)))
-    found = text(editor.get(url("kpi_detail", kpi.pk) + "?link_q=demos"))
+    form = page.split('data-testid="link-form"')[1].split("</form>")[0]
+    select = form.split('name="key_result"')[1].split("</select>")[0]
 
-    assert page.split('data-testid="link-choices"')[1].split("</select>")[0].count("<option") == 2
-    assert "2 of 3 key results" in page
-    assert 'data-testid="link-search"' in page
-    choices = found.split('data-testid="link-choices"')[1].split("</select>")[0]
-    assert "Demos" in choices
-    assert "Calls" not in choices
+    assert 'data-picker="/pick/key-results/"' in form
+    assert "&quot;linkable&quot;: 1" in form
+    assert "<option" not in select
+    assert "Demos" not in page
 
 
 def test_a_promoted_kpi_is_judged_at_once_rather_than_stale_with_no_value(

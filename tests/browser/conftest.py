@@ -7,6 +7,7 @@ database (`@pytest.mark.django_db(transaction=True)`), which is flushed after ea
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +95,15 @@ def admin_page(page: Page, live_server: LiveServer, world: World) -> Page:
     """A page logged in as the world's admin, on home."""
     log_in(page, live_server.url, world.admin.user.email)
     return page
+
+
+def pick(page: Page, label: str, typed: str, choice: str) -> None:
+    """Choose `choice` in the picker labelled `label` by typing `typed`, with the keyboard."""
+    page.get_by_role("combobox", name=label).focus()
+    page.keyboard.type(typed)
+    dropdown = page.locator(".ts-dropdown")
+    option = dropdown.get_by_role("option", name=re.compile(re.escape(choice))).first
+    option.wait_for()
+    while "active" not in (option.get_attribute("class") or ""):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")

@@ -78,9 +78,10 @@ def test_another_workspaces_key_result_cannot_be_promoted_or_linked(
 
     globex_kpi = create_kpi(actor=None, team=globex_team, name="Theirs", target=1)
     response = outsider.post(
-        url("kpi_link", globex_kpi.pk), {"key_result": key_result.pk, "mode": "latest"}
+        url("kpi_link", globex_kpi.pk), {"key_result": key_result.pk, "mode": "latest"}, follow=True
     )
-    assert response.status_code == 404
+    # The key result is looked up in the outsider's workspace only: it does not exist there.
+    assert "Key result: no such key result in this workspace" in text(response)
     key_result.refresh_from_db()
     assert key_result.kpi_id is None
 
@@ -308,7 +309,7 @@ def test_a_team_of_another_workspace_cannot_be_chosen(world: World) -> None:
         url("kpi_create"), kpi_form(world, team=globex_team.pk)
     )
 
-    assert "Select a valid choice" in text(response)
+    assert "no such team in this workspace" in text(response)
     assert not Kpi.objects.exists()
 
 

@@ -133,6 +133,9 @@ ROUTES: dict[str, Route] = {
     "admin_team_archive": _page(read=None, write="admin", obj="team"),
     "admin_team_restore": _page(read=None, write="admin", obj="team"),
     "workspace_settings": _page(read="admin", write="admin"),
+    # Pickers' searches (JSON): any member, within their own workspace (tests/web/test_pickers.py).
+    "pick_people": _page(),
+    "pick_teams": _page(),
     # --- audit -------------------------------------------------------------------------------
     "admin_audit": _page(read="admin", shows=_shows("objective", "key_result", "kpi", "team")),
     "admin_audit_export": _page(read="admin"),
@@ -165,10 +168,13 @@ ROUTES: dict[str, Route] = {
     "cycle_close": _page(read="admin", write="admin", obj="cycle"),
     "cycle_carry_over": _page(read="admin", write="admin", obj="cycle"),
     "alignment": _page(),
+    "pick_objectives": _page(),
+    "pick_key_results": _page(),
     "alignment_cycle": _page(obj="cycle"),
     # --- kpis (pages) ------------------------------------------------------------------------
     "kpis": _page(shows=_shows("kpi")),
     "kpi_create": _page(read="editor", write="editor"),
+    "pick_kpis": _page(),
     "kpi_detail": _page(obj="kpi", shows=_shows("kpi")),
     "kpi_edit": _page(read="editor", write="editor", obj="kpi"),
     "kpi_upload": _page(read="editor", write="editor", obj="kpi"),

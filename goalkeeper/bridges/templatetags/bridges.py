@@ -21,10 +21,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def kpi_bridges(context: template.Context, kpi: Any, person: Any) -> queries.KpiBridges:
-    """The KPI page's bridges for `person`; `?link_q=` narrows the key results to link."""
-    request = context.get("request")
-    search = str(request.GET.get("link_q", "")) if request is not None else ""
-    return queries.kpi_bridges(kpi, person, search)
+    """The KPI page's bridges for `person`."""
+    return queries.kpi_bridges(kpi, person)
 
 
 @register.simple_tag

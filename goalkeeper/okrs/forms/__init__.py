@@ -13,7 +13,6 @@ from goalkeeper.okrs.forms.common import (
     ModelErrorsMixin,
     NumberField,
     ObjectPicker,
-    team_tree,
 )
 from goalkeeper.okrs.forms.cycles import (
     CarryOverForm,
@@ -59,5 +58,4 @@ __all__ = [
     "QuarterPreset",
     "key_result_initial",
     "quarter_presets",
-    "team_tree",
 ]

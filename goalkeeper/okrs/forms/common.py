@@ -9,8 +9,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
-from goalkeeper.accounts.models import Team
-
 
 def _input(**attrs: Any) -> dict[str, Any]:
     return {"class": "field__input", **attrs}
@@ -68,29 +66,6 @@ class ObjectPicker:
 
     def get(self, value: Any) -> Any:
         return self.by_id.get(str(value)) if value not in (None, "") else None
-
-
-def team_tree(teams: Sequence[Team]) -> list[tuple[Team, int]]:
-    """Teams in tree order (the company root first, children by name), with their depth."""
-    children: dict[int | None, list[Team]] = {}
-    ids = {team.pk for team in teams}
-    for team in teams:
-        parent = team.parent_id if team.parent_id in ids else None
-        children.setdefault(parent, []).append(team)
-    ordered: list[tuple[Team, int]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for team in sorted(children.get(parent, []), key=lambda t: t.name.lower()):
-            ordered.append((team, depth))
-            walk(team.pk, depth + 1)
-
-    walk(None, 0)
-    return ordered
-
-
-def _indent(label: str, depth: int) -> str:
-    # Non-breaking spaces: a select shows them, and a screen reader ignores them.
-    return "\u00a0\u00a0\u00a0" * depth + label
 
 
 class ModelErrorsMixin(forms.Form):

@@ -8,22 +8,23 @@ from typing import Any
 
 from django import forms
 
-from goalkeeper.accounts.models import Person, Workspace
+from goalkeeper.accounts.models import Workspace
+from goalkeeper.accounts.pickers import people_source
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.limits import MAX_WEIGHT
 from goalkeeper.okrs.forms.common import (
     DescribedRadioSelect,
     ModelErrorsMixin,
     NumberField,
-    ObjectPicker,
     _input,
 )
-from goalkeeper.okrs.kpi_links import kpi_options
+from goalkeeper.okrs.kpi_links import kpi_source
 from goalkeeper.okrs.models import (
     KeyResult,
     KpiLinkMode,
     Objective,
 )
+from goalkeeper.pickers import PickerField, picker
 
 # Fields each kind of key result uses. The others are cleared rather than refused: the form
 # keeps them (hidden) while the kind changes, and without JavaScript they are all shown.
@@ -67,7 +68,7 @@ class KeyResultForm(ModelErrorsMixin):
         label="How it is measured",
         widget=DescribedRadioSelect({value: text for value, _, text in KIND_CHOICES}),
     )
-    owner = forms.ChoiceField(required=False, widget=forms.Select(attrs=_input()))
+    owner = PickerField(noun="person", required=False, empty_label="No owner")
     unit = forms.CharField(
         required=False,
         help_text="%, $, ms, customers…",
@@ -94,11 +95,12 @@ class KeyResultForm(ModelErrorsMixin):
     )
     low = NumberField(label="Low bound", help_text="Stay at or above. Leave empty for none.")
     high = NumberField(label="High bound", help_text="Stay at or below. Leave empty for none.")
-    kpi = forms.ChoiceField(
+    kpi = PickerField(
+        noun="KPI",
         required=False,
+        empty_label="No: values come from check-ins",
         label="Read from a KPI",
         help_text="The key result's value then comes from the KPI by itself.",
-        widget=forms.Select(attrs=_input()),
     )
     kpi_mode = forms.ChoiceField(
         required=False,
@@ -120,16 +122,10 @@ class KeyResultForm(ModelErrorsMixin):
         self.workspace = workspace
         self.objective = objective
         self.key_result = key_result
-        people = list(Person.objects.filter(workspace=workspace, is_active=True).order_by("name"))
-        self.people = ObjectPicker(people)
-        self.set_choices("owner", [("", "No owner"), *((p.pk, p.name) for p in people)])
-        # The KPIs come from the bridges app (okrs does not import kpis): one query.
-        options = kpi_options(workspace, key_result.kpi_id if key_result is not None else None)
-        self.kpis = ObjectPicker(kpi for kpi, _ in options)
-        self.set_choices(
-            "kpi",
-            [("", "No: values come from check-ins"), *((kpi.pk, label) for kpi, label in options)],
-        )
+        picker(self, "owner").use(people_source(workspace))
+        # The KPIs come from the bridges app (okrs does not import kpis).
+        keep = key_result.kpi_id if key_result is not None else None
+        picker(self, "kpi").use(kpi_source(workspace, keep))
 
     @property
     def kind_value(self) -> str:
@@ -142,8 +138,6 @@ class KeyResultForm(ModelErrorsMixin):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["owner"] = self.people.get(data.get("owner"))
-        data["kpi"] = self.kpis.get(data.get("kpi"))
         kind = data.get("kind")
         if kind in KIND_FIELDS:
             for name in KIND_SPECIFIC:
@@ -212,7 +206,7 @@ def key_result_initial(key_result: KeyResult) -> dict[str, Any]:
     return {
         "title": key_result.title,
         "kind": key_result.kind,
-        "owner": key_result.owner_id or "",
+        "owner": key_result.owner,
         "unit": key_result.unit,
         "weight": _plain(key_result.weight),
         "start": _plain(key_result.start),
@@ -221,7 +215,7 @@ def key_result_initial(key_result: KeyResult) -> dict[str, Any]:
         "stretch": _plain(key_result.stretch),
         "low": _plain(key_result.low),
         "high": _plain(key_result.high),
-        "kpi": key_result.kpi_id or "",
+        "kpi": key_result.kpi,
         "kpi_mode": key_result.kpi_mode,
     }
 

@@ -28,6 +28,7 @@ from goalkeeper.okrs.views.objectives import (
     objective_edit,
     objective_validate,
 )
+from goalkeeper.okrs.views.pickers import pick_key_results, pick_objectives
 
 __all__ = [
     "cycle_activate",
@@ -44,4 +45,6 @@ __all__ = [
     "objective_delete",
     "objective_edit",
     "objective_validate",
+    "pick_key_results",
+    "pick_objectives",
 ]

@@ -126,7 +126,7 @@ def key_result_create(request: HttpRequest, person: Person, pk: int) -> HttpResp
     """Add key results to an objective, one after another."""
     objective = access_objective_by_id(person, pk, for_write=True)
     siblings = _siblings(objective)
-    initial = {"owner": objective.owner_id or person.pk, "weight": 1, "kind": "increase"}
+    initial = {"owner": objective.owner or person, "weight": 1, "kind": "increase"}
     form = KeyResultForm(
         _posted(request),
         workspace=person.workspace,

@@ -81,10 +81,10 @@ def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
     cycle = cycle or (parent.cycle if parent else None) or active_cycle(person.workspace)
     team = access_team_by_id(person, team_id) if team_id else _default_team(person)
     initial: dict[str, Any] = {
-        "owner": person.pk,
-        "team": team.pk if team else "",
+        "owner": person,
+        "team": team,
         "cycle": cycle.pk if cycle else "",
-        "parent": parent.pk if parent else "",
+        "parent": parent,
     }
     form = ObjectiveForm(_posted(request), workspace=person.workspace, cycle=cycle, initial=initial)
     if request.method == "POST" and form.check():
@@ -111,10 +111,10 @@ def objective_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespons
     initial = {
         "title": objective.title,
         "description": objective.description,
-        "team": objective.team_id,
-        "owner": objective.owner_id or "",
+        "team": objective.team,
+        "owner": objective.owner,
         "kind": objective.kind,
-        "parent": objective.parent_id or "",
+        "parent": objective.parent,
         "roll_up_children": objective.roll_up_children,
         "state": objective.state,
     }
