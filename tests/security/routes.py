@@ -166,6 +166,8 @@ ROUTES: dict[str, Route] = {
     "cycle_carry_over": _page(read="admin", write="admin", obj="cycle"),
     "alignment": _page(),
     "alignment_cycle": _page(obj="cycle"),
+    # A node's supporting objectives for htmx; a plain GET is sent to the tree opened on it.
+    "alignment_children": _page(obj="objective", ok=302),
     # --- kpis (pages) ------------------------------------------------------------------------
     "kpis": _page(shows=_shows("kpi")),
     "kpi_create": _page(read="editor", write="editor"),

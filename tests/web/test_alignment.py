@@ -256,3 +256,22 @@ def test_titles_are_escaped_in_the_tree(world: World) -> None:
 
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.usefixtures("large")
+def test_titles_are_escaped_in_the_fragment_and_the_search(
+    world: World, tree: dict[str, int]
+) -> None:
+    factories.objective(
+        world.cycle, world.sales, "<b>bold</b>", owner=world.editor, parent_id=tree["root"]
+    )
+    client = world.client_for(world.viewer)
+
+    fragment = client.get(
+        reverse("alignment_children", args=[tree["root"]]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    search = alignment_html(client, "q=bold")
+
+    for html in (fragment, search):
+        assert "<b>bold" not in html
+        assert "&lt;b&gt;bold&lt;/b&gt;" in html
