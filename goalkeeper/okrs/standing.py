@@ -1,17 +1,23 @@
 """Where every objective of a cycle stands (pace status, final score), from the read model's
 light facts: what a board counts and filters by without reading, or rendering, the rows.
 
-Two queries whatever the size of the cycle (the objectives' facts and their key results');
-the figures come from `goalkeeper.okrs.figures`, never recomputed here.
+The figures come from `goalkeeper.okrs.figures`, never recomputed here. Working them out for
+a cycle of five thousand objectives takes about half a second, so each process keeps the
+last few answers (docs/okrs.md#the-cycle-board): an answer holds while nothing is written in
+the workspace (the newest audit entry is the same: every write leaves one) and for the
+minute it was worked out in (pace moves with the clock).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
+from goalkeeper.audit.models import AuditEntry
 from goalkeeper.domain.pace import PaceStatus
 from goalkeeper.okrs.facts import (
     KEY_RESULT_FACT_FIELDS,
@@ -42,8 +48,54 @@ class Standing:
     roll_up: bool = False
 
 
-def cycle_standings(workspace: Workspace, cycle: Cycle, clock: Clock) -> list[Standing]:
-    """Every non-draft objective of the cycle with its pace status, in id order."""
+# Answers kept per process: a few cycles' worth (the boards people have open).
+KEPT = 8
+_kept: OrderedDict[Hashable, tuple[Standing, ...]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def forget() -> None:
+    """Drop every kept answer (tests whose ids and clock repeat from one to the next)."""
+    with _lock:
+        _kept.clear()
+
+
+def cycle_standings(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[Standing, ...]:
+    """Every non-draft objective of the cycle with its pace status, in id order.
+
+    One query when nothing was written in the workspace this minute (the newest audit
+    entry); else three: that one, the objectives' facts and their key results'.
+    """
+    newest = (
+        AuditEntry.objects.filter(workspace=workspace)
+        .order_by("-at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    key = (
+        workspace.pk,
+        cycle.pk,
+        cycle.state,
+        cycle.start_date,
+        cycle.end_date,
+        newest,
+        clock.now.replace(second=0, microsecond=0),
+        clock.thresholds,
+    )
+    with _lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    answer = _work_out(workspace, cycle, clock)
+    with _lock:
+        _kept[key] = answer
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return answer
+
+
+def _work_out(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[Standing, ...]:
     objectives = list(
         Objective.objects.filter(workspace=workspace, cycle=cycle)
         .exclude(state=ObjectiveState.DRAFT)
@@ -62,7 +114,7 @@ def cycle_standings(workspace: Workspace, cycle: Cycle, clock: Clock) -> list[St
     facts = [objective_facts(o, period, key_results.get(o["id"], ())) for o in objectives]
     figures = objective_figures_from(facts, clock)
     cycle_closed = cycle.state == CycleState.CLOSED
-    return [
+    return tuple(
         Standing(
             id=o["id"],
             team_id=o["team_id"],
@@ -76,7 +128,7 @@ def cycle_standings(workspace: Workspace, cycle: Cycle, clock: Clock) -> list[St
             roll_up=bool(o["roll_up_children"]),
         )
         for o in objectives
-    ]
+    )
 
 
 def owners_of(standings: Iterable[Standing]) -> set[int]:
