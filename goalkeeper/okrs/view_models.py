@@ -34,7 +34,7 @@ PACE_ORDER: tuple[PaceStatus, ...] = (
 # to BOARD_TEAMS teams and about BOARD_ROWS objectives; a team shows its first TEAM_ROWS
 # (more when the board is narrowed to it) and links to the rest.
 BOARD_TEAMS = 10
-BOARD_ROWS = 40
+BOARD_ROWS = 30
 TEAM_ROWS = 15
 TEAM_ROWS_ALONE = 100
 # Above this many teams or owners a filter is a search box, not a list of every one.
