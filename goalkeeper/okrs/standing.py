@@ -3,7 +3,7 @@ light facts: what a board counts and filters by without reading, or rendering, t
 
 The figures come from `goalkeeper.okrs.figures`, never recomputed here. Working them out for
 a cycle of five thousand objectives takes about half a second, so each process keeps the
-last few answers (docs/okrs.md#the-cycle-board): an answer holds while nothing is written in
+last few answers (docs/okrs.md#cycle-board): an answer holds while nothing is written in
 the workspace (the newest audit entry is the same: every write leaves one) and for the
 minute it was worked out in (pace moves with the clock).
 """

@@ -1,7 +1,7 @@
 """URLs of many rows at once, without resolving a route per row.
 
 A page of a hundred objectives would otherwise reverse the same routes hundreds of times,
-which shows in the time a page takes to render (docs/architecture.md#reads).
+which shows in the time a page takes to render (docs/okrs.md#speed).
 """
 
 from __future__ import annotations

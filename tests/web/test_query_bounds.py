@@ -58,6 +58,19 @@ def page_queries() -> dict[str, int]:
         "objective_detail": lambda: client.get(reverse("objective_detail", args=[objective.pk])),
         "alignment": lambda: client.get(reverse("alignment")),
         "alignment_cycle": lambda: client.get(reverse("alignment_cycle", args=[cycle.pk])),
+        "alignment_cycle focused": lambda: client.get(
+            reverse("alignment_cycle", args=[cycle.pk]), {"focus": objective.pk}
+        ),
+        "alignment search (htmx)": lambda: client.get(
+            reverse("alignment_cycle", args=[cycle.pk]),
+            {"q": "customer"},
+            HTTP_HX_TARGET="tree-search-results",
+            **HTMX,
+        ),
+        "alignment_children (htmx)": lambda: client.get(
+            reverse("alignment_children", args=[objective.pk]), **HTMX
+        ),
+        "cycle_board second page": lambda: client.get(board, {"page": 2}),
         "key_result_check_in GET": lambda: client.get(check_in, {"context": "detail"}, **HTMX),
         "key_result_check_in POST (objective page)": lambda: client.post(
             check_in, {"value": value, "confidence": 7, "context": "detail"}, **HTMX

@@ -1,7 +1,7 @@
 """The alignment tree: a cycle's objectives as trees of parent links, from the company level
 down, and the unaligned ones apart, by team.
 
-Bounded in rows as well as queries (docs/okrs.md#alignment): a small cycle opens fully; a
+Bounded in rows as well as queries (docs/okrs.md#alignment-tree): a small cycle opens fully; a
 larger one shows the company level with counts of what supports each objective, and a node's
 supporting objectives load a page at a time when it is opened (`tree_children`). The search
 (`tree_search`) reaches objectives at any depth and shows each with its path.

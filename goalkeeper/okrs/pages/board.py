@@ -1,6 +1,6 @@
 """The cycle board: the objectives of a cycle by team, filtered by team (with sub-teams),
 team name, owner, status and kind, a page of teams at a time; and the overview the close
-page starts from (docs/okrs.md#the-cycle-board)."""
+page starts from (docs/okrs.md#cycle-board)."""
 
 from __future__ import annotations
 

@@ -241,7 +241,8 @@ def _hit(hit: SearchHit, links: _Links) -> str:
         meta.append(format_html('<span class="tree__owner">{}</span>', row.owner.name))
     meta.append(
         format_html(
-            '<a class="search-hit__jump" href="{}">Show in the tree</a>', links.focus(row.id)
+            '<span><a class="search-hit__jump" href="{}">Show in the tree</a></span>',
+            links.focus(row.id),
         )
     )
     toggle = mark_safe('<span class="tree__leaf" aria-hidden="true"></span>')
