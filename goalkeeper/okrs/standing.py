@@ -38,6 +38,7 @@ class Standing:
     id: int
     team_id: int
     owner_id: int | None
+    owner_name: str
     kind: str
     # The pace status while live (neither it nor its cycle closed), else None.
     pace: PaceStatus | None
@@ -100,7 +101,7 @@ def _work_out(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[Standin
         Objective.objects.filter(workspace=workspace, cycle=cycle)
         .exclude(state=ObjectiveState.DRAFT)
         .order_by("id")
-        .values(*OBJECTIVE_FACT_FIELDS, "team_id", "owner_id", "kind")
+        .values(*OBJECTIVE_FACT_FIELDS, "team_id", "owner_id", "owner__name", "kind")
     )
     key_results: dict[int, list[KeyResultFacts]] = {}
     for values in (
@@ -119,6 +120,7 @@ def _work_out(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[Standin
             id=o["id"],
             team_id=o["team_id"],
             owner_id=o["owner_id"],
+            owner_name=o["owner__name"] or "",
             kind=o["kind"],
             pace=None
             if cycle_closed or o["state"] == ObjectiveState.CLOSED
@@ -131,6 +133,6 @@ def _work_out(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[Standin
     )
 
 
-def owners_of(standings: Iterable[Standing]) -> set[int]:
-    """The people who own at least one of these objectives."""
-    return {s.owner_id for s in standings if s.owner_id is not None}
+def owners_of(standings: Iterable[Standing]) -> dict[int, str]:
+    """The people who own at least one of these objectives, by id, with their names."""
+    return {s.owner_id: s.owner_name for s in standings if s.owner_id is not None}

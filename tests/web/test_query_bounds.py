@@ -123,6 +123,8 @@ def test_every_page_runs_the_same_queries_on_the_demo_and_on_2000_people() -> No
     # writes (check-in, key result, audit entry, webhook lookup) inside its transaction.
     reads = {name: count for name, count in demo.items() if "POST" not in name}
     writes = {name: count for name, count in demo.items() if "POST" in name}
-    # Home is the one at 11: it also reads the broken data sources of the person's KPIs.
-    assert max(reads.values()) <= 11, reads
+    # Home is at 11: it also reads the broken data sources of the person's KPIs. The board's
+    # first visit in a minute works out where every objective of the cycle stands (two more
+    # queries than a visit that finds the answer kept, see okrs/standing.py): 13.
+    assert max(reads.values()) <= 13, reads
     assert max(writes.values()) <= 25, writes

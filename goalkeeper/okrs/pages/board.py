@@ -125,9 +125,9 @@ def cycle_board(
     """The cycle's objectives by team, filtered by team (with sub-teams), team name,
     owner, status and kind; a page of teams at a time, the viewer's teams first.
 
-    Eight queries whatever the size of the cycle: cycles, teams, the viewer's teams, owners
-    shown, where every objective stands (two: the counts come from the read model without
-    reading the rows), then the rows shown (objectives and key results).
+    Seven queries whatever the size of the cycle: cycles, teams, the viewer's teams, where
+    every objective stands (one to three, see `okrs.standing`: the counts come from the
+    read model without reading the rows), then the rows shown (objectives and key results).
 
     A closed cycle is counted by final score bands, and has no status filter: its
     objectives are judged by their final scores, not by pace.
@@ -210,9 +210,9 @@ def cycle_board(
         )
         for team in on_page
     )
-    owner_ids = owners_of(standings)
-    owners_listed = len(owner_ids) <= CHOICES_MAX
-    owners = _owner_choices(workspace, owner_ids if owners_listed else set(), viewer, filters.owner)
+    names = owners_of(standings)
+    owners_listed = len(names) <= CHOICES_MAX
+    owners = _owner_choices(names, owners_listed, viewer, filters.owner)
     return CycleBoard(
         cycle=cycle_header(cycle, clock),
         filters=filters if page == filters.page else replace(filters, page=page),
@@ -262,21 +262,16 @@ def _with_rollups(
 
 
 def _owner_choices(
-    workspace: Workspace, owner_ids: set[int], viewer: Person | None, selected: int | None
+    names: Mapping[int, str], listed: bool, viewer: Person | None, selected: int | None
 ) -> tuple[Choice, ...]:
     """Owners to filter by: every owner of the cycle when few, else the viewer and the
-    owner already chosen (one query)."""
-    wanted = set(owner_ids)
+    owner already chosen (no query: the names come with the standings)."""
+    chosen = dict(names) if listed else {}
+    if selected is not None and selected in names:
+        chosen[selected] = names[selected]
     if viewer is not None:
-        wanted.add(viewer.pk)
-    if selected is not None:
-        wanted.add(selected)
-    people = (
-        Person.objects.filter(workspace=workspace, pk__in=sorted(wanted)).values_list("id", "name")
-        if wanted
-        else []
-    )
-    ordered = sorted(people, key=lambda item: (item[1].lower(), item[0]))
+        chosen[viewer.pk] = viewer.name
+    ordered = sorted(chosen.items(), key=lambda item: (item[1].lower(), item[0]))
     return tuple(Choice(str(pk), name) for pk, name in ordered)
 
 
