@@ -30,6 +30,7 @@ from goalkeeper.accounts.services import (
 )
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import create_kpi, record_measurements
+from goalkeeper.okrs import standing
 from goalkeeper.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
 from goalkeeper.okrs.services import (
     create_cycle,
@@ -45,6 +46,12 @@ PASSWORD = "correct horse battery staple"
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is slow on purpose; tests that are not about hashing need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_standings() -> None:
+    """Ids and frozen clocks repeat from one test to the next: no board answer carries over."""
+    standing.forget()
 
 
 @dataclass

@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
@@ -65,6 +64,17 @@ _KEY_RESULT_FIELDS = (
     "kpi_id",
     "kpi__name",
 )
+# Board order: the company root first, then teams by name; objectives in creation order.
+BOARD_ORDER = (
+    Case(
+        When(team__parent__isnull=True, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    ),
+    "team__name",
+    "team_id",
+    "id",
+)
 BAND_LABELS = {
     ScoreBand.GREEN: "0.7-1.0",
     ScoreBand.YELLOW: "0.4-0.6",
@@ -94,8 +104,8 @@ def person_ref(person_id: int | None, name: str | None) -> PersonRef | None:
 # --- The cycle's shape: one light query over its objectives ------------------------------------
 
 
-@dataclass(frozen=True)
-class _Node:
+class _Node(NamedTuple):
+    # A tuple, not a dataclass: a cycle's index holds ten thousand of these.
     id: int
     parent_id: int | None
     roll_up: bool
@@ -234,17 +244,7 @@ def load_rows(
         key_results_qs = key_results_qs.filter(objective__cycle=cycle)
     objectives = [
         o
-        for o in objectives_qs.order_by(
-            # The company root first, then teams by name; objectives in creation order.
-            Case(
-                When(team__parent__isnull=True, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            "team__name",
-            "team_id",
-            "id",
-        ).values(*_OBJECTIVE_FIELDS)
+        for o in objectives_qs.order_by(*BOARD_ORDER).values(*_OBJECTIVE_FIELDS)
         if wanted is None or o["id"] in wanted
     ]
     period = cycle_facts(cycle)

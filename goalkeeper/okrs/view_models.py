@@ -29,10 +29,16 @@ PACE_ORDER: tuple[PaceStatus, ...] = (
     PaceStatus.STALE,
     PaceStatus.NOT_STARTED,
 )
-# How many objectives the board shows before "Show more": a 2,000-person company has a
-# thousand objectives a cycle, and a page of all of them is megabytes of HTML.
-BOARD_PAGE = 50
-BOARD_MAX = 5000
+# The cycle board is paged by team: a 10,000-person company has five thousand objectives a
+# cycle in a thousand teams, and a page of all of them is megabytes of HTML. A page holds up
+# to BOARD_TEAMS teams and about BOARD_ROWS objectives; a team shows its first TEAM_ROWS
+# (more when the board is narrowed to it) and links to the rest.
+BOARD_TEAMS = 10
+BOARD_ROWS = 30
+TEAM_ROWS = 15
+TEAM_ROWS_ALONE = 100
+# Above this many teams or owners a filter is a search box, not a list of every one.
+CHOICES_MAX = 100
 
 
 class CyclePhase(StrEnum):
@@ -301,43 +307,74 @@ class BoardFilters:
     owner: int | None = None
     status: str = ""
     kind: str = ""
-    limit: int = BOARD_PAGE
+    # Words a team's name contains (the team search), and the page of teams shown (1-based).
+    q: str = ""
+    page: int = 1
 
     @property
     def active(self) -> bool:
         """Whether any filter narrows the board."""
-        return bool(self.team or self.owner or self.status or self.kind)
+        return bool(self.team or self.owner or self.status or self.kind or self.q)
 
     def query(self, **changes: Any) -> str:
-        """This filter set as a query string, with `changes` applied (None drops a key)."""
+        """This filter set as a query string, with `changes` applied (None drops a key).
+
+        A change of filter goes back to the first page, unless `page` is among the changes.
+        """
         values: dict[str, Any] = {
             "team": self.team,
             "owner": self.owner,
             "status": self.status,
             "kind": self.kind,
-            "limit": self.limit if self.limit != BOARD_PAGE else None,
+            "q": self.q,
+            "page": self.page if "page" not in changes and not changes else None,
         }
         values.update(changes)
+        if values.get("page") == 1:
+            values["page"] = None
         return urlencode({k: v for k, v in values.items() if v not in (None, "")})
 
 
 @dataclass(frozen=True)
+class BoardTeam:
+    """One team's section of the board: its objectives shown and how many match in all."""
+
+    team_id: int
+    name: str
+    objectives: tuple[ObjectiveRow, ...]
+    matching: int
+    mine: bool = False
+
+    @property
+    def left(self) -> int:
+        """Matching objectives of the team not shown in its section."""
+        return self.matching - len(self.objectives)
+
+
+@dataclass(frozen=True)
 class CycleBoard:
-    """All objectives of a cycle, grouped by team, as filtered."""
+    """The objectives of a cycle by team, as filtered, a page of teams at a time."""
 
     cycle: CycleHeader
     filters: BoardFilters
-    groups: tuple[TeamGroup, ...]
+    teams: tuple[BoardTeam, ...]
+    # Objectives of the cycle (drafts left out), matching the filters, and shown.
     total: int
     matching: int
     shown: int
     counts: tuple[StatusCount, ...]
-    teams: tuple[Choice, ...]
+    team_choices: tuple[Choice, ...]
     owners: tuple[Choice, ...]
     cycles: tuple[CycleChoice, ...]
-    more_query: str | None
+    # Teams holding matching objectives, and the pages they fill.
+    team_count: int = 0
+    page: int = 1
+    pages: int = 1
     # A closed cycle is counted by final score bands instead of pace statuses.
     bands: tuple[BandCount, ...] = ()
+    # Too many teams or owners to list: the filter is the team search, or "Me" only.
+    teams_listed: bool = True
+    owners_listed: bool = True
 
     @property
     def also_active(self) -> tuple[CycleChoice, ...]:
@@ -346,35 +383,97 @@ class CycleBoard:
             c for c in self.cycles if c.state == CycleState.ACTIVE and c.id != self.cycle.id
         )
 
+    @property
+    def groups(self) -> tuple[BoardTeam, ...]:
+        """The team sections shown (the name pages used before paging by team)."""
+        return self.teams
+
+    @property
+    def previous_query(self) -> str | None:
+        return self.filters.query(page=self.page - 1) if self.page > 1 else None
+
+    @property
+    def next_query(self) -> str | None:
+        return self.filters.query(page=self.page + 1) if self.page < self.pages else None
+
 
 @dataclass(frozen=True)
 class TreeNode:
-    """An objective in the alignment tree, with the objectives that support it."""
+    """An objective in the alignment tree, with the objectives that support it.
+
+    `children` holds the supporting objectives shown now; a node whose children are not
+    loaded (`loaded` false) fetches them a page at a time when opened (docs/okrs.md).
+    """
 
     row: ObjectiveRow
     depth: int
     children: tuple[TreeNode, ...]
     expanded: bool
-    # Lower-case text the search box matches: title, owner and team.
-    search: str
-    # Every objective below this one, at any depth.
+    # Objectives that support this one directly, and every one below it at any depth.
+    child_count: int
     descendants: int
     focused: bool = False
+    # Whether `children` is what the page shows under it (else they load when opened).
+    loaded: bool = False
+    # Supporting objectives past the ones in `children`: the offset of the next page.
+    more_from: int | None = None
+
+
+@dataclass(frozen=True)
+class TreePage:
+    """One page of the supporting objectives of a node (the fragment an expand loads)."""
+
+    cycle_id: int
+    parent_id: int
+    nodes: tuple[TreeNode, ...]
+    total: int
+    more_from: int | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An objective found by the alignment search, with its path from the company level."""
+
+    row: ObjectiveRow
+    # Ancestors from the top down (id, title), the objective excluded.
+    path: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class TreeSearch:
+    """Objectives of a cycle whose title, owner or team match a query, anywhere in the tree."""
+
+    cycle_id: int
+    query: str
+    hits: tuple[SearchHit, ...]
+    # Every match, of which `hits` are the first.
+    total: int
 
 
 @dataclass(frozen=True)
 class AlignmentTree:
-    """A cycle's objectives as trees of parent links, from the company level down."""
+    """A cycle's objectives as trees of parent links, from the company level down.
+
+    Bounded whatever the size of the cycle: small cycles open fully; larger ones show the
+    company level with counts and load the rest as it is opened or searched.
+    """
 
     cycle: CycleHeader
     company: str
     roots: tuple[TreeNode, ...]
-    # Objectives below the company level that support nothing, by team.
+    # Objectives below the company level that support nothing, by team: one page of them.
     unaligned: tuple[tuple[str, tuple[TreeNode, ...]], ...]
     total: int
     unaligned_count: int
     cycles: tuple[CycleChoice, ...]
     focus: int | None
+    # Company-level objectives left out of `roots` (past the page); found by the search.
+    roots_left: int = 0
+    # The page of unaligned objectives shown (1-based) and how many pages there are.
+    unaligned_page: int = 1
+    unaligned_pages: int = 1
+    # Every objective of the cycle is on the page (a small cycle, opened fully).
+    complete: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,11 @@ urlpatterns = [
     path("objectives/<int:pk>/", views.objective_detail, name="objective_detail"),
     path("alignment/", views.alignment, name="alignment"),
     path("alignment/<int:pk>/", views.alignment_cycle, name="alignment_cycle"),
+    path(
+        "alignment/objectives/<int:pk>/children/",
+        views.alignment_children,
+        name="alignment_children",
+    ),
     path("key-results/<int:pk>/check-in/", views.key_result_check_in, name="key_result_check_in"),
     path("key-results/<int:pk>/row/", views.key_result_row, name="key_result_row"),
     path(

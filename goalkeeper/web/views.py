@@ -126,7 +126,7 @@ def cycle_board(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 def _board(request: HttpRequest, person: Person, cycle: Cycle) -> HttpResponse:
     cycle.workspace = person.workspace
     filters = board_page.parse_board_filters(request.GET)
-    board = board_page.cycle_board(person.workspace, cycle, timezone.now(), filters)
+    board = board_page.cycle_board(person.workspace, cycle, timezone.now(), filters, person)
     context = {"board": board}
     # The filter form asks for the results only; history navigation asks for the page.
     if _is_htmx(request) and request.headers.get("HX-Target") == "board-results":
@@ -167,12 +167,43 @@ def alignment_cycle(request: HttpRequest, person: Person, pk: int) -> HttpRespon
     return _alignment(request, person, access_cycle_by_id(person, pk))
 
 
+def _number(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
 def _alignment(request: HttpRequest, person: Person, cycle: Cycle) -> HttpResponse:
     cycle.workspace = person.workspace
-    raw = request.GET.get("focus", "")
-    focus = int(raw) if raw.isdigit() and len(raw) < 12 else None
-    tree = alignment_page.alignment_tree(person.workspace, cycle, timezone.now(), focus=focus)
-    return render_page(request, person, "web/okrs/alignment.html", {"tree": tree})
+    now = timezone.now()
+    query = alignment_page.clean_query(request.GET.get("q", ""))
+    search = alignment_page.tree_search(person.workspace, cycle, now, query) if query else None
+    # The search box asks for its results only; the page itself shows them above the tree.
+    if _is_htmx(request) and request.headers.get("HX-Target") == "tree-search-results":
+        context: dict[str, Any] = {"search": search, "cycle_id": cycle.pk}
+        return render_page(request, person, "web/okrs/_tree_search.html", context)
+    tree = alignment_page.alignment_tree(
+        person.workspace,
+        cycle,
+        now,
+        focus=_number(request.GET.get("focus", "")),
+        unaligned_page=_number(request.GET.get("unaligned", "")) or 1,
+    )
+    context = {"tree": tree, "search": search, "query": request.GET.get("q", "")[:100]}
+    return render_page(request, person, "web/okrs/alignment.html", context)
+
+
+@require_GET
+@member_required
+def alignment_children(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase:
+    """The objectives supporting one objective, a page at a time: what opening a node of
+    the alignment tree loads. Without htmx, the tree page opened on that objective."""
+    objective = access_objective_by_id(person, pk)
+    if not _is_htmx(request):
+        url = reverse("alignment_cycle", args=[objective.cycle_id])
+        return HttpResponseRedirect(f"{url}?focus={objective.pk}#node-{objective.pk}")
+    objective.cycle.workspace = person.workspace
+    start = _number(request.GET.get("start", "")) or 0
+    page = alignment_page.tree_children(person.workspace, objective, timezone.now(), start)
+    return render_page(request, person, "web/okrs/_tree_children.html", {"page": page})
 
 
 # --- Key results: row and check-in ------------------------------------------------------------
@@ -316,5 +347,5 @@ def _check_in_saved(
     elif counts == "board":
         query = urlsplit(request.headers.get("HX-Current-URL", "")).query
         filters = board_page.parse_board_filters(dict(parse_qsl(query)))
-        context["board"] = board_page.cycle_board(workspace, cycle, now, filters)
+        context["board"] = board_page.cycle_board(workspace, cycle, now, filters, person)
     return render_page(request, person, "web/okrs/_check_in_saved.html", context)

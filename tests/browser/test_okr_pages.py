@@ -14,6 +14,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from goalkeeper.accounts.services import create_team
 from goalkeeper.okrs.models import Objective
+from goalkeeper.okrs.pages import alignment as alignment_page
+from goalkeeper.okrs.pages import board as board_page
 from tests.browser.conftest import MOBILE, log_in
 from tests.conftest import World
 from tests.web import factories
@@ -169,10 +171,10 @@ def test_the_board_filters_without_reloading_and_keeps_the_filters_in_the_addres
     expect(titles).to_have_count(4)
     page.evaluate("window.__sameDocument = true")
 
-    page.get_by_label("Team").select_option(str(company["big"].team_id))
+    page.get_by_label("Team", exact=True).select_option(str(company["big"].team_id))
     expect(titles).to_have_count(1)
     expect(titles.first).to_have_text("Land two enterprise logos")
-    page.get_by_label("Team").select_option(str(world.sales.pk))
+    page.get_by_label("Team", exact=True).select_option(str(world.sales.pk))
     expect(titles).to_have_count(3)  # Sales and the team below it
     page.get_by_label("Kind").select_option("aspirational")
     expect(titles).to_have_text(["Tidy the CRM"])
@@ -195,7 +197,7 @@ def test_the_board_filters_without_reloading_and_keeps_the_filters_in_the_addres
     assert console_errors == []
 
 
-def test_the_alignment_tree_searches_folds_and_shows_unaligned_objectives(
+def test_the_alignment_tree_folds_and_shows_unaligned_objectives(
     page: Page,
     live_server: LiveServer,
     world: World,
@@ -212,26 +214,117 @@ def test_the_alignment_tree_searches_folds_and_shows_unaligned_objectives(
     page.screenshot(path=screenshot_dir / "okr-alignment-desktop.png", full_page=True)
 
     # Fold with the keyboard, open again.
-    toggle = win.get_by_role("button", name="Supporting objectives of Win retail")
+    toggle = win.get_by_role("button", name="1 objective supporting Win retail")
     toggle.focus()
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(big).to_be_hidden()
     page.keyboard.press("Space")
     expect(big).to_be_visible()
-
-    # Search keeps the matches and the path to them, opened.
     page.get_by_role("button", name="Collapse all").click()
     expect(big).to_be_hidden()
-    page.get_by_label("Search objectives, owners and teams").fill("enterprise")
-    expect(page.locator("[data-tree-status]")).to_have_text("1 objective matches")
-    expect(big).to_be_visible()
-    expect(win.locator(".tree__row").first).to_be_visible()
-    expect(page.locator(f"[data-tree-node='{company['loose'].pk}']")).to_be_hidden()
-    page.get_by_label("Search objectives, owners and teams").press("Escape")
-    expect(page.locator(f"[data-tree-node='{company['loose'].pk}']")).to_be_visible()
-    page.get_by_label("Search objectives, owners and teams").fill("no such thing")
-    expect(page.get_by_text("No objective matches this search.")).to_be_visible()
+    assert console_errors == []
+
+
+@pytest.fixture
+def large_company(
+    company: dict[str, Objective], world: World, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Objective]:
+    """The same company shown as a large one is: the tree a level at a time, one team a page."""
+    monkeypatch.setattr(alignment_page, "TREE_OPEN_UP_TO", 0)
+    monkeypatch.setattr(board_page, "BOARD_TEAMS", 1)
+    return company
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+def test_a_large_tree_opens_a_level_at_a_time_and_the_search_reaches_deep(
+    page: Page,
+    live_server: LiveServer,
+    world: World,
+    large_company: dict[str, Objective],
+    screenshot_dir: Path,
+    console_errors: list[str],
+    viewport: str,
+) -> None:
+    company = large_company
+    if viewport == "mobile":
+        page.set_viewport_size(MOBILE)
+    log_in(page, live_server.url, world.viewer.user.email)
+    page.goto(f"{live_server.url}{reverse('alignment')}")
+    win = page.locator(f"[data-tree-node='{company['win'].pk}']")
+    grow = page.locator(f"[data-tree-node='{company['grow'].pk}']")
+    expect(win).to_contain_text("1 supporting")
+    expect(grow).to_have_count(0)  # not loaded yet
+
+    # Open a node with the keyboard: its supporting objectives load, one level of them.
+    toggle = win.get_by_role("button", name="1 objective supporting Win retail")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(grow).to_be_visible()
+    expect(grow).to_contain_text("1 supporting")
+    expect(page.locator(f"[data-tree-node='{company['big'].pk}']")).to_have_count(0)
+    page.keyboard.press("Enter")
+    expect(grow).to_be_hidden()
+    page.keyboard.press("Enter")
+    expect(grow).to_be_visible()
+    page.screenshot(path=screenshot_dir / f"okr-alignment-large-{viewport}.png", full_page=True)
+
+    # The search reaches an objective three levels down and shows its path.
+    search = page.get_by_label("Search objectives, owners and teams")
+    search.fill("logos")
+    results = page.get_by_test_id("tree-search-results")
+    expect(results).to_contain_text("1 objective matches")
+    hit = results.locator(f"[data-search-hit='{company['big'].pk}']")
+    expect(hit.locator(".search-hit__path li")).to_have_text(["Win retail", "Grow the pipeline"])
+    page.screenshot(path=screenshot_dir / f"okr-alignment-search-{viewport}.png", full_page=True)
+    hit.get_by_role("link", name="Show in the tree").click()
+    expect(page.locator(".tree__row.is-focused")).to_contain_text("Land two enterprise logos")
+    search = page.get_by_label("Search objectives, owners and teams")
+    search.fill("zebra")
+    expect(page.get_by_test_id("tree-search-results")).to_contain_text("No objective matches")
+    search.press("Escape")
+    expect(page.get_by_test_id("tree-search-results")).to_be_empty()
+
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+def test_the_board_pages_by_team_and_searches_teams(
+    page: Page,
+    live_server: LiveServer,
+    world: World,
+    large_company: dict[str, Objective],
+    screenshot_dir: Path,
+    console_errors: list[str],
+    viewport: str,
+) -> None:
+    if viewport == "mobile":
+        page.set_viewport_size(MOBILE)
+    log_in(page, live_server.url, world.viewer.user.email)
+    page.goto(f"{live_server.url}{reverse('cycles')}")
+    sections = page.locator("#board-results .team-group__title")
+    expect(sections).to_have_count(1)
+    expect(page.get_by_test_id("board-page")).to_have_text("Page 1 of 3")
+    expect(page.get_by_test_id("count-on_track")).to_be_visible()
+    page.screenshot(path=screenshot_dir / f"okr-board-paged-{viewport}.png", full_page=True)
+
+    page.get_by_test_id("board-next").click()
+    expect(page.get_by_test_id("board-page")).to_have_text("Page 2 of 3")
+    assert "page=2" in page.url
+    page.get_by_test_id("team-search").fill("enterprise")
+    expect(sections).to_have_text(["Enterprise 1"])
+    expect(page.get_by_test_id("board-pager")).to_have_count(0)
+    assert "q=enterprise" in page.url
+
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
     assert console_errors == []
 
 

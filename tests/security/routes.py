@@ -171,6 +171,8 @@ ROUTES: dict[str, Route] = {
     "pick_objectives": _page(),
     "pick_key_results": _page(),
     "alignment_cycle": _page(obj="cycle"),
+    # A node's supporting objectives for htmx; a plain GET is sent to the tree opened on it.
+    "alignment_children": _page(obj="objective", ok=302),
     # --- kpis (pages) ------------------------------------------------------------------------
     "kpis": _page(shows=_shows("kpi")),
     "kpi_create": _page(read="editor", write="editor"),

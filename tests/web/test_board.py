@@ -9,8 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from goalkeeper.accounts.services import create_team
+from goalkeeper.accounts.models import Team
+from goalkeeper.accounts.services import add_member, create_team
+from goalkeeper.okrs import view_models
 from goalkeeper.okrs.models import CycleState
+from goalkeeper.okrs.pages import board as board_page
 from goalkeeper.okrs.services import create_cycle
 from tests.conftest import World
 from tests.web import factories
@@ -25,6 +28,10 @@ def board_html(client: Client, query: str = "", **headers: str) -> str:
     response = client.get(url, **headers)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def sections(html: str) -> list[str]:
+    return [h.strip() for h in re.findall(r'class="team-group__title"[^>]*>([^<]+)<', html)]
 
 
 def titles(html: str) -> list[str]:
@@ -134,22 +141,105 @@ def test_htmx_filtering_returns_the_results_only(company: World) -> None:
     assert titles(html) == ["Sales behind"]
 
 
-def test_a_long_board_shows_the_first_objectives_and_offers_more(
+def test_a_long_team_shows_its_first_objectives_and_links_to_all(
     world: World, now: dt.datetime
 ) -> None:
-    for n in range(53):
+    for n in range(view_models.TEAM_ROWS + 3):
         factories.objective(world.cycle, world.sales, f"Objective {n:02}", owner=world.editor)
     client = world.client_for(world.viewer)
 
     first = board_html(client)
-    more = board_html(client, "limit=100")
+    alone = board_html(client, f"team={world.sales.pk}")
 
-    assert len(titles(first)) == 50
-    assert "Showing the first 50 of 53 objectives" in first
-    assert 'data-testid="show-more"' in first
-    assert "limit=100" in first
-    assert len(titles(more)) == 53
-    assert 'data-testid="show-more"' not in more
+    assert len(titles(first)) == view_models.TEAM_ROWS
+    assert f"See all {view_models.TEAM_ROWS + 3} objectives of Sales" in first
+    assert f"team={world.sales.pk}" in first.split('data-testid="team-all"')[0].rsplit("<a", 1)[1]
+    assert len(titles(alone)) == view_models.TEAM_ROWS + 3
+    assert 'data-testid="team-all"' not in alone
+
+
+@pytest.fixture
+def many_teams(world: World, now: dt.datetime) -> list[Team]:
+    """Twelve teams of two objectives each, named so that they sort by number."""
+    teams = []
+    for n in range(12):
+        team = create_team(
+            actor=None, workspace=world.acme, name=f"Team {n:02}", parent=world.company
+        )
+        for k in range(2):
+            factories.objective(world.cycle, team, f"T{n:02} objective {k}", owner=world.editor)
+        teams.append(team)
+    return teams
+
+
+def test_the_board_is_paged_by_team(world: World, many_teams: list[Team]) -> None:
+    client = world.client_for(world.viewer)
+
+    first = board_html(client)
+    second = board_html(client, "page=2")
+    beyond = board_html(client, "page=99")
+
+    assert sections(first) == [f"Team {n:02}" for n in range(view_models.BOARD_TEAMS)]
+    assert sections(second) == [f"Team {n:02}" for n in range(view_models.BOARD_TEAMS, 12)]
+    assert "Page 1 of 2" in first
+    assert 'rel="next"' in first
+    assert "page=2" in first
+    assert 'rel="prev"' in second
+    assert sections(beyond) == sections(second)  # past the end: the last page
+    assert "24 objectives, by team: 12 teams" in first
+
+
+def test_the_viewers_teams_come_first(world: World, many_teams: list[Team]) -> None:
+    add_member(actor=None, team=many_teams[11], person=world.viewer)
+
+    html = board_html(world.client_for(world.viewer))
+
+    assert sections(html)[0] == "Team 11"
+    assert "Your team" in html.split('class="team-group"')[1]
+
+
+def test_the_team_search_narrows_the_sections(world: World, many_teams: list[Team]) -> None:
+    html = board_html(world.client_for(world.viewer), "q=team+1")
+
+    assert sections(html) == ["Team 10", "Team 11"]
+    assert "4 of 24 objectives match the filters" in html
+    assert 'data-testid="board-pager"' not in html
+
+
+def test_the_counts_cover_the_whole_cycle_not_the_page(
+    world: World, many_teams: list[Team]
+) -> None:
+    html = board_html(world.client_for(world.viewer))
+
+    match = re.search(r'data-testid="count-not_started".*?stat__value">(\d+)<', html, re.S)
+    assert match is not None
+    assert match.group(1) == "24"
+    assert len(titles(html)) == 2 * view_models.BOARD_TEAMS
+
+
+def test_a_page_holds_a_bounded_number_of_teams_and_objectives(
+    world: World, many_teams: list[Team], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(board_page, "BOARD_ROWS", 5)
+
+    html = board_html(world.client_for(world.viewer))
+
+    assert sections(html) == ["Team 00", "Team 01"]  # 2 + 2, a third team would pass 5
+    assert "Page 1 of 6" in html
+
+
+def test_with_many_teams_and_owners_the_filters_are_searches(
+    world: World, many_teams: list[Team], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(board_page, "CHOICES_MAX", 3)
+
+    html = board_html(world.client_for(world.viewer))
+
+    assert 'id="filter-team"' not in html
+    assert 'data-testid="team-search"' in html
+    owners = html.split('id="filter-owner"')[1].split("</select>")[0]
+    assert "Vera Viewer" in owners  # the viewer, always
+    assert owners.count("<option") <= 3
 
 
 def test_the_cycle_switcher_lists_the_workspaces_cycles_and_goes_to_one(

@@ -237,14 +237,16 @@ def test_the_local_day_follows_the_workspace_zone(world: World) -> None:
 
 def test_board_filters_drop_whatever_is_malformed() -> None:
     filters = board.parse_board_filters(
-        {"team": "12", "owner": "x", "status": "on_track", "kind": "bold", "limit": "9999999"}
+        {"team": "12", "owner": "x", "status": "on_track", "kind": "bold", "page": "0"}
     )
 
-    assert filters == view_models.BoardFilters(
-        team=12, status="on_track", limit=view_models.BOARD_MAX
-    )
-    assert filters.query(status=None) == "team=12&limit=5000"
-    assert board.parse_board_filters({"limit": "3"}).limit == view_models.BOARD_PAGE
+    assert filters == view_models.BoardFilters(team=12, status="on_track")
+    assert filters.query(status=None) == "team=12"
+    paged = board.parse_board_filters({"q": "  sales   ops ", "page": "3"})
+    assert (paged.q, paged.page) == ("sales ops", 3)
+    assert paged.query() == "q=sales+ops&page=3"  # the same page
+    assert paged.query(kind="committed") == "kind=committed&q=sales+ops"  # back to page 1
+    assert paged.query(page=4) == "q=sales+ops&page=4"
 
 
 def test_a_week_starts_on_monday_in_the_workspaces_zone(world: World) -> None:

@@ -58,6 +58,19 @@ def page_queries() -> dict[str, int]:
         "objective_detail": lambda: client.get(reverse("objective_detail", args=[objective.pk])),
         "alignment": lambda: client.get(reverse("alignment")),
         "alignment_cycle": lambda: client.get(reverse("alignment_cycle", args=[cycle.pk])),
+        "alignment_cycle focused": lambda: client.get(
+            reverse("alignment_cycle", args=[cycle.pk]), {"focus": objective.pk}
+        ),
+        "alignment search (htmx)": lambda: client.get(
+            reverse("alignment_cycle", args=[cycle.pk]),
+            {"q": "customer"},
+            HTTP_HX_TARGET="tree-search-results",
+            **HTMX,
+        ),
+        "alignment_children (htmx)": lambda: client.get(
+            reverse("alignment_children", args=[objective.pk]), **HTMX
+        ),
+        "cycle_board second page": lambda: client.get(board, {"page": 2}),
         "key_result_check_in GET": lambda: client.get(check_in, {"context": "detail"}, **HTMX),
         "key_result_check_in POST (objective page)": lambda: client.post(
             check_in, {"value": value, "confidence": 7, "context": "detail"}, **HTMX
@@ -110,6 +123,8 @@ def test_every_page_runs_the_same_queries_on_the_demo_and_on_2000_people() -> No
     # writes (check-in, key result, audit entry, webhook lookup) inside its transaction.
     reads = {name: count for name, count in demo.items() if "POST" not in name}
     writes = {name: count for name, count in demo.items() if "POST" in name}
-    # Home is the one at 11: it also reads the broken data sources of the person's KPIs.
-    assert max(reads.values()) <= 11, reads
+    # Home is at 11: it also reads the broken data sources of the person's KPIs. The board's
+    # first visit in a minute works out where every objective of the cycle stands (two more
+    # queries than a visit that finds the answer kept, see okrs/standing.py): 13.
+    assert max(reads.values()) <= 13, reads
     assert max(writes.values()) <= 25, writes

@@ -12,7 +12,7 @@ format them.
     {{ value|percent }}  {{ value|score1 }}  {{ value|qty }}  {{ status|pace_label }}
     {% url_or_none 'objective_create' cycle=cycle.id as url %}   (a route still being built)
     {% optional_include "bridges/_promote_button.html" key_result=kr %}
-    {% if kr|checkin_allowed:person %}  {% options choices selected %}  {% tree nodes %}
+    {% if kr|checkin_allowed:person %}  {% options choices selected %}
 """
 
 from __future__ import annotations
@@ -273,120 +273,6 @@ def options(choices: Any, selected: Any = None) -> SafeString:
             )
             for choice in choices
         ),
-    )
-
-
-@register.simple_tag
-def tree(nodes: Any) -> SafeString:
-    """The alignment tree's nodes (`view_models.TreeNode`), as nested list items.
-
-    Written in Python rather than as a recursive template: a 2,000-person company has a
-    thousand nodes, and the template engine spends a millisecond on each.
-    """
-    return mark_safe("".join(_tree_node(node) for node in nodes))  # noqa: S308 - built by format_html
-
-
-def _tree_node(node: Any) -> str:
-    row = node.row
-    count = len(node.children)
-    if count:
-        toggle = format_html(
-            '<button type="button" class="tree__toggle" aria-expanded="{}" '
-            'aria-controls="children-{}" data-tree-toggle title="Show or hide the {} '
-            'objective{} supporting it">{}<span class="visually-hidden">Supporting objectives '
-            "of {}</span></button>",
-            "true" if node.expanded else "false",
-            row.id,
-            count,
-            "" if count == 1 else "s",
-            icon("chevron"),
-            row.title,
-        )
-    else:
-        toggle = mark_safe('<span class="tree__leaf" aria-hidden="true"></span>')
-    meta = [
-        format_html(
-            '<span class="tree__team">{}</span>', "Company" if row.company_level else row.team_name
-        )
-    ]
-    if row.owner is not None:
-        meta.append(format_html('<span class="tree__owner">{}</span>', row.owner.name))
-    if node.descendants:
-        meta.append(
-            format_html(
-                '<span class="tree__count" title="Objectives below it">{} below</span>',
-                node.descendants,
-            )
-        )
-    width = bar_width(row.progress)
-    label = percent(row.progress)
-    status = str(row.tone)
-    if width:
-        track = format_html(
-            '<span class="progress__track" role="progressbar" aria-label="Progress" '
-            'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{}" aria-valuetext="{}, {}">'
-            '<span class="progress__fill" style="width: {}%"></span></span>'
-            '<span class="progress__label">{}</span>',
-            round(float(width)),
-            label,
-            pace_label(status).lower() if row.live else "closed",
-            width,
-            label,
-        )
-    else:
-        track = format_html(
-            '<span class="progress__track" role="progressbar" aria-label="Progress" '
-            'aria-valuemin="0" aria-valuemax="100" aria-valuetext="No progress to show"></span>'
-            '<span class="progress__label progress__label--none">{}</span>',
-            label,
-        )
-    children = ""
-    if count:
-        children = format_html(
-            '<ul class="tree__children" id="children-{}" role="group"{}>{}</ul>',
-            row.id,
-            "" if node.expanded else mark_safe(" data-collapsed"),
-            tree(node.children),
-        )
-    return format_html(
-        '<li class="tree__item" id="node-{id}" data-tree-node="{id}" data-search="{search}">'
-        '<div class="tree__row{focused}" data-tone="{status}">{toggle}'
-        '<span class="tree__dot" aria-hidden="true"></span>'
-        '<span class="tree__main"><a class="tree__title" href="{url}">{title}</a>'
-        '<span class="tree__meta">{meta}</span></span>'
-        '<span class="tree__progress"><span class="progress progress--sm" data-tone="{status}">'
-        "{track}</span></span>"
-        '<span class="tree__status">{badge}</span></div>{children}</li>',
-        id=row.id,
-        search=node.search,
-        focused=" is-focused" if node.focused else "",
-        status=status,
-        toggle=toggle,
-        url=reverse("objective_detail", args=[row.id]),
-        title=row.title,
-        meta=mark_safe("".join(meta)),  # noqa: S308 - each part built by format_html
-        track=track,
-        badge=_tree_badge(row),
-        children=children,
-    )
-
-
-def _tree_badge(row: Any) -> SafeString:
-    """Pace while live; "Closed" and the final score in its band once closed."""
-    if row.live:
-        return format_html(
-            '<span class="badge badge--status badge--compact" data-tone="{}">'
-            '<span class="badge__dot" aria-hidden="true"></span>{}</span>',
-            row.status,
-            pace_label(row.status),
-        )
-    tone = band(row.final_score) if row.final else ""
-    return format_html(
-        '<span class="badge badge--plain badge--compact">{}</span>'
-        '<span class="score-chip" data-tone="{}">{}</span>',
-        "Closed" if row.final else str(row.state).capitalize(),
-        tone or "neutral",
-        score1(row.final_score if row.final else row.score),
     )
 
 

@@ -159,7 +159,7 @@
     }
   });
 
-  /* --- Alignment tree: collapse, expand, search ---------------------------------------- */
+  /* --- Alignment tree: collapse, expand (children load with htmx on first opening) ------ */
   function setExpanded(button, open) {
     button.setAttribute("aria-expanded", open ? "true" : "false");
     var group = document.getElementById(button.getAttribute("aria-controls"));
@@ -181,59 +181,14 @@
     }
   });
 
-  function searchTree(input) {
-    var query = input.value.trim().toLowerCase();
-    var nodes = document.querySelectorAll("[data-tree-node]");
-    var matches = 0;
-    nodes.forEach(function (node) {
-      node.classList.remove("is-match", "is-hidden");
-    });
-    if (query) {
-      // Hide everything, then show each match with its path up to the root, opened.
-      nodes.forEach(function (node) { node.classList.add("is-hidden"); });
-      nodes.forEach(function (node) {
-        if (node.getAttribute("data-search").indexOf(query) < 0) return;
-        matches += 1;
-        node.classList.add("is-match");
-        var current = node;
-        while (current) {
-          current.classList.remove("is-hidden");
-          var group = current.parentElement && current.parentElement.closest("[data-tree-node]");
-          if (group) {
-            var button = group.querySelector(":scope > .tree__row [data-tree-toggle]");
-            if (button) setExpanded(button, true);
-          }
-          current = group;
-        }
-      });
-    }
-    var status = document.querySelector("[data-tree-status]");
-    if (status) {
-      status.textContent = query
-        ? matches + (matches === 1 ? " objective matches" : " objectives match")
-        : "";
-    }
-    document.querySelectorAll(".tree-card").forEach(function (card) {
-      card.classList.toggle("is-hidden", !!query && !card.querySelector("[data-tree-node]:not(.is-hidden)"));
-    });
-    var empty = document.querySelector("[data-tree-empty]");
-    if (empty) empty.hidden = !query || matches > 0;
-  }
-
-  var searchTimer = null;
-  document.addEventListener("input", function (event) {
-    var input = closest(event.target, "[data-tree-search]");
-    if (!input) return;
-    window.clearTimeout(searchTimer);
-    searchTimer = window.setTimeout(function () { searchTree(input); }, 120);
-  });
-
+  /* The search asks the server (htmx, on the input); Escape empties the box, and the
+     "search" event it fires brings back the empty result. */
   document.addEventListener("keydown", function (event) {
     var input = closest(event.target, "[data-tree-search]");
     if (input && event.key === "Escape" && input.value) {
       event.preventDefault();
       input.value = "";
-      searchTree(input);
+      input.dispatchEvent(new Event("search"));
     }
   });
 

@@ -1,0 +1,254 @@
+"""The alignment tree's markup, written in Python: a tree page holds up to a few hundred
+nodes and the template engine spends a millisecond on each.
+
+    {% load alignment_ui %}
+    {% tree_nodes tree.roots tree.cycle.id %}      nested list items, children loaded or not
+    {% tree_search_hits search %}                  matches with their paths
+
+Every text passes through `format_html` (escaped); the fragments are assembled from parts
+that were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from goalkeeper.okrs.view_models import ObjectiveRow, SearchHit, TreeNode, TreeSearch
+from goalkeeper.web.links import url_maker
+from goalkeeper.web.templatetags.goalkeeper_ui import (
+    band,
+    bar_width,
+    icon,
+    pace_label,
+    percent,
+    score1,
+)
+
+register = template.Library()
+
+
+class _Links:
+    """The routes a tree links to, each resolved once per render."""
+
+    def __init__(self, cycle_id: int) -> None:
+        self.objective: Callable[[int], str] = url_maker("objective_detail")
+        self.children: Callable[[int], str] = url_maker("alignment_children")
+        self.tree = reverse("alignment_cycle", args=[cycle_id])
+
+    def focus(self, pk: int) -> str:
+        return f"{self.tree}?focus={pk}#node-{pk}"
+
+
+def _join(parts: Iterable[str]) -> SafeString:
+    return mark_safe("".join(parts))  # noqa: S308 - every part built by format_html
+
+
+@register.simple_tag
+def tree_nodes(nodes: Iterable[TreeNode], cycle_id: int) -> SafeString:
+    """Nodes as nested list items: loaded children inline, the others fetched on opening."""
+    links = _Links(cycle_id)
+    return _join(_node(node, links) for node in nodes)
+
+
+@register.simple_tag
+def tree_page(page: Any) -> SafeString:
+    """One page of a node's supporting objectives (`TreePage`), and a "more" item."""
+    links = _Links(page.cycle_id)
+    parts = [_node(node, links) for node in page.nodes]
+    if page.more_from is not None:
+        parts.append(_more(page.parent_id, page.more_from, page.total, links))
+    return _join(parts)
+
+
+def _more(parent_id: int, start: int, total: int, links: _Links) -> str:
+    return format_html(
+        '<li class="tree__more"><button type="button" class="button button--sm" '
+        'hx-get="{}?start={}" hx-target="closest li" hx-swap="outerHTML" data-tree-more>'
+        'Show more</button><span class="muted">{} of {} shown; the search finds any of them'
+        "</span></li>",
+        links.children(parent_id),
+        start,
+        start,
+        total,
+    )
+
+
+def _node(node: TreeNode, links: _Links) -> str:
+    row = node.row
+    count = node.child_count
+    children = ""
+    if not count:
+        toggle = mark_safe('<span class="tree__leaf" aria-hidden="true"></span>')
+    else:
+        label = format_html(
+            '<span class="visually-hidden">{} objective{} supporting {}</span>',
+            count,
+            "" if count == 1 else "s",
+            row.title,
+        )
+        fetch = ""
+        if not node.loaded:
+            fetch = format_html(
+                ' hx-get="{}" hx-target="#children-{}" hx-trigger="click once" hx-swap="innerHTML"',
+                links.children(row.id),
+                row.id,
+            )
+        toggle = format_html(
+            '<button type="button" class="tree__toggle" aria-expanded="{}" '
+            'aria-controls="children-{}" data-tree-toggle{}>{}{}</button>',
+            "true" if node.expanded else "false",
+            row.id,
+            fetch,
+            icon("chevron"),
+            label,
+        )
+        if not node.loaded:
+            # Without JavaScript the button does nothing: a link opens the node on a page.
+            toggle = format_html(
+                '{}<a class="tree__toggle tree__toggle--link" href="{}">{}{}</a>',
+                toggle,
+                links.focus(row.id),
+                icon("chevron"),
+                label,
+            )
+        inner = [_node(kid, links) for kid in node.children]
+        if node.loaded and node.more_from is not None:
+            inner.append(_more(row.id, node.more_from, count, links))
+        children = format_html(
+            '<ul class="tree__children" id="children-{}" role="group"{}>{}</ul>',
+            row.id,
+            "" if node.expanded else mark_safe(" data-collapsed"),
+            _join(inner),
+        )
+    meta = [
+        format_html(
+            '<span class="tree__team">{}</span>', "Company" if row.company_level else row.team_name
+        )
+    ]
+    if row.owner is not None:
+        meta.append(format_html('<span class="tree__owner">{}</span>', row.owner.name))
+    if count:
+        meta.append(
+            format_html(
+                '<span class="tree__count" title="Objectives supporting it directly, and at '
+                'every level below">{} supporting{}</span>',
+                count,
+                format_html(", {} below", node.descendants) if node.descendants > count else "",
+            )
+        )
+    return format_html(
+        '<li class="tree__item" id="node-{id}" data-tree-node="{id}">{row}{children}</li>',
+        id=row.id,
+        row=_row(row, links, toggle, _join(meta), focused=node.focused),
+        children=children,
+    )
+
+
+def _row(
+    row: ObjectiveRow, links: _Links, toggle: str, meta: str, *, focused: bool = False
+) -> SafeString:
+    return format_html(
+        '<div class="tree__row{focused}" data-tone="{status}">{toggle}'
+        '<span class="tree__dot" aria-hidden="true"></span>'
+        '<span class="tree__main"><a class="tree__title" href="{url}">{title}</a>'
+        '<span class="tree__meta">{meta}</span></span>'
+        '<span class="tree__progress">{track}</span>'
+        '<span class="tree__status">{badge}</span></div>',
+        focused=" is-focused" if focused else "",
+        status=row.tone,
+        toggle=toggle,
+        url=links.objective(row.id),
+        title=row.title,
+        meta=meta,
+        track=_track(row),
+        badge=_badge(row),
+    )
+
+
+def _track(row: ObjectiveRow) -> SafeString:
+    width = bar_width(row.progress)
+    label = percent(row.progress)
+    if width:
+        bar = format_html(
+            '<span class="progress__track" role="progressbar" aria-label="Progress" '
+            'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{}" aria-valuetext="{}, {}">'
+            '<span class="progress__fill" style="width: {}%"></span></span>'
+            '<span class="progress__label">{}</span>',
+            round(float(width)),
+            label,
+            pace_label(row.tone).lower() if row.live else "closed",
+            width,
+            label,
+        )
+    else:
+        bar = format_html(
+            '<span class="progress__track" role="progressbar" aria-label="Progress" '
+            'aria-valuemin="0" aria-valuemax="100" aria-valuetext="No progress to show"></span>'
+            '<span class="progress__label progress__label--none">{}</span>',
+            label,
+        )
+    return format_html(
+        '<span class="progress progress--sm" data-tone="{}">{}</span>', row.tone, bar
+    )
+
+
+def _badge(row: ObjectiveRow) -> SafeString:
+    """Pace while live; "Closed" and the final score in its band once closed."""
+    if row.live:
+        return format_html(
+            '<span class="badge badge--status badge--compact" data-tone="{}">'
+            '<span class="badge__dot" aria-hidden="true"></span>{}</span>',
+            row.status,
+            pace_label(row.status),
+        )
+    tone = band(row.final_score) if row.final else ""
+    return format_html(
+        '<span class="badge badge--plain badge--compact">{}</span>'
+        '<span class="score-chip" data-tone="{}">{}</span>',
+        "Closed" if row.final else str(row.state).capitalize(),
+        tone or "neutral",
+        score1(row.final_score if row.final else row.score),
+    )
+
+
+@register.simple_tag
+def tree_search_hits(search: TreeSearch) -> SafeString:
+    """The search's matches, each under its path from the company level."""
+    links = _Links(search.cycle_id)
+    return _join(_hit(hit, links) for hit in search.hits)
+
+
+def _hit(hit: SearchHit, links: _Links) -> str:
+    row = hit.row
+    steps = [format_html('<a href="{}">{}</a>', links.focus(pk), title) for pk, title in hit.path]
+    path = (
+        format_html(
+            '<ol class="search-hit__path" aria-label="Path of {}">{}</ol>',
+            row.title,
+            _join(format_html("<li>{}</li>", step) for step in steps),
+        )
+        if steps
+        else format_html('<p class="search-hit__path search-hit__path--top">{}</p>', "Top level")
+    )
+    meta = [format_html('<span class="tree__team">{}</span>', row.team_name)]
+    if row.owner is not None:
+        meta.append(format_html('<span class="tree__owner">{}</span>', row.owner.name))
+    meta.append(
+        format_html(
+            '<span><a class="search-hit__jump" href="{}">Show in the tree</a></span>',
+            links.focus(row.id),
+        )
+    )
+    toggle = mark_safe('<span class="tree__leaf" aria-hidden="true"></span>')
+    return format_html(
+        '<li class="search-hit" data-search-hit="{}">{}{}</li>',
+        row.id,
+        path,
+        _row(row, links, toggle, _join(meta)),
+    )

@@ -1,0 +1,413 @@
+"""Objective and key result rows, written in Python.
+
+The board, home and the check-in answers show dozens of objectives with their key results;
+as templates (an include per row, an inclusion tag per bar, badge and chip, a route reversed
+per link) they spent most of a page's time rendering. The markup here is the same design
+system's (`goalkeeper_ui` computes every value it shows), built once per row.
+
+    {% load okr_rows %}
+    {% okr_icons %}                                          once per page: the rows' icons
+    {% objective_list rows "board" cycle.pace_marker %}      <ul> of folded objectives
+    {% objective_list rows "mine" cycle.pace_marker True %}  ... opened
+    {% objective_summary row marker oob=True %}              one row's summary line
+    {% kr_row kr "objective" saved=True %}                   one key result row
+    {{ filters|board_query:team_id }}                        the board narrowed to a team
+
+Every text from the data is escaped (`_e`); the markup around it is this module's own.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+
+from goalkeeper.okrs.view_models import BoardFilters, KeyResultRow, ObjectiveRow
+from goalkeeper.web.links import url_maker
+from goalkeeper.web.templatetags import goalkeeper_ui as ui
+
+register = template.Library()
+
+# The render context's key for what the rows of one render share.
+_SHARED = "okr_rows.page"
+
+# Where a key result row is drawn by this module; the objective page's rows ("detail")
+# carry forecasts and actions of other apps and stay a template.
+PLACES = ("objective", "waiting")
+
+
+# The icons rows use, drawn once per page by `{% okr_icons %}` and referenced by each row: an
+# inline icon is 250 bytes, and a page of forty objectives carries three hundred of them.
+ROW_ICONS = ("chevron", "list", "clock", "user", "check", "arrow-right", "plus", "edit")
+
+
+@functools.cache
+def _icon(name: str, css_class: str = "icon") -> str:
+    return (
+        f'<svg class="{css_class}" viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
+        f'<use href="#gk-icon-{name}"></use></svg>'
+    )
+
+
+@register.simple_tag
+def okr_icons() -> SafeString:
+    """The icons of the rows, as symbols; once on any page that shows objective rows."""
+    symbols = "".join(
+        f'<symbol id="gk-icon-{name}" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
+        f'stroke-width="2" stroke-linecap="round" stroke-linejoin="round">{ui.ICONS[name]}'
+        "</symbol>"
+        for name in ROW_ICONS
+    )
+    return _safe(f'<svg style="display: none" aria-hidden="true">{symbols}</svg>')
+
+
+class _Page:
+    """What every row of one render shares: the viewer, the routes, the page's address."""
+
+    def __init__(self, context: template.Context) -> None:
+        self.person = context.get("person")
+        request = context.get("request")
+        self.here = quote(request.get_full_path(), safe="/") if request is not None else ""
+        self.can_edit = bool(getattr(self.person, "can_edit", False))
+        self.objective: Callable[[int], str] = url_maker("objective_detail")
+        self.check_in: Callable[[int], str] = url_maker("key_result_check_in")
+        self.add_key_result: Callable[[int], str] = url_maker("key_result_create")
+        self.edit: Callable[[int], str] = url_maker("objective_edit")
+
+
+def _page(context: template.Context) -> _Page:
+    # One per render: the rows of a page share it through the render context.
+    found = context.render_context.get(_SHARED)
+    if not isinstance(found, _Page):
+        found = _Page(context)
+        context.render_context[_SHARED] = found
+    return found
+
+
+# --- Design system pieces ---------------------------------------------------------------------
+# Built with f-strings: `format_html` escapes every argument, safe or not, and on a page of a
+# hundred rows that is most of the time spent. Each text from the data goes through `_e`;
+# numbers, tones and the fragments built here are written as they are.
+
+
+def _e(text: Any) -> str:
+    return escape(str(text), quote=True)
+
+
+def progress_html(
+    value: Any,
+    status: Any = "",
+    marker: Any = None,
+    label: Any = None,
+    size: str = "",
+    name: str = "Progress",
+) -> str:
+    """`{% progress_bar %}`'s markup, from the same values."""
+    bar = ui.progress_bar(value, status, marker=marker, label=label, size=size, name=name)
+    if bar["has_value"]:
+        said = bar["label"] or ui.percent(value)
+        spoken = f"{said}, {bar['status_label'].lower()}" if bar["status_label"] else said
+        track = (
+            f'aria-valuenow="{bar["now"]}" aria-valuetext="{_e(spoken)}">'
+            f'<div class="progress__fill" style="width: {bar["width"]}%"></div>'
+        )
+    else:
+        track = 'aria-valuetext="No progress to show">'
+    tick = ""
+    if bar["marker"] is not None:
+        tick = (
+            f'<div class="progress__marker" style="left: {bar["marker"]}%" '
+            f'title="Expected by now: {bar["marker_label"]}"></div>'
+        )
+    text = ""
+    if bar["label"]:
+        none = "" if bar["has_value"] else " progress__label--none"
+        text = f'<span class="progress__label{none}">{_e(bar["label"])}</span>'
+    sized = f" progress--{_e(size)}" if size else ""
+    return (
+        f'<div class="progress{sized}" data-tone="{_e(bar["tone"])}"><div class="progress__track" '
+        f'role="progressbar" aria-label="{_e(name)}" aria-valuemin="0" aria-valuemax="100" '
+        f"{track}{tick}</div>{text}</div>"
+    )
+
+
+def status_html(status: Any, compact: bool = False) -> str:
+    """`{% status_badge %}`'s markup."""
+    badge = ui.status_badge(status, compact=compact)
+    hint = f' title="{_e(badge["hint"])}"' if badge["hint"] else ""
+    return (
+        f'<span class="badge badge--status{" badge--compact" if compact else ""}" '
+        f'data-tone="{_e(badge["tone"])}"{hint}><span class="badge__dot" aria-hidden="true">'
+        f"</span>{_e(badge['label'])}</span>"
+    )
+
+
+def score_html(value: Any, final: bool = False) -> str:
+    """`{% score_chip %}`'s markup."""
+    chip = ui.score_chip(value, final=final)
+    if chip["band"]:
+        title = f"Final score {chip['text']} ({chip['band']} band)"
+    elif final:
+        title = "No final score"
+    else:
+        title = "Score so far: its colour is the pace status&#x27;s"
+    return (
+        f'<span class="score-chip" data-tone="{chip["tone"]}" title="{title}">{chip["text"]}</span>'
+    )
+
+
+def avatar_html(name: Any, initials: Any = None, size: str = "") -> str:
+    """`{% avatar %}`'s markup."""
+    face = ui.avatar(name, initials, size)
+    sized = f" avatar--{_e(size)}" if size else ""
+    return (
+        f'<span class="avatar{sized}" style="--avatar-hue: {face["hue"]}" '
+        f'title="{_e(face["name"])}" aria-hidden="true">{_e(face["initials"])}</span>'
+    )
+
+
+# --- Key result rows -------------------------------------------------------------------------
+
+
+def _measure(kr: KeyResultRow) -> str:
+    if kr.kind == "milestone":
+        return (
+            f'<span class="measure"><strong>{"Done" if kr.done else "Not done"}</strong></span>'
+            '<span class="measure__target">milestone</span>'
+        )
+    current = (
+        f'<span class="measure"><strong>{_e(ui.with_unit(kr.current, kr.unit))}</strong></span>'
+    )
+    if kr.kind == "maintain":
+        low, high = _e(ui.with_symbol(kr.low, kr.unit)), _e(ui.with_symbol(kr.high, kr.unit))
+        if kr.low is not None and kr.high is not None:
+            band = f"{low} &ndash; {high}"
+        elif kr.low is not None:
+            band = f"&ge; {low}"
+        else:
+            band = f"&le; {high}"
+        return f'{current}<span class="measure__target">keep {band}</span>'
+    return (
+        f'{current}<span class="measure__target">target {_e(ui.with_symbol(kr.target, kr.unit))}'
+        f" · from {_e(ui.with_symbol(kr.start, kr.unit))} · "
+        f'<span title="Progress from start to target">{ui.percent(kr.progress)}</span> reached'
+        "</span>"
+    )
+
+
+def _kr_row(
+    kr: KeyResultRow, place: str, page: _Page, *, saved: bool = False, oob: bool = False
+) -> str:
+    if place == "waiting":
+        who = (
+            f'<a class="kr__objective" href="{page.objective(kr.objective_id)}">'
+            f"{_e(kr.objective_title)}</a>"
+        )
+    elif kr.owner is not None:
+        who = f'<span class="kr__owner">{_e(kr.owner.name)}</span>'
+    else:
+        who = '<span class="kr__owner muted">No owner</span>'
+    title = _e(kr.title)
+    cells = [
+        f'<td class="kr-cell--title"><span class="kr__title">{title}</span>{who}</td>',
+        f'<td class="kr-cell--measure">{_measure(kr)}</td>',
+    ]
+    if place != "waiting":
+        bar = progress_html(kr.score, kr.tone, label="", size="sm", name="Key result score")
+        cells.append(
+            f'<td class="kr-cell--score"><span class="kr__score">{bar}{score_html(kr.score)}'
+            "</span></td>"
+        )
+    if kr.live:
+        badge = status_html(kr.status, True)
+    else:
+        badge = '<span class="muted" title="Closed: no pace">-</span>'
+    cells.append(f'<td class="kr-cell--status">{badge}</td>')
+    if kr.confidence is not None:
+        cells.append(
+            '<td class="kr-cell--confidence"><span class="confidence" title="Confidence of '
+            f'reaching the target, 0 to 10">{int(kr.confidence)}<span class="confidence__of">'
+            "/10</span></span></td>"
+        )
+    else:
+        cells.append('<td class="kr-cell--confidence"><span class="muted">-</span></td>')
+    if place == "waiting":
+        if saved:
+            last = f'<span class="checked">{_icon("check", "icon icon--sm")}Checked in</span>'
+        elif kr.last_check_in_at:
+            last = (
+                f'<time datetime="{_iso(kr.last_check_in_at)}">'
+                f"{_day_month(kr.last_check_in_at)}</time>"
+            )
+        else:
+            last = '<span class="muted">Never</span>'
+        cells.append(f'<td class="kr-cell--last">{last}</td>')
+    action = ""
+    if ui.checkin_allowed(kr, page.person):
+        url = page.check_in(kr.id)
+        due = " check-in-button--due" if kr.due else ""
+        where = _e(place)
+        action = (
+            f'<a class="button button--sm check-in-button{due}" '
+            f'href="{url}?context={where}&amp;next={_e(page.here)}" '
+            f'hx-get="{url}?context={where}" hx-target="closest tr" hx-swap="outerHTML" '
+            f'data-check-in-open="{kr.id}" aria-label="Check in on {title}">Check in</a>'
+        )
+    cells.append(f'<td class="kr-cell--actions">{action}</td>')
+    swap = ""
+    if oob:
+        swap = f" hx-swap-oob=\"outerHTML:[data-kr-row='{kr.id}'][data-kr-context='{_e(place)}']\""
+    return (
+        f'<tr class="kr-row{" is-saved" if saved else ""}" data-kr-row="{kr.id}" '
+        f'data-kr-context="{_e(place)}" data-tone="{_e(kr.tone)}"{swap}>{"".join(cells)}</tr>'
+    )
+
+
+def _day_month(moment: Any) -> str:
+    """ "5 Nov", as the `date:"j M"` filter writes it (in the current time zone)."""
+    return date_format(template_localtime(moment), "j M")
+
+
+def _iso(moment: Any) -> str:
+    """As the `date:"c"` filter writes it (in the current time zone)."""
+    return date_format(template_localtime(moment), "c")
+
+
+@register.simple_tag(takes_context=True)
+def kr_row(
+    context: template.Context, kr: KeyResultRow, place: str, saved: bool = False, oob: bool = False
+) -> SafeString:
+    """A key result's row on the board or home (`place` "objective" or "waiting")."""
+    return _safe(_kr_row(kr, place, _page(context), saved=bool(saved), oob=bool(oob)))
+
+
+# --- Objective rows --------------------------------------------------------------------------
+
+
+def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) -> str:
+    if row.last_check_in_at:
+        last = (
+            f'Last check-in <time datetime="{_iso(row.last_check_in_at)}">'
+            f"{_day_month(row.last_check_in_at)}</time>"
+        )
+    else:
+        last = "No check-in yet"
+    if row.owner is not None:
+        name = _e(row.owner.name)
+        owner = (
+            f"{avatar_html(row.owner.name, row.owner.initials, 'sm')}"
+            f'<span class="objective__owner-name">{name}</span>'
+        )
+    else:
+        owner = f'{_icon("user")}<span class="muted">No owner</span>'
+    bar = progress_html(
+        row.progress, row.tone, marker=marker if row.live else None, name="Objective progress"
+    )
+    if row.final:
+        status = (
+            f'<span class="badge badge--plain">Closed</span>{score_html(row.final_score, True)}'
+        )
+    elif row.live:
+        status = status_html(row.status)
+    else:
+        status = f'<span class="badge badge--plain">{_e(str(row.state).capitalize())}</span>'
+    count = row.key_result_count
+    swap = f" hx-swap-oob=\"outerHTML:[data-objective-summary='{row.id}']\"" if oob else ""
+    return (
+        f'<summary class="objective__summary" data-objective-summary="{row.id}"{swap}>'
+        f'<span class="objective__toggle">{_icon("chevron")}</span>'
+        f'<span class="objective__main"><a class="objective__title" '
+        f'href="{page.objective(row.id)}">{_e(row.title)}</a>'
+        f'<span class="objective__meta"><span class="badge badge--kind" data-kind="{_e(row.kind)}">'
+        f"{_e(str(row.kind).capitalize())}</span>"
+        f"<span>{_icon('list', 'icon icon--sm')}{count} key result{'' if count == 1 else 's'}"
+        f"</span><span>{_icon('clock', 'icon icon--sm')}{last}</span></span></span>"
+        f'<span class="objective__owner">{owner}</span>'
+        f'<span class="objective__progress">{bar}</span>'
+        f'<span class="objective__status">{status}</span></summary>'
+    )
+
+
+_KR_TABLE_HEAD = (
+    '<colgroup><col class="col-title"><col class="col-measure"><col class="col-score">'
+    '<col class="col-status"><col class="col-confidence"><col class="col-actions"></colgroup>'
+    '<thead><tr><th scope="col">Key result</th><th scope="col">Current</th>'
+    '<th scope="col">Score</th><th scope="col">Status</th><th scope="col">Confidence</th>'
+    '<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>'
+)
+
+
+def _objective(row: ObjectiveRow, prefix: str, marker: Any, opened: bool, page: _Page) -> str:
+    if row.key_results:
+        krs = "".join(_kr_row(kr, "objective", page) for kr in row.key_results)
+        body = (
+            '<table class="table kr-table" data-kr-table="objective"><caption '
+            f'class="visually-hidden">Key results of {_e(row.title)}</caption>{_KR_TABLE_HEAD}'
+            f"<tbody>{krs}</tbody></table>"
+        )
+    else:
+        body = (
+            '<div class="empty-state empty-state--compact"><div class="empty-state__art" '
+            f'aria-hidden="true">{_icon("list", "empty-state__icon")}</div><div>'
+            '<p class="empty-state__title">No key results yet</p><p class="empty-state__text">'
+            "An objective is measured by its key results: add two to five to see its progress."
+            "</p></div></div>"
+        )
+    links = (
+        f'<a class="link-arrow" href="{page.objective(row.id)}">Open the objective'
+        f"{_icon('arrow-right', 'icon icon--sm')}</a>"
+    )
+    if page.can_edit and not row.locked:
+        links += (
+            f'<a class="link-plain" href="{page.add_key_result(row.id)}">'
+            f"{_icon('plus', 'icon icon--sm')}Add a key result</a>"
+            f'<a class="link-plain" href="{page.edit(row.id)}">{_icon("edit", "icon icon--sm")}'
+            "Edit</a>"
+        )
+    return (
+        f'<details class="objective" id="objective-{_e(prefix or "row")}-{row.id}" '
+        f'data-objective-id="{row.id}"{" open" if opened else ""}>{_summary(row, marker, page)}'
+        f'<div class="objective__body">{body}<div class="objective__links">{links}</div></div>'
+        "</details>"
+    )
+
+
+def _safe(markup: str) -> SafeString:
+    return mark_safe(markup)  # noqa: S308 - every text from the data escaped by _e
+
+
+@register.simple_tag(takes_context=True)
+def objective_list(
+    context: template.Context,
+    rows: Iterable[ObjectiveRow],
+    prefix: str = "row",
+    marker: Any = None,
+    opened: bool = False,
+) -> SafeString:
+    """Objectives as folded rows (`<details>`), each with its key results table."""
+    page = _page(context)
+    items = "".join(
+        f"<li>{_objective(row, prefix, marker, bool(opened), page)}</li>" for row in rows
+    )
+    return _safe(f'<ul class="objective-list">{items}</ul>')
+
+
+@register.simple_tag(takes_context=True)
+def objective_summary(
+    context: template.Context, row: ObjectiveRow, marker: Any = None, oob: bool = False
+) -> SafeString:
+    """One objective's summary line (what a check-in refreshes out of band)."""
+    return _safe(_summary(row, marker, _page(context), oob=bool(oob)))
+
+
+@register.filter
+def board_query(filters: BoardFilters, team_id: int) -> str:
+    """The board's query string narrowed to one team (its first page)."""
+    return filters.query(team=team_id, q=None, page=None)
