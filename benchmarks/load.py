@@ -8,6 +8,7 @@ it; the CPU time it used is reported with each run.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import statistics
 import time
@@ -104,7 +105,7 @@ def percentile(values: Sequence[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    rank = max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))
     return ordered[rank]
 
 

@@ -60,7 +60,8 @@ def _company(results: dict[str, Any]) -> str:
     company = results["company"]
     counts = company.get("counts") or {}
     parts = [f"{results['people']:,} people"]
-    parts += [f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items() if k != "people"]
+    names = {"kpis": "KPIs", "key_results": "key results"}
+    parts += [f"{v:,} {names.get(k, k)}" for k, v in counts.items() if k != "people"]
     built = company.get("build_s")
     parts.append(f"built in {built:.1f} s" if built is not None else "copied, not built")
     return ", ".join(parts)
