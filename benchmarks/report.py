@@ -93,7 +93,7 @@ def w2_alone(section: dict[str, Any]) -> Table:
     ]
     return Table(
         "W2 pages and API lists, one request (median of 3)",
-        ["page", "path", "status", "ms", "HTML", "sent"],
+        ["page", "path", "status", "ms", "size", "sent"],
         rows,
     )
 
