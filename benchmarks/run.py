@@ -74,6 +74,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--markdown", action="store_true", help="also print Markdown tables")
     parser.add_argument("--from-json", type=Path, default=None, help="print an earlier run")
     args = parser.parse_args(argv)
+    if args.people is not None and args.people < 1:
+        parser.error("--people: must be at least 1")
+    if args.clients < 2:
+        parser.error("--clients: must be at least 2 (the write load splits them in two)")
     args.people = args.people or (2_000 if args.quick else 10_000)
     args.seconds = args.seconds or (5.0 if args.quick else 30.0)
     args.w5_people = args.w5_people or (300 if args.quick else 1_000)

@@ -148,3 +148,9 @@ def test_an_unknown_workload_is_refused_by_name(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         parse(["--only", "w2,w9"])
     assert "--only: unknown workloads w9" in capsys.readouterr().err
+
+
+def test_a_company_of_nobody_is_refused_by_name(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse(["--people", "0"])
+    assert "--people: must be at least 1" in capsys.readouterr().err
