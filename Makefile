@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/goalkeeper
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# pytest workers (pytest-xdist): one per core.
+# pytest workers (pytest-xdist): one per core; tests of one xdist group share a worker.
 PYTEST_WORKERS ?= auto
 
 .PHONY: demo test install install-dev npm chromium lint fmt typecheck migrations-check \
@@ -60,19 +60,19 @@ fmt: install-dev
 	$(BIN)/ruff check --fix .
 
 typecheck: install-dev
-	$(BIN)/mypy goalkeeper
+	$(BIN)/mypy goalkeeper benchmarks
 
 migrations-check: install-dev
 	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/goalkeeper makemigrations --check --dry-run
 
 test-sqlite: install-dev npm
-	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered -q
+	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term:skip-covered -q
 
 ## PostgreSQL runs when it answers; a fresh test database is created each run.
 test-postgres: install-dev npm
 	@if $(PY) -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== PostgreSQL run =="; \
-	  GOALKEEPER_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --create-db -q -p no:cacheprovider; \
+	  GOALKEEPER_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --create-db -q -p no:cacheprovider; \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: skipping the PostgreSQL run"; fi
 
 serve: install npm
@@ -81,9 +81,11 @@ serve: install npm
 worker: install
 	$(BIN)/goalkeeper worker
 
-## benchmark: build a large company and print page and query figures
+## benchmark: build a company, serve it and measure it (docs/benchmarks.md);
+## extra arguments through ARGS, e.g. `make benchmark ARGS="--quick --markdown"`
+ARGS ?=
 benchmark: install-dev npm
-	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(PY) -m benchmarks.run
+	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(PY) -m benchmarks.run $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

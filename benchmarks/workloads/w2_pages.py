@@ -1,0 +1,73 @@
+"""W2: every page and the main API lists, alone (time and size), then under load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.load import Call, Identity, Plan, closed_loop, single
+from benchmarks.workloads import Bench
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    who: str  # "people" (sessions of different people), "admin" or "token" (the API)
+
+
+def endpoints(ids: dict[str, Any]) -> list[Endpoint]:
+    """The pages of docs/benchmarks.md, on the objects `benchmarks.inside prepare` picked."""
+    return [
+        Endpoint("home", "/", "people"),
+        Endpoint("objective list", "/objectives/", "people"),
+        Endpoint("cycle board", f"/objectives/cycle/{ids['cycle']}/", "people"),
+        Endpoint("objective page", f"/objectives/{ids['objective']}/", "people"),
+        Endpoint("alignment", "/alignment/", "people"),
+        Endpoint("KPI board", "/kpis/", "people"),
+        Endpoint("KPI page", f"/kpis/{ids['kpi']}/", "people"),
+        Endpoint("sources", "/sources/", "people"),
+        Endpoint("people admin", "/admin/people/", "admin"),
+        Endpoint("teams admin", "/admin/teams/", "admin"),
+        Endpoint("API objectives", "/api/v1/objectives", "token"),
+        Endpoint("API key results", "/api/v1/key-results", "token"),
+        Endpoint("API KPIs", "/api/v1/kpis", "token"),
+        Endpoint("API people", "/api/v1/people", "token"),
+        Endpoint("API teams", "/api/v1/teams", "token"),
+        Endpoint("API cycles", "/api/v1/cycles", "token"),
+    ]
+
+
+def _who(bench: Bench, who: str) -> list[Identity]:
+    return {"people": bench.people, "admin": bench.admins, "token": bench.tokens}[who]
+
+
+def _always(call: Call) -> Plan:
+    def plan(_client: int, _iteration: int) -> Call:
+        return call
+
+    return plan
+
+
+def run(bench: Bench, load: bool = True) -> dict[str, Any]:
+    rows = []
+    for endpoint in endpoints(bench.ids):
+        clients = _who(bench, endpoint.who)
+        alone = single(bench.base_url, clients[0], endpoint.path)
+        row: dict[str, Any] = {
+            "name": endpoint.name,
+            "path": endpoint.path,
+            "status": alone.status,
+            "ms": alone.ms,
+            "html_bytes": alone.html_bytes,
+            "wire_bytes": alone.wire_bytes,
+        }
+        if load:
+            row["load"] = closed_loop(
+                [bench.base_url],
+                clients,
+                _always(Call(endpoint.name, endpoint.path)),
+                bench.seconds,
+            )
+        rows.append(row)
+    return {"clients": len(bench.people), "seconds": bench.seconds, "endpoints": rows}
