@@ -88,7 +88,16 @@ def w1(section: dict[str, Any]) -> Table:
 
 def w2_alone(section: dict[str, Any]) -> Table:
     rows = [
-        [e["name"], e["path"], e["status"], _n(e["ms"]), _kb(e["html_bytes"]), _kb(e["wire_bytes"])]
+        [e["name"], e["path"], e["error"], "", "", ""]
+        if "error" in e
+        else [
+            e["name"],
+            e["path"],
+            e["status"],
+            _n(e["ms"]),
+            _kb(e["html_bytes"]),
+            _kb(e["wire_bytes"]),
+        ]
         for e in section["endpoints"]
     ]
     return Table(
@@ -212,7 +221,9 @@ def targets(results: dict[str, Any]) -> Table:
 
     pages = results.get("w2")
     if pages and not _failed(pages):
-        html = [e for e in pages["endpoints"] if not e["path"].startswith("/api/")]
+        html = [
+            e for e in pages["endpoints"] if not e["path"].startswith("/api/") and "error" not in e
+        ]
         slow = [e["name"] for e in html if e["ms"] > 150]
         big = [e["name"] for e in html if e["html_bytes"] > 300 * 1024]
         add("every page <= 150 ms" + scale, ", ".join(slow) or "all", not slow if full else None)
