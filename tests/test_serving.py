@@ -110,7 +110,9 @@ def test_api_answers_are_gzipped_too(world: World, things: Any) -> None:
     assert json.loads(gzip.decompress(answer.content))["items"]
 
 
-def test_before_collecting_pages_name_the_plain_files() -> None:
+def test_before_collecting_pages_name_the_plain_files(settings: Any, tmp_path: Path) -> None:
     from django.contrib.staticfiles.storage import staticfiles_storage
+
+    settings.STATIC_ROOT = tmp_path / "never-collected"
 
     assert staticfiles_storage.url("goalkeeper/css/app.css") == "/static/goalkeeper/css/app.css"
