@@ -27,14 +27,13 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 # "vendor/": only these, not whole package folders (ECharts' dist holds 51 MB).
 VENDOR_FILES = {
     "vendor/echarts/echarts.min.js": ("echarts", "dist", "echarts.min.js"),
-    # The pickers' combobox (docs/pickers.md).
-    "vendor/tom-select/js/tom-select.complete.min.js": (
-        "tom-select",
-        "dist",
-        "js",
-        "tom-select.complete.min.js",
-    ),
-    "vendor/tom-select/css/tom-select.min.css": ("tom-select", "dist", "css", "tom-select.min.css"),
+    # The pickers' combobox (docs/pickers.md), with the source maps its files point to: the
+    # manifest storage refuses a reference it cannot find.
+    **{
+        f"vendor/tom-select/{kind}/{name}": ("tom-select", "dist", kind, name)
+        for kind, base in (("js", "tom-select.complete.min.js"), ("css", "tom-select.min.css"))
+        for name in (base, f"{base}.map")
+    },
 }
 
 
