@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from pydantic import GetJsonSchemaHandler, model_validator
+from pydantic import (
+    GetJsonSchemaHandler,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -327,7 +332,25 @@ class UpsertOut(Schema):
     updated: int = Field(description="values that replaced one at the same timestamp")
 
 
-class PointOut(Schema):
+class _PeriodFieldsWithAPeriod(Schema):
+    """Leaves out the fields that only a period has when there is none: a raw value has no
+    `end`; but keeps a null `value`, which says the period's values add up beyond a number."""
+
+    @model_serializer(mode="wrap")
+    def _without_absent_period(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {
+            name: value
+            for name, value in data.items()
+            if value is not None or name not in PERIOD_FIELDS
+        }
+
+
+# The fields a raw value or list leaves out (see _PeriodFieldsWithAPeriod).
+PERIOD_FIELDS = frozenset({"end", "count", "period", "aggregation"})
+
+
+class PointOut(_PeriodFieldsWithAPeriod):
     timestamp: dt.datetime = Field(description="the measurement's instant, or its period's start")
     value: float | None = Field(
         description="null only where values stored before the limits add up beyond a number"
@@ -336,7 +359,7 @@ class PointOut(Schema):
     count: int | None = Field(None, description="with `period`: how many values it combines")
 
 
-class MeasurementList(Schema):
+class MeasurementList(_PeriodFieldsWithAPeriod):
     count: int
     period: Frequency | None = Field(None, description="the period asked for, if any")
     aggregation: Aggregation | None = Field(None, description="with `period`: how values combine")
@@ -360,7 +383,6 @@ class MeasurementFilters(Schema):
 @router.get(
     "/kpis/{id}/measurements",
     response=responses({200: MeasurementList}, READ_ONE),
-    exclude_none=True,
 )
 def list_measurements(
     request: HttpRequest, id: Id, filters: Query[MeasurementFilters]
