@@ -1,6 +1,6 @@
 """Static files: hashed, compressed and cached for a year once collected.
 
-`goalkeeper serve` and `goalkeeper demo` run `collectstatic` into STATIC_ROOT when its
+`goalkeeper serve` runs `collectstatic` into STATIC_ROOT when its
 manifest is missing or older than the sources (`collect_if_stale`). The storage then names
 every file by its content's hash (`app.3f2a9c1b.css`) and writes gzip and brotli copies
 beside it; WhiteNoise serves those names with a one-year, immutable cache and picks the

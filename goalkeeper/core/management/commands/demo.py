@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from goalkeeper.core.migrating import migrate_if_needed
-from goalkeeper.core.staticfiles import collect_if_stale
 
 
 class Command(BaseCommand):
@@ -41,8 +40,6 @@ class Command(BaseCommand):
             )
             self.stdout.write(self.style.SUCCESS(summary.describe()))
             admin_email = summary.admin_email
-        # Ready for `goalkeeper serve` (which would collect them too): hashed, compressed.
-        collect_if_stale()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Log in at http://127.0.0.1:8000/"))
         self.stdout.write(f"  email:    {admin_email}")
