@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from django.db.models import Exists, OuterRef, Q
 
-from goalkeeper.accounts.models import Membership, Person, Workspace
+from goalkeeper.accounts.models import Membership, Person, Team, Workspace
 from goalkeeper.okrs.cycles import cycle_header
 from goalkeeper.okrs.models import Cycle, KeyResult, Objective, ObjectiveState
 from goalkeeper.okrs.rows import (
@@ -46,14 +46,19 @@ def home_view(
     in_view = Objective.objects.filter(workspace=workspace, cycle=cycle).exclude(
         state=ObjectiveState.DRAFT
     )
-    held = KeyResult.objects.filter(workspace=workspace, objective=OuterRef("pk"), owner=viewer)
+    holds = KeyResult.objects.filter(workspace=workspace, owner=viewer)
+    company_level = Team.objects.filter(workspace=workspace, parent__isnull=True)
     # Only the objectives the page shows, read by what makes them shown: the viewer's own
     # (owned, or holding a key result of theirs), their teams' and the company level's.
+    # Each term can use an index of its own, so the cycle's objectives are never scanned.
     shown = list(
         in_view.filter(
-            Q(owner=viewer) | Q(team_id__in=my_teams) | Q(team__parent__isnull=True) | Exists(held)
+            Q(owner=viewer)
+            | Q(team_id__in=my_teams)
+            | Q(team_id__in=company_level.values("id"))
+            | Q(pk__in=holds.values("objective_id"))
         )
-        .annotate(holding=Exists(held))
+        .annotate(holding=Exists(holds.filter(objective=OuterRef("pk"))))
         .values_list("id", "owner_id", "team_id", "team__parent_id", "holding")
     )
     mine_ids = {pk for pk, owner, _, _, holding in shown if owner == viewer.pk or holding}
