@@ -230,8 +230,10 @@ def _around_sql(
     path_rollups: bool,
 ) -> tuple[str, list[Any]]:
     """One query, two recursive CTEs: up the parent links from the seeds, then down from
-    them through roll-ups. Each row is a function of its id and `UNION` (not `UNION ALL`)
-    keeps a row once, so a parent loop ends the walk instead of running for ever."""
+    them (and the children asked for) through roll-ups. Each step finds its rows by primary
+    key or by `parent_id`, never by scanning the workspace's objectives. Each row is a
+    function of its id and `UNION` (not `UNION ALL`) keeps a row once, so a parent loop ends
+    the walk instead of running for ever."""
     objective = Objective._meta.db_table
     team = Objective._meta.get_field("team").related_model._meta.db_table  # type: ignore[union-attr]
     include_sql, include_params = _id_list(include)
@@ -247,38 +249,36 @@ def _around_sql(
         WITH RECURSIVE
         up(id, parent_id) AS (
             SELECT o.id, o.parent_id FROM {objective} o
-            WHERE {in_view} AND o.id IN {seeds_sql}
+            WHERE o.id IN {seeds_sql} AND {in_view}
             UNION
-            SELECT o.id, o.parent_id FROM {objective} o
-            JOIN up ON o.id = up.parent_id
+            SELECT o.id, o.parent_id FROM up JOIN {objective} o ON o.id = up.parent_id
             WHERE {in_view} AND %s
         ),
-        down(id, roll_up) AS (
-            SELECT o.id, o.roll_up_children FROM {objective} o
-            WHERE {in_view} AND (
-                o.id IN {seeds_sql}
-                OR (%s AND o.id IN (SELECT id FROM up))
-                OR o.parent_id IN {expand_sql}
-            )
+        start(id) AS (
+            SELECT id FROM up WHERE %s OR id IN {seeds_sql}
             UNION
-            SELECT o.id, o.roll_up_children FROM {objective} o
-            JOIN down ON o.parent_id = down.id
+            SELECT o.id FROM {objective} o WHERE o.parent_id IN {expand_sql}
+        ),
+        down(id, roll_up) AS (
+            SELECT o.id, o.roll_up_children FROM start JOIN {objective} o ON o.id = start.id
+            WHERE {in_view}
+            UNION
+            SELECT o.id, o.roll_up_children FROM down JOIN {objective} o ON o.parent_id = down.id
             WHERE {in_view} AND down.roll_up
         )
-        SELECT DISTINCT o.id, o.parent_id, o.roll_up_children, o.team_id, o.owner_id,
-            t.parent_id
+        SELECT o.id, o.parent_id, o.roll_up_children, o.team_id, o.owner_id, t.parent_id
         FROM {objective} o JOIN {team} t ON t.id = o.team_id
-        WHERE o.id IN (SELECT id FROM up) OR o.id IN (SELECT id FROM down)
+        WHERE o.id IN (SELECT id FROM up UNION SELECT id FROM down)
     """  # noqa: S608
     params: list[Any] = [
-        *view_params,
         *seeds_params,
+        *view_params,
         *view_params,
         paths,
-        *view_params,
-        *seeds_params,
         path_rollups,
+        *seeds_params,
         *expand_params,
+        *view_params,
         *view_params,
     ]
     return sql, params
@@ -350,7 +350,11 @@ def load_rows(
         )
     elif len(ids) <= IN_LIST_MAX:
         objectives_qs = objectives_qs.filter(pk__in=list(ids))
-        key_results_qs = key_results_qs.filter(objective_id__in=list(ids))
+        # Scoped through the objective: SQLite, left to choose between the key result's own
+        # workspace index and its objective index, would walk the whole workspace's key results.
+        key_results_qs = KeyResult.objects.filter(
+            objective_id__in=list(ids), objective__workspace=workspace
+        )
     else:
         wanted = set(ids)
         objectives_qs = objectives_qs.filter(cycle=cycle)
