@@ -1,7 +1,8 @@
 """Rows for the OKR pages: objectives with their key results, read with `values()` in a fixed
 number of queries, every number from the read model (`goalkeeper.okrs.figures`).
 
-    CycleIndex.load(...)   parent links of a cycle, to load only the rows a page shows
+    CycleIndex.load(...)   parent links of a whole cycle
+    CycleIndex.around(...) parent links near some objectives, read whatever the cycle's size
     load_rows(...)         objectives and key results as `ObjectiveRow`s, in board order
     key_result_row(...)    one key result's row from loaded instances, no query
     objective_rows(...)    some objectives with what their roll-ups need
@@ -14,6 +15,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from goalkeeper.accounts.clock import Clock
@@ -143,6 +145,45 @@ class CycleIndex:
             for pk, parent, roll_up, team, owner, team_parent in rows
         )
 
+    @classmethod
+    def around(
+        cls,
+        workspace: Workspace,
+        cycle: Cycle,
+        seeds: Iterable[int],
+        *,
+        paths: bool = False,
+        path_rollups: bool = False,
+        children_of: Iterable[int] = (),
+        include: Iterable[int] = (),
+    ) -> CycleIndex:
+        """The part of `cycle`'s index that a page showing `seeds` needs, in one query.
+
+        Gives the same answers as the whole index (`load`) for what was asked, with rows
+        bounded by what the page shows, not by the cycle's size:
+        `with_rollups` for the seeds and for the children of `children_of`;
+        `path` for the seeds when `paths` (and `with_rollups` for their ancestors too
+        when `path_rollups`); `children` for `children_of` and for roll-ups.
+        `include` adds objectives by id as `load` does (a draft being viewed).
+        """
+        seed_ids = sorted(set(seeds))
+        expand = sorted(set(children_of))
+        extra = sorted(set(include))
+        if len(seed_ids) + len(expand) + len(extra) > IN_LIST_MAX:
+            return cls.load(workspace, cycle, include=extra)
+        if not seed_ids and not expand:
+            return cls(())
+        sql, params = _around_sql(
+            workspace, cycle, seed_ids, expand, extra, paths=paths, path_rollups=path_rollups
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return cls(
+            _Node(pk, parent, bool(roll_up), team, owner, team_parent is None)
+            for pk, parent, roll_up, team, owner, team_parent in rows
+        )
+
     def path(self, objective_id: int) -> list[int]:
         """Ancestors inside the index, the company level first; stops at a loop."""
         chain: list[int] = []
@@ -169,6 +210,78 @@ class CycleIndex:
             if self.nodes[current].roll_up:
                 pending.extend(self.children.get(current, []))
         return result
+
+
+def _id_list(ids: Sequence[int]) -> tuple[str, list[int]]:
+    """A parenthesised list of placeholders for `IN`; `(NULL)` when empty (matches nothing)."""
+    if not ids:
+        return "(NULL)", []
+    return "(" + ", ".join(["%s"] * len(ids)) + ")", list(ids)
+
+
+def _around_sql(
+    workspace: Workspace,
+    cycle: Cycle,
+    seeds: Sequence[int],
+    children_of: Sequence[int],
+    include: Sequence[int],
+    *,
+    paths: bool,
+    path_rollups: bool,
+) -> tuple[str, list[Any]]:
+    """One query, two recursive CTEs: up the parent links from the seeds, then down from
+    them (and the children asked for) through roll-ups. Each step finds its rows by primary
+    key or by `parent_id`, never by scanning the workspace's objectives. Each row is a
+    function of its id and `UNION` (not `UNION ALL`) keeps a row once, so a parent loop ends
+    the walk instead of running for ever."""
+    objective = Objective._meta.db_table
+    team = Objective._meta.get_field("team").related_model._meta.db_table  # type: ignore[union-attr]
+    include_sql, include_params = _id_list(include)
+    # The objectives the index knows: the cycle's, drafts left out, plus `include`.
+    in_view = (
+        f"o.workspace_id = %s AND ((o.cycle_id = %s AND o.state <> %s) OR o.id IN {include_sql})"
+    )
+    view_params: list[Any] = [workspace.pk, cycle.pk, ObjectiveState.DRAFT.value, *include_params]
+    seeds_sql, seeds_params = _id_list(seeds)
+    expand_sql, expand_params = _id_list(children_of)
+    # Only table names and placeholders go into the text; every value is a parameter.
+    sql = f"""
+        WITH RECURSIVE
+        up(id, parent_id) AS (
+            SELECT o.id, o.parent_id FROM {objective} o
+            WHERE o.id IN {seeds_sql} AND {in_view}
+            UNION
+            SELECT o.id, o.parent_id FROM up JOIN {objective} o ON o.id = up.parent_id
+            WHERE {in_view} AND %s
+        ),
+        start(id) AS (
+            SELECT id FROM up WHERE %s OR id IN {seeds_sql}
+            UNION
+            SELECT o.id FROM {objective} o WHERE o.parent_id IN {expand_sql}
+        ),
+        down(id, roll_up) AS (
+            SELECT o.id, o.roll_up_children FROM start JOIN {objective} o ON o.id = start.id
+            WHERE {in_view}
+            UNION
+            SELECT o.id, o.roll_up_children FROM down JOIN {objective} o ON o.parent_id = down.id
+            WHERE {in_view} AND down.roll_up
+        )
+        SELECT o.id, o.parent_id, o.roll_up_children, o.team_id, o.owner_id, t.parent_id
+        FROM {objective} o JOIN {team} t ON t.id = o.team_id
+        WHERE o.id IN (SELECT id FROM up UNION SELECT id FROM down)
+    """  # noqa: S608
+    params: list[Any] = [
+        *seeds_params,
+        *view_params,
+        *view_params,
+        paths,
+        path_rollups,
+        *seeds_params,
+        *expand_params,
+        *view_params,
+        *view_params,
+    ]
+    return sql, params
 
 
 # --- Rows ---------------------------------------------------------------------------------------
@@ -237,7 +350,11 @@ def load_rows(
         )
     elif len(ids) <= IN_LIST_MAX:
         objectives_qs = objectives_qs.filter(pk__in=list(ids))
-        key_results_qs = key_results_qs.filter(objective_id__in=list(ids))
+        # Scoped through the objective: SQLite, left to choose between the key result's own
+        # workspace index and its objective index, would walk the whole workspace's key results.
+        key_results_qs = KeyResult.objects.filter(
+            objective_id__in=list(ids), objective__workspace=workspace
+        )
     else:
         wanted = set(ids)
         objectives_qs = objectives_qs.filter(cycle=cycle)

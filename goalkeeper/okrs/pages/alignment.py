@@ -251,7 +251,7 @@ def tree_children(
     )
     needed: set[int] = set(ids)
     if any(roll_up for _, roll_up in page):
-        needed = CycleIndex.load(workspace, cycle).with_rollups(ids)
+        needed = CycleIndex.around(workspace, cycle, ids).with_rollups(ids)
     rows = {row.id: row for row in load_rows(workspace, cycle, clock, needed)}
     nodes = tuple(
         TreeNode(
@@ -293,7 +293,8 @@ def tree_search(workspace: Workspace, cycle: Cycle, now: dt.datetime, query: str
     `query`, at any depth, each with its path from the company level; the first
     `SEARCH_MAX`, in board order, and how many match in all.
 
-    Six queries: the matches and their count, the cycle's index, the titles on the paths
+    Six queries: the matches and their count, the matches' paths and roll-ups in the
+    cycle's index (not the whole cycle), the titles on the paths
     and the rows shown (objectives and key results).
     """
     check_workspace(workspace, cycle)
@@ -306,7 +307,7 @@ def tree_search(workspace: Workspace, cycle: Cycle, now: dt.datetime, query: str
     )
     total = matching.count()
     ids = list(matching.order_by(*BOARD_ORDER).values_list("id", flat=True)[:SEARCH_MAX])
-    index = CycleIndex.load(workspace, cycle)
+    index = CycleIndex.around(workspace, cycle, ids, paths=True)
     paths = {pk: index.path(pk) for pk in ids}
     above = {pk for path in paths.values() for pk in path}
     titles = dict(

@@ -254,11 +254,12 @@ def _pages(teams: Sequence[int], sizes: Mapping[int, int]) -> list[list[int]]:
 def _with_rollups(
     workspace: Workspace, cycle: Cycle, standings: Sequence[Standing], ids: Sequence[int]
 ) -> set[int]:
-    """`ids`, plus what the roll-ups among them count (the cycle's index, read only then)."""
+    """`ids`, plus what the roll-ups among them count (their neighbourhood in the cycle's
+    index, read only then)."""
     wanted = set(ids)
     if not any(s.roll_up for s in standings if s.id in wanted):
         return set(ids)
-    return CycleIndex.load(workspace, cycle).with_rollups(ids)
+    return CycleIndex.around(workspace, cycle, ids).with_rollups(ids)
 
 
 def _owner_choices(

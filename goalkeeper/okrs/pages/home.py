@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from goalkeeper.accounts.models import Membership, Person, Workspace
+from django.db.models import Exists, OuterRef, Q
+
+from goalkeeper.accounts.models import Membership, Person, Team, Workspace
 from goalkeeper.okrs.cycles import cycle_header
-from goalkeeper.okrs.models import Cycle, KeyResult, ObjectiveState
+from goalkeeper.okrs.models import Cycle, KeyResult, Objective, ObjectiveState
 from goalkeeper.okrs.rows import (
     CycleIndex,
     check_workspace,
@@ -28,8 +30,10 @@ def home_view(
 ) -> HomeView:
     """The viewer's week: what waits for their check-in, their objectives, their teams'.
 
-    Five queries: the viewer's teams, the cycle's index, the objectives holding the
-    viewer's key results, then the rows shown (objectives and key results). `cycles` are
+    Six queries, none reading the whole cycle: the viewer's teams, the objectives shown
+    (the viewer's, their teams', the company level's), the cycle's objective count, the
+    neighbourhood of the shown ones in the cycle's index (what their roll-ups count),
+    then the rows shown (objectives and key results). `cycles` are
     the open cycles the page offers to switch to (read by `open_cycles_for`).
     """
     check_workspace(workspace, cycle)
@@ -39,20 +43,31 @@ def home_view(
             "team_id", flat=True
         )
     )
-    index = CycleIndex.load(workspace, cycle)
-    holding = set(
-        KeyResult.objects.filter(workspace=workspace, objective__cycle=cycle, owner=viewer)
-        .exclude(objective__state=ObjectiveState.DRAFT)
-        .values_list("objective_id", flat=True)
+    in_view = Objective.objects.filter(workspace=workspace, cycle=cycle).exclude(
+        state=ObjectiveState.DRAFT
     )
-    mine_ids = {n.id for n in index.nodes.values() if n.owner_id == viewer.pk} | (
-        holding & index.nodes.keys()
+    holds = KeyResult.objects.filter(workspace=workspace, owner=viewer)
+    company_level = Team.objects.filter(workspace=workspace, parent__isnull=True)
+    # Only the objectives the page shows, read by what makes them shown: the viewer's own
+    # (owned, or holding a key result of theirs), their teams' and the company level's.
+    # Each term can use an index of its own, so the cycle's objectives are never scanned.
+    shown = list(
+        in_view.filter(
+            Q(owner=viewer)
+            | Q(team_id__in=my_teams)
+            | Q(team_id__in=company_level.values("id"))
+            | Q(pk__in=holds.values("objective_id"))
+        )
+        .annotate(holding=Exists(holds.filter(objective=OuterRef("pk"))))
+        .values_list("id", "owner_id", "team_id", "team__parent_id", "holding")
     )
+    mine_ids = {pk for pk, owner, _, _, holding in shown if owner == viewer.pk or holding}
     team_ids = {
-        n.id
-        for n in index.nodes.values()
-        if (n.team_id in my_teams or n.company_level) and n.id not in mine_ids
+        pk
+        for pk, _, team, team_parent, _ in shown
+        if (team in my_teams or team_parent is None) and pk not in mine_ids
     }
+    index = CycleIndex.around(workspace, cycle, mine_ids | team_ids)
     rows = load_rows(workspace, cycle, clock, index.with_rollups(mine_ids | team_ids))
     mine = tuple(row for row in rows if row.id in mine_ids)
     waiting = [
@@ -76,6 +91,6 @@ def home_view(
             if kr.owner is not None and kr.owner.id == viewer.pk
         ),
         in_a_team=bool(my_teams),
-        total=len(index.nodes),
+        total=in_view.count(),
         cycles=tuple(cycles),
     )

@@ -12,6 +12,8 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
+from django.db.models import Q
+
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.domain.coach import ObjectiveDraft as CoachDraft
@@ -22,7 +24,14 @@ from goalkeeper.okrs.charts import progress_chart
 from goalkeeper.okrs.coaching import draft_of
 from goalkeeper.okrs.cycles import cycle_header
 from goalkeeper.okrs.facts import key_result_spec
-from goalkeeper.okrs.models import CheckIn, Cycle, CycleState, Objective, ObjectiveKind
+from goalkeeper.okrs.models import (
+    CheckIn,
+    Cycle,
+    CycleState,
+    Objective,
+    ObjectiveKind,
+    ObjectiveState,
+)
 from goalkeeper.okrs.rows import IN_LIST_MAX, CycleIndex, check_workspace, load_rows, person_ref
 from goalkeeper.okrs.view_models import (
     CheckInEntry,
@@ -44,15 +53,24 @@ def objective_detail(
 ) -> ObjectiveDetail:
     """The objective page: its row with forecasts, path, children, history and coaching.
 
-    `objective` comes from `access_objective_by_id` (with its cycle and team). Five queries:
-    the cycle's index, the rows shown (two), the check-ins and the team's past aspirational
-    scores for the sandbagging rule (none once closed: no coaching then); one more for a
-    parent in another cycle.
+    `objective` comes from `access_objective_by_id` (with its cycle and team). Six queries:
+    the objective's neighbourhood in the cycle's index (its path, children and what
+    roll-ups count: never the whole cycle), the rows shown (two), the check-ins, then the
+    team's objective count and past aspirational scores for the coach (none once closed:
+    no coaching then); one more for a parent in another cycle.
     """
     cycle = objective.cycle
     check_workspace(workspace, cycle)
     clock = workspace.clock(now)
-    index = CycleIndex.load(workspace, cycle, include=[objective.pk])
+    index = CycleIndex.around(
+        workspace,
+        cycle,
+        [objective.pk],
+        paths=True,
+        path_rollups=True,
+        children_of=[objective.pk],
+        include=[objective.pk],
+    )
     path_ids = index.path(objective.pk)
     child_ids = index.children.get(objective.pk, [])
     needed = index.with_rollups([objective.pk, *path_ids, *child_ids])
@@ -83,7 +101,6 @@ def objective_detail(
             .values_list("id", "title")
             .first()
         )
-    team_objectives = sum(1 for n in index.nodes.values() if n.team_id == objective.team_id)
     return ObjectiveDetail(
         cycle=cycle_header(cycle, clock),
         row=row,
@@ -94,7 +111,7 @@ def objective_detail(
         children=tuple(rows[pk] for pk in child_ids if pk in rows),
         check_ins=tuple(entries),
         chart=progress_chart(cycle, clock, objective.pk, rows, counted, history, pace=row.live),
-        remarks=_remarks(workspace, objective, row, team_objectives) if row.live else (),
+        remarks=_remarks(workspace, objective, row) if row.live else (),
     )
 
 
@@ -181,7 +198,7 @@ def _forecast(
 
 
 def _remarks(
-    workspace: Workspace, objective: Objective, row: ObjectiveRow, team_objectives: int
+    workspace: Workspace, objective: Objective, row: ObjectiveRow
 ) -> tuple[CoachRemark, ...]:
     """The coach's remarks on the objective, its key results and its team's load."""
     drafts = [
@@ -192,6 +209,15 @@ def _remarks(
     )
     # Only the objective-count rule of the team: KPI counts belong on the KPI board, and
     # with min_kpis=0 and no KPIs counted coach_team reports nothing about them.
+    # The team's objectives in the cycle as its board counts them (drafts left out), plus
+    # this one when it is a draft being viewed.
+    team_objectives = (
+        Objective.objects.filter(
+            workspace=workspace, cycle_id=objective.cycle_id, team_id=objective.team_id
+        )
+        .filter(~Q(state=ObjectiveState.DRAFT) | Q(pk=objective.pk))
+        .count()
+    )
     remarks += coach_team(0, team_objectives, min_kpis=0)
     past = (
         Objective.objects.filter(
