@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils.text import slugify
 
@@ -40,6 +42,16 @@ from goalkeeper.okrs.services import (
 )
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_source_files(worker_id: str) -> None:
+    """Each test worker keeps source files in a folder of its own: the demo writes its
+    warehouse and export files there, and two workers loading different demos at once would
+    otherwise read each other's files."""
+    root = Path(settings.SOURCE_FILE_ROOTS[0]) / worker_id
+    root.mkdir(parents=True, exist_ok=True)
+    settings.SOURCE_FILE_ROOTS = [root.resolve(), *settings.SOURCE_FILE_ROOTS[1:]]
 
 
 @pytest.fixture(autouse=True)

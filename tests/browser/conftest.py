@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import PASSWORD, World
@@ -97,8 +97,15 @@ def admin_page(page: Page, live_server: LiveServer, world: World) -> Page:
     return page
 
 
+def pickers_ready(page: Page) -> None:
+    """Wait until the combobox library has taken over every picker of the page: it loads
+    after the page, and until then a label names the plain select, which swallows the keys."""
+    expect(page.locator("select[data-picker]:not(.tomselected)")).to_have_count(0)
+
+
 def pick(page: Page, label: str, typed: str, choice: str) -> None:
     """Choose `choice` in the picker labelled `label` by typing `typed`, with the keyboard."""
+    pickers_ready(page)
     page.get_by_role("combobox", name=label).focus()
     page.keyboard.type(typed)
     dropdown = page.locator(".ts-dropdown")

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from goalkeeper.okrs.models import Cycle, KeyResult, Objective
-from tests.browser.conftest import DESKTOP, MOBILE, log_in, pick
+from tests.browser.conftest import DESKTOP, MOBILE, log_in, pick, pickers_ready
 from tests.conftest import World
 from tests.web import factories
 
@@ -190,6 +190,7 @@ def test_choosing_another_cycle_offers_its_objectives_to_support(
     editor_page(page, live_server, world)
     page.goto(f"{live_server.url}{reverse('objective_create')}?cycle={world.cycle.pk}")
     dropdown = page.locator("#id_parent-ts-dropdown")
+    pickers_ready(page)
     page.get_by_role("combobox", name="Supports").focus()
     page.keyboard.type("goal")
     expect(dropdown.get_by_role("option", name=re.compile("This quarter's goal"))).to_have_count(1)

@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.services import add_member, add_person
 from goalkeeper.okrs.models import Objective
-from tests.browser.conftest import MOBILE, log_in, pick
+from tests.browser.conftest import MOBILE, log_in, pick, pickers_ready
 from tests.conftest import World
 from tests.web import factories
 
@@ -48,6 +48,7 @@ def test_an_owner_is_found_by_typing_and_chosen_with_the_keyboard(
     log_in(page, live_server.url, world.editor.user.email)
     page.goto(f"{live_server.url}{reverse('objective_edit', args=[objective.pk])}")
 
+    pickers_ready(page)
     owner = page.get_by_role("combobox", name="Owner")
     owner.focus()
     page.keyboard.type("pat 01")

@@ -28,8 +28,10 @@ from goalkeeper.sources.secrets import seal
 
 # How much history the files hold: the sources' first pulls stay small.
 DAYS = 120
-WAREHOUSE = "demo-warehouse.sqlite3"
-EXPORT = "helpdesk-backlog.csv"
+# Named per workspace ("demo-warehouse-7.sqlite3"): a demo loaded again beside another, or
+# a smaller one loaded for a try, must not rewrite the files the first one's sources read.
+WAREHOUSE = "demo-warehouse-{workspace}.sqlite3"
+EXPORT = "helpdesk-backlog-{workspace}.csv"
 DOWN_URL = "http://127.0.0.1:9/v3/lists/newsletter/stats"
 DOWN_ERROR = "could not connect to 127.0.0.1:9: connection refused"
 
@@ -96,7 +98,7 @@ def _source(
 
 
 def _warehouse(kpi: Kpi, now: dt.datetime) -> None:
-    path = files_root() / WAREHOUSE
+    path = files_root() / WAREHOUSE.format(workspace=kpi.workspace_id)
     draft = _draft(path)
     draft.unlink(missing_ok=True)
     with sqlite3.connect(draft) as db:
@@ -117,7 +119,7 @@ def _warehouse(kpi: Kpi, now: dt.datetime) -> None:
 
 
 def _export(kpi: Kpi, now: dt.datetime) -> None:
-    path = files_root() / EXPORT
+    path = files_root() / EXPORT.format(workspace=kpi.workspace_id)
     draft = _draft(path)
     with draft.open("w", newline="") as handle:
         writer = csv.writer(handle)
