@@ -10,16 +10,16 @@ PORT ?= 8000
 # pytest workers (pytest-xdist): one per core; tests of one xdist group share a worker.
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test install install-dev npm chromium lint fmt typecheck migrations-check \
+.PHONY: demo test install install-dev npm chromium system-libs lint fmt typecheck migrations-check \
         test-sqlite test-postgres serve worker benchmark clean
 
 ## demo: install, migrate, load the demo company, serve the web app and worker on :8000
-demo: install npm
+demo: install npm system-libs
 	$(BIN)/goalkeeper demo
 	$(BIN)/goalkeeper serve --with-worker --host $(HOST) --port $(PORT)
 
 ## test: install what the tests need, lint, type-check, then pytest on SQLite and PostgreSQL
-test: install-dev npm chromium lint typecheck migrations-check test-sqlite test-postgres
+test: install-dev npm chromium system-libs lint typecheck migrations-check test-sqlite test-postgres
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ chromium:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "chromium could not be installed: browser tests will be skipped"; \
 	  else echo "not root: install Debian's chromium to run the browser tests"; fi; \
+	fi
+
+## system-libs: what WeasyPrint needs for PDF reports (Pango, fonts) and pdftoppm for the tests
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+system-libs:
+	@if ! dpkg -s $(SYSTEM_LIBS) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_LIBS) >/dev/null) \
+	      || echo "$(SYSTEM_LIBS) could not be installed: PDF reports will fail"; \
+	  else echo "not root: install $(SYSTEM_LIBS) (Debian packages) for PDF reports"; fi; \
 	fi
 
 ## lint: ruff, the format check, and the import contracts of docs/architecture.md

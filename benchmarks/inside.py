@@ -23,8 +23,10 @@ django.setup()
 
 from django.db.models import Count  # noqa: E402 - after django.setup()
 
+from benchmarks.cascade import cascade  # noqa: E402
 from goalkeeper.accounts.models import Person, Role, Workspace  # noqa: E402
 from goalkeeper.api.services import create_token  # noqa: E402
+from goalkeeper.dashboards.models import Dashboard  # noqa: E402
 from goalkeeper.demo.services import demo_workspace  # noqa: E402
 from goalkeeper.kpis import services as kpi_services  # noqa: E402
 from goalkeeper.kpis.models import Kpi, Measurement  # noqa: E402
@@ -159,8 +161,21 @@ def prepare(people: int, series: int) -> dict[str, Any]:
         "counts": counts,
         "workspace": workspace.pk,
         "cycle": cycle.pk if cycle else None,
+        # The cycle review reads the last closed cycle (its final scores), else the active one.
+        "closed_cycle": (
+            Cycle.objects.filter(workspace=workspace, state=CycleState.CLOSED)
+            .order_by("-end_date")
+            .values_list("id", flat=True)
+            .first()
+        )
+        or (cycle.pk if cycle else None),
         "objective": objective["id"] if objective else None,
         "kpi": busiest["kpi_id"] if busiest else None,
+        # The demo company's "Company pulse", shared with everyone.
+        "dashboard": Dashboard.objects.filter(workspace=workspace)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first(),
         "kpi_values": busiest["n"] if busiest else 0,
         "series_kpi": series_kpi,
         "series_values": series,
@@ -221,9 +236,17 @@ def main() -> None:
     ready.add_argument("--series", type=int, default=100_000)
     figure = commands.add_parser("figures")
     figure.add_argument("--repeat", type=int, default=3)
+    chain = commands.add_parser("cascade")
+    chain.add_argument("--levels", type=int, default=5)
+    chain.add_argument("--fan", type=int, default=200)
+    chain.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     if args.command == "prepare":
         answer = prepare(args.people, args.series)
+    elif args.command == "cascade":
+        workspace = _workspace()
+        owner = _people(workspace, 1)[0]
+        answer = cascade(workspace, owner, args.levels, args.fan, args.repeat)
     else:
         answer = figures(args.repeat)
     print(json.dumps(answer))

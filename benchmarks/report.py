@@ -145,6 +145,20 @@ def w3(section: dict[str, Any]) -> Table:
     )
 
 
+def w6(section: dict[str, Any]) -> Table:
+    rows = [
+        [label, _n(section[key]["ms"]), _n(section[key]["queries"])]
+        for label, key in (
+            (f"check-in at the bottom of a {section['levels']}-level chain", "chain_check_in"),
+            (f"check-in of one of {section['fan']:,} contributors", "fan_check_in"),
+            (f"{section['fan']:,} contributors with their shares", "contributors_read"),
+        )
+    ]
+    return Table(
+        f"W6 cascade roll-ups (median of {section['repeat']})", ["action", "ms", "queries"], rows
+    )
+
+
 def w4(section: dict[str, Any]) -> Table:
     page = section["page"]
     rows: list[list[object]] = [["KPI page", _n(page["ms"]), "", _kb(page["html_bytes"]), ""]]
@@ -270,6 +284,7 @@ def tables(results: dict[str, Any]) -> list[Table]:
         ("w4", [w4]),
         ("writes", [writes]),
         ("w5", [w5]),
+        ("w6", [w6]),
     ):
         section = results.get(key)
         if section is None:

@@ -32,11 +32,12 @@ from benchmarks.workloads import (
     w3_figures,
     w4_series,
     w5_scaleout,
+    w6_cascade,
     write_load,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results"
-WORKLOADS = ("w1", "w2", "w3", "w4", "w5", "writes")
+WORKLOADS = ("w1", "w2", "w3", "w4", "w5", "w6", "writes")
 SERIES = 100_000
 
 
@@ -183,6 +184,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         _served(args, results, site, ids, raw, ports)
     if "w3" in args.only:
         _step(results, "w3", lambda: w3_figures.run(site))
+    if "w6" in args.only:
+        _step(results, "w6", lambda: w6_cascade.run(site))
     if "w5" in args.only:
         if pg and machine.postgresql_version(pg):
             _step(

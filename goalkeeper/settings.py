@@ -38,10 +38,19 @@ INSTALLED_APPS = [
     "goalkeeper.okrs",
     "goalkeeper.kpis",
     "goalkeeper.bridges",
+    "goalkeeper.comments",
     "goalkeeper.api",
     "goalkeeper.webhooks",
+    "goalkeeper.channels",
     "goalkeeper.sources",
+    "goalkeeper.notifications",
+    "goalkeeper.alerts",
     "goalkeeper.web",
+    "goalkeeper.digests",
+    "goalkeeper.insights",
+    "goalkeeper.exports",
+    "goalkeeper.dashboards",
+    "goalkeeper.reports",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +164,10 @@ SOURCE_FILE_ROOTS = [
 ]
 # Downloads (CSV, XLSX, JSON) larger than this are refused.
 SOURCE_MAX_BYTES = envint("SOURCE_MAX_BYTES", 20 * 1024 * 1024)
+# Exports (docs/exports.md): a list of at most this many rows is downloaded at once; a
+# longer one is prepared by the worker as a file under the data directory.
+EXPORT_INLINE_MAX_ROWS = envint("EXPORT_INLINE_MAX_ROWS", 5000)
+EXPORTS_DIR = DATA_DIR / "exports"
 # Fernet keys for passwords and tokens in source settings, newest first (older ones still
 # decrypt, for rotation). Unset: one key derived from SECRET_KEY.
 SOURCE_ENCRYPTION_KEYS = envlist("GOALKEEPER_ENCRYPTION_KEYS", [])
@@ -165,6 +178,12 @@ SOURCE_ENCRYPTION_KEYS = envlist("GOALKEEPER_ENCRYPTION_KEYS", [])
 WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_BACKOFF_SECONDS = envint("WEBHOOK_BACKOFF_SECONDS", 30)
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
+
+# --- Chat channels (goalkeeper/channels) ------------------------------------------------
+# The same retry rules for messages posted to Slack, Teams, Mattermost, Rocket.Chat or JSON.
+CHAT_MAX_ATTEMPTS = envint("CHAT_MAX_ATTEMPTS", 6)
+CHAT_BACKOFF_SECONDS = envint("CHAT_BACKOFF_SECONDS", 30)
+CHAT_TIMEOUT_SECONDS = envint("CHAT_TIMEOUT_SECONDS", 10)
 
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -30,6 +30,7 @@ from goalkeeper.accounts.services import (
     create_workspace,
     invite_person,
 )
+from goalkeeper.audit.kept import forget_all
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import create_kpi, record_measurements
 from goalkeeper.okrs import standing
@@ -64,6 +65,7 @@ def fast_password_hashing(settings: Any) -> None:
 def fresh_standings() -> None:
     """Ids and frozen clocks repeat from one test to the next: no board answer carries over."""
     standing.forget()
+    forget_all()
 
 
 @dataclass

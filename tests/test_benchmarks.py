@@ -103,6 +103,14 @@ def _results(people: int) -> dict[str, Any]:
             "by_label": {"batch": {"requests": 3, "p50_ms": 1.0, "p95_ms": 2.0}},
         },
         "w5": {"error": "PostgreSQL does not answer"},
+        "w6": {
+            "levels": 5,
+            "fan": 200,
+            "repeat": 5,
+            "chain_check_in": {"ms": 12.0, "queries": 40},
+            "fan_check_in": {"ms": 8.0, "queries": 20},
+            "contributors_read": {"ms": 3.0, "queries": 2},
+        },
     }
 
 
@@ -113,7 +121,7 @@ def _targets(results: dict[str, Any]) -> dict[str, tuple[str, str]]:
 def test_every_section_renders_as_text_and_markdown() -> None:
     made = report.tables(_results(10_000))
     text, markdown = report.text(made), report.markdown(made)
-    for title in ("W1", "W2", "W3", "W4", "SQLite write load", "w5: failed", "Targets"):
+    for title in ("W1", "W2", "W3", "W4", "W6", "SQLite write load", "w5: failed", "Targets"):
         assert title in text
         assert title in markdown
 

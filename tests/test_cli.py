@@ -203,8 +203,11 @@ def alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_serve_runs_gunicorn_processes_and_stops_them_with_the_worker(serve_dir: Path) -> None:
     proc, _ = start(serve_dir, "--workers", "2", "--threads", "2", "--with-worker")
-    kids = children(proc.pid)
-    # Two web processes and the background worker.
+    # Two web processes and the background worker. /healthz answers as soon as the first web
+    # process is up; the second may still be forking on a busy machine.
+    deadline = time.monotonic() + 30
+    while len(kids := children(proc.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert len(kids) == 3
     out = stop(proc, signal.SIGINT)
     assert "Server: gunicorn, 2 processes x 2 threads." in out

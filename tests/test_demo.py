@@ -491,6 +491,26 @@ def test_every_kpi_ends_the_load_with_its_stored_figures(demo: Demo) -> None:
 # --- Summary, audit, existence ------------------------------------------------------------------
 
 
+def test_the_mrr_key_result_is_split_among_three_salespeople_and_adds_them_up(
+    demo: Demo,
+) -> None:
+    mrr = KeyResult.objects.get(workspace=demo.workspace, title="Reach €600k MRR")
+    shares = list(mrr.contributors.select_related("owner", "objective__team"))
+    assert mrr.rollup == "sum"
+    assert mrr.objective.team.parent_id is None
+    assert sorted(kr.target for kr in shares) == [150_000, 200_000, 250_000]
+    assert {kr.objective.team.name for kr in shares} == {"Sales"}
+    assert len({kr.owner_id for kr in shares}) == 3
+    assert mrr.current == sum(kr.current for kr in shares) > mrr.start
+    assert CheckIn.objects.filter(key_result__in=shares, automatic=False).count() >= 6
+    for kr in shares:
+        objective = kr.objective
+        assert (
+            objective.parent_key_result_id == mrr.pk
+            or objective.alignments.filter(key_result=mrr).exists()
+        )
+
+
 def test_the_summary_counts_what_was_written(demo: Demo) -> None:
     ws, summary = demo.workspace, demo.summary
     assert summary.people == Person.objects.filter(workspace=ws).count()
@@ -516,12 +536,12 @@ def counts(summary: DemoSummary) -> tuple[int, ...]:
 
 def test_the_default_demo_keeps_its_size_for_the_same_seed_and_day(demo: Demo) -> None:
     # Pinned: a faster loader must write the same company, not a smaller one.
-    assert counts(demo.summary) == (9, 32, 3, 73, 204, 1681, 82, 16250, 4)
+    assert counts(demo.summary) == (9, 32, 3, 73, 208, 1699, 82, 16250, 4)
 
 
 def test_a_larger_company_keeps_its_size_for_the_same_seed_and_day(demo: Demo) -> None:
     summary = load_demo(people=60, today=TODAY, progress=False, reset=True)
-    assert counts(summary) == (11, 60, 3, 91, 254, 2167, 103, 24686, 4)
+    assert counts(summary) == (11, 60, 3, 91, 258, 2185, 103, 24686, 4)
     workspace = demo_workspace()
     assert summary.measurements == Measurement.objects.filter(kpi__workspace=workspace).count()
     assert summary.check_ins == CheckIn.objects.filter(key_result__workspace=workspace).count()

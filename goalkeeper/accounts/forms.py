@@ -17,7 +17,7 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 
-from goalkeeper.accounts.models import Person, Role, Team, User, Workspace
+from goalkeeper.accounts.models import MAX_ALERT_HOLD_PERIODS, Person, Role, Team, User, Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
 from goalkeeper.accounts.services import known_time_zones
 from goalkeeper.pickers import PickerField, picker
@@ -284,6 +284,12 @@ class WorkspaceSettingsForm(forms.Form):
         min_value=1,
         max_value=365,
         help_text="A key result with no check-in for this long is stale.",
+    )
+    alert_hold_periods = forms.IntegerField(
+        label="Alert after (periods)",
+        min_value=0,
+        max_value=MAX_ALERT_HOLD_PERIODS,
+        help_text="In periods of each KPI's frequency (weeks for a weekly KPI); 0 alerts at once.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -54,6 +54,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
 
+# The longest hold a workspace may ask of KPI alerts, in periods of the KPI's frequency.
+MAX_ALERT_HOLD_PERIODS = 12
+
+
 class Workspace(models.Model):
     """The tenant. Nothing crosses a workspace boundary."""
 
@@ -67,6 +71,11 @@ class Workspace(models.Model):
     on_track_gap = models.FloatField(default=-0.10)
     at_risk_gap = models.FloatField(default=-0.25)
     stale_days = models.PositiveSmallIntegerField(default=14, validators=[MinValueValidator(1)])
+    # KPI alerts (docs/alerts.md): a new health is told once it held this many periods of
+    # the KPI's frequency, so a KPI on the edge does not flap; 0 tells it at once.
+    alert_hold_periods = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(MAX_ALERT_HOLD_PERIODS)]
+    )
     created_at = models.DateTimeField(default=django_tz.now)
 
     def __str__(self) -> str:

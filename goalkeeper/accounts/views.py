@@ -595,7 +595,7 @@ def _team_action(
 @require_http_methods(["GET", "POST"])
 @admin_required
 def workspace_settings(request: HttpRequest, person: Person) -> HttpResponse:
-    """Fiscal year, time zone, pace thresholds and stale days of the workspace."""
+    """Fiscal year, time zone, pace thresholds, stale days and the alerts' hold."""
     workspace = person.workspace
     initial = {
         "name": workspace.name,
@@ -604,6 +604,7 @@ def workspace_settings(request: HttpRequest, person: Person) -> HttpResponse:
         "on_track_gap": workspace.on_track_gap,
         "at_risk_gap": workspace.at_risk_gap,
         "stale_days": workspace.stale_days,
+        "alert_hold_periods": workspace.alert_hold_periods,
     }
     form = WorkspaceSettingsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():

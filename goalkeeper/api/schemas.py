@@ -146,6 +146,9 @@ JobTitle = Annotated[str, StringConstraints(max_length=150), _STORABLE]
 Email = Annotated[str, StringConstraints(min_length=3, max_length=254), _STORABLE]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=500), _STORABLE]
 Label = Annotated[str, StringConstraints(max_length=200), _STORABLE]
+ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=100), _STORABLE]
+# Chat platforms' webhook URLs (Teams workflow URLs carry a long signature) are longer.
+WebhookUrl = Annotated[str, StringConstraints(min_length=1, max_length=2000), _STORABLE]
 
 
 def _not_null(value: Any) -> Any:

@@ -17,7 +17,13 @@ from goalkeeper.api.auth import TokenAuth
 from goalkeeper.api.rendering import FastJSONParser, FiniteJSONRenderer
 from goalkeeper.api.strictness import refuse_unknown_query
 from goalkeeper.bridges.api import router as bridges_router
+from goalkeeper.bridges.split_api import router as bridges_split_router
+from goalkeeper.channels.api import router as channels_router
+from goalkeeper.comments.api import router as comments_router
+from goalkeeper.dashboards.api import router as dashboards_router
+from goalkeeper.exports.api import router as exports_router
 from goalkeeper.kpis.api import router as kpis_router
+from goalkeeper.notifications.api import router as notifications_router
 from goalkeeper.okrs.api import router as okrs_router
 from goalkeeper.sources.api import router as sources_router
 from goalkeeper.webhooks.api import router as webhooks_router
@@ -98,5 +104,11 @@ api.add_router("", accounts_router)
 api.add_router("", okrs_router)
 api.add_router("", kpis_router)
 api.add_router("", bridges_router)
+api.add_router("", bridges_split_router)
 api.add_router("", webhooks_router)
+api.add_router("", channels_router)
 api.add_router("", sources_router)
+api.add_router("", comments_router)
+api.add_router("", notifications_router)
+api.add_router("", exports_router)
+api.add_router("", dashboards_router)

@@ -38,9 +38,16 @@ TYPE_LABELS: dict[str, str] = {
     "person": "Person",
     "workspace": "Workspace",
     "invitation": "Invitation",
+    "comment": "Comment",
+    "reaction": "Reaction",
 }
 
 ACTION_LABELS: dict[str, str] = {
+    "comment.created": "posted",
+    "comment.updated": "edited",
+    "comment.deleted": "deleted",
+    "reaction.added": "added",
+    "reaction.removed": "took back",
     "workspace.created": "created the workspace",
     "workspace.settings_changed": "changed the settings of",
     "person.added": "added",
@@ -64,6 +71,9 @@ ACTION_LABELS: dict[str, str] = {
     "objective.updated": "updated objective",
     "objective.closed": "closed objective",
     "objective.owner_changed": "handed over objective",
+    "objective.review_requested": "asked for a review of objective",
+    "objective.review_approved": "approved objective",
+    "objective.review_returned": "sent back objective",
     "key_result.created": "created key result",
     "key_result.updated": "updated key result",
     "key_result.owner_changed": "handed over key result",
@@ -86,12 +96,14 @@ FIELD_LABELS: dict[str, str] = {
     "on_track_gap": "On-track gap",
     "at_risk_gap": "At-risk gap",
     "stale_days": "Stale after (days)",
+    "alert_hold_periods": "Alert after (periods)",
     "is_active": "Active",
     "new_owner": "Handed over to",
     "start_date": "Start date",
     "end_date": "End date",
     "final_score": "Final score",
     "member": "Member",
+    "reviewer": "Reviewer",
 }
 
 # Which fields hold ids of which model, per object type (None: any object type).
@@ -100,6 +112,7 @@ _REFERENCES: dict[str, type[models.Model]] = {
     "member": Person,
     "person": Person,
     "new_owner": Person,
+    "reviewer": Person,
     "team": Team,
     "kpi": Kpi,
     "cycle": Cycle,

@@ -1,7 +1,8 @@
 """REST endpoints of the bridges: the writes the web app offers on a KPI and a key result.
 
 Link and unlink a KPI through `PATCH /key-results/{id}` with `{"kpi": K}` or `{"kpi": null}`
-(the okrs endpoints); here: create and dismiss a recovery objective, promote a key result.
+(the okrs endpoints); here: create and dismiss a recovery objective, promote a key result,
+hand a key result down as another team's KPI.
 Same error shape as every endpoint (`goalkeeper.api.errors`).
 """
 
@@ -12,9 +13,11 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from goalkeeper.accounts.access import access_person_by_id, access_team_by_id
 from goalkeeper.api.auth import caller
+from goalkeeper.api.common import referenced
 from goalkeeper.api.errors import CREATE, DELETE, responses
-from goalkeeper.api.schemas import Id, Input
+from goalkeeper.api.schemas import Id, Input, Ref
 from goalkeeper.bridges import services
 from goalkeeper.bridges.access import access_recovery_by_id
 from goalkeeper.domain.periods import Aggregation, Frequency
@@ -41,6 +44,11 @@ class PromoteIn(Input):
     aggregation: Aggregation = Field(
         Aggregation.LAST, description="how the values of a period combine"
     )
+
+
+class HandDownIn(PromoteIn):
+    team: Ref = Field(description="the team whose KPI the key result becomes")
+    owner: Ref | None = Field(None, description="a person id; omitted: the team's lead")
 
 
 def recovery_out(kpi: Kpi, objective: Objective) -> RecoveryOut:
@@ -87,6 +95,33 @@ def promote_key_result(request: HttpRequest, id: Id, payload: PromoteIn) -> Stat
     kpi = services.promote_key_result(
         actor=person,
         key_result=key_result,
+        frequency=payload.frequency.value,
+        aggregation=payload.aggregation.value,
+    )
+    return Status(201, one_kpi(person, kpi.pk, person.workspace.clock()))
+
+
+@router.post("/key-results/{id}/hand-down", response=responses({201: KpiOut}, CREATE))
+def hand_down_key_result(request: HttpRequest, id: Id, payload: HandDownIn) -> Status[KpiOut]:
+    """Hand a key result down as a KPI of another team (editors), owned by `owner` or else
+    the team's lead: same unit, direction and target, its start value and check-ins as the
+    KPI's first values; the key result then reads the KPI, which names it as its origin.
+    Refused (422) for a milestone, a key result that already reads a KPI, its own team, and
+    a team without a lead when no owner is given."""
+    person = caller(request)
+    key_result = access_key_result_by_id(person, id, for_write=True)
+    team = referenced("team", lambda: access_team_by_id(person, payload.team))
+    owner_id = payload.owner
+    owner = (
+        referenced("owner", lambda: access_person_by_id(person, owner_id))
+        if owner_id is not None
+        else None
+    )
+    kpi = services.hand_down_key_result(
+        actor=person,
+        key_result=key_result,
+        team=team,
+        owner=owner,
         frequency=payload.frequency.value,
         aggregation=payload.aggregation.value,
     )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
+from goalkeeper.accounts.models import Workspace
+from goalkeeper.accounts.pickers import people_source, teams_source
 from goalkeeper.domain.periods import Aggregation, Frequency
 from goalkeeper.kpis.forms import AGGREGATION_CHOICES, FREQUENCY_CHOICES
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.okrs.models import KpiLinkMode
+from goalkeeper.kpis.pickers import kpis_source
+from goalkeeper.okrs.models import KpiFormula, KpiLinkMode
 from goalkeeper.okrs.pickers import key_results_source
 from goalkeeper.pickers import PickerField, picker
 
@@ -48,3 +52,75 @@ class PromoteForm(forms.Form):
     aggregation = forms.ChoiceField(
         choices=AGGREGATION_CHOICES, initial=Aggregation.LAST.value, widget=_select()
     )
+
+
+class HandDownForm(PromoteForm):
+    """Which team takes the KPI, who owns it, and how it is measured."""
+
+    team = PickerField(noun="team", label="Team", help_text="Usually a team below this one.")
+    owner = PickerField(
+        noun="person",
+        label="Owner",
+        required=False,
+        empty_label="The team's lead",
+        help_text="Empty: the team's lead owns the KPI.",
+    )
+
+    field_order = ("team", "owner", "frequency", "aggregation")
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker(self, "team").use(teams_source(workspace))
+        picker(self, "owner").use(people_source(workspace))
+
+
+# A ratio reads the first two slots as numerator and denominator.
+_SLOT_LABELS = {1: "First KPI (numerator of a ratio)", 2: "Second KPI (denominator of a ratio)"}
+# How many KPIs the page offers for a formula; a sum or an average of more is set over the API.
+FORMULA_SLOTS = 4
+
+
+class FormulaForm(forms.Form):
+    """Let several KPIs drive a key result: the formula, its KPIs in order, how each is read."""
+
+    formula = forms.ChoiceField(
+        choices=[(value, label) for value, label in KpiFormula.choices if value]
+        + [("", "None: stop reading several KPIs")],
+        required=False,
+        initial=KpiFormula.SUM.value,
+        widget=_select(),
+    )
+    mode = forms.ChoiceField(
+        choices=KpiLinkMode.choices,
+        initial=KpiLinkMode.LATEST.value,
+        label="Each KPI's value",
+        widget=_select(),
+    )
+
+    def __init__(
+        self, *args: Any, workspace: Workspace, keep: Sequence[int] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["formula"].conditional = True  # type: ignore[attr-defined]
+        for slot in range(1, FORMULA_SLOTS + 1):
+            name = f"kpi_{slot}"
+            self.fields[name] = PickerField(
+                noun="KPI",
+                label=_SLOT_LABELS.get(slot, f"KPI {slot}"),
+                required=False,
+                empty_label="None",
+            )
+            # How many are needed depends on the formula: the page marks none "optional".
+            self.fields[name].conditional = True  # type: ignore[attr-defined]
+            kept = keep[slot - 1] if slot <= len(keep) else None
+            picker(self, name).use(kpis_source(workspace, keep=kept))
+
+    @property
+    def kpi_fields(self) -> list[forms.BoundField]:
+        """The KPI pickers, in order."""
+        return [self[f"kpi_{slot}"] for slot in range(1, FORMULA_SLOTS + 1)]
+
+    def chosen_kpis(self) -> list[Kpi]:
+        """The KPIs picked, in order, empty slots skipped (call after `is_valid`)."""
+        chosen = (self.cleaned_data.get(f"kpi_{slot}") for slot in range(1, FORMULA_SLOTS + 1))
+        return [kpi for kpi in chosen if kpi is not None]

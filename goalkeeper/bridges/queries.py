@@ -82,13 +82,29 @@ class RecoveryRow:
 
 
 @dataclass(frozen=True)
+class KpiOrigin:
+    """The key result a KPI was handed down (or promoted) from."""
+
+    key_result_id: int
+    title: str
+    objective_title: str
+    objective_url: str
+    team_name: str
+    cycle_name: str
+    # Handed down from another team's key result; else promoted in its own team.
+    handed_down: bool
+
+
+@dataclass(frozen=True)
 class KpiBridges:
-    """What the KPI page shows of the OKRs: recoveries, driven key results, link choices."""
+    """What the KPI page shows of the OKRs: recoveries, driven key results, link choices,
+    and where the KPI came from."""
 
     recoveries: tuple[RecoveryRow, ...]
     linked: tuple[LinkedKeyResult, ...]
     # The form that links a key result (its picker searches as you type); editors only.
     link_form: LinkForm | None
+    origin: KpiOrigin | None = None
 
     @property
     def open_recoveries(self) -> tuple[RecoveryRow, ...]:
@@ -97,11 +113,41 @@ class KpiBridges:
 
 
 def kpi_bridges(kpi: Kpi, viewer: Person | None) -> KpiBridges:
-    """The KPI page's bridges, in two queries whatever the number of key results."""
+    """The KPI page's bridges, in three queries whatever the number of key results."""
     return KpiBridges(
         recoveries=kpi_recoveries(kpi),
         linked=linked_key_results(kpi),
         link_form=LinkForm(kpi=kpi) if viewer is not None and viewer.can_edit else None,
+        origin=kpi_origin(kpi),
+    )
+
+
+def kpi_origin(kpi: Kpi) -> KpiOrigin | None:
+    """The key result `kpi` was handed down or promoted from, in one query (none without)."""
+    if kpi.origin_key_result_id is None:
+        return None
+    row = (
+        KeyResult.objects.filter(pk=kpi.origin_key_result_id, workspace_id=kpi.workspace_id)
+        .values(
+            "title",
+            "objective_id",
+            "objective__title",
+            "objective__team_id",
+            "objective__team__name",
+            "objective__cycle__name",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    return KpiOrigin(
+        key_result_id=kpi.origin_key_result_id,
+        title=row["title"],
+        objective_title=row["objective__title"],
+        objective_url=objective_url(row["objective_id"]),
+        team_name=row["objective__team__name"],
+        cycle_name=row["objective__cycle__name"],
+        handed_down=row["objective__team_id"] != kpi.team_id,
     )
 
 

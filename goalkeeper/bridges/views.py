@@ -1,5 +1,6 @@
 """Pages of the bridges: flag a red KPI, link and unlink key results, promote a key result,
-dismiss a recovery draft left in a closed cycle. Thin: resolve the caller, check access,
+hand one down as another team's KPI, drive one by several KPIs, dismiss a recovery draft
+left in a closed cycle. Thin: resolve the caller, check access,
 call one bridge service, redirect or render.
 
 Every write needs an editor or an admin (a viewer gets a 403) and a CSRF token; another
@@ -8,6 +9,7 @@ workspace's KPI or key result is a 404.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,14 +19,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.middleware import person_of
-from goalkeeper.accounts.models import Person
+from goalkeeper.accounts.models import Person, Team
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.bridges import services
 from goalkeeper.bridges.access import access_recovery_by_id
-from goalkeeper.bridges.forms import LinkForm, PromoteForm
+from goalkeeper.bridges.forms import FormulaForm, HandDownForm, LinkForm, PromoteForm
 from goalkeeper.kpis.access import access_kpi_by_id
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.okrs.access import access_key_result_by_id
+from goalkeeper.okrs.models import KeyResult, KpiFormula
 
 
 def _person(request: HttpRequest) -> Person:
@@ -169,4 +172,112 @@ def promote(request: HttpRequest, pk: int) -> HttpResponse:
         person,
         "bridges/promote.html",
         {"key_result": key_result, "plan": plan, "form": form, "refusal": refusal},
+    )
+
+
+def _first_team_below(key_result: KeyResult) -> Team | None:
+    """Where a key result is usually handed down: the first team under its objective's."""
+    return (
+        Team.objects.filter(parent_id=key_result.objective.team_id, archived_at__isnull=True)
+        .order_by("name", "id")
+        .first()
+    )
+
+
+def _refuse_on_form(form: forms.Form, error: ValidationError) -> list[str]:
+    """Put a service's refusal on the form's field it names; return what names no field."""
+    rest = []
+    for field, messages_ in (error.message_dict if hasattr(error, "error_dict") else {}).items():
+        for message in messages_:
+            if field in form.fields:
+                form.add_error(field, message)
+            else:
+                rest.append(message)
+    return rest or ([] if hasattr(error, "error_dict") else list(error.messages))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hand_down(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand a key result down as another team's KPI: GET shows the KPI it will be (team
+    picker, owner defaulting to the team's lead), POST creates it."""
+    person = _person(request)
+    key_result = access_key_result_by_id(person, pk, for_write=True)
+    initial = {"team": _first_team_below(key_result)} if request.method == "GET" else None
+    form = HandDownForm(request.POST or None, initial=initial, workspace=person.workspace)
+    plan: services.PromotionPlan | None = None
+    refusal: list[str] = []
+    try:
+        plan = services.promotion_plan(key_result)
+    except ValidationError as error:
+        refusal = _error_messages(error)
+    if request.method == "POST" and plan is not None and form.is_valid():
+        try:
+            kpi = services.hand_down_key_result(
+                actor=person,
+                key_result=key_result,
+                team=form.cleaned_data["team"],
+                owner=form.cleaned_data["owner"],
+                frequency=form.cleaned_data["frequency"],
+                aggregation=form.cleaned_data["aggregation"],
+            )
+        except ValidationError as error:
+            refusal = _refuse_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"“{kpi.name}” is now a KPI of {kpi.team.name}, owned by "
+                f"{kpi.owner.name if kpi.owner else 'nobody'}. The key result reads its value "
+                "from it.",
+            )
+            return redirect("kpi_detail", pk=kpi.pk)
+    return render_page(
+        request,
+        person,
+        "bridges/hand_down.html",
+        {"key_result": key_result, "plan": plan, "form": form, "refusal": refusal},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def formula(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drive a key result by several KPIs: GET shows the formula and its KPIs, POST sets it
+    (an empty formula, or no KPI, stops it)."""
+    person = _person(request)
+    key_result = access_key_result_by_id(person, pk, for_write=True)
+    current = list(key_result.inputs.order_by("position", "id").values_list("kpi_id", flat=True))
+    initial: dict[str, object] = {
+        "formula": key_result.kpi_formula or KpiFormula.SUM.value,
+        "mode": key_result.kpi_mode,
+    }
+    initial.update({f"kpi_{slot}": pk for slot, pk in enumerate(current, start=1)})
+    form = FormulaForm(
+        request.POST or None, initial=initial, workspace=person.workspace, keep=current
+    )
+    refusal: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.drive_by_formula(
+                actor=person,
+                key_result=key_result,
+                formula=form.cleaned_data["formula"],
+                kpis=form.chosen_kpis(),
+                mode=form.cleaned_data["mode"],
+            )
+        except ValidationError as error:
+            refusal = _refuse_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"“{key_result.title}” reads its value from {len(form.chosen_kpis())} KPIs."
+                if key_result.kpi_formula
+                else f"“{key_result.title}” no longer reads several KPIs.",
+            )
+            return redirect("objective_detail", pk=key_result.objective_id)
+    return render_page(
+        request,
+        person,
+        "bridges/formula.html",
+        {"key_result": key_result, "form": form, "refusal": refusal},
     )

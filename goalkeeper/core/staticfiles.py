@@ -34,6 +34,17 @@ VENDOR_FILES = {
         for kind, base in (("js", "tom-select.complete.min.js"), ("css", "tom-select.min.css"))
         for name in (base, f"{base}.map")
     },
+    # Dashboards' grid, arranged by drag or keyboard (docs/dashboards.md); its script names
+    # its source map and its licence file.
+    **{
+        f"vendor/gridstack/{name}": ("gridstack", "dist", name)
+        for name in (
+            "gridstack-all.js",
+            "gridstack-all.js.map",
+            "gridstack-all.js.LICENSE.txt",
+            "gridstack.min.css",
+        )
+    },
 }
 
 

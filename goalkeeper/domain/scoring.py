@@ -62,3 +62,45 @@ def succeeded(kind: ObjectiveKind, score: float) -> bool:
     """
     rounded = final_score(score)
     return rounded is not None and rounded >= SUCCESS_SCORE[kind]
+
+
+class ReviewBand(StrEnum):
+    """Where a score falls in a cycle review: below 0.3, 0.3-0.7, 0.7-1.0, or 1.0 itself.
+
+    Coarser than the colour bands and split at the kinds' success lines: an aspirational
+    objective succeeded in the top two, a committed one only in `FULL` (docs/reports.md).
+    """
+
+    BELOW = "below"
+    LOW = "low"
+    HIGH = "high"
+    FULL = "full"
+
+
+REVIEW_BAND_LABELS: dict[ReviewBand, str] = {
+    ReviewBand.BELOW: "Below 0.3",
+    ReviewBand.LOW: "0.3-0.7",
+    ReviewBand.HIGH: "0.7-1.0",
+    ReviewBand.FULL: "1.0",
+}
+# The colour band each review band is drawn in (a final score's colour).
+REVIEW_BAND_COLOURS: dict[ReviewBand, ScoreBand] = {
+    ReviewBand.BELOW: ScoreBand.RED,
+    ReviewBand.LOW: ScoreBand.YELLOW,
+    ReviewBand.HIGH: ScoreBand.GREEN,
+    ReviewBand.FULL: ScoreBand.GREEN,
+}
+FULL_SCORE = 1.0
+
+
+def review_band(score: float) -> ReviewBand:
+    """The review band of a score, judged on the rounded final score (each band holds its
+    lower bound: 0.3 is in 0.3-0.7, 0.7 in 0.7-1.0)."""
+    rounded = final_score(score)
+    if rounded is None or rounded < RED_MAX:
+        return ReviewBand.BELOW
+    if rounded < GREEN_MIN:
+        return ReviewBand.LOW
+    if rounded < FULL_SCORE:
+        return ReviewBand.HIGH
+    return ReviewBand.FULL

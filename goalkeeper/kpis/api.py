@@ -87,6 +87,10 @@ class KpiOut(Schema):
     high: float | None
     frequency: Frequency
     aggregation: Aggregation
+    origin_key_result: int | None = Field(
+        None,
+        description="the key result this KPI was promoted or handed down from (it reads the KPI)",
+    )
     health: Health = Field(description="health of the latest complete period")
     health_provisional: bool = Field(
         description=(
@@ -189,6 +193,7 @@ def kpi_out(kpi: Kpi, figures: KpiFigures) -> KpiOut:
         high=kpi.high,
         frequency=Frequency(kpi.frequency),
         aggregation=Aggregation(kpi.aggregation),
+        origin_key_result=kpi.origin_key_result_id,
         health=figures.health,
         health_provisional=figures.provisional,
         trend=kpi_trend(kpi),

@@ -46,6 +46,15 @@ class Kpi(models.Model):
         max_length=200, blank=True, help_text="Where the values come from"
     )
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The key result this KPI was promoted from or handed down from (docs/cascade.md); that
+    # key result reads its value from this KPI.
+    origin_key_result = models.ForeignKey(
+        "okrs.KeyResult",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="origin_of_kpis",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # Denormalised from the newest measurement so boards need no scan of the series.
     last_measurement_at = models.DateTimeField(null=True, blank=True)

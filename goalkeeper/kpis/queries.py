@@ -7,7 +7,7 @@ period values come from `goalkeeper.kpis.series`, which aggregates in the databa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,47 +258,39 @@ class KpiPage:
     @property
     def chart_data(self) -> dict[str, Any]:
         """What the chart script needs, for `json_script`."""
-        kpi = self.kpi
-        return {
-            "unit": kpi.unit,
-            "direction": kpi.direction,
-            "target": kpi.target,
-            "warning": kpi.warning,
-            "low": kpi.low,
-            "high": kpi.high,
-            "frequency": self.chart_frequency.value,
-            "points": [
-                {
-                    "start": point.start.isoformat(),
-                    "label": period_name(
-                        Period(point.start, point.end),
-                        self.chart_frequency,
-                        kpi.workspace.fiscal_year_start_month,
-                    ),
-                    "value": point.value,
-                    "count": point.count,
-                    "health": point.health.value if point.health else None,
-                    "complete": point.complete,
-                }
-                for point in self.chart
-            ],
-        }
+        return chart_data(self.kpi, self.chart, self.chart_frequency)
 
 
-def chart_series(
-    kpi: Kpi, frequency: Frequency, now: dt.datetime
-) -> tuple[tuple[PeriodPoint, ...], dict[tuple[int, int], PeriodStats], list[Period]]:
-    """The KPI's values per period of `frequency` (its own or coarser), in one query.
+def chart_data(kpi: Kpi, points: Sequence[PeriodPoint], frequency: Frequency) -> dict[str, Any]:
+    """A KPI chart's data for the chart script (the KPI page's, a dashboard tile's)."""
+    fiscal = kpi.workspace.fiscal_year_start_month
+    return {
+        "unit": kpi.unit,
+        "direction": kpi.direction,
+        "target": kpi.target,
+        "warning": kpi.warning,
+        "low": kpi.low,
+        "high": kpi.high,
+        "frequency": frequency.value,
+        "points": [
+            {
+                "start": point.start.isoformat(),
+                "label": period_name(Period(point.start, point.end), frequency, fiscal),
+                "value": point.value,
+                "count": point.count,
+                "health": point.health.value if point.health else None,
+                "complete": point.complete,
+            }
+            for point in points
+        ],
+    }
 
-    Leading periods before the first measurement are dropped; the current period closes
-    the series, marked incomplete.
-    """
-    workspace = kpi.workspace
-    zone = workspace.zone
-    periods = period_window(
-        now.astimezone(zone), frequency, CHART_PERIODS[frequency], workspace.fiscal_year_start_month
-    )
-    stats = period_stats([kpi.pk], periods)
+
+def period_points(
+    kpi: Kpi, periods: Sequence[Period], stats: Mapping[tuple[int, int], PeriodStats]
+) -> list[PeriodPoint]:
+    """The KPI's point in each of `periods` (the last one marked incomplete), from the
+    `period_stats` of those periods."""
     aggregation = Aggregation(kpi.aggregation)
     spec = kpi.spec
     points = []
@@ -315,6 +307,24 @@ def chart_series(
                 complete=index < len(periods) - 1,
             )
         )
+    return points
+
+
+def chart_series(
+    kpi: Kpi, frequency: Frequency, now: dt.datetime
+) -> tuple[tuple[PeriodPoint, ...], dict[tuple[int, int], PeriodStats], list[Period]]:
+    """The KPI's values per period of `frequency` (its own or coarser), in one query.
+
+    Leading periods before the first measurement are dropped; the current period closes
+    the series, marked incomplete.
+    """
+    workspace = kpi.workspace
+    zone = workspace.zone
+    periods = period_window(
+        now.astimezone(zone), frequency, CHART_PERIODS[frequency], workspace.fiscal_year_start_month
+    )
+    stats = period_stats([kpi.pk], periods)
+    points = period_points(kpi, periods, stats)
     first = next((i for i, point in enumerate(points) if point.value is not None), len(points) - 1)
     return tuple(points[first:]), stats, periods
 

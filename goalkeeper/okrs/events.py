@@ -66,6 +66,7 @@ def check_in_payload(entry: CheckIn) -> Payload:
         "confidence": entry.confidence,
         "note": entry.note,
         "author": entry.author_id,
+        "automatic": entry.automatic,
         "created_at": _when(entry.created_at),
     }
 
@@ -103,3 +104,25 @@ def key_result_status_changed(key_result: KeyResult, before: str) -> None:
             "key_result.status_changed",
             {"key_result": key_result_payload(key_result), "before": before, "after": after},
         )
+
+
+def review_requested(objective: Objective, reviewer_id: int, requested_by: int) -> None:
+    """`objective.review_requested`: a draft waits for `reviewer_id`'s review."""
+    events.emit(
+        objective.workspace_id,
+        "objective.review_requested",
+        {
+            "objective": objective_payload(objective),
+            "reviewer": reviewer_id,
+            "requested_by": requested_by,
+        },
+    )
+
+
+def review_returned(objective: Objective, reviewer_id: int, note: str) -> None:
+    """`objective.review_returned`: the reviewer sent the draft back with `note`."""
+    events.emit(
+        objective.workspace_id,
+        "objective.review_returned",
+        {"objective": objective_payload(objective), "reviewer": reviewer_id, "note": note},
+    )

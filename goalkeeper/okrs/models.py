@@ -94,8 +94,18 @@ class Objective(models.Model):
         on_delete=models.SET_NULL,
         related_name="objectives",
     )
+    # The primary alignment, the one the alignment tree places the objective under: a parent
+    # objective, or one of its key results (`parent_key_result`, whose objective `parent` then
+    # is). Further parents are `Alignment` rows (docs/cascade.md).
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    parent_key_result = models.ForeignKey(
+        "KeyResult",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="aligned_objectives",
     )
     # The objective of an earlier cycle this one continues ("carry over").
     carried_from = models.ForeignKey(
@@ -116,6 +126,15 @@ class Objective(models.Model):
     )
     retrospective = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A draft submitted for review waits for this person to approve it or send it back.
+    reviewer = models.ForeignKey(
+        "accounts.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="objectives_to_review",
+    )
+    review_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -137,6 +156,14 @@ class Objective(models.Model):
                 errors["parent"] = "must belong to the same workspace"
             elif self.pk is not None and self._parent_chain_contains_self():
                 errors["parent"] = "this alignment would make a loop"
+        if self.parent_key_result_id is not None:
+            key_result = self.parent_key_result
+            if key_result is None or key_result.workspace_id != self.workspace_id:
+                errors["parent_key_result"] = "must belong to the same workspace"
+            elif self.pk is not None and key_result.objective_id == self.pk:
+                errors["parent_key_result"] = "an objective cannot support its own key result"
+            elif key_result.objective_id != self.parent_id:
+                errors["parent_key_result"] = "must be a key result of the parent objective"
         if self.final_score is not None:
             if not math.isfinite(self.final_score):
                 errors["final_score"] = "must be a finite number"
@@ -165,9 +192,59 @@ class Objective(models.Model):
         return False
 
 
+class Alignment(models.Model):
+    """A further parent an objective contributes to, besides its primary one (`parent`):
+    an objective, or one of that objective's key results. Possibly in another team."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="alignments")
+    parent = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="supporters")
+    key_result = models.ForeignKey(
+        "KeyResult",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="supporting_alignments",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["objective", "parent", "key_result"], name="alignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["objective", "parent"],
+                condition=models.Q(key_result__isnull=True),
+                name="alignment_objective_unique",
+            ),
+        ]
+        ordering: ClassVar = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} -> {self.parent_id}/{self.key_result_id}"
+
+
 class KpiLinkMode(models.TextChoices):
     LATEST = "latest", "Latest value"
     CYCLE_AGGREGATE = "cycle_aggregate", "Aggregate over the cycle"
+
+
+class Rollup(models.TextChoices):
+    """Where a key result's value comes from besides check-ins: its contributors."""
+
+    NONE = "none", "Check-ins"
+    SUM = "sum", "Sum of the contributors"
+    AVERAGE = "average", "Average of the contributors"
+
+
+class KpiFormula(models.TextChoices):
+    """How several KPIs make one key result's value (`KpiInput` rows, in position order)."""
+
+    NONE = "", "One KPI or none"
+    SUM = "sum", "Sum of the KPIs"
+    AVERAGE = "average", "Average of the KPIs"
+    RATIO = "ratio", "First KPI divided by the second"
 
 
 class KeyResult(models.Model):
@@ -207,14 +284,32 @@ class KeyResult(models.Model):
     kpi_mode = models.CharField(
         max_length=16, choices=KpiLinkMode.choices, default=KpiLinkMode.LATEST
     )
+    # Several KPIs make the value (`inputs`), combined by this formula; `kpi` is then empty.
+    kpi_formula = models.CharField(
+        max_length=8, choices=KpiFormula.choices, default=KpiFormula.NONE, blank=True
+    )
+    # The key result this one contributes to (possibly in another team), and how this one
+    # takes its value from its own contributors (docs/cascade.md).
+    contributes_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="contributors"
+    )
+    rollup = models.CharField(max_length=8, choices=Rollup.choices, default=Rollup.NONE)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["position", "id"]
+        indexes: ClassVar = [
+            models.Index(fields=["workspace", "contributes_to"], name="kr_contributes_to"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def rolls_up(self) -> bool:
+        """Its value is its contributors' sum or average: no check-in or KPI sets it."""
+        return self.rollup != Rollup.NONE
 
     @property
     def spec(self) -> KeyResultSpec:
@@ -245,8 +340,44 @@ class KeyResult(models.Model):
             refuse("kpi", "must belong to the same workspace")
         elif self.kpi_id and self.kind == KeyResultKind.MILESTONE:
             refuse("kpi", "a milestone is done or not done: a KPI's number cannot drive it")
+        if self.contributes_to_id is not None:
+            parent = self.contributes_to
+            if self.pk is not None and self.contributes_to_id == self.pk:
+                refuse("contributes_to", "a key result cannot contribute to itself")
+            elif parent is None or parent.workspace_id != self.workspace_id:
+                refuse("contributes_to", "must belong to the same workspace")
+        if self.rollup not in Rollup.values:
+            refuse("rollup", f"must be one of {', '.join(Rollup.values)}")
+        elif self.rolls_up:
+            if self.kind == KeyResultKind.MILESTONE:
+                refuse("rollup", "a milestone is done or not done: it cannot add up values")
+            if self.kpi_id or self.kpi_formula:
+                refuse("rollup", "this key result reads a KPI: unlink it to roll values up")
+        if self.kpi_formula not in KpiFormula.values:
+            refuse("kpi_formula", f"must be one of {', '.join(v for v in KpiFormula.values if v)}")
+        elif self.kpi_formula and self.kpi_id:
+            refuse("kpi_formula", "a key result reads one KPI or a formula over several, not both")
+        elif self.kpi_formula and self.kind == KeyResultKind.MILESTONE:
+            refuse("kpi_formula", "a milestone is done or not done: KPIs cannot drive it")
         if errors:
             raise ValidationError(errors)
+
+
+class KpiInput(models.Model):
+    """One of the KPIs whose values make a key result's value by its `kpi_formula`."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="inputs")
+    kpi = models.ForeignKey("kpis.Kpi", on_delete=models.CASCADE, related_name="formula_inputs")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["key_result", "kpi"], name="kpi_input_unique"),
+        ]
+        ordering: ClassVar = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.key_result_id} <- {self.kpi_id}"
 
 
 class CheckIn(models.Model):

@@ -67,6 +67,21 @@ def key_results_source(workspace_id: int) -> Source:
     )
 
 
+def parent_key_results_source(workspace_id: int) -> Source:
+    """Key results of the workspace as something to contribute to: "KR — objective"."""
+
+    def find(key_result_id: int) -> KeyResult | None:
+        rows = KeyResult.objects.filter(pk=key_result_id, workspace_id=workspace_id)
+        return rows.select_related("objective").first()
+
+    return Source(
+        url_name="pick_key_results",
+        noun="key result",
+        find=find,
+        label=lambda kr: f"{kr.title} — {kr.objective.title}",
+    )
+
+
 def _linkable(rows: QuerySet[KeyResult]) -> QuerySet[KeyResult]:
     """Measurable key results of active cycles' open objectives that no KPI drives yet."""
     return (
@@ -77,10 +92,18 @@ def _linkable(rows: QuerySet[KeyResult]) -> QuerySet[KeyResult]:
 
 
 def search_key_results(
-    viewer: Person, q: str, *, linkable: bool = False, team: int | None = None
+    viewer: Person,
+    q: str,
+    *,
+    linkable: bool = False,
+    team: int | None = None,
+    with_objective: bool = False,
 ) -> list[Option]:
     """Key results matching `q` by their title or their objective's, `team`'s (else the
-    viewer's teams') first, each with its objective and cycle as a hint. Two queries."""
+    viewer's teams') first, each with its objective and cycle as a hint. Two queries.
+
+    `with_objective` labels each "KR — objective" (something to contribute to: the key
+    result's title alone is often its objective's, one level down)."""
     rows = KeyResult.objects.filter(workspace_id=viewer.workspace_id)
     if linkable:
         rows = _linkable(rows)
@@ -94,5 +117,10 @@ def search_key_results(
         then=("-objective__cycle__start_date", "objective__title", "position"),
     )
     return [
-        Option(kr.pk, kr.title, f"{kr.objective.title} · {kr.objective.cycle.name}") for kr in found
+        Option(
+            kr.pk,
+            f"{kr.title} — {kr.objective.title}" if with_objective else kr.title,
+            f"{kr.objective.title} · {kr.objective.cycle.name}",
+        )
+        for kr in found
     ]

@@ -36,6 +36,7 @@ from goalkeeper.okrs.models import Cycle, CycleState, KeyResult, Objective, Obje
 from goalkeeper.okrs.view_models import (
     PACE_ORDER,
     BandCount,
+    KeyResultLink,
     KeyResultRow,
     ObjectiveRow,
     StatusCount,
@@ -65,6 +66,18 @@ _KEY_RESULT_FIELDS = (
     "owner__name",
     "kpi_id",
     "kpi__name",
+    "rollup",
+    "contributes_to_id",
+    "contributes_to__title",
+    "contributes_to__objective_id",
+    "contributes_to__objective__title",
+    # A KPI handed down from this key result to another team (docs/cascade.md), and the
+    # formula of a key result read from several KPIs: shown beside the key result.
+    "kpi__origin_key_result_id",
+    "kpi__team_id",
+    "kpi__team__name",
+    "objective__team_id",
+    "kpi_formula",
 )
 # Board order: the company root first, then teams by name; objectives in creation order.
 BOARD_ORDER = (
@@ -287,6 +300,15 @@ def _around_sql(
 # --- Rows ---------------------------------------------------------------------------------------
 
 
+def _handed_down_to(values: Mapping[str, Any], key_result_id: int) -> str:
+    """The team whose KPI the key result was handed down as (and reads), or ""."""
+    if values.get("kpi__origin_key_result_id") != key_result_id:
+        return ""
+    if values.get("kpi__team_id") == values.get("objective__team_id"):
+        return ""  # promoted in its own team, not handed down
+    return str(values.get("kpi__team__name") or "")
+
+
 def _key_result_row(
     values: Mapping[str, Any],
     facts: KeyResultFacts,
@@ -326,9 +348,25 @@ def _key_result_row(
         stretch=facts.stretch,
         kpi_id=values["kpi_id"],
         kpi_name=values["kpi__name"] or "",
+        handed_down_to=_handed_down_to(values, facts.id),
+        kpi_formula=values.get("kpi_formula") or "",
         due=due,
         locked=locked,
         objective_title=objective_title,
+        rollup=values["rollup"],
+        contributes_to=_link(values),
+    )
+
+
+def _link(values: Mapping[str, Any]) -> KeyResultLink | None:
+    """The key result this one contributes to, read in the same row (two joins, no query)."""
+    if values["contributes_to_id"] is None:
+        return None
+    return KeyResultLink(
+        id=values["contributes_to_id"],
+        title=values["contributes_to__title"],
+        objective_id=values["contributes_to__objective_id"],
+        objective_title=values["contributes_to__objective__title"],
     )
 
 
@@ -458,6 +496,9 @@ def key_result_row(workspace: Workspace, key_result: KeyResult, now: dt.datetime
         "owner__name": owner.name if owner is not None else None,
         "kpi_id": key_result.kpi_id,
         "kpi__name": key_result.kpi.name if key_result.kpi_id and key_result.kpi else "",
+        "rollup": key_result.rollup,
+        **_parent_values(key_result.contributes_to_id),
+        "kpi_formula": key_result.kpi_formula,
     }
     locked = cycle.state == CycleState.CLOSED or objective.state == ObjectiveState.CLOSED
     return _key_result_row(
@@ -468,6 +509,19 @@ def key_result_row(workspace: Workspace, key_result: KeyResult, now: dt.datetime
         locked,
         objective.title,
     )
+
+
+def _parent_values(key_result_id: int | None) -> dict[str, Any]:
+    """The `contributes_to__*` values of one row: one query when it contributes, else none."""
+    names = ("title", "objective_id", "objective__title")
+    found = (
+        KeyResult.objects.filter(pk=key_result_id).values(*names).first()
+        if key_result_id is not None
+        else None
+    )
+    values: dict[str, Any] = {"contributes_to_id": key_result_id if found else None}
+    values.update({f"contributes_to__{n}": (found or {}).get(n) for n in names})
+    return values
 
 
 def objective_rows(

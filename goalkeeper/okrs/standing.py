@@ -10,14 +10,12 @@ minute it was worked out in (pace moves with the clock).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
-from goalkeeper.audit.models import AuditEntry
+from goalkeeper.audit.kept import Kept, newest_audit_entry
 from goalkeeper.domain.pace import PaceStatus
 from goalkeeper.okrs.facts import (
     KEY_RESULT_FACT_FIELDS,
@@ -47,18 +45,20 @@ class Standing:
     final_score: float | None
     # Its progress counts its aligned children (a page showing it must read them too).
     roll_up: bool = False
+    # Progress in 0..1 from the read model (None without key results), live or closed.
+    progress: float | None = None
+    # The score its page shows: the final score once closed, else the current one.
+    score: float | None = None
 
 
 # Answers kept per process: a few cycles' worth (the boards people have open).
 KEPT = 8
-_kept: OrderedDict[Hashable, tuple[Standing, ...]] = OrderedDict()
-_lock = threading.Lock()
+_kept: Kept[tuple[Standing, ...]] = Kept(KEPT)
 
 
 def forget() -> None:
     """Drop every kept answer (tests whose ids and clock repeat from one to the next)."""
-    with _lock:
-        _kept.clear()
+    _kept.forget()
 
 
 def cycle_standings(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[Standing, ...]:
@@ -67,33 +67,17 @@ def cycle_standings(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[S
     One query when nothing was written in the workspace this minute (the newest audit
     entry); else three: that one, the objectives' facts and their key results'.
     """
-    newest = (
-        AuditEntry.objects.filter(workspace=workspace)
-        .order_by("-at", "-id")
-        .values_list("id", flat=True)
-        .first()
-    )
     key = (
         workspace.pk,
         cycle.pk,
         cycle.state,
         cycle.start_date,
         cycle.end_date,
-        newest,
+        newest_audit_entry(workspace.pk),
         clock.now.replace(second=0, microsecond=0),
         clock.thresholds,
     )
-    with _lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-            return found
-    answer = _work_out(workspace, cycle, clock)
-    with _lock:
-        _kept[key] = answer
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return answer
+    return _kept.get(key, lambda: _work_out(workspace, cycle, clock))
 
 
 def _work_out(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[Standing, ...]:
@@ -128,6 +112,8 @@ def _work_out(workspace: Workspace, cycle: Cycle, clock: Clock) -> tuple[Standin
             final=o["state"] == ObjectiveState.CLOSED,
             final_score=o["final_score"],
             roll_up=bool(o["roll_up_children"]),
+            progress=figures[o["id"]].progress,
+            score=figures[o["id"]].score,
         )
         for o in objectives
     )

@@ -13,6 +13,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
     path("objectives/<int:pk>/delete/", views.objective_delete, name="objective_delete"),
     path(
+        "objectives/<int:pk>/review-request/",
+        views.objective_review_request,
+        name="objective_review_request",
+    ),
+    path("objectives/<int:pk>/review/", views.objective_review, name="objective_review"),
+    path(
         "objectives/<int:pk>/key-results/new/",
         views.key_result_create,
         name="key_result_create",
@@ -20,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("key-results/validate/", views.key_result_validate, name="key_result_validate"),
     path("key-results/<int:pk>/edit/", views.key_result_edit, name="key_result_edit"),
     path("key-results/<int:pk>/delete/", views.key_result_delete, name="key_result_delete"),
+    path("key-results/<int:pk>/split/", views.key_result_split, name="key_result_split"),
     path("cycles/manage/", views.cycle_list, name="cycle_list"),
     path("pick/objectives/", views.pick_objectives, name="pick_objectives"),
     path("pick/key-results/", views.pick_key_results, name="pick_key_results"),

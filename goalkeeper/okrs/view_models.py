@@ -75,6 +75,47 @@ class Forecast:
 
 
 @dataclass(frozen=True)
+class KeyResultLink:
+    """A key result another one points at (what it contributes to), with its objective."""
+
+    id: int
+    title: str
+    objective_id: int
+    objective_title: str
+
+
+@dataclass(frozen=True)
+class ContributorRow:
+    """A key result that contributes to another, as the parent's row lists it: its value as
+    the roll-up counts it and its share of what its siblings add up to (docs/cascade.md)."""
+
+    id: int
+    title: str
+    objective_id: int
+    objective_title: str
+    team_name: str
+    owner_name: str
+    kind: KeyResultKind
+    unit: str
+    value: float | None
+    # value / the contributors' total; None when the total is 0 or unknown.
+    share: float | None
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """One thing an objective contributes to: an objective, or one of its key results. The
+    primary one places the objective in the alignment tree; the others are "also supports"."""
+
+    objective_id: int
+    objective_title: str
+    team_name: str
+    key_result_id: int | None
+    key_result_title: str
+    primary: bool
+
+
+@dataclass(frozen=True)
 class KeyResultRow:
     """A key result as a page shows it, with its progress, score and pace status."""
 
@@ -100,12 +141,26 @@ class KeyResultRow:
     stretch: float | None = None
     kpi_id: int | None = None
     kpi_name: str = ""
+    # The team whose KPI this key result was handed down as, when it reads that KPI.
+    handed_down_to: str = ""
+    # "sum" | "average" | "ratio" when several KPIs make its value (docs/cascade.md).
+    kpi_formula: str = ""
     # No check-in since this week began (in the workspace's days) while the cycle runs.
     due: bool = False
     # The objective or its cycle is closed: no more check-ins, and no more pace.
     locked: bool = False
     forecast: Forecast | None = None
     objective_title: str = ""
+    # Where its value comes from besides check-ins ("none", "sum", "average"; docs/cascade.md).
+    rollup: str = "none"
+    contributes_to: KeyResultLink | None = None
+    # Filled on the objective page only (one query for every key result shown there).
+    contributors: tuple[ContributorRow, ...] = ()
+
+    @property
+    def rolls_up(self) -> bool:
+        """Its value adds up its contributors': nobody checks in on it."""
+        return self.rollup != "none"
 
     @property
     def live(self) -> bool:
@@ -417,6 +472,9 @@ class TreeNode:
     loaded: bool = False
     # Supporting objectives past the ones in `children`: the offset of the next page.
     more_from: int | None = None
+    # The parent's key result it is aligned to, and the further parents it also supports.
+    via: KeyResultLink | None = None
+    also: tuple[ParentLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -492,6 +550,8 @@ class CheckInEntry:
     note: str
     author: PersonRef | None
     automatic: bool
+    # Written by a roll-up of its contributors rather than read from KPIs (docs/cascade.md).
+    rolled_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -503,6 +563,14 @@ class CoachRemark:
     message: str
     why: str
     subject: str
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    """A draft objective submitted for review, waiting for `reviewer`."""
+
+    reviewer: PersonRef
+    requested_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -522,3 +590,6 @@ class ObjectiveDetail:
     chart: dict[str, Any]
     remarks: tuple[CoachRemark, ...]
     cycles: tuple[CycleChoice, ...] = field(default_factory=tuple)
+    review: PendingReview | None = None
+    # Everything it contributes to, the primary first (docs/cascade.md).
+    parents: tuple[ParentLink, ...] = ()

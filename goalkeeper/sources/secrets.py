@@ -7,14 +7,12 @@ that setting a key is derived from SECRET_KEY, which the data directory keeps.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
+from cryptography.fernet import InvalidToken, MultiFernet
+
+from goalkeeper import sealing
 
 MASK = "••••••••"
 
@@ -23,23 +21,9 @@ class UnreadableSecretsError(Exception):
     """The stored secrets were sealed with a key the settings no longer hold."""
 
 
-def _derived_key(secret_key: str) -> bytes:
-    # HKDF with a purpose label: the same SECRET_KEY signs sessions, and a key must not
-    # serve two purposes.
-    hkdf = HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=b"goalkeeper",
-        info=b"data source secrets",
-    )
-    return base64.urlsafe_b64encode(hkdf.derive(secret_key.encode()))
-
-
 def _box() -> MultiFernet:
-    keys = [key.encode() for key in settings.SOURCE_ENCRYPTION_KEYS] or [
-        _derived_key(settings.SECRET_KEY)
-    ]
-    return MultiFernet([Fernet(key) for key in keys])
+    # The label predates chat channels; changing it would make saved secrets unreadable.
+    return sealing.box(b"data source secrets")
 
 
 def seal(values: Mapping[str, str]) -> str:

@@ -25,6 +25,7 @@ from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import MAX_BATCH, UpsertResult, record_measurements
+from goalkeeper.sources import events as source_events
 from goalkeeper.sources.connectors import (
     Connector,
     Context,
@@ -520,6 +521,7 @@ def _succeed(
             obj=source.kpi,
             changes={"status": [SourceStatus.BROKEN.value, SourceStatus.OK.value]},
         )
+        source_events.source_recovered(source)
 
 
 def retry_delay(failures: int, interval: dt.timedelta) -> dt.timedelta:
@@ -572,6 +574,7 @@ def _fail(
                 "error": [None, message],
             },
         )
+        source_events.source_broken(source, message)
 
 
 def record_push(*, actor: Person | None, kpi: Kpi, result: UpsertResult, received: int) -> None:

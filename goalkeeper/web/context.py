@@ -7,9 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 from goalkeeper.accounts.middleware import person_of
 from goalkeeper.accounts.models import Person
+from goalkeeper.notifications.queries import open_count
 
 
 @dataclass(frozen=True)
@@ -25,15 +27,20 @@ class NavItem:
     url_name: str
     url: str | None
     current: bool
+    # A number shown beside the label (the inbox's open items); None shows nothing.
+    count: int | None = None
 
 
 # (label, icon, route name, admins only). Later pages register these route names.
 NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
     ("Home", "home", "home", False),
+    ("Inbox", "inbox", "inbox", False),
     ("Objectives", "target", "cycles", False),
     ("KPIs", "kpi", "kpis", False),
     ("Data sources", "source", "sources", False),
     ("Alignment", "alignment", "alignment", False),
+    ("Insights", "insights", "insights", False),
+    ("Dashboards", "dashboard", "dashboards", False),
     ("Admin", "admin", "admin", True),
 )
 
@@ -41,6 +48,7 @@ NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
 # Pages that belong to a navigation entry without being its own route.
 SECTION_OF: dict[str, str] = {
     "cycle_board": "cycles",
+    "strategy_map": "alignment",
     "objective_detail": "cycles",
     "key_result_check_in": "cycles",
     "objective_create": "cycles",
@@ -54,12 +62,16 @@ SECTION_OF: dict[str, str] = {
     "cycle_edit": "cycles",
     "cycle_activate": "cycles",
     "objective_delete": "cycles",
+    "objective_review_request": "cycles",
+    "objective_review": "cycles",
+    "check_in_all": "home",
     "key_result_delete": "cycles",
     "alignment_cycle": "alignment",
     "source_detail": "sources",
     "source_edit": "sources",
     "source_delete": "sources",
     "source_run": "sources",
+    "notification_preferences": "inbox",
 }
 
 
@@ -76,8 +88,11 @@ def nav_items(request: HttpRequest, person: Person | None) -> list[NavItem]:
             url: str | None = reverse(url_name)
         except NoReverseMatch:
             url = None
+        count = None
+        if url_name == "inbox" and person is not None and url is not None:
+            count = open_count(person, person.workspace.clock().today)
         items.append(
-            NavItem(label, icon, url_name, url, url is not None and url_name == current_name)
+            NavItem(label, icon, url_name, url, url is not None and url_name == current_name, count)
         )
     return items
 
@@ -88,5 +103,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "person": person,
         "workspace": person.workspace if person else None,
-        "nav_items": nav_items(request, person) if person else [],
+        # Lazy: a fragment swapped in by htmx never shows the navigation, so it never pays
+        # for its links or the inbox count.
+        "nav_items": SimpleLazyObject(lambda: nav_items(request, person)) if person else [],
     }

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from goalkeeper.accounts.forms import LoginForm
-from goalkeeper.web import views
+from goalkeeper.web import check_in_all, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,8 @@ urlpatterns = [
         name="alignment_children",
     ),
     path("key-results/<int:pk>/check-in/", views.key_result_check_in, name="key_result_check_in"),
+    path("check-in/", check_in_all.check_in_all, name="check_in_all"),
+    path("check-in/<int:pk>/", check_in_all.check_in_all_row, name="check_in_all_row"),
     path("key-results/<int:pk>/row/", views.key_result_row, name="key_result_row"),
     path(
         "login/",

@@ -30,11 +30,19 @@ EventName = Literal[
     "objective.updated",
     "objective.closed",
     "objective.deleted",
+    "objective.review_requested",
+    "objective.review_returned",
     "kpi.created",
     "kpi.updated",
     "kpi.deleted",
     "kpi.measurements_recorded",
     "kpi.health_changed",
+    "comment.created",
+    "comment.updated",
+    "comment.deleted",
+    "reaction.added",
+    "source.broken",
+    "source.recovered",
 ]
 assert set(EventName.__args__) == set(EVENTS), "EventName must list every event"  # type: ignore[attr-defined]
 DeliveryStatusName = Literal["pending", "succeeded", "failed"]

@@ -20,11 +20,19 @@ EVENTS: dict[str, str] = {
     "objective.updated": "An objective's fields changed.",
     "objective.closed": "An objective was closed with its final score.",
     "objective.deleted": "An objective was deleted.",
+    "objective.review_requested": "A draft objective was submitted for someone's review.",
+    "objective.review_returned": "A reviewer sent a draft objective back with a note.",
     "kpi.created": "A KPI was created.",
     "kpi.updated": "A KPI's definition changed.",
     "kpi.deleted": "A KPI was deleted.",
     "kpi.measurements_recorded": "Values were pushed to a KPI.",
     "kpi.health_changed": "A KPI's health changed after a write.",
+    "comment.created": "Someone commented on an objective, key result, check-in or KPI.",
+    "comment.updated": "A comment's text was edited.",
+    "comment.deleted": "A comment was deleted.",
+    "reaction.added": "Someone reacted to a check-in.",
+    "source.broken": "A data source failed often enough in a row to count as broken.",
+    "source.recovered": "A broken data source succeeded again.",
 }
 # Sent only by the "Send a test" button: every subscription receives it.
 PING = "ping"

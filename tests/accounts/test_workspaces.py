@@ -105,6 +105,7 @@ def test_an_admin_changes_the_workspace_settings_with_an_audit_entry(world: Worl
             "on_track_gap": "-0.05",
             "at_risk_gap": "-0.2",
             "stale_days": "10",
+            "alert_hold_periods": "1",
         },
     )
 
@@ -132,6 +133,7 @@ def test_settings_refuse_an_unknown_zone_and_inverted_thresholds(world: World):
             "on_track_gap": "-0.3",
             "at_risk_gap": "-0.1",
             "stale_days": "14",
+            "alert_hold_periods": "1",
         },
     )
 

@@ -23,6 +23,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from goalkeeper.api.schemas import MAX_ID
+from goalkeeper.channels.services import create_channel
+from goalkeeper.comments.services import add_comment
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import create_kpi, record_measurements
 from goalkeeper.okrs.services import create_key_result, create_objective, record_check_in
@@ -103,7 +105,10 @@ def token(world: World) -> str:
         actor=world.editor, objective=objective, title="Leads", kind="increase", start=0, target=100
     )
     create_key_result(actor=world.editor, objective=objective, title="Launch", kind="milestone")
-    record_check_in(actor=world.editor, key_result=leads, value=40, confidence=6)
+    check_in = record_check_in(actor=world.editor, key_result=leads, value=40, confidence=6)
+    comment = add_comment(
+        actor=world.admin, subject_type="objective", subject_id=objective.pk, body="Why?"
+    )
     kpi = create_kpi(
         actor=world.editor, team=world.sales, name="Revenue", target=100, frequency="daily"
     )
@@ -120,6 +125,13 @@ def token(world: World) -> str:
         events=["check_in.created"],
     )
     run = _source_with_a_run(world, kpi)
+    channel = create_channel(
+        actor=world.admin,
+        workspace=world.acme,
+        kind="slack",
+        name="Room",
+        url="http://127.0.0.1:9/services/T/B/token",
+    )
     EXISTING.update(
         sources=[run.pk],
         teams=[world.company.pk, world.sales.pk],
@@ -129,6 +141,9 @@ def token(world: World) -> str:
         **{"key-results": [kr.pk for kr in objective.key_results.all()]},
         kpis=[kpi.pk],
         webhooks=[hook.pk],
+        comments=[comment.pk],
+        **{"check-ins": [check_in.pk]},
+        **{"chat-channels": [channel.pk]},
     )
     return token_for(world.admin)
 

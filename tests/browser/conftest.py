@@ -105,6 +105,9 @@ def pickers_ready(page: Page) -> None:
 
 def pick(page: Page, label: str, typed: str, choice: str) -> None:
     """Choose `choice` in the picker labelled `label` by typing `typed`, with the keyboard."""
+    # After a click that navigates, the old page may still be the one asked: wait for a
+    # picker the library has taken over, then for all of them.
+    expect(page.locator("select[data-picker].tomselected").first).to_be_attached()
     pickers_ready(page)
     page.get_by_role("combobox", name=label).focus()
     page.keyboard.type(typed)

@@ -284,3 +284,36 @@ def test_a_recovery_draft_left_in_a_closed_cycle_is_dismissed_and_a_new_one_made
 
     expect(page.get_by_text("created in Next")).to_be_visible()
     assert Objective.objects.filter(cycle__name="Next").count() == 1
+
+
+def test_the_chart_tooltip_shows_a_unit_written_as_markup_as_text(
+    editor_page: Page, live_server: LiveServer, world: World
+) -> None:
+    unit = "<img src=x onerror=alert(1)>"
+    kpi = create_kpi(
+        actor=world.editor,
+        team=world.sales,
+        name="Odd unit",
+        owner=world.editor,
+        unit=unit,
+        target=20,
+    )
+    points = [
+        (dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC), 10.0 + i)
+        for i, day in enumerate(months_back(3))
+    ]
+    record_measurements(actor=world.editor, kpi=kpi, points=points)
+    page = editor_page
+    page.goto(f"{live_server.url}/kpis/{kpi.pk}/")
+    chart = page.locator(".kpi-chart")
+    expect(chart.locator("svg").first).to_be_visible()
+    box = chart.bounding_box()
+    assert box is not None
+    # Across the plot until the axis tooltip shows a point.
+    tooltip = page.locator(".kpi-chart div").filter(has_text="12")
+    for step in range(1, 20):
+        page.mouse.move(box["x"] + box["width"] * step / 20, box["y"] + box["height"] / 2)
+        if tooltip.count() and tooltip.first.is_visible():
+            break
+    expect(tooltip.first).to_contain_text(unit)
+    assert page.locator(".kpi-chart img").count() == 0

@@ -189,9 +189,9 @@ def test_choosing_another_cycle_offers_its_objectives_to_support(
     factories.objective(upcoming, world.company, "Next quarter's goal", owner=world.admin)
     editor_page(page, live_server, world)
     page.goto(f"{live_server.url}{reverse('objective_create')}?cycle={world.cycle.pk}")
-    dropdown = page.locator("#id_parent-ts-dropdown")
+    dropdown = page.locator("#id_aligned_0_objective-ts-dropdown")
     pickers_ready(page)
-    page.get_by_role("combobox", name="Supports").focus()
+    page.get_by_role("combobox", name="Objective", exact=True).focus()
     page.keyboard.type("goal")
     expect(dropdown.get_by_role("option", name=re.compile("This quarter's goal"))).to_have_count(1)
     expect(dropdown.get_by_role("option", name=re.compile("Next quarter's goal"))).to_have_count(0)
@@ -200,7 +200,7 @@ def test_choosing_another_cycle_offers_its_objectives_to_support(
     page.keyboard.press("Escape")
 
     page.get_by_label("Cycle").select_option(value=str(upcoming.pk))
-    page.get_by_role("combobox", name="Supports").focus()
+    page.get_by_role("combobox", name="Objective", exact=True).focus()
     page.keyboard.type("goal")
 
     expect(dropdown.get_by_role("option", name=re.compile("Next quarter's goal"))).to_have_count(1)

@@ -52,7 +52,7 @@ def test_plan_check_in_align_and_close_a_cycle(
     # From the company's objective, write one that supports it.
     page.goto(f"{base}{reverse('objective_detail', args=[parent.pk])}")
     page.get_by_role("link", name="Supporting objective").click()
-    expect(page.locator("select[name=parent]")).to_have_value(str(parent.pk))
+    expect(page.locator("select[name=aligned_0_objective]")).to_have_value(str(parent.pk))
     page.get_by_label("Title", exact=True).fill("Win the mid-market")
     pick(page, "Team", "Sal", "Sales")
     page.get_by_test_id("save-objective").click()

@@ -316,6 +316,11 @@ def test_the_board_pages_by_team_and_searches_teams(
     page.get_by_test_id("board-next").click()
     expect(page.get_by_test_id("board-page")).to_have_text("Page 2 of 3")
     assert "page=2" in page.url
+    # The page of teams was swapped in by htmx: its search box listens once htmx has
+    # settled the swap (a loaded machine takes longer), so type only then.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     page.get_by_test_id("team-search").fill("enterprise")
     expect(sections).to_have_text(["Enterprise 1"])
     expect(page.get_by_test_id("board-pager")).to_have_count(0)

@@ -76,11 +76,14 @@ def test_a_team_and_a_parent_are_picked_on_a_phone(
 
     page.get_by_label("Title", exact=True).fill("Win the north")
     pick(page, "Team", "Acm", "Acme")
-    supports = page.get_by_role("combobox", name="Supports")
+    supports = page.get_by_role("combobox", name="Objective", exact=True)
     supports.focus()
     page.keyboard.type("refer")
     dropdown = page.locator(".ts-dropdown")
-    expect(dropdown.get_by_role("option", name=re.compile("Be the reference"))).to_be_visible()
+    # The search waits for typing to pause, then asks the server: allow for a busy machine.
+    expect(dropdown.get_by_role("option", name=re.compile("Be the reference"))).to_be_visible(
+        timeout=15_000
+    )
     page.screenshot(path=screenshot_dir / "picker-parent-mobile.png", full_page=False)
     page.keyboard.press("Enter")
     page.get_by_role("button", name=re.compile("^Create")).click()

@@ -6,9 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from goalkeeper.domain.scoring import (
+    REVIEW_BAND_COLOURS,
+    REVIEW_BAND_LABELS,
     ObjectiveKind,
+    ReviewBand,
     ScoreBand,
     final_score,
+    review_band,
     score_band,
     succeeded,
 )
@@ -76,3 +80,48 @@ def test_final_score_is_between_zero_and_one_with_one_decimal(progress):
     exponent = Decimal(str(score)).as_tuple().exponent
     assert isinstance(exponent, int)
     assert exponent >= -1
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (0.0, ReviewBand.BELOW),
+        (0.24, ReviewBand.BELOW),
+        (0.25, ReviewBand.LOW),
+        (0.3, ReviewBand.LOW),
+        (0.64, ReviewBand.LOW),
+        (0.65, ReviewBand.HIGH),
+        (0.9, ReviewBand.HIGH),
+        (0.94, ReviewBand.HIGH),
+        (0.95, ReviewBand.FULL),
+        (1.0, ReviewBand.FULL),
+        (1.3, ReviewBand.FULL),
+    ],
+)
+def test_review_band_holds_its_lower_bound_on_the_rounded_score(score, band):
+    assert review_band(score) == band
+
+
+@given(st.floats(min_value=-1.0, max_value=2.0, allow_nan=False))
+def test_review_band_is_split_at_the_kinds_success_lines(score):
+    band = review_band(score)
+    assert (band == ReviewBand.FULL) == succeeded(ObjectiveKind.COMMITTED, score)
+    assert (band in {ReviewBand.HIGH, ReviewBand.FULL}) == succeeded(
+        ObjectiveKind.ASPIRATIONAL, score
+    )
+
+
+@given(
+    st.floats(min_value=-1.0, max_value=2.0, allow_nan=False),
+    st.floats(min_value=-1.0, max_value=2.0, allow_nan=False),
+)
+def test_review_band_never_falls_as_the_score_rises(low, high):
+    order = list(ReviewBand)
+    low, high = min(low, high), max(low, high)
+    assert order.index(review_band(low)) <= order.index(review_band(high))
+
+
+def test_every_review_band_has_a_label_and_a_colour():
+    assert set(REVIEW_BAND_LABELS) == set(ReviewBand)
+    assert set(REVIEW_BAND_COLOURS) == set(ReviewBand)
+    assert REVIEW_BAND_COLOURS[ReviewBand.BELOW] == score_band(0.2)

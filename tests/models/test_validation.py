@@ -221,7 +221,12 @@ def test_alignment_loop_is_refused(world: World, objective: Objective) -> None:
         actor=world.editor, cycle=world.cycle, team=world.sales, title="Child", parent=objective
     )
     errors = refused(update_objective, actor=world.editor, objective=objective, parent=child)
-    assert errors == {"parent": ["this alignment would make a loop"]}
+    assert errors == {
+        "parent": [
+            f"this alignment would make a loop: “{objective.title}” supports “Child” "
+            f"which supports “{objective.title}”"
+        ]
+    }
 
 
 def test_refused_write_leaves_nothing_half_written(world: World, objective: Objective) -> None:

@@ -75,7 +75,7 @@ def test_the_form_prefills_cycle_team_and_parent_from_the_address(
     )
 
     form = response.context["form"]
-    assert (form.initial["cycle"], form.initial["team"], form.initial["parent"]) == (
+    assert (form.initial["cycle"], form.initial["team"], form.initial["aligned_0_objective"]) == (
         world.cycle.pk,
         world.sales,
         parent,
@@ -202,7 +202,7 @@ def test_another_workspaces_team_or_parent_is_not_a_choice(
     )
 
     assert field_errors(response, "team") == ["no such team in this workspace"]
-    assert field_errors(response, "parent") == ["no such objective in this workspace"]
+    assert field_errors(response, "aligned_0_objective") == ["no such objective in this workspace"]
 
 
 def test_a_closed_cycle_is_not_offered(world: World, editor: Client) -> None:
@@ -241,8 +241,10 @@ def test_editing_an_objective_saves_and_returns_to_its_page(
         parent,
         True,
     )
-    changes = AuditEntry.objects.filter(action="objective.updated").get().changes
-    assert changes["title"] == ["Grow the pipeline", "Grow the pipeline fast"]
+    entries = AuditEntry.objects.filter(action="objective.updated").order_by("id")
+    # The alignment is its own write (`set_alignments`), then the rest.
+    assert [sorted(entry.changes)[-1] for entry in entries] == ["parents", "title"]
+    assert entries[1].changes["title"] == ["Grow the pipeline", "Grow the pipeline fast"]
 
 
 def test_an_alignment_loop_is_refused_on_the_parent_field(
@@ -255,7 +257,10 @@ def test_an_alignment_loop_is_refused_on_the_parent_field(
 
     response = editor.post(reverse("objective_edit", args=[objective.pk]), data)
 
-    assert field_errors(response, "parent") == ["this alignment would make a loop"]
+    assert field_errors(response, "aligned_rows") == [
+        "this alignment would make a loop: “Grow the pipeline” supports “Child” which supports"
+        " “Grow the pipeline”"
+    ]
 
 
 def test_an_objective_cannot_support_itself(
@@ -265,7 +270,7 @@ def test_an_objective_cannot_support_itself(
         reverse("objective_edit", args=[objective.pk]), form_data(world, parent=objective.pk)
     )
 
-    assert "parent" in response.context["form"].errors
+    assert "aligned_0_objective" in response.context["form"].errors
     objective.refresh_from_db()
     assert objective.parent is None
 
@@ -508,6 +513,6 @@ def test_the_teams_above_the_chosen_one_come_right_after_the_company(
 def test_changing_cycle_or_team_fetches_the_parents_again(world: World, editor: Client) -> None:
     html = editor.get(CREATE).content.decode()
 
-    select = html.split('name="parent"')[1].split(">")[0]
+    select = html.split('name="aligned_0_objective"')[1].split(">")[0]
     assert 'data-picker="/pick/objectives/"' in select
     assert 'data-picker-with="cycle team"' in select

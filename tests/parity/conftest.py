@@ -7,3 +7,4 @@ from tests.api.conftest import (  # noqa: F401 - shared fixtures
     editor_api,
     now,
 )
+from tests.insights.conftest import company, travel  # noqa: F401 - the insights' company

@@ -30,7 +30,7 @@ from goalkeeper.audit.models import AuditEntry
 
 # A moment inside the test world's active cycle (2026-Q4).
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
-APPS = ("accounts", "okrs", "kpis", "sources", "audit", "bridges", "webhooks")
+APPS = ("accounts", "okrs", "kpis", "sources", "audit", "bridges", "webhooks", "comments")
 # Rows that are not a product's truth: sessions, rate-limit attempts, webhook deliveries (a
 # projection of the events, compared as events).
 SKIPPED = {"accounts.Attempt", "webhooks.Delivery"}
@@ -40,6 +40,11 @@ REFERENCE_KEYS = {
     "parent": "okrs.Objective",
     "carried_from": "okrs.Objective",
     "key_result": "okrs.KeyResult",
+    "key_results": "okrs.KeyResult",
+    "contributes_to": "okrs.KeyResult",
+    "parent_key_result": "okrs.KeyResult",
+    "origin_key_result": "okrs.KeyResult",
+    "kpis": "kpis.Kpi",
     "check_in": "okrs.CheckIn",
     "cycle": "okrs.Cycle",
     "kpi": "kpis.Kpi",
@@ -47,6 +52,8 @@ REFERENCE_KEYS = {
     "owner": "accounts.Person",
     "author": "accounts.Person",
     "new_owner": "accounts.Person",
+    "comment": "comments.Comment",
+    "reaction": "comments.Reaction",
 }
 
 # Fields that record through which channel a value came (a value typed on the page is

@@ -33,9 +33,15 @@ PAGES = {
     "objective page": lambda ids: f"/objectives/{ids['objective']}/",
     "cycle board": lambda ids: f"/objectives/cycle/{ids['cycle']}/",
     "alignment": lambda ids: "/alignment/",
+    "strategy map": lambda ids: "/alignment/map/",
+    "insights": lambda ids: "/insights/",
+    "cycle review": lambda ids: f"/cycles/{ids['closed_cycle']}/review/",
     "KPI board": lambda ids: "/kpis/",
     "KPI page": lambda ids: f"/kpis/{ids['kpi']}/",
+    "dashboards": lambda ids: "/dashboards/",
+    "dashboard": lambda ids: f"/dashboards/{ids['dashboard']}/",
     "people admin": lambda ids: "/admin/people/",
+    "exports": lambda ids: "/exports/",
 }
 
 pytestmark = [

@@ -28,8 +28,16 @@ from django.test import override_settings
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.api.services import create_token
 from goalkeeper.bridges.services import link_key_result
+from goalkeeper.channels.services import create_channel
+from goalkeeper.comments.services import add_comment
+from goalkeeper.dashboards import services as dashboards
+from goalkeeper.exports.models import Format, ListKind
+from goalkeeper.exports.services.requests import start_export
+from goalkeeper.exports.services.running import run_export
 from goalkeeper.kpis.models import Kpi, RecoveryLink
 from goalkeeper.kpis.services import stage_upload
+from goalkeeper.notifications import services as notifications
+from goalkeeper.notifications.models import Notification
 from goalkeeper.okrs.services import create_key_result
 from goalkeeper.sources import services as sources
 from goalkeeper.sources.models import RunTrigger
@@ -56,6 +64,18 @@ def add_webhook(*, workspace: Workspace, admin: Person, label: str) -> dict[str,
     return {"subscription": subscription.pk, "delivery": delivery.pk}
 
 
+def add_chat_channel(*, workspace: Workspace, admin: Person, label: str) -> dict[str, int]:
+    """A chat channel of the whole workspace (admins manage it; a team lead does not)."""
+    channel = create_channel(
+        actor=admin,
+        workspace=workspace,
+        kind="slack",
+        name=f"{label} chat",
+        url=f"https://hooks.example.com/services/{workspace.slug}/token1234",
+    )
+    return {"chat_channel": channel.pk}
+
+
 def add_source(*, kpi: Kpi, admin: Person, label: str, run: bool = True) -> dict[str, int]:
     """A CSV data source on `kpi` (a secret header included) and one finished run of it
     (or only a queued one, which writes no audit entry)."""
@@ -80,6 +100,19 @@ def add_source(*, kpi: Kpi, admin: Person, label: str, run: bool = True) -> dict
     return {"sync_run": queued.pk}
 
 
+def add_dashboard(kpi: Kpi, *, admin: Person, label: str) -> dict[str, int]:
+    """A dashboard of the workspace's admin shared with everyone, with a chart of `kpi` and
+    a share link."""
+    dashboard = dashboards.create_dashboard(
+        actor=admin, title=f"{label} dashboard", sharing="workspace"
+    )
+    tile = dashboards.add_tile(
+        actor=admin, dashboard=dashboard, kind="kpi_chart", config={"kpi": kpi.pk}
+    )
+    link, _raw = dashboards.create_share_link(actor=admin, dashboard=dashboard, days=7)
+    return {"dashboard": dashboard.pk, "tile": tile.pk, "share_link": link.pk}
+
+
 def own_upload(person: Person, kpi: Kpi) -> str:
     """The token of an upload `person` staged for `kpi` (its preview is theirs only; it
     expires after an hour, far longer than a module runs)."""
@@ -93,9 +126,33 @@ def own_upload(person: Person, kpi: Kpi) -> str:
 
 
 def own_objects(person: Person, things: Things) -> dict[str, Any]:
-    """Objects only `person` reaches: an API token, and an upload staged for the KPI."""
+    """Objects only `person` reaches: an API token, an upload staged for the KPI, an item
+    of their inbox and an export."""
     token, _raw = create_token(actor=person, person=person, name=f"{person.name} token")
-    return {"api_token": token.pk, "upload": own_upload(person, things.kpi)}
+    notifications.notify(
+        workspace_id=person.workspace_id,
+        people=[person.pk],
+        kind="mention",
+        title=f"{person.name} was mentioned",
+        url=f"/objectives/{things.objective.pk}/",
+        subject=("objective", things.objective.pk),
+    )
+    item = Notification.objects.filter(person=person).latest("id")
+    return {
+        "api_token": token.pk,
+        "upload": own_upload(person, things.kpi),
+        "notification": item.pk,
+        "export": own_export(person),
+    }
+
+
+def own_export(person: Person) -> int:
+    """A finished export of `person`'s, its file written (only its maker reaches it)."""
+    export = start_export(
+        person=person, kind=ListKind.KPIS, file_format=Format.CSV, filters={}, rows=1
+    )
+    run_export(export.pk)
+    return export.pk
 
 
 def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str, Any]:
@@ -119,9 +176,18 @@ def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str
     link_key_result(actor=admin, key_result=linked, kpi=things.kpi)
     # The objective counts as the KPI's recovery (made as stored: the KPI is not red).
     RecoveryLink.objects.create(kpi=things.kpi, objective=things.objective, created_by=admin)
+    comment = add_comment(
+        actor=things.person,
+        subject_type="objective",
+        subject_id=things.objective.pk,
+        body=f"{label} comment",
+    )
     return {
         **things.ids,
+        **add_dashboard(things.kpi, admin=admin, label=label),
         **webhook,
+        "comment": comment.pk,
+        **add_chat_channel(workspace=things.workspace, admin=admin, label=label),
         **add_source(kpi=things.kpi, admin=admin, label=label),
         **own_objects(things.person, things),
         "invitation_token": things.invitation_token,

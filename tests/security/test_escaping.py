@@ -12,9 +12,21 @@ from typing import Any
 
 import pytest
 
+from goalkeeper.accounts.models import Role
+from goalkeeper.accounts.services import add_person
+from goalkeeper.comments.services import add_comment
 from goalkeeper.kpis.services import create_kpi
-from tests.conftest import World, make_things
-from tests.security.conftest import add_source, add_webhook, own_upload
+from goalkeeper.notifications import services as notifications
+from goalkeeper.notifications.models import Notification
+from tests.conftest import PASSWORD, World, make_things
+from tests.security.conftest import (
+    add_chat_channel,
+    add_dashboard,
+    add_source,
+    add_webhook,
+    own_export,
+    own_upload,
+)
 from tests.security.routes import ROUTES, FoundRoute, active_routes, build_url
 
 PAYLOAD = "<script>alert(1)</script>"
@@ -35,10 +47,32 @@ PAGES = [found for found, spec in active_routes() if spec.kind == "page" and spe
 def hostile(world: World) -> dict[str, Any]:
     # The webhook first: the admin page lists the six latest audit entries, which must
     # still name the objective, key result, KPI and person made below.
-    # A KPI with a data source before them too, for the same reason.
+    # A KPI with a data source before them too, for the same reason; an export (its request
+    # is audited) before everything.
+    export = own_export(world.admin)
     sourced = create_kpi(actor=world.admin, team=world.company, name=f"{PAYLOAD} KPI", target=1)
     source = add_source(kpi=sourced, admin=world.admin, label="hostile", run=False)
+    # A dashboard of it, before the objects below for the same reason.
+    dashboard = add_dashboard(sourced, admin=world.admin, label=PAYLOAD)
     webhook = add_webhook(workspace=world.acme, admin=world.admin, label=PAYLOAD)
+    chat = add_chat_channel(workspace=world.acme, admin=world.admin, label=PAYLOAD)
+    # A comment with markup in its text and in a mention's name, made before the objects
+    # below for the same reason; the admin wrote it, so the edit form (the author's, for
+    # 15 minutes) is fetched too.
+    mentioned = add_person(
+        actor=None,
+        workspace=world.acme,
+        email="mentioned@people.test",
+        name=f"{PAYLOAD} mentioned",
+        role=Role.EDITOR,
+        password=PASSWORD,
+    )
+    comment = add_comment(
+        actor=world.admin,
+        subject_type="kpi",
+        subject_id=sourced.pk,
+        body=f"{PAYLOAD} @[{PAYLOAD}](person:{mentioned.pk}) https://x.org/{PAYLOAD}",
+    )
     things = make_things(
         workspace=world.acme,
         cycle=world.cycle,
@@ -49,12 +83,30 @@ def hostile(world: World) -> dict[str, Any]:
     )
     return {
         **things.ids,
+        **dashboard,
         **webhook,
+        **chat,
         **source,
+        "comment": comment.pk,
         "invitation_token": things.invitation_token,
         # Staging an upload writes no audit entry; the preview is its maker's, the admin's.
         "upload": own_upload(world.admin, things.kpi),
+        "notification": hostile_notification(world, things.objective.pk),
+        "export": export,
     }
+
+
+def hostile_notification(world: World, objective_id: int) -> int:
+    """An inbox item of the admin's whose title is the payload."""
+    notifications.notify(
+        workspace_id=world.acme.pk,
+        people=[world.admin.pk],
+        kind="mention",
+        title=f"{PAYLOAD} mentioned you",
+        url=f"/objectives/{objective_id}/",
+        subject=("objective", objective_id),
+    )
+    return Notification.objects.filter(person=world.admin).latest("id").pk
 
 
 @pytest.mark.parametrize("found", PAGES, ids=[f.key for f in PAGES])

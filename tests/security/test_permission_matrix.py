@@ -57,7 +57,7 @@ FOUND = project_routes()
 ACME_MARK = "Acme secret"
 GLOBEX_MARK = "Globex secret"
 # What only its maker reaches (see tests/security/conftest.py).
-OWN_TYPES = frozenset({"api_token", "upload"})
+OWN_TYPES = frozenset({"api_token", "upload", "notification", "export"})
 
 
 @pytest.fixture

@@ -251,7 +251,7 @@ def test_the_objective_form_names_the_field_of_an_unknown_owner(
     assert response.status_code == 200
     assert "Owner</a>: no such person in this workspace" in page
     assert "Team</a>: no such team in this workspace" in page
-    assert "Supports</a>: no such objective in this workspace" in page
+    assert "Objective</a>: no such objective in this workspace" in page
     assert Objective.objects.get(pk=objective.pk).team_id == objective.team_id
     assert "Globex" not in page
 

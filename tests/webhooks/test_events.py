@@ -102,7 +102,7 @@ def test_api_writes_emit_their_events(world: World, everything, editor_api: Api)
     ).json
     editor_api.post(f"/key-results/{key_result['id']}/check-ins", {"value": 6})
     editor_api.patch(f"/key-results/{key_result['id']}", {"title": "Qualified leads"})
-    editor_api.patch(f"/objectives/{objective['id']}", {"title": "Grow", "state": "closed"})
+    editor_api.patch(f"/objectives/{objective['id']}", {"title": "Grow faster", "state": "closed"})
 
     assert events() == [
         "objective.created",

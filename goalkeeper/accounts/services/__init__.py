@@ -562,12 +562,14 @@ WORKSPACE_FIELDS = (
     "on_track_gap",
     "at_risk_gap",
     "stale_days",
+    "alert_hold_periods",
 )
 
 
 @transaction.atomic
 def update_workspace(*, actor: Person, workspace: Workspace, **changes: Any) -> Workspace:
-    """Change the workspace's name, fiscal year, time zone, pace thresholds or stale days."""
+    """Change the workspace's name, fiscal year, time zone, pace thresholds, stale days or
+    how long a KPI's new health must hold before it is told (`alert_hold_periods`)."""
     before = snapshot(workspace, WORKSPACE_FIELDS)
     for name, value in changes.items():
         if name not in WORKSPACE_FIELDS:

@@ -18,25 +18,46 @@ from goalkeeper.bridges.services.flag import (
     dismiss_recovery,
     recovery_goal,
 )
+from goalkeeper.bridges.services.formula import (
+    drive_by_formula,
+    formula_values,
+    sync_formula_key_results,
+)
+from goalkeeper.bridges.services.hand_down import (
+    hand_down_key_result,
+    hand_down_plan,
+    team_lead,
+)
 from goalkeeper.bridges.services.promote import (
     PromotionPlan,
+    kpi_from_plan,
     promote_key_result,
     promotion_history,
     promotion_plan,
 )
+from goalkeeper.bridges.services.split import latest_value, split_kpi_target
 
 __all__ = [
     "PromotionPlan",
     "create_recovery_objective",
     "cycle_window",
     "dismiss_recovery",
+    "drive_by_formula",
+    "formula_values",
+    "hand_down_key_result",
+    "hand_down_plan",
     "key_result_values",
+    "kpi_from_plan",
+    "latest_value",
     "link_key_result",
     "promote_key_result",
     "promotion_history",
     "promotion_plan",
     "recovery_goal",
+    "split_kpi_target",
+    "sync_formula_key_results",
     "sync_key_result",
     "sync_key_results",
+    "team_lead",
     "unlink_key_result",
 ]

@@ -70,6 +70,12 @@ def promotion_plan(key_result: KeyResult) -> PromotionPlan:
         )
     if key_result.kpi_id is not None:
         raise ValidationError({"key_result": "This key result already reads its value from a KPI."})
+    if key_result.kpi_formula:
+        raise ValidationError({"key_result": "This key result already reads several KPIs."})
+    if key_result.rolls_up:
+        raise ValidationError(
+            {"key_result": "This key result adds up its contributors: it cannot read a KPI."}
+        )
     target = warning = low = high = None
     if key_result.kind == KeyResultKind.MAINTAIN:
         if key_result.low is not None and key_result.high is not None:
@@ -121,6 +127,39 @@ def promotion_history(
     return [(plan.starts_at, plan.start), *check_ins]
 
 
+def kpi_from_plan(
+    *,
+    actor: Person | None,
+    key_result: KeyResult,
+    plan: PromotionPlan,
+    description: str,
+    frequency: str,
+    aggregation: str,
+    source: str = "promotion",
+) -> Kpi:
+    """Create the KPI `plan` describes, with the key result's history as its first values,
+    and link both ways: the key result reads the KPI (latest value), the KPI names the key
+    result as its origin. Call inside a transaction (promote and hand down do)."""
+    kpi = create_kpi(
+        actor=actor,
+        team=plan.team,
+        name=plan.name,
+        description=description,
+        frequency=frequency,
+        aggregation=aggregation,
+        data_source="Check-ins of the key result, then manual entry",
+        origin_key_result=key_result,
+        **plan.fields(),
+    )
+    history = promotion_history(key_result, plan)
+    for start in range(0, len(history), MAX_BATCH):
+        record_measurements(
+            actor=actor, kpi=kpi, points=history[start : start + MAX_BATCH], source=source
+        )
+    update_key_result(actor=actor, key_result=key_result, kpi=kpi, kpi_mode=KpiLinkMode.LATEST)
+    return kpi
+
+
 @transaction.atomic
 def promote_key_result(
     *,
@@ -134,25 +173,17 @@ def promote_key_result(
     KPI (which gives it its value at once)."""
     plan = promotion_plan(key_result)
     objective = key_result.objective
-    kpi = create_kpi(
+    kpi = kpi_from_plan(
         actor=actor,
-        team=plan.team,
-        name=plan.name,
+        key_result=key_result,
+        plan=plan,
         description=(
             f"Promoted from the key result “{key_result.title}” of “{objective.title}” "
             f"({objective.cycle.name})."
         ),
         frequency=frequency,
         aggregation=aggregation,
-        data_source="Check-ins of the key result, then manual entry",
-        **plan.fields(),
     )
-    history = promotion_history(key_result, plan)
-    for start in range(0, len(history), MAX_BATCH):
-        record_measurements(
-            actor=actor, kpi=kpi, points=history[start : start + MAX_BATCH], source="promotion"
-        )
-    update_key_result(actor=actor, key_result=key_result, kpi=kpi, kpi_mode=KpiLinkMode.LATEST)
     record(
         workspace=kpi.workspace,
         actor=actor,

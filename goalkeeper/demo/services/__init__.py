@@ -47,6 +47,9 @@ from goalkeeper.demo.series import (
     plan_kpis,
     timestamps,
 )
+from goalkeeper.demo.services.cascade import write_cascade
+from goalkeeper.demo.services.dashboards import write_dashboards
+from goalkeeper.demo.services.rhythm import write_rhythm
 from goalkeeper.demo.services.rows import DbTimes, RowWriter, bulk, bulk_load_settings
 from goalkeeper.demo.services.sources import write_sources
 from goalkeeper.domain.fiscal import fiscal_quarter_name
@@ -255,12 +258,22 @@ class _Loader:
             linked = self._write_kpis(kpi_plans)
             bar.set_description("Objectives and check-ins")
             plan = self._write_okrs(cycles, linked)
+            self.counts["carried_over"] = link_carried_over(cycles.closed, cycles.active)
+            bar.set_description("Cascade")
+            key_results, check_ins = write_cascade(workspace, cycles.active, self.now)
+            self.counts["key_results"] += key_results
+            self.counts["check_ins"] += check_ins
             bar.set_description("Data sources")
             self.counts["sources"] = write_sources(workspace, self.now)
             # Every row is written here: figures stored from them for the whole workspace
             # belong at this point, one call each, inside the load's transaction.
             bar.set_description("KPI figures")
             refresh_figures(workspace=workspace, due_only=False, now=self.now)
+            bar.set_description("This week's inbox")
+            admin = Person.objects.get(workspace=workspace, user__email=ADMIN_EMAIL)
+            self.counts["inbox"] = write_rhythm(workspace, admin, self.now)
+            bar.set_description("Dashboards")
+            write_dashboards(workspace, admin)
             bar.set_description("Checking")
             self._validate_samples(plan)
             bar.set_description("Done")
@@ -548,6 +561,31 @@ class _Loader:
         for instance in samples:
             if instance is not None:
                 instance.full_clean()
+
+
+# A closed objective that scored below this, and reappears in the next cycle under the
+# same title and team, is the one that continues there (what "carry over" would have made).
+CARRIED_BELOW = 0.7
+
+
+def link_carried_over(closed: Cycle, active: Cycle) -> int:
+    """Mark the active cycle's objectives that continue an unfinished one of the closed
+    cycle (same team, same title, scored below CARRIED_BELOW), so the closed cycle's review
+    shows what was carried over; how many were marked."""
+    unfinished = {
+        (team_id, title): pk
+        for pk, team_id, title in Objective.objects.filter(
+            cycle=closed, final_score__lt=CARRIED_BELOW
+        ).values_list("pk", "team_id", "title")
+    }
+    copies = []
+    for objective in Objective.objects.filter(cycle=active).order_by("pk"):
+        source = unfinished.pop((objective.team_id, objective.title), None)
+        if source is not None:
+            objective.carried_from_id = source
+            copies.append(objective)
+    Objective.objects.bulk_update(copies, ["carried_from"])
+    return len(copies)
 
 
 def _unique_slug(name: str, taken: set[str]) -> str:

@@ -19,6 +19,7 @@ from goalkeeper.okrs.api import cycles  # noqa: E402
 from goalkeeper.okrs.api import objectives  # noqa: E402
 from goalkeeper.okrs.api import lifecycle  # noqa: E402
 from goalkeeper.okrs.api import key_results  # noqa: E402
+from goalkeeper.okrs.api import split  # noqa: E402
 # isort: on
 
-__all__ = ["cycles", "key_results", "lifecycle", "objectives", "router"]
+__all__ = ["cycles", "key_results", "lifecycle", "objectives", "router", "split"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Status
@@ -26,6 +27,12 @@ from goalkeeper.okrs.access import (
     access_objective_by_id,
 )
 from goalkeeper.okrs.api import router
+from goalkeeper.okrs.api.cascade import (
+    contributor_ids,
+    fields_renamed,
+    formula_kpis,
+    key_result_prefetches,
+)
 from goalkeeper.okrs.api.objectives import _person_ref
 from goalkeeper.okrs.api.schemas import (
     CheckInIn,
@@ -51,6 +58,7 @@ def _key_results(person: Person) -> QuerySet[KeyResult]:
     return (
         KeyResult.objects.filter(workspace_id=person.workspace_id)
         .select_related("objective__cycle")
+        .prefetch_related(*key_result_prefetches())
         .order_by("id")
     )
 
@@ -78,6 +86,11 @@ def key_result_out(key_result: KeyResult, figures: KeyResultFigures) -> KeyResul
         status=figures.status,
         kpi=key_result.kpi_id,
         kpi_mode=key_result.kpi_mode,  # type: ignore[arg-type]
+        kpi_formula=key_result.kpi_formula,  # type: ignore[arg-type]
+        kpis=formula_kpis(key_result),
+        contributes_to=key_result.contributes_to_id,
+        rollup=key_result.rollup,  # type: ignore[arg-type]
+        contributors=contributor_ids(key_result),
         position=key_result.position,
         last_check_in_at=key_result.last_check_in_at,
         created_at=key_result.created_at,
@@ -98,7 +111,7 @@ def list_key_results(request: HttpRequest, filters: Query[KeyResultFilters]) -> 
     """Key results with progress, score and status; filter by objective, owner or KPI."""
     person = caller(request)
     key_results = _key_results(person)
-    for name in ("objective", "owner", "kpi"):
+    for name in ("objective", "owner", "kpi", "contributes_to"):
         value = getattr(filters, name)
         if value is not None:
             key_results = key_results.filter(**{f"{name}_id": value})
@@ -127,7 +140,34 @@ def _key_result_refs(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
         resolved["owner"] = _person_ref(person, "owner", changes["owner"])
     if changes.get("kpi") is not None:
         resolved["kpi"] = referenced("kpi", lambda: access_kpi_by_id(person, changes["kpi"]))
+    if changes.get("contributes_to") is not None:
+        resolved["contributes_to"] = referenced(
+            "contributes_to", lambda: access_key_result_by_id(person, changes["contributes_to"])
+        )
     return resolved
+
+
+def _formula(key_result: KeyResult | None, changes: dict[str, Any]) -> dict[str, Any] | None:
+    """What `set_kpi_formula` gets when a body names `kpi_formula` or `kpis` (else None); the
+    one left out keeps its stored value."""
+    if "kpi_formula" not in changes and "kpis" not in changes:
+        return None
+    formula = changes.pop("kpi_formula", None)
+    kpi_ids = changes.pop("kpis", None)
+    if formula is None:
+        formula = key_result.kpi_formula if key_result is not None else ""
+    if kpi_ids is None:
+        # `"kpi_formula": ""` alone clears the formula with its KPIs.
+        kpi_ids = formula_kpis(key_result) if key_result is not None and formula else []
+    if kpi_ids and not formula:
+        raise ValidationError({"kpis": "give a kpi_formula to combine these KPIs"})
+    # The formula's service sets the mode it reads its KPIs by.
+    mode = changes.pop("kpi_mode", None) or (key_result.kpi_mode if key_result else "latest")
+    return {"formula": formula, "kpi_ids": list(kpi_ids), "mode": mode}
+
+
+# `set_kpi_formula` names its arguments; the API's fields are `kpis` and `kpi_formula`.
+FORMULA_FIELDS = {"kpi_ids": "kpis", "formula": "kpi_formula"}
 
 
 @router.post("/key-results", response=responses({201: KeyResultOut}, CREATE), tags=["key results"])
@@ -142,8 +182,12 @@ def create_key_result(request: HttpRequest, payload: KeyResultIn) -> Status[KeyR
     if fields["position"] is None:
         del fields["position"]
     fields = _key_result_refs(person, fields)
-    key_result = services.create_key_result(actor=person, objective=objective, **fields)
-    return Status(201, _key_result_response(person, key_result))
+    formula = _formula(None, fields)
+    with fields_renamed(FORMULA_FIELDS):
+        key_result = services.create_key_result(
+            actor=person, objective=objective, formula=formula, **fields
+        )
+    return Status(201, _key_result_response(person, _reloaded(person, key_result)))
 
 
 @router.patch(
@@ -158,8 +202,18 @@ def update_key_result(
     person = caller(request)
     key_result = access_key_result_by_id(person, id, for_write=True)
     changes = _key_result_refs(person, payload.model_dump(exclude_unset=True))
-    key_result = services.update_key_result(actor=person, key_result=key_result, **changes)
-    return _key_result_response(person, key_result)
+    formula = _formula(key_result, changes)
+    with fields_renamed(FORMULA_FIELDS):
+        key_result = services.update_key_result(
+            actor=person, key_result=key_result, formula=formula, **changes
+        )
+    return _key_result_response(person, _reloaded(person, key_result))
+
+
+def _reloaded(person: Person, key_result: KeyResult) -> KeyResult:
+    """The key result as the lists read it: a write may have changed its contributors'
+    links or formula rows, which a stale prefetch cache would not show."""
+    return _key_results(person).get(pk=key_result.pk)
 
 
 @router.delete("/key-results/{id}", response=responses({204: None}, DELETE), tags=["key results"])

@@ -1,4 +1,5 @@
-"""REST endpoints of a cycle's lifecycle: activate, close, carry over.
+"""REST endpoints of a cycle's lifecycle (activate, close, carry over) and of a draft
+objective's review (submit for review, approve or send back).
 
 They answer cycles and objectives, so they register after both (the route order is the
 order of the OpenAPI document).
@@ -9,17 +10,29 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Status
 
-from goalkeeper.accounts.access import require_admin
+from goalkeeper.accounts.access import access_person_by_id, require_admin
 from goalkeeper.api.auth import caller
 from goalkeeper.api.common import referenced
 from goalkeeper.api.errors import CREATE, UPDATE, responses
 from goalkeeper.api.schemas import Id
 from goalkeeper.okrs import services
-from goalkeeper.okrs.access import access_cycle_by_id
+from goalkeeper.okrs.access import (
+    access_cycle_by_id,
+    access_objective_for_review,
+    access_objective_for_review_request,
+)
 from goalkeeper.okrs.api import router
 from goalkeeper.okrs.api.cycles import _closing, cycle_out
-from goalkeeper.okrs.api.objectives import _objectives, objective_out
-from goalkeeper.okrs.api.schemas import CarryOverIn, CycleClosing, CycleOut, ObjectivePage
+from goalkeeper.okrs.api.objectives import _objectives, _one_objective, objective_out
+from goalkeeper.okrs.api.schemas import (
+    CarryOverIn,
+    CycleClosing,
+    CycleOut,
+    ObjectiveOut,
+    ObjectivePage,
+    ReviewDecisionIn,
+    ReviewRequestIn,
+)
 from goalkeeper.okrs.figures import objective_figures
 
 
@@ -78,3 +91,40 @@ def carry_over(request: HttpRequest, id: Id, payload: CarryOverIn) -> Status[Obj
         201,
         ObjectivePage(count=len(loaded), items=[objective_out(o, figures[o.pk]) for o in loaded]),
     )
+
+
+@router.post(
+    "/objectives/{id}/review-request",
+    response=responses({200: ObjectiveOut}, UPDATE),
+    tags=["objectives"],
+)
+def request_review(request: HttpRequest, id: Id, payload: ReviewRequestIn) -> ObjectiveOut:
+    """Submit a draft objective for review (its owner, or an editor), as the objective page
+    does: `reviewer` is asked to approve it or send it back. Refused (422) unless it is a
+    draft; `reviewer` must be an active person of the workspace other than the caller."""
+    person = caller(request)
+    objective = access_objective_for_review_request(person, id)
+    if payload.reviewer is None:
+        reviewer = services.default_reviewer(objective, person)
+    else:
+        chosen = payload.reviewer
+        reviewer = referenced("reviewer", lambda: access_person_by_id(person, chosen))
+    services.request_review(actor=person, objective=objective, reviewer=reviewer)
+    return _one_objective(person, objective.pk, person.workspace.clock())
+
+
+@router.post(
+    "/objectives/{id}/review",
+    response=responses({200: ObjectiveOut}, UPDATE),
+    tags=["objectives"],
+)
+def review(request: HttpRequest, id: Id, payload: ReviewDecisionIn) -> ObjectiveOut:
+    """Decide on a draft waiting for review (the reviewer asked, or an admin), as the
+    objective page does: `approve` activates it, `return` sends it back with `note`."""
+    person = caller(request)
+    objective = access_objective_for_review(person, id)
+    if payload.decision == "approve":
+        services.approve_review(actor=person, objective=objective)
+    else:
+        services.return_for_changes(actor=person, objective=objective, note=payload.note)
+    return _one_objective(person, objective.pk, person.workspace.clock())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Status
@@ -25,7 +26,15 @@ from goalkeeper.okrs.access import (
     access_objective_by_id,
 )
 from goalkeeper.okrs.api import router
+from goalkeeper.okrs.api.cascade import (
+    aligned_to,
+    alignments_prefetch,
+    fields_renamed,
+    primary_objective_id,
+    resolve_parents,
+)
 from goalkeeper.okrs.api.schemas import (
+    AlignmentIn,
     ObjectiveFilters,
     ObjectiveIn,
     ObjectiveOut,
@@ -37,14 +46,14 @@ from goalkeeper.okrs.figures import (
     objective_figures,
     ordered_key_results,
 )
-from goalkeeper.okrs.models import Objective
+from goalkeeper.okrs.models import KeyResult, Objective
 
 
 def _objectives(person: Person) -> QuerySet[Objective]:
     return (
         Objective.objects.filter(workspace_id=person.workspace_id)
         .select_related("cycle")
-        .prefetch_related(ordered_key_results())
+        .prefetch_related(ordered_key_results(), alignments_prefetch())
         .order_by("id")
     )
 
@@ -59,6 +68,7 @@ def objective_out(objective: Objective, figures: ObjectiveFigures) -> ObjectiveO
         owner=objective.owner_id,
         kind=objective.kind,  # type: ignore[arg-type]
         parent=objective.parent_id,
+        aligned_to=aligned_to(objective),
         state=objective.state,  # type: ignore[arg-type]
         roll_up_children=objective.roll_up_children,
         progress=figures.progress,
@@ -68,6 +78,8 @@ def objective_out(objective: Objective, figures: ObjectiveFigures) -> ObjectiveO
         retrospective=objective.retrospective,
         key_results=[key_result.pk for key_result in objective.key_results.all()],
         closed_at=objective.closed_at,
+        reviewer=objective.reviewer_id,
+        review_requested_at=objective.review_requested_at,
         created_at=objective.created_at,
         updated_at=objective.updated_at,
     )
@@ -126,6 +138,24 @@ def _objective_refs(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
+# A parent given by `set_alignments` is refused under `parents`; the API calls it `aligned_to`.
+ALIGNMENT_FIELDS = {"parents": "aligned_to", "parent_key_result": "aligned_to"}
+
+
+def _parents(person: Person, changes: dict[str, Any]) -> list[Objective | KeyResult] | None:
+    """The parents `aligned_to` names (None when left out), taken out of `changes`; a `parent`
+    given as well must be the primary's objective, and is then left to `aligned_to`."""
+    if changes.get("aligned_to") is None:
+        changes.pop("aligned_to", None)
+        return None
+    parents = resolve_parents(person, [AlignmentIn(**item) for item in changes.pop("aligned_to")])
+    if "parent" in changes:
+        parent = changes.pop("parent")
+        if (parent.pk if parent is not None else None) != primary_objective_id(parents):
+            raise ValidationError({"parent": "must be the objective of the primary aligned_to"})
+    return parents
+
+
 @router.post("/objectives", response=responses({201: ObjectiveOut}, CREATE), tags=["objectives"])
 def create_objective(request: HttpRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
     """Create an objective (editors and admins)."""
@@ -134,10 +164,16 @@ def create_objective(request: HttpRequest, payload: ObjectiveIn) -> Status[Objec
     fields = payload.model_dump()
     if "owner" not in payload.model_fields_set:
         fields["owner"] = person.pk
+    if "parent" not in payload.model_fields_set:
+        del fields["parent"]
     cycle = referenced("cycle", lambda: access_cycle_by_id(person, payload.cycle))
     fields = _objective_refs(person, fields)
     del fields["cycle"]
-    objective = services.create_objective(actor=person, cycle=cycle, **fields)
+    parents = _parents(person, fields)
+    with fields_renamed(ALIGNMENT_FIELDS):
+        objective = services.create_objective(
+            actor=person, cycle=cycle, parents=parents or None, **fields
+        )
     return Status(201, _one_objective(person, objective.pk, person.workspace.clock()))
 
 
@@ -153,7 +189,12 @@ def update_objective(
     person = caller(request)
     objective = access_objective_by_id(person, id, for_write=True)
     changes = _objective_refs(person, payload.model_dump(exclude_unset=True))
-    objective = services.update_objective(actor=person, objective=objective, **changes)
+    parents = _parents(person, changes)
+    # Parents first (in the service): a body that also closes the objective closes it last.
+    with fields_renamed(ALIGNMENT_FIELDS):
+        objective = services.update_objective(
+            actor=person, objective=objective, parents=parents, **changes
+        )
     return _one_objective(person, objective.pk, person.workspace.clock())
 
 

@@ -34,6 +34,10 @@ CycleStateName = Literal["planning", "active", "closed"]
 ObjectiveKind = Literal["committed", "aspirational"]
 ObjectiveStateName = Literal["draft", "active", "closed"]
 KpiMode = Literal["latest", "cycle_aggregate"]
+RollupName = Literal["none", "sum", "average"]
+KpiFormulaName = Literal["", "sum", "average", "ratio"]
+# The KPIs of a formula, in order (a ratio's numerator first): a handful, never thousands.
+FormulaKpis = Annotated[list[Ref], Field(max_length=50)]
 
 
 # --- Cycles ---------------------------------------------------------------------------------
@@ -100,6 +104,26 @@ class CycleFilters(PageParams):
 # --- Objectives -----------------------------------------------------------------------------
 
 
+class AlignmentOut(Schema):
+    """One parent an objective contributes to: an objective, or one of its key results."""
+
+    objective: int
+    key_result: int | None = Field(description="the parent's key result, when aligned to one")
+    primary: bool = Field(description="the parent the alignment tree shows it under (`parent`)")
+
+
+class AlignmentIn(Input):
+    objective: Ref | None = Field(
+        None, description="the parent objective; may be left out when `key_result` is given"
+    )
+    key_result: Ref | None = Field(None, description="a key result of the parent objective")
+    primary: Flag = Field(False, description="at most one; default: the first item")
+
+
+# Parents, primary first; a handful per objective.
+Alignments = Annotated[list[AlignmentIn], Field(max_length=50)]
+
+
 class ObjectiveOut(Schema):
     id: int
     title: str
@@ -108,7 +132,10 @@ class ObjectiveOut(Schema):
     team: int
     owner: int | None
     kind: ObjectiveKind
-    parent: int | None
+    parent: int | None = Field(description="the primary parent objective (see `aligned_to`)")
+    aligned_to: list[AlignmentOut] = Field(
+        description="every parent it contributes to, the primary one first"
+    )
     state: ObjectiveStateName
     roll_up_children: bool
     progress: float | None = Field(
@@ -122,6 +149,10 @@ class ObjectiveOut(Schema):
     retrospective: str
     key_results: list[int] = Field(description="ids of its key results, in display order")
     closed_at: dt.datetime | None
+    reviewer: int | None = Field(
+        None, description="a draft submitted for review waits for this person (else null)"
+    )
+    review_requested_at: dt.datetime | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -139,6 +170,13 @@ class ObjectiveIn(Input):
     owner: Ref | None = Field(None, description="a person id; omitted: the token's person")
     kind: ObjectiveKind = "committed"
     parent: Ref | None = Field(None, description="the objective this one supports")
+    aligned_to: Alignments | None = Field(
+        None,
+        description=(
+            "the parents it contributes to, objectives or key results (the primary first, "
+            "or the one marked primary); `parent`, if given too, must be the primary's objective"
+        ),
+    )
     state: Literal["draft", "active"] = "active"
     roll_up_children: Flag = False
 
@@ -149,7 +187,12 @@ class ObjectiveUpdate(Input):
     team: Patch[Ref] = Field(None)
     owner: Ref | None = Field(None)
     kind: Patch[ObjectiveKind] = Field(None)
-    parent: Ref | None = Field(None)
+    parent: Ref | None = Field(
+        None, description="sets the primary parent (an objective); null clears it"
+    )
+    aligned_to: Patch[Alignments] = Field(
+        None, description="replaces every parent ([] clears them); see ObjectiveIn"
+    )
     state: Patch[ObjectiveStateName] = Field(
         None, description="'closed' closes the objective with its final score"
     )
@@ -219,6 +262,13 @@ class KeyResultOut(Schema):
     status: PaceStatus
     kpi: int | None
     kpi_mode: KpiMode
+    kpi_formula: KpiFormulaName = Field(description="how `kpis` make the value ('' for none)")
+    kpis: list[int] = Field(description="the KPIs of the formula, in order")
+    contributes_to: int | None = Field(description="the key result this one adds up into")
+    rollup: RollupName = Field(
+        description="'sum' or 'average': the value is its contributors'; 'none': check-ins"
+    )
+    contributors: list[int] = Field(description="ids of the key results contributing to it")
     position: int
     last_check_in_at: dt.datetime | None
     created_at: dt.datetime
@@ -244,6 +294,18 @@ class KeyResultIn(Input):
     stretch: Number | None = Field(None, description="optional zone: scores 1.0")
     kpi: Ref | None = Field(None, description="a KPI this key result follows")
     kpi_mode: KpiMode = "latest"
+    kpi_formula: KpiFormulaName = Field(
+        "", description="several KPIs make the value: sum, average or ratio (of exactly 2)"
+    )
+    kpis: FormulaKpis = Field(
+        default_factory=list, description="with kpi_formula: the KPIs, in order"
+    )
+    contributes_to: Ref | None = Field(
+        None, description="a key result (any team) this one's value adds up into"
+    )
+    rollup: RollupName = Field(
+        "none", description="'sum' or 'average' of its contributors instead of check-ins"
+    )
     position: Int | None = Field(None, ge=0, le=1_000_000, description="default: last")
 
 
@@ -261,6 +323,10 @@ class KeyResultUpdate(Input):
     stretch: Number | None = Field(None)
     kpi: Ref | None = Field(None)
     kpi_mode: Patch[KpiMode] = Field(None)
+    kpi_formula: Patch[KpiFormulaName] = Field(None, description="'' clears the formula")
+    kpis: Patch[FormulaKpis] = Field(None)
+    contributes_to: Ref | None = Field(None)
+    rollup: Patch[RollupName] = Field(None)
     position: Patch[Position] = Field(None)
 
 
@@ -268,6 +334,7 @@ class KeyResultFilters(PageParams):
     objective: Id | None = None
     owner: Id | None = None
     kpi: Id | None = None
+    contributes_to: Id | None = None
 
 
 # --- Check-ins ------------------------------------------------------------------------------
@@ -294,4 +361,18 @@ class CheckInIn(Input):
     value: Number | None = Field(None, description="required for metric key results")
     done: Flag = Field(False, description="milestone key results: reached or not")
     confidence: Int | None = Field(None, ge=0, le=10)
+    note: Note = ""
+
+
+class ReviewRequestIn(Input):
+    reviewer: Ref | None = Field(
+        None,
+        description="a person id; omitted: a lead of the objective's team, else an admin",
+    )
+
+
+class ReviewDecisionIn(Input):
+    decision: Literal["approve", "return"] = Field(
+        description="approve: the draft becomes active; return: it goes back with `note`"
+    )
     note: Note = ""

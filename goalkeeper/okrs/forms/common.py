@@ -71,7 +71,9 @@ class ObjectPicker:
 class ModelErrorsMixin(forms.Form):
     """Show a model's or a service's ValidationError next to the fields it names."""
 
-    def model_check(self, draft: Model, skip: Sequence[str]) -> None:
+    def model_check(
+        self, draft: Model, skip: Sequence[str], aliases: Mapping[str, str] = {}
+    ) -> None:
         """Run the model's `full_clean` on `draft`; its refusals join the form's errors.
 
         Fields in `skip` are not judged (the form already refused them, or they are not the
@@ -83,7 +85,7 @@ class ModelErrorsMixin(forms.Form):
             if hasattr(error, "error_dict"):
                 kept = {k: v for k, v in error.error_dict.items() if k not in skip}
                 error = ValidationError(kept) if kept else ValidationError([])
-            self.add_model_errors(error)
+            self.add_model_errors(error, aliases)
 
     def set_choices(self, name: str, choices: Sequence[Any]) -> None:
         field: Any = self.fields[name]

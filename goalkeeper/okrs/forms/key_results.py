@@ -16,6 +16,7 @@ from goalkeeper.okrs.forms.common import (
     DescribedRadioSelect,
     ModelErrorsMixin,
     NumberField,
+    _described,
     _input,
 )
 from goalkeeper.okrs.kpi_links import kpi_source
@@ -23,7 +24,9 @@ from goalkeeper.okrs.models import (
     KeyResult,
     KpiLinkMode,
     Objective,
+    Rollup,
 )
+from goalkeeper.okrs.pickers import parent_key_results_source
 from goalkeeper.pickers import PickerField, picker
 
 # Fields each kind of key result uses. The others are cleared rather than refused: the form
@@ -31,12 +34,22 @@ from goalkeeper.pickers import PickerField, picker
 
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    KeyResultKind.INCREASE: ("start", "target", "commit", "stretch", "kpi", "kpi_mode"),
-    KeyResultKind.DECREASE: ("start", "target", "commit", "stretch", "kpi", "kpi_mode"),
-    KeyResultKind.MAINTAIN: ("low", "high", "kpi", "kpi_mode"),
+    KeyResultKind.INCREASE: ("start", "target", "commit", "stretch", "kpi", "kpi_mode", "rollup"),
+    KeyResultKind.DECREASE: ("start", "target", "commit", "stretch", "kpi", "kpi_mode", "rollup"),
+    KeyResultKind.MAINTAIN: ("low", "high", "kpi", "kpi_mode", "rollup"),
     KeyResultKind.MILESTONE: (),
 }
-KIND_SPECIFIC = ("start", "target", "commit", "stretch", "low", "high", "kpi", "kpi_mode")
+KIND_SPECIFIC = (
+    "start",
+    "target",
+    "commit",
+    "stretch",
+    "low",
+    "high",
+    "kpi",
+    "kpi_mode",
+    "rollup",
+)
 KIND_CHOICES = [
     (KeyResultKind.INCREASE.value, "Increase", "Move a number up, from a start to a target."),
     (KeyResultKind.DECREASE.value, "Decrease", "Bring a number down, from a start to a target."),
@@ -44,6 +57,22 @@ KIND_CHOICES = [
     (KeyResultKind.MILESTONE.value, "Milestone", "Done or not done."),
 ]
 
+
+ROLLUP_CHOICES = [
+    (Rollup.NONE.value, "Check-ins", "Its owner checks in (or a KPI sets it)."),
+    (
+        Rollup.SUM.value,
+        "Sum of its contributors",
+        "The key results that contribute to it add up: check in on them.",
+    ),
+    (
+        Rollup.AVERAGE.value,
+        "Average of its contributors",
+        "The average of the key results that contribute to it.",
+    ),
+]
+# Why a key result cannot add up its contributors, when it cannot (the model says the same).
+ROLLUP_REFUSED_KPI = "To add up its contributors instead, unlink the KPI first."
 
 KPI_MODE_CHOICES = [
     (KpiLinkMode.LATEST.value, "Latest value of the KPI"),
@@ -109,6 +138,20 @@ class KeyResultForm(ModelErrorsMixin):
         initial=KpiLinkMode.LATEST.value,
         widget=forms.Select(attrs=_input()),
     )
+    contributes_to = PickerField(
+        noun="key result",
+        required=False,
+        empty_label="Nothing",
+        label="Contributes to",
+        help_text="A key result, in any team, that this one's value counts towards.",
+    )
+    rollup = forms.ChoiceField(
+        required=False,
+        label="Value comes from",
+        choices=_described(ROLLUP_CHOICES)[0],
+        initial=Rollup.NONE.value,
+        widget=DescribedRadioSelect(_described(ROLLUP_CHOICES)[1]),
+    )
 
     def __init__(
         self,
@@ -126,6 +169,14 @@ class KeyResultForm(ModelErrorsMixin):
         # The KPIs come from the bridges app (okrs does not import kpis).
         keep = key_result.kpi_id if key_result is not None else None
         picker(self, "kpi").use(kpi_source(workspace, keep))
+        picker(self, "contributes_to").use(
+            parent_key_results_source(workspace.pk), params={"labels": "objective"}
+        )
+        # A key result that reads a KPI cannot add up contributors: say why beside the
+        # choice (the model refuses it too, whatever is posted).
+        self.rollup_refused = ""
+        if key_result is not None and (key_result.kpi_id or key_result.kpi_formula):
+            self.rollup_refused = ROLLUP_REFUSED_KPI
 
     @property
     def kind_value(self) -> str:
@@ -165,6 +216,8 @@ class KeyResultForm(ModelErrorsMixin):
             "high": data.get("high"),
             "kpi": data.get("kpi"),
             "kpi_mode": data.get("kpi_mode") or KpiLinkMode.LATEST.value,
+            "contributes_to": data.get("contributes_to"),
+            "rollup": data.get("rollup") or Rollup.NONE.value,
         }
 
     def draft(self) -> KeyResult:
@@ -217,6 +270,8 @@ def key_result_initial(key_result: KeyResult) -> dict[str, Any]:
         "high": _plain(key_result.high),
         "kpi": key_result.kpi,
         "kpi_mode": key_result.kpi_mode,
+        "contributes_to": key_result.contributes_to,
+        "rollup": key_result.rollup,
     }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
+from goalkeeper.okrs.forms.alignments import AlignedRowsMixin
 from goalkeeper.okrs.forms.common import (
     DescribedRadioSelect,
     ModelErrorsMixin,
@@ -19,6 +21,7 @@ from goalkeeper.okrs.forms.common import (
 from goalkeeper.okrs.models import (
     Cycle,
     CycleState,
+    KeyResult,
     Objective,
     ObjectiveKind,
     ObjectiveState,
@@ -34,6 +37,12 @@ OBJECTIVE_KIND_CHOICES = [
         "A stretch goal: 0.7 already counts as success.",
     ),
 ]
+# The model's and the services' names for the alignment, shown on the "Contributes to" rows.
+ALIGNED_ALIASES = {
+    "parent": "aligned_0_objective",
+    "parent_key_result": "aligned_0_key_result",
+    "parents": "aligned_rows",
+}
 STATE_CHOICES = [
     (ObjectiveState.ACTIVE.value, "Active", "Worked on and shown on the boards."),
     (ObjectiveState.DRAFT.value, "Draft", "A proposal: kept off the boards until activated."),
@@ -43,7 +52,7 @@ STATE_CHOICES = [
 # --- Objectives ----------------------------------------------------------------------------
 
 
-class ObjectiveForm(ModelErrorsMixin):
+class ObjectiveForm(AlignedRowsMixin, ModelErrorsMixin):
     """Create or edit an objective. The cycle is chosen on creation only."""
 
     cycle = forms.ChoiceField(widget=forms.Select(attrs=_input()))
@@ -65,13 +74,6 @@ class ObjectiveForm(ModelErrorsMixin):
         initial=ObjectiveKind.COMMITTED.value,
         widget=DescribedRadioSelect(_described(OBJECTIVE_KIND_CHOICES)[1]),
     )
-    parent = PickerField(
-        noun="objective",
-        required=False,
-        empty_label="Nothing: a top-level objective",
-        label="Supports",
-        help_text="The objective this one contributes to, for the alignment tree.",
-    )
     roll_up_children = forms.BooleanField(
         required=False,
         label="Roll up aligned objectives",
@@ -90,7 +92,6 @@ class ObjectiveForm(ModelErrorsMixin):
         "team",
         "owner",
         "kind",
-        "parent",
         "roll_up_children",
         "state",
     )
@@ -101,6 +102,7 @@ class ObjectiveForm(ModelErrorsMixin):
         workspace: Workspace,
         objective: Objective | None = None,
         cycle: Cycle | None = None,
+        parents: Sequence[Objective | KeyResult | None] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -117,8 +119,10 @@ class ObjectiveForm(ModelErrorsMixin):
                 del self.fields["state"]
             # Parents are searched in the objective's cycle (one of another cycle, such as
             # a yearly objective, is kept and accepted).
-            picker(self, "parent").use(
+            self.add_aligned_rows(
+                workspace,
                 objectives_source(workspace, exclude=objective),
+                parents,
                 params={"cycle": objective.cycle_id, "exclude": objective.pk},
                 depends=("team",),
             )
@@ -136,7 +140,9 @@ class ObjectiveForm(ModelErrorsMixin):
             self.chosen_cycle = chosen or cycle or (cycles[0] if cycles else None)
             # Parents are searched in the cycle chosen above, whichever it is at the time,
             # the objectives of the teams above the chosen team first.
-            picker(self, "parent").use(objectives_source(workspace), depends=("cycle", "team"))
+            self.add_aligned_rows(
+                workspace, objectives_source(workspace), parents, depends=("cycle", "team")
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -144,6 +150,7 @@ class ObjectiveForm(ModelErrorsMixin):
             data["cycle"] = self.cycles.get(data.get("cycle"))
             if data["cycle"] is None and "cycle" not in self.errors:
                 self.add_error("cycle", "choose a cycle in planning or active")
+        self.clean_aligned()
         return data
 
     def service_fields(self) -> dict[str, Any]:
@@ -155,7 +162,6 @@ class ObjectiveForm(ModelErrorsMixin):
             "team": data.get("team"),
             "owner": data.get("owner"),
             "kind": data.get("kind") or ObjectiveKind.COMMITTED.value,
-            "parent": data.get("parent"),
             "roll_up_children": bool(data.get("roll_up_children")),
         }
         if "state" in self.fields:
@@ -171,6 +177,10 @@ class ObjectiveForm(ModelErrorsMixin):
             draft = Objective(workspace=self.workspace, cycle=self.chosen_cycle)
         for name, value in fields.items():
             setattr(draft, name, value)
+        # The primary parent as `set_alignments` will store it, for the model's checks.
+        first = next(iter(self.parents()), None)
+        draft.parent = self.primary_parent()
+        draft.parent_key_result = first if isinstance(first, KeyResult) else None
         draft.title = draft.title.strip()
         return draft
 
@@ -184,8 +194,9 @@ class ObjectiveForm(ModelErrorsMixin):
         if not self.is_bound:
             return False
         self.is_valid()
-        skip = ["workspace", "cycle", *self.errors]
+        # The alignment is `set_alignments`' to judge: it names a loop in full.
+        skip = ["workspace", "cycle", "parent", "parent_key_result", *self.errors]
         if self.cleaned_data.get("team") is None:
             skip.append("team")
-        self.model_check(self.draft(), skip)
+        self.model_check(self.draft(), skip, ALIGNED_ALIASES)
         return not self.errors

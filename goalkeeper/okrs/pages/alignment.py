@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.okrs.cycles import cycle_choices, cycle_header
 from goalkeeper.okrs.models import Cycle, Objective, ObjectiveState
+from goalkeeper.okrs.pages.cascade import tree_links, with_links
 from goalkeeper.okrs.rows import BOARD_ORDER, CycleIndex, check_workspace, load_rows
 from goalkeeper.okrs.view_models import (
     AlignmentTree,
@@ -98,8 +99,9 @@ def alignment_tree(
     """The cycle's objectives as trees: company-level objectives at the roots, each with
     the objectives that support it below; unaligned ones apart, by team, a page at a time.
 
-    Five queries whatever the size of the cycle: cycles, the cycle's index, the page of
-    unaligned objectives, then the rows shown (objectives and key results). `focus` opens
+    Seven queries whatever the size of the cycle: cycles, the cycle's index, the page of
+    unaligned objectives, the rows shown (objectives and key results), then their links to
+    key results and further parents (docs/cascade.md). `focus` opens
     the path to one objective and its supporting objectives, and marks it.
     """
     check_workspace(workspace, cycle)
@@ -110,6 +112,8 @@ def alignment_tree(
     shape = _Shape(index, count_below=open_all)
     focus = focus if focus in nodes else None
     focus_path = set(index.path(focus)) if focus is not None else set()
+    # Kept on a page of children even past its first page: the path and the focus itself.
+    keep = focus_path | {focus} if focus is not None else set()
 
     roots = _roots(index)
     shown_roots = roots if open_all else roots[:CHILDREN_PAGE]
@@ -131,7 +135,7 @@ def alignment_tree(
         visited.add(pk)
         if open_all or pk in focus_path or pk == focus:
             opened.add(pk)
-            kids = shape.kids(pk) if open_all else _page_with(shape.kids(pk), focus_path)
+            kids = shape.kids(pk) if open_all else _page_with(shape.kids(pk), keep)
             for kid in kids:
                 if kid not in visited:
                     reveal(kid, depth + 1, visited)
@@ -146,7 +150,7 @@ def alignment_tree(
         kids: tuple[TreeNode, ...] = ()
         more_from = None
         if loaded:
-            wanted = kids_all if open_all else _page_with(kids_all, focus_path)
+            wanted = kids_all if open_all else _page_with(kids_all, keep)
             kids = tuple(
                 build(kid, depth + 1, visited | {pk})
                 for kid in wanted
@@ -166,8 +170,11 @@ def alignment_tree(
             more_from=more_from,
         )
 
-    root_nodes = tuple(build(pk, 0, frozenset()) for pk in shown_roots if pk in rows)
-    loose_nodes = [build(pk, 0, frozenset()) for pk in loose_ids if pk in rows]
+    links = tree_links(workspace, shown)
+    root_nodes = tuple(
+        with_links(build(pk, 0, frozenset()), links) for pk in shown_roots if pk in rows
+    )
+    loose_nodes = [with_links(build(pk, 0, frozenset()), links) for pk in loose_ids if pk in rows]
     return AlignmentTree(
         cycle=cycle_header(cycle, clock),
         company=workspace.name,
@@ -225,8 +232,9 @@ def tree_children(
     """One page of the objectives supporting `objective` (those of its cycle, drafts left
     out), each with the count of its own: what opening a node loads.
 
-    Five queries whatever the size of the cycle: the count, the page, the counts of its
-    supporting objectives and the rows shown (objectives and key results); one more, the
+    Seven queries whatever the size of the cycle: the count, the page, the counts of its
+    supporting objectives, the rows shown (objectives and key results) and their links to
+    key results and further parents; one more, the
     cycle's index, when one of them rolls up its children.
     `objective` comes from `access_objective_by_id` (with its cycle).
     """
@@ -264,6 +272,13 @@ def tree_children(
         )
         for pk in ids
         if pk in rows
+    )
+    links = tree_links(workspace, ids)
+    nodes = tuple(
+        sorted(
+            (with_links(node, links) for node in nodes),
+            key=lambda node: (node.via is not None, node.via.id if node.via else 0),
+        )
     )
     end = start + len(ids)
     return TreePage(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -140,9 +140,7 @@ def cycle_board(
     teams = _teams(workspace)
     choices, subtree = _team_tree(teams)
     names = {team.id: team.name for team in teams}
-    team_scope = subtree.get(filters.team) if filters.team is not None else None
-    words = filters.q.lower()
-    named = {team.id for team in teams if words in team.name.lower()} if words else None
+    matches = _matcher(teams, subtree, filters)
     mine: set[int] = set()
     if viewer is not None:
         mine = set(
@@ -151,15 +149,6 @@ def cycle_board(
             )
         )
     standings = cycle_standings(workspace, cycle, clock)
-
-    def matches(s: Standing) -> bool:
-        return (
-            (team_scope is None or s.team_id in team_scope)
-            and (named is None or s.team_id in named)
-            and (filters.owner is None or s.owner_id == filters.owner)
-            and (not filters.kind or s.kind == filters.kind)
-        )
-
     # Counts ignore the status filter, so that each tile says what picking it would show.
     scoped = [s for s in standings if matches(s)]
     counter = Counter(s.pace for s in scoped)
@@ -230,6 +219,45 @@ def cycle_board(
         bands=_bands(scoped) if closed else (),
         teams_listed=len(choices) <= CHOICES_MAX,
         owners_listed=owners_listed,
+    )
+
+
+def _matcher(
+    teams: Sequence[_Team], subtree: Mapping[int, set[int]], filters: BoardFilters
+) -> Callable[[Standing], bool]:
+    """Whether an objective passes the team (with sub-teams), team name, owner and kind
+    filters (the status filter is applied after: the counts ignore it)."""
+    team_scope = subtree.get(filters.team) if filters.team is not None else None
+    words = filters.q.lower()
+    named = {team.id for team in teams if words in team.name.lower()} if words else None
+
+    def matches(s: Standing) -> bool:
+        return (
+            (team_scope is None or s.team_id in team_scope)
+            and (named is None or s.team_id in named)
+            and (filters.owner is None or s.owner_id == filters.owner)
+            and (not filters.kind or s.kind == filters.kind)
+        )
+
+    return matches
+
+
+def matching_standings(
+    workspace: Workspace, cycle: Cycle, now: dt.datetime, filters: BoardFilters
+) -> tuple[Standing, ...]:
+    """Every objective the board lists with `filters`, on all its pages and without the
+    per-team cap, in id order (what an export of the board reads). As `cycle_board`, a
+    closed cycle has no status filter."""
+    check_workspace(workspace, cycle)
+    if cycle.state == CycleState.CLOSED and filters.status:
+        filters = replace(filters, status="")
+    teams = _teams(workspace)
+    _choices, subtree = _team_tree(teams)
+    matches = _matcher(teams, subtree, filters)
+    return tuple(
+        s
+        for s in cycle_standings(workspace, cycle, workspace.clock(now))
+        if matches(s) and (not filters.status or s.pace == filters.status)
     )
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
+from goalkeeper.accounts.refs import PersonRef
 from goalkeeper.domain.coach import ObjectiveDraft as CoachDraft
 from goalkeeper.domain.coach import Remark, coach_objective, coach_sandbagging, coach_team
 from goalkeeper.domain.forecast import forecast
@@ -31,7 +32,9 @@ from goalkeeper.okrs.models import (
     Objective,
     ObjectiveKind,
     ObjectiveState,
+    Rollup,
 )
+from goalkeeper.okrs.pages.cascade import objective_parents, with_contributors
 from goalkeeper.okrs.rows import IN_LIST_MAX, CycleIndex, check_workspace, load_rows, person_ref
 from goalkeeper.okrs.view_models import (
     CheckInEntry,
@@ -40,6 +43,7 @@ from goalkeeper.okrs.view_models import (
     KeyResultRow,
     ObjectiveDetail,
     ObjectiveRow,
+    PendingReview,
 )
 
 # A projected value reaching this share of the way to the target is "close" (yellow).
@@ -57,7 +61,8 @@ def objective_detail(
     the objective's neighbourhood in the cycle's index (its path, children and what
     roll-ups count: never the whole cycle), the rows shown (two), the check-ins, then the
     team's objective count and past aspirational scores for the coach (none once closed:
-    no coaching then); one more for a parent in another cycle.
+    no coaching then); one more for a parent in another cycle; two for the cascade (the
+    key results' contributors, the objective's parents).
     """
     cycle = objective.cycle
     check_workspace(workspace, cycle)
@@ -88,6 +93,7 @@ def objective_detail(
                 for kr in row.key_results
             ),
         )
+    row = replace(row, key_results=with_contributors(workspace, row.key_results))
     own_krs = {kr.id for kr in row.key_results}
     entries = sorted(
         (entry for kr_id in own_krs for entry in history.get(kr_id, [])),
@@ -112,6 +118,19 @@ def objective_detail(
         check_ins=tuple(entries),
         chart=progress_chart(cycle, clock, objective.pk, rows, counted, history, pace=row.live),
         remarks=_remarks(workspace, objective, row) if row.live else (),
+        review=_pending_review(objective),
+        parents=objective_parents(workspace, objective),
+    )
+
+
+def _pending_review(objective: Objective) -> PendingReview | None:
+    """Whom a draft waits for, if it was submitted for review (read with the objective)."""
+    reviewer = objective.reviewer if objective.reviewer_id is not None else None
+    if reviewer is None or objective.state != ObjectiveState.DRAFT:
+        return None
+    return PendingReview(
+        reviewer=PersonRef(id=reviewer.pk, name=reviewer.name, initials=reviewer.initials),
+        requested_at=objective.review_requested_at,
     )
 
 
@@ -133,6 +152,7 @@ def _check_ins(
         "author_id",
         "author__name",
         "automatic",
+        "key_result__rollup",
     )
     query = CheckIn.objects.filter(key_result__workspace=workspace)
     if len(objective_ids) <= IN_LIST_MAX:
@@ -158,6 +178,7 @@ def _check_ins(
                 note=c["note"],
                 author=person_ref(c["author_id"], c["author__name"]),
                 automatic=c["automatic"],
+                rolled_up=c["automatic"] and c["key_result__rollup"] != Rollup.NONE,
             )
         )
     return result

@@ -8,12 +8,18 @@ one of them per request and do nothing else that writes. See docs/architecture.m
 
 from __future__ import annotations
 
+from goalkeeper.okrs.services.alignments import (
+    current_links,
+    refuse_alignment_loop,
+    set_alignments,
+)
 from goalkeeper.okrs.services.carry_over import (
     carried_key_result_fields,
     carry_over,
     carry_over_candidates,
     is_unfinished,
 )
+from goalkeeper.okrs.services.check_ins import VALUE_FIELDS, lock_key_result
 from goalkeeper.okrs.services.common import CLOSED_CYCLE, ensure_cycle_open
 from goalkeeper.okrs.services.cycles import (
     CYCLE_FIELDS,
@@ -27,13 +33,14 @@ from goalkeeper.okrs.services.cycles import (
     delete_cycle,
     update_cycle,
 )
+from goalkeeper.okrs.services.formula import set_kpi_formula
 from goalkeeper.okrs.services.hand_over import reassign_owner
 from goalkeeper.okrs.services.key_results import (
     KEY_RESULT_FIELDS,
-    VALUE_FIELDS,
+    ROLLED_UP_CHECK_IN,
+    ROLLED_UP_KPI,
     create_key_result,
     delete_key_result,
-    lock_key_result,
     record_check_in,
     update_key_result,
 )
@@ -46,6 +53,14 @@ from goalkeeper.okrs.services.objectives import (
     delete_objective,
     update_objective,
 )
+from goalkeeper.okrs.services.reviews import (
+    approve_review,
+    default_reviewer,
+    request_review,
+    return_for_changes,
+)
+from goalkeeper.okrs.services.rollups import refuse_contribution_loop, roll_up
+from goalkeeper.okrs.services.split import Share, share_field, split_target
 
 __all__ = [
     "CLOSED_CYCLE",
@@ -53,10 +68,14 @@ __all__ = [
     "CYCLE_FIELDS",
     "KEY_RESULT_FIELDS",
     "OBJECTIVE_FIELDS",
+    "ROLLED_UP_CHECK_IN",
+    "ROLLED_UP_KPI",
     "VALUE_FIELDS",
     "Closing",
     "CycleOverlapError",
+    "Share",
     "activate_cycle",
+    "approve_review",
     "carried_key_result_fields",
     "carry_over",
     "carry_over_candidates",
@@ -67,7 +86,9 @@ __all__ = [
     "create_key_result",
     "create_objective",
     "current_closings",
+    "current_links",
     "current_score",
+    "default_reviewer",
     "delete_cycle",
     "delete_key_result",
     "delete_objective",
@@ -76,6 +97,15 @@ __all__ = [
     "lock_key_result",
     "reassign_owner",
     "record_check_in",
+    "refuse_alignment_loop",
+    "refuse_contribution_loop",
+    "request_review",
+    "return_for_changes",
+    "roll_up",
+    "set_alignments",
+    "set_kpi_formula",
+    "share_field",
+    "split_target",
     "update_cycle",
     "update_key_result",
     "update_objective",

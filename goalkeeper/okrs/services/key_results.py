@@ -1,28 +1,33 @@
 """Writes for key results and their check-ins.
 
-A key result's value columns (`current`, `done`, `confidence`, `last_check_in_at`, which
-mirror its latest check-in) have two writers that can run at once: a person checking in and
-a KPI sync checking in automatically. Every write that saves the row locks it first and
-reloads those columns (`lock_key_result`), so two check-ins are applied one after the other
-and a definition edit never puts back a value read before a sync. See docs/architecture.md.
+Check-ins lock the key result's row first (see `goalkeeper.okrs.services.check_ins`). A key
+result may contribute to another one (`contributes_to`) and may add up its own contributors
+(`rollup`); every write that moves what a contributor contributes ends with `roll_up`, which
+recomputes the rolled-up key results above it once each (docs/cascade.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import diff, record, snapshot
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.models import CheckIn, KeyResult, Objective
+from goalkeeper.okrs.services.check_ins import (
+    link_changed,
+    lock_key_result,
+    write_check_in,
+)
 from goalkeeper.okrs.services.common import ensure_cycle_open
-from goalkeeper.okrs.signals import key_result_kpi_changed
+from goalkeeper.okrs.services.formula import set_kpi_formula
+from goalkeeper.okrs.services.rollups import refuse_contribution_loop, roll_up
 
 KEY_RESULT_FIELDS = (
     "title",
@@ -38,46 +43,51 @@ KEY_RESULT_FIELDS = (
     "stretch",
     "kpi",
     "kpi_mode",
+    "contributes_to",
+    "rollup",
     "position",
 )
-# What the latest check-in writes on the key result's row.
-VALUE_FIELDS = ("current", "done", "confidence", "last_check_in_at")
+# What moves the value a key result contributes to the one above it.
+CONTRIBUTION_FIELDS = ("contributes_to", "rollup", "kind", "start")
+ROLLED_UP_CHECK_IN = "this key result adds up its contributors: check in on them"
+ROLLED_UP_KPI = "this key result adds up its contributors: it cannot read a KPI"
 
 
-def lock_key_result(key_result: KeyResult) -> KeyResult:
-    """Lock the key result's row until the transaction ends, and reload its value columns.
-
-    Call inside a transaction, before reading the value to change it. PostgreSQL makes a
-    second writer wait on the lock; SQLite serialises writers anyway (`BEGIN IMMEDIATE`).
-    """
-    fresh = (
-        KeyResult.objects.select_for_update()
-        .filter(pk=key_result.pk)
-        .order_by()
-        .values(*VALUE_FIELDS)
-        .get()
-    )
-    for name, value in fresh.items():
-        setattr(key_result, name, value)
-    return key_result
-
-
-def _link_changed(key_result: KeyResult) -> None:
-    """Tell the receivers that the key result's KPI link changed (see `okrs.signals`), then
-    reload the value a receiver may have checked in on its own copy of the row."""
-    key_result_kpi_changed.send(sender=KeyResult, key_result=key_result)
-    key_result.refresh_from_db(fields=VALUE_FIELDS)
+def _refuse_kpi_on_roll_up(key_result: KeyResult, fields: Any) -> None:
+    """A key result that adds up its contributors reads no KPI: say so under `kpi`."""
+    if key_result.rolls_up and (
+        ("kpi" in fields and key_result.kpi_id is not None)
+        or ("kpi_formula" in fields and key_result.kpi_formula)
+    ):
+        raise ValidationError({"kpi": ROLLED_UP_KPI})
 
 
 @transaction.atomic
 def create_key_result(
-    *, actor: Person | None, objective: Objective, title: str, kind: str, **fields: Any
+    *,
+    actor: Person | None,
+    objective: Objective,
+    title: str,
+    kind: str,
+    formula: Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> KeyResult:
     """Add a key result to an objective; refuses impossible numbers with the field named.
 
     Emits `key_result.created`. One linked to a KPI reads the KPI's value at once: the
     receivers of `key_result_kpi_changed` check in from the KPI, with their own events.
+    `formula` (what `set_kpi_formula` takes: `formula`, `kpi_ids`, `mode`) lets several
+    KPIs make its value, in the same transaction: a refused formula leaves nothing.
     """
+    key_result = _create(actor, objective, title, kind, fields)
+    if formula is not None and formula.get("formula"):
+        key_result = set_kpi_formula(actor=actor, key_result=key_result, **formula)
+    return key_result
+
+
+def _create(
+    actor: Person | None, objective: Objective, title: str, kind: str, fields: dict[str, Any]
+) -> KeyResult:
     ensure_cycle_open(objective.cycle)
     if "position" not in fields:
         fields["position"] = objective.key_results.count()
@@ -93,6 +103,7 @@ def create_key_result(
         and key_result.current is None
     ):
         key_result.current = key_result.start
+    _refuse_kpi_on_roll_up(key_result, fields)
     key_result.full_clean()
     key_result.save()
     record(
@@ -104,17 +115,35 @@ def create_key_result(
     )
     okr_events.key_result_event("key_result.created", key_result)
     if key_result.kpi_id is not None:
-        _link_changed(key_result)
+        link_changed(key_result)
+    if key_result.contributes_to_id is not None:
+        roll_up([key_result])
     return key_result
 
 
 @transaction.atomic
-def update_key_result(*, actor: Person | None, key_result: KeyResult, **changes: Any) -> KeyResult:
+def update_key_result(
+    *,
+    actor: Person | None,
+    key_result: KeyResult,
+    formula: Mapping[str, Any] | None = None,
+    **changes: Any,
+) -> KeyResult:
     """Change a key result's definition (not its value: that is a check-in).
 
     Emits `key_result.updated`, and `key_result.status_changed` when the new definition
     moves its pace status. A changed KPI link is read at once (see `create_key_result`).
+    `formula`, when given, then sets or clears the KPIs that make its value
+    (`set_kpi_formula`), in the same transaction.
     """
+    if changes or formula is None:
+        key_result = _update(actor, key_result, changes)
+    if formula is not None:
+        key_result = set_kpi_formula(actor=actor, key_result=key_result, **formula)
+    return key_result
+
+
+def _update(actor: Person | None, key_result: KeyResult, changes: dict[str, Any]) -> KeyResult:
     ensure_cycle_open(key_result.objective.cycle)
     unknown = [name for name in changes if name not in KEY_RESULT_FIELDS]
     if unknown:
@@ -123,8 +152,13 @@ def update_key_result(*, actor: Person | None, key_result: KeyResult, **changes:
     status_before = okr_events.status_of(key_result)
     before = snapshot(key_result, KEY_RESULT_FIELDS)
     link_before = (key_result.kpi_id, key_result.kpi_mode)
+    parent_before = key_result.contributes_to_id
+    contribution_before = snapshot(key_result, CONTRIBUTION_FIELDS)
     for name, value in changes.items():
         setattr(key_result, name, value)
+    _refuse_kpi_on_roll_up(key_result, changes)
+    if key_result.contributes_to_id != parent_before:
+        refuse_contribution_loop(key_result, key_result.contributes_to)
     key_result.full_clean()
     key_result.save()
     record(
@@ -137,7 +171,13 @@ def update_key_result(*, actor: Person | None, key_result: KeyResult, **changes:
     okr_events.key_result_event("key_result.updated", key_result)
     okr_events.key_result_status_changed(key_result, status_before)
     if (key_result.kpi_id, key_result.kpi_mode) != link_before:
-        _link_changed(key_result)
+        link_changed(key_result)
+    if diff(contribution_before, key_result) and (
+        key_result.contributes_to_id is not None or parent_before is not None or key_result.rolls_up
+    ):
+        # The key result itself when it now adds up its contributors, the parents above
+        # it, and the parent it left.
+        roll_up([pk for pk in (key_result.pk, parent_before) if pk is not None], include_given=True)
     return key_result
 
 
@@ -153,7 +193,10 @@ def delete_key_result(*, actor: Person | None, key_result: KeyResult) -> None:
         changes={"title": [key_result.title, None], "objective": [key_result.objective_id, None]},
     )
     okr_events.key_result_event("key_result.deleted", key_result)
+    parent = key_result.contributes_to_id
     key_result.delete()
+    if parent is not None:
+        roll_up([parent], include_given=True)
 
 
 @transaction.atomic
@@ -168,45 +211,24 @@ def record_check_in(
     automatic: bool = False,
     at: dt.datetime | None = None,
 ) -> CheckIn:
-    """Append a check-in and make it the key result's current value.
+    """Append a check-in and make it the key result's current value; refused on a key
+    result that adds up its contributors. Then rolls the value up to its parents.
 
-    Emits `check_in.created`, and `key_result.status_changed` when the pace status moved.
+    Emits `check_in.created`, and `key_result.status_changed` when the pace status moved
+    (and the same for each parent whose value the roll-up moved).
     """
-    ensure_cycle_open(key_result.objective.cycle)
-    lock_key_result(key_result)
-    status_before = okr_events.status_of(key_result)
-    # A milestone is done or not (no value); a metric key result has a value (no done flag).
-    if key_result.kind == KeyResultKind.MILESTONE:
-        value = None
-    elif value is None:
-        raise ValidationError({"value": "a value is required for a metric key result"})
-    else:
-        done = False
-    check_in = CheckIn(
+    if key_result.rolls_up:
+        raise ValidationError({"value": ROLLED_UP_CHECK_IN})
+    check_in = write_check_in(
+        actor=actor,
         key_result=key_result,
         value=value,
         done=done,
         confidence=confidence,
-        note=note.strip(),
-        author=actor,
+        note=note,
         automatic=automatic,
-        created_at=at or timezone.now(),
+        at=at,
     )
-    check_in.full_clean()
-    check_in.save()
-    before = snapshot(key_result, ["current", "done", "confidence"])
-    key_result.current = value if value is not None else key_result.current
-    key_result.done = done
-    key_result.confidence = confidence
-    key_result.last_check_in_at = check_in.created_at
-    key_result.save(update_fields=list(VALUE_FIELDS))
-    record(
-        workspace=key_result.workspace,
-        actor=actor,
-        action="check_in.created",
-        obj=key_result,
-        changes={**diff(before, key_result), "note": [None, check_in.note]},
-    )
-    okr_events.check_in_created(check_in, key_result)
-    okr_events.key_result_status_changed(key_result, status_before)
+    if key_result.contributes_to_id is not None:
+        roll_up([key_result])
     return check_in

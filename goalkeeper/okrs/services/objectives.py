@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,8 +13,10 @@ from goalkeeper.accounts.models import Person, Team
 from goalkeeper.audit.services import diff, record, snapshot
 from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.figures import objective_figures, ordered_key_results
-from goalkeeper.okrs.models import Cycle, Objective, ObjectiveState
+from goalkeeper.okrs.models import Alignment, Cycle, KeyResult, Objective, ObjectiveState
+from goalkeeper.okrs.services.alignments import refuse_alignment_loop, set_alignments
 from goalkeeper.okrs.services.common import ensure_cycle_open
+from goalkeeper.okrs.services.rollups import roll_up
 
 OBJECTIVE_FIELDS = (
     "title",
@@ -37,10 +40,19 @@ def create_objective(
     team: Team,
     title: str,
     owner: Person | None = None,
+    parents: Sequence[Objective | KeyResult] | None = None,
     **fields: Any,
 ) -> Objective:
-    """Create an objective in a cycle for a team; emits `objective.created`."""
+    """Create an objective in a cycle for a team; emits `objective.created`.
+
+    `parents` (docs/cascade.md): what it contributes to, the first primary. It is created
+    under its primary parent objective; a parent key result or further parents are then
+    set by `set_alignments` in the same transaction, so a refused parent leaves nothing.
+    """
     ensure_cycle_open(cycle)
+    if parents:
+        first = parents[0]
+        fields["parent"] = first.objective if isinstance(first, KeyResult) else first
     objective = Objective(
         workspace_id=cycle.workspace_id,
         cycle=cycle,
@@ -59,12 +71,23 @@ def create_objective(
         changes={k: [None, v] for k, v in snapshot(objective, OBJECTIVE_FIELDS).items()},
     )
     okr_events.objective_event("objective.created", objective)
+    if parents and (len(parents) > 1 or isinstance(parents[0], KeyResult)):
+        set_alignments(actor=actor, objective=objective, parents=parents)
     return objective
 
 
 @transaction.atomic
-def update_objective(*, actor: Person | None, objective: Objective, **changes: Any) -> Objective:
+def update_objective(
+    *,
+    actor: Person | None,
+    objective: Objective,
+    parents: Sequence[Objective | KeyResult] | None = None,
+    **changes: Any,
+) -> Objective:
     """Change an objective's fields; the audit entry lists each changed field.
+
+    `parents`, when given, replaces what it contributes to first (`set_alignments`), so a
+    refused loop leaves everything as it was.
 
     `state="closed"` closes it instead (`close_objective`), with `final_score` (default: the
     score it has already been closed with, else its current score) and `retrospective`
@@ -75,6 +98,8 @@ def update_objective(*, actor: Person | None, objective: Objective, **changes: A
     unknown = [name for name in changes if name not in OBJECTIVE_FIELDS + CLOSING_FIELDS]
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "cannot be changed here"))
+    if parents is not None:
+        objective = set_alignments(actor=actor, objective=objective, parents=parents)
     closing = {name: changes.pop(name) for name in CLOSING_FIELDS if name in changes}
     closes = changes.get("state") == ObjectiveState.CLOSED
     if closes:
@@ -85,19 +110,30 @@ def update_objective(*, actor: Person | None, objective: Objective, **changes: A
         )
     if changes:
         before = snapshot(objective, OBJECTIVE_FIELDS)
+        if "parent" in changes:
+            _change_primary_parent(objective, changes.pop("parent"))
         for name, value in changes.items():
             setattr(objective, name, value)
-        objective.updated_at = timezone.now()
-        objective.full_clean()
-        objective.save()
-        record(
-            workspace=objective.workspace,
-            actor=actor,
-            action="objective.updated",
-            obj=objective,
-            changes=diff(before, objective),
-        )
-        okr_events.objective_event("objective.updated", objective)
+        reviewer_before = objective.reviewer_id
+        if objective.state != ObjectiveState.DRAFT:
+            # Activated another way (its form, the API): a pending review is moot.
+            objective.reviewer = None
+            objective.review_requested_at = None
+        changed = diff(before, objective)
+        # A form saved as it was (its parents set on their own) is no edit: no audit entry
+        # and no event saying nothing, as the API's PATCH of the parents alone leaves none.
+        if changed or objective.reviewer_id != reviewer_before:
+            objective.updated_at = timezone.now()
+            objective.full_clean()
+            objective.save()
+            record(
+                workspace=objective.workspace,
+                actor=actor,
+                action="objective.updated",
+                obj=objective,
+                changes=changed,
+            )
+            okr_events.objective_event("objective.updated", objective)
     if closes or closing:
         score = closing.get("final_score")
         if score is None:
@@ -114,6 +150,25 @@ def update_objective(*, actor: Person | None, objective: Objective, **changes: A
             retrospective=objective.retrospective if retrospective is None else retrospective,
         )
     return objective
+
+
+def _change_primary_parent(objective: Objective, parent: Objective | None) -> None:
+    """Set the primary parent objective (`set_alignments` sets them all): a parent key
+    result of another objective no longer applies, and a further alignment to the same
+    objective would repeat the primary one."""
+    if parent is not None and parent.pk is not None:
+        refuse_alignment_loop(objective, [parent.pk], field="parent")
+    objective.parent = parent
+    key_result = objective.parent_key_result_id
+    if key_result is not None and (
+        parent is None
+        or not KeyResult.objects.filter(pk=key_result, objective_id=parent.pk).exists()
+    ):
+        objective.parent_key_result = None
+    if parent is not None and objective.pk is not None:
+        Alignment.objects.filter(
+            objective=objective, parent=parent, key_result__isnull=True
+        ).delete()
 
 
 def current_score(objective: Objective) -> float | None:
@@ -148,7 +203,9 @@ def close_objective(
     objective.retrospective = retrospective
     objective.closed_at = timezone.now()
     # Only the closing fields change: the references were checked when they were set.
-    objective.full_clean(exclude=["workspace", "cycle", "team", "owner", "parent", "carried_from"])
+    objective.full_clean(
+        exclude=["workspace", "cycle", "team", "owner", "parent", "carried_from", "reviewer"]
+    )
     objective.save(update_fields=["state", "final_score", "retrospective", "closed_at"])
     record(
         workspace=objective.workspace,
@@ -176,4 +233,12 @@ def delete_objective(*, actor: Person | None, objective: Objective) -> None:
         changes={"title": [objective.title, None]},
     )
     okr_events.objective_event("objective.deleted", objective)
+    # Key results elsewhere that its key results contributed to add up without them now.
+    parents = list(
+        KeyResult.objects.filter(objective=objective, contributes_to__isnull=False)
+        .exclude(contributes_to__objective=objective)
+        .values_list("contributes_to_id", flat=True)
+    )
     objective.delete()
+    if parents:
+        roll_up(parents, include_given=True)

@@ -29,6 +29,8 @@ from goalkeeper.okrs.views.objectives import (
     objective_validate,
 )
 from goalkeeper.okrs.views.pickers import pick_key_results, pick_objectives
+from goalkeeper.okrs.views.reviews import objective_review, objective_review_request
+from goalkeeper.okrs.views.split import key_result_split
 
 __all__ = [
     "cycle_activate",
@@ -40,10 +42,13 @@ __all__ = [
     "key_result_create",
     "key_result_delete",
     "key_result_edit",
+    "key_result_split",
     "key_result_validate",
     "objective_create",
     "objective_delete",
     "objective_edit",
+    "objective_review",
+    "objective_review_request",
     "objective_validate",
     "pick_key_results",
     "pick_objectives",

@@ -53,7 +53,8 @@ def _annotate(form: Any, focus: bool = True) -> None:
             first = first or bound
         else:
             attrs.pop("aria-invalid", None)
-        attrs.pop("autofocus", None)
+        if focus:
+            attrs.pop("autofocus", None)
     if not focus:
         return
     if first is None and not form.is_bound:

@@ -22,6 +22,8 @@ from goalkeeper.okrs.access import (
 )
 from goalkeeper.okrs.cycles import active_cycle
 from goalkeeper.okrs.forms import ObjectiveForm
+from goalkeeper.okrs.forms.alignments import current_rows, editing_action
+from goalkeeper.okrs.forms.objectives import ALIGNED_ALIASES
 from goalkeeper.okrs.models import CycleState, KeyResult, Objective
 from goalkeeper.okrs.views.common import (
     _annotate,
@@ -39,6 +41,11 @@ from goalkeeper.okrs.views.common import (
 # --- Objectives ----------------------------------------------------------------------------
 
 
+def _saving(request: HttpRequest) -> bool:
+    """A post that saves: not one that only adds, removes or reorders "Contributes to" rows."""
+    return request.method == "POST" and not editing_action(request.POST)
+
+
 def _objective_coaching(title: str, has_owner: bool, key_results: Iterable[KeyResult]) -> Any:
     return coaching.coach(title, has_owner, [coaching.draft_of_row(kr) for kr in key_results])
 
@@ -50,7 +57,10 @@ def _objective_page(
     objective: Objective | None,
     key_results: list[KeyResult],
 ) -> HttpResponse:
-    _annotate(form)
+    row_action = form.is_bound and editing_action(form.data)
+    if row_action:
+        form.after_row_action()
+    _annotate(form, focus=not row_action)
     title = form.data.get("title", "") if form.is_bound else form.initial.get("title", "")
     has_owner = bool(form.data.get("owner") if form.is_bound else form.initial.get("owner"))
     cycle = form.chosen_cycle
@@ -84,16 +94,24 @@ def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
         "owner": person,
         "team": team,
         "cycle": cycle.pk if cycle else "",
-        "parent": parent,
     }
-    form = ObjectiveForm(_posted(request), workspace=person.workspace, cycle=cycle, initial=initial)
-    if request.method == "POST" and form.check():
+    form = ObjectiveForm(
+        _posted(request),
+        workspace=person.workspace,
+        cycle=cycle,
+        initial=initial,
+        parents=current_rows(None, parent),
+    )
+    if _saving(request) and form.check():
         try:
             objective = services.create_objective(
-                actor=person, cycle=form.cleaned_data["cycle"], **form.service_fields()
+                actor=person,
+                cycle=form.cleaned_data["cycle"],
+                parents=form.parents(),
+                **form.service_fields(),
             )
         except ValidationError as error:
-            form.add_model_errors(error)
+            form.add_model_errors(error, ALIGNED_ALIASES)
         else:
             messages.success(
                 request, f"Objective “{objective.title}” created. Now add its key results."
@@ -108,24 +126,35 @@ def objective_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespons
     """Change an objective's title, team, owner, kind, alignment or state."""
     objective = access_objective_by_id(person, pk, for_write=True)
     key_results = list(objective.key_results.select_related("owner").order_by("position", "id"))
+    if objective.parent_key_result_id is not None:
+        objective.parent_key_result = (
+            KeyResult.objects.select_related("objective")
+            .filter(pk=objective.parent_key_result_id)
+            .first()
+        )
     initial = {
         "title": objective.title,
         "description": objective.description,
         "team": objective.team,
         "owner": objective.owner,
         "kind": objective.kind,
-        "parent": objective.parent,
         "roll_up_children": objective.roll_up_children,
         "state": objective.state,
     }
     form = ObjectiveForm(
-        _posted(request), workspace=person.workspace, objective=objective, initial=initial
+        _posted(request),
+        workspace=person.workspace,
+        objective=objective,
+        initial=initial,
+        parents=current_rows(objective),
     )
-    if request.method == "POST" and form.check():
+    if _saving(request) and form.check():
         try:
-            services.update_objective(actor=person, objective=objective, **form.service_fields())
+            services.update_objective(
+                actor=person, objective=objective, parents=form.parents(), **form.service_fields()
+            )
         except ValidationError as error:
-            form.add_model_errors(error)
+            form.add_model_errors(error, ALIGNED_ALIASES)
         else:
             messages.success(request, f"Objective “{objective.title}” saved.")
             return redirect(objective_url(objective.pk))

@@ -30,11 +30,13 @@ def pick_objectives(request: HttpRequest, person: Person) -> HttpResponse:
 @require_GET
 @member_required
 def pick_key_results(request: HttpRequest, person: Person) -> HttpResponse:
-    """`?linkable=1` narrows to the key results a KPI may drive; `?team=` comes first."""
+    """`?linkable=1` narrows to the key results a KPI may drive; `?team=` comes first;
+    `?labels=objective` labels each "KR — objective"."""
     found = search_key_results(
         person,
         pickers.query_of(request),
         linkable=request.GET.get("linkable") == "1",
         team=pickers.int_param(request, "team"),
+        with_objective=request.GET.get("labels") == "objective",
     )
     return pickers.options_response(found)

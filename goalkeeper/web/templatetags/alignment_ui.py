@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from goalkeeper.links import url_maker
 from goalkeeper.okrs.view_models import ObjectiveRow, SearchHit, TreeNode, TreeSearch
-from goalkeeper.web.links import url_maker
 from goalkeeper.web.templatetags.goalkeeper_ui import (
     band,
     bar_width,
@@ -143,11 +143,72 @@ def _node(node: TreeNode, links: _Links) -> str:
             )
         )
     return format_html(
-        '<li class="tree__item" id="node-{id}" data-tree-node="{id}">{row}{children}</li>',
+        '<li class="tree__item{via_class}" id="node-{id}" data-tree-node="{id}">{via}{row}'
+        "{cascade}{children}</li>",
         id=row.id,
+        via_class=" tree__item--via" if node.via else "",
+        via=_via(node, links),
         row=_row(row, links, toggle, _join(meta), focused=node.focused),
+        cascade=_cascade(node, links),
         children=children,
     )
+
+
+def _kr_url(links: _Links, objective_id: int, key_result_id: int) -> str:
+    return f"{links.objective(objective_id)}#kr-{key_result_id}"
+
+
+def _via(node: TreeNode, links: _Links) -> SafeString:
+    """The parent's key result the objective is aligned to, above its row."""
+    if node.via is None:
+        return mark_safe("")
+    return format_html(
+        '<p class="tree__via" data-tree-via="{}"><span aria-hidden="true">↳</span> via KR: '
+        '<a href="{}">{}</a></p>',
+        node.via.id,
+        _kr_url(links, node.via.objective_id, node.via.id),
+        node.via.title,
+    )
+
+
+def _cascade(node: TreeNode, links: _Links) -> SafeString:
+    """Under the row: the further parents it also supports, and which of its key results
+    contribute to a key result elsewhere (each a link to that key result)."""
+    lines = []
+    for parent in node.also:
+        target = (
+            format_html(
+                '<a href="{}">{}</a> <span class="muted">({})</span>',
+                _kr_url(links, parent.objective_id, parent.key_result_id),
+                parent.key_result_title,
+                parent.objective_title,
+            )
+            if parent.key_result_id
+            else format_html(
+                '<a href="{}">{}</a>', links.objective(parent.objective_id), parent.objective_title
+            )
+        )
+        lines.append(
+            format_html('<li class="tree__also" data-tree-also>Also supports {}</li>', target)
+        )
+    for kr in node.row.key_results:
+        if kr.contributes_to is None:
+            continue
+        lines.append(
+            format_html(
+                '<li class="tree__contribution" data-tree-contribution="{}">{} '
+                '<span aria-hidden="true">→</span><span class="visually-hidden">contributes to'
+                '</span> <a href="{}">{}</a> <span class="muted">({})</span></li>',
+                kr.id,
+                kr.title,
+                _kr_url(links, kr.contributes_to.objective_id, kr.contributes_to.id),
+                kr.contributes_to.title,
+                kr.contributes_to.objective_title,
+            )
+        )
+    if not lines:
+        return mark_safe("")
+    return format_html('<ul class="tree__links">{}</ul>', _join(lines))
 
 
 def _row(

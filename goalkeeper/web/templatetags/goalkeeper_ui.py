@@ -28,15 +28,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from goalkeeper.domain import formatting
+from goalkeeper.domain.formatting import NO_VALUE, finite
 from goalkeeper.domain.key_results import clamp
 from goalkeeper.domain.kpis import Health
-from goalkeeper.domain.limits import finite_or_none
 from goalkeeper.domain.pace import PaceStatus
 from goalkeeper.domain.scoring import final_score, score_band
 
 register = template.Library()
 
-NO_VALUE = "-"
 
 PACE_LABELS: dict[str, str] = {
     PaceStatus.ON_TRACK: "On track",
@@ -80,6 +80,19 @@ ICONS: dict[str, str] = {
     ),
     "chevron": '<path d="m9 6 6 6-6 6"/>',
     "menu": '<path d="M4 6h16M4 12h16M4 18h16"/>',
+    "more": (
+        '<circle cx="5" cy="12" r="1"/><circle cx="12" cy="12" r="1"/>'
+        '<circle cx="19" cy="12" r="1"/>'
+    ),
+    "inbox": (
+        '<path d="M3 13h5l1.5 3h5L16 13h5"/>'
+        '<path d="M5.5 5h13L21 13v6a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-6l2.5-8Z"/>'
+    ),
+    "eye": (
+        '<path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12Z"/>'
+        '<circle cx="12" cy="12" r="3"/>'
+    ),
+    "bell": '<path d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4l2-2Z"/><path d="M10 21h4"/>',
     "close": '<path d="M6 6l12 12M18 6 6 18"/>',
     "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
     "list": '<path d="M9 6h11M9 12h11M9 18h11"/><path d="M4 6h.01M4 12h.01M4 18h.01"/>',
@@ -103,6 +116,20 @@ ICONS: dict[str, str] = {
     "arrow-up": '<path d="M12 19V5M5 12l7-7 7 7"/>',
     "arrow-right": '<path d="M5 12h14M13 5l7 7-7 7"/>',
     "forecast": '<path d="M3 17 9 11l4 4 8-8"/><path d="M15 7h6v6"/>',
+    "insights": '<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>',
+    "dashboard": (
+        '<rect x="3" y="3" width="8" height="9" rx="1"/>'
+        '<rect x="13" y="3" width="8" height="5" rx="1"/>'
+        '<rect x="13" y="10" width="8" height="11" rx="1"/>'
+        '<rect x="3" y="14" width="8" height="7" rx="1"/>'
+    ),
+    "download": '<path d="M12 3v12M7 10l5 5 5-5"/><path d="M4 19h16"/>',
+    "tv": '<rect x="2" y="4" width="20" height="13" rx="2"/><path d="M8 21h8M12 17v4"/>',
+    "share": (
+        '<circle cx="18" cy="5" r="3"/><circle cx="6" cy="12" r="3"/>'
+        '<circle cx="18" cy="19" r="3"/>'
+        '<path d="m8.6 13.5 6.8 4M15.4 6.5l-6.8 4"/>'
+    ),
     "team": (
         '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c1-3.5 3.5-5 6.5-5s5.5 1.5 6.5 5"/>'
         '<path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 15c2 .6 3.2 2.2 3.5 5"/>'
@@ -110,18 +137,7 @@ ICONS: dict[str, str] = {
 }
 
 
-def _finite(value: Any) -> float | None:
-    """`value` as a float, or None when it is missing or not a finite number.
-
-    Every number a tag shows passes here, so a negative zero is shown as 0, never "-0".
-    """
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return finite_or_none(number)
+_finite = finite
 
 
 @register.filter
@@ -143,18 +159,11 @@ def score1(value: Any) -> str:
 @register.filter
 def qty(value: Any) -> str:
     """A measured value, compact: 1200.0 -> "1,200", 0.125 -> "0.13", None -> "-"."""
-    number = _finite(value)
-    if number is None:
-        return NO_VALUE
-    if number == int(number) and abs(number) < 1e15:
-        return f"{int(number):,}"
-    text = f"{number:,.2f}".rstrip("0").rstrip(".")
-    # A tiny value would round to "0": show it in full rather than pretend it is zero.
-    return text if text not in {"0", "-0"} else f"{number:.3g}"
+    return formatting.qty(value)
 
 
-PREFIX_UNITS = frozenset({"$", "€", "£", "¥", "₹"})
-TIGHT_UNITS = frozenset({"%", "‰", "°", "x"})
+PREFIX_UNITS = formatting.PREFIX_UNITS
+TIGHT_UNITS = formatting.TIGHT_UNITS
 
 
 @register.filter
@@ -169,15 +178,7 @@ def input_number(value: Any) -> str:
 @register.filter
 def with_unit(value: Any, unit: Any = "") -> str:
     """A value with its unit where a reader expects it: "$1,200", "42%", "8 customers"."""
-    text = qty(value)
-    unit = str(unit or "").strip()
-    if not unit or text == NO_VALUE:
-        return text
-    if unit in PREFIX_UNITS:
-        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
-    if unit in TIGHT_UNITS:
-        return f"{text}{unit}"
-    return f"{text} {unit}"
+    return formatting.with_unit(value, unit)
 
 
 @register.filter
@@ -214,8 +215,11 @@ def band(score: Any) -> str:
 @register.filter
 def checkin_allowed(key_result: Any, person: Any) -> bool:
     """Whether `person` may check in on `key_result` (a row): editors on any open one, and
-    anyone on the open ones they own. The view checks the same through the access helper."""
+    anyone on the open ones they own; nobody on one that adds up its contributors (its
+    value is theirs). The view checks the same through the access helper."""
     if person is None or getattr(key_result, "locked", True):
+        return False
+    if getattr(key_result, "rolls_up", False):
         return False
     if getattr(person, "can_edit", False):
         return True

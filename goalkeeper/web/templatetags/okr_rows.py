@@ -29,8 +29,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
+from goalkeeper.links import url_maker
 from goalkeeper.okrs.view_models import BoardFilters, KeyResultRow, ObjectiveRow
-from goalkeeper.web.links import url_maker
 from goalkeeper.web.templatetags import goalkeeper_ui as ui
 
 register = template.Library()

@@ -95,9 +95,11 @@
         trigger: "axis",
         formatter: function (items) {
           var point = data.points[items[0].dataIndex];
-          var text = point.label + (point.complete ? "" : " (so far)") + "<br><b>" + withUnit(point.value, data.unit) + "</b>";
-          if (point.count) text += " · " + point.count + " value" + (point.count === 1 ? "" : "s");
-          return text;
+          return window.goalkeeperTooltip(
+            point.label + (point.complete ? "" : " (so far)"),
+            withUnit(point.value, data.unit),
+            point.count ? point.count + " value" + (point.count === 1 ? "" : "s") : ""
+          );
         }
       },
       xAxis: {

@@ -10,6 +10,19 @@
     return target instanceof Element ? target.closest(selector) : null;
   }
 
+  /* A chart tooltip (ECharts takes a node): built with textContent, because a period
+     label or a unit is user text, never markup. Used by the KPI page and dashboard tiles. */
+  window.goalkeeperTooltip = function (label, value, extra) {
+    var box = document.createElement("div");
+    box.appendChild(document.createTextNode(label));
+    box.appendChild(document.createElement("br"));
+    var strong = document.createElement("b");
+    strong.textContent = value;
+    box.appendChild(strong);
+    if (extra) box.appendChild(document.createTextNode(" · " + extra));
+    return box;
+  };
+
   function announce(text) {
     var region = document.getElementById("live-region");
     if (region) region.textContent = text;
@@ -118,14 +131,17 @@
     var row = closest(elt, "[data-kr-row], [data-kr-form]");
     if (!row) return;
     pending = {
+      // Only this request's settle moves the focus: another swap (a live refresh of the
+      // page) may settle in between and must leave `pending` alone.
+      xhr: event.detail.xhr,
       id: row.getAttribute("data-kr-row") || row.getAttribute("data-kr-form"),
       context: row.getAttribute("data-kr-context"),
       saving: !!closest(elt, "[data-check-in-form]")
     };
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!pending) return;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!pending || (pending.xhr && event.detail.xhr !== pending.xhr)) return;
     var key = '[data-kr-context="' + pending.context + '"]';
     var form = document.querySelector('[data-kr-form="' + pending.id + '"]' + key);
     var target = null;

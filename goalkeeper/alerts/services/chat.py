@@ -1,0 +1,24 @@
+"""Alerts posted to chat: the KPI's team's channels and the workspace's that take alerts."""
+
+from __future__ import annotations
+
+from goalkeeper.alerts.messages import Alert, chat_message_for
+from goalkeeper.channels.models import Purpose
+from goalkeeper.channels.services import post_to_scope
+
+
+def post_alert(alert: Alert) -> int:
+    """Queue `alert` to its team's channels and the workspace's that take alerts (sent by
+    the worker once the caller's transaction commits); returns how many were queued."""
+    message = chat_message_for(alert)
+    posted = post_to_scope(
+        workspace_id=alert.workspace_id, message=message, purpose=Purpose.ALERT.value
+    )
+    if alert.team_id is not None:
+        posted += post_to_scope(
+            workspace_id=alert.workspace_id,
+            message=message,
+            purpose=Purpose.ALERT.value,
+            team_id=alert.team_id,
+        )
+    return posted

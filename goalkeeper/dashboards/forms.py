@@ -1,0 +1,138 @@
+"""Forms of the dashboard pages: a dashboard's settings, a new tile of each kind, a link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from goalkeeper.accounts.models import Workspace
+from goalkeeper.accounts.pickers import teams_source
+from goalkeeper.dashboards.configs import INSIGHT_CHARTS, MAX_TEXT, MAX_TITLE
+from goalkeeper.dashboards.models import Sharing, TileKind
+from goalkeeper.dashboards.services import LINK_DAYS
+from goalkeeper.kpis.pickers import kpis_source
+from goalkeeper.okrs.pickers import objectives_source
+from goalkeeper.pickers import PickerField, PickerWidget, picker
+
+# KPI pickers a group form offers (the API takes up to configs.MAX_GROUP).
+GROUP_FIELDS = ("kpi", "kpi_2", "kpi_3", "kpi_4", "kpi_5", "kpi_6")
+
+
+def _input(**attrs: Any) -> dict[str, Any]:
+    return {"class": "field__input", **attrs}
+
+
+class DashboardForm(forms.Form):
+    """A dashboard's title, description and who it is shared with."""
+
+    title = forms.CharField(max_length=MAX_TITLE, widget=forms.TextInput(attrs=_input()))
+    description = forms.CharField(
+        required=False, max_length=500, widget=forms.Textarea(attrs=_input(rows=2))
+    )
+    sharing = forms.ChoiceField(
+        choices=Sharing.choices, initial=Sharing.PRIVATE, widget=forms.RadioSelect
+    )
+    team = PickerField(
+        noun="team",
+        required=False,
+        empty_label="Choose a team",
+        help_text="Its members see the dashboard when it is shared with a team.",
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker(self, "team").use(teams_source(workspace))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("sharing") == Sharing.TEAM and data.get("team") is None:
+            self.add_error("team", "Choose the team to share the dashboard with.")
+        return data
+
+
+class TileForm(forms.Form):
+    """A new tile: the fields its kind reads (the others are ignored)."""
+
+    title = forms.CharField(
+        required=False,
+        max_length=MAX_TITLE,
+        label="Title",
+        help_text="Leave empty to use the name of what it shows.",
+        widget=forms.TextInput(attrs=_input()),
+    )
+    kpi = PickerField(noun="KPI", required=False, empty_label="Choose a KPI", label="KPI")
+    kpi_2 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
+    kpi_3 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
+    kpi_4 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
+    kpi_5 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
+    kpi_6 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
+    objective = PickerField(noun="objective", required=False, empty_label="Choose an objective")
+    team = PickerField(noun="team", required=False, empty_label="The whole workspace")
+    chart = forms.ChoiceField(required=False, label="Chart", widget=forms.Select(_input()))
+    text = forms.CharField(
+        required=False,
+        max_length=MAX_TEXT,
+        help_text="Plain text; line breaks are kept.",
+        widget=forms.Textarea(attrs=_input(rows=3)),
+    )
+
+    def __init__(self, data: Any = None, *, workspace: Workspace, kind: str) -> None:
+        super().__init__(data, prefix=kind)
+        self.kind = kind
+        for name in GROUP_FIELDS:
+            picker(self, name).use(kpis_source(workspace))
+        picker(self, "objective").use(objectives_source(workspace))
+        picker(self, "team").use(teams_source(workspace))
+        chart = self.fields["chart"]
+        assert isinstance(chart, forms.ChoiceField)
+        chart.choices = [(key, title) for key, title in sorted(INSIGHT_CHARTS.items())]
+        if kind == TileKind.TEAM_SUMMARY:
+            widget = picker(self, "team").widget
+            assert isinstance(widget, PickerWidget)
+            widget.empty_label = "Choose a team"
+
+    def shown_fields(self) -> list[forms.BoundField]:
+        """The fields this kind of tile asks for, title last."""
+        names = {
+            TileKind.KPI_CHART: ["kpi"],
+            TileKind.KPI_GROUP: list(GROUP_FIELDS),
+            TileKind.OBJECTIVE: ["objective"],
+            TileKind.TEAM_SUMMARY: ["team"],
+            TileKind.HEALTH_COUNTS: ["team"],
+            TileKind.INSIGHT_CHART: ["chart", "team"],
+            TileKind.TEXT: ["text"],
+        }[TileKind(self.kind)]
+        return [self[name] for name in [*names, "title"]]
+
+    def config(self) -> dict[str, Any]:
+        """The tile's config from the cleaned fields (the service checks it)."""
+        data = self.cleaned_data
+
+        def pk(name: str) -> int | None:
+            found = data.get(name)
+            return int(found.pk) if found is not None else None
+
+        if self.kind == TileKind.KPI_CHART:
+            return {"kpi": pk("kpi")}
+        if self.kind == TileKind.KPI_GROUP:
+            return {"kpis": [i for i in (pk(n) for n in GROUP_FIELDS) if i is not None]}
+        if self.kind == TileKind.OBJECTIVE:
+            return {"objective": pk("objective")}
+        if self.kind in (TileKind.TEAM_SUMMARY, TileKind.HEALTH_COUNTS):
+            return {"team": pk("team")}
+        if self.kind == TileKind.INSIGHT_CHART:
+            return {"chart": data.get("chart", ""), "team": pk("team")}
+        return {"text": data.get("text", "")}
+
+
+class LinkForm(forms.Form):
+    """A new share link: how long it works."""
+
+    days = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(d, f"{d} day{'s' if d > 1 else ''}") for d in LINK_DAYS],
+        initial=7,
+        label="Works for",
+        widget=forms.Select(_input()),
+    )

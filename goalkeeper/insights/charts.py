@@ -1,0 +1,433 @@
+"""The insight charts: each an ECharts option and the same data as a table.
+
+The registry other pages show charts from (a dashboard's "insight chart" tile, reports):
+`CHARTS` names every chart, `insight_chart(key, scope)` builds one. Options are plain JSON
+(no functions); colours are the design's tokens written `var(--name)`, which
+`insights/insights.js` reads from the page's style sheet when it draws (so dark mode and
+print follow). The figures come from `insights.queries.Insights` (docs/insights.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from goalkeeper.domain.insights import decile_labels
+from goalkeeper.domain.kpis import Health
+from goalkeeper.domain.pace import PaceStatus
+from goalkeeper.domain.scoring import ScoreBand
+from goalkeeper.insights.queries import HEALTHS, Insights, insights_of
+from goalkeeper.insights.scope import InsightScope, default_scope
+from goalkeeper.okrs.rows import BAND_LABELS
+from goalkeeper.web.templatetags.goalkeeper_ui import HEALTH_LABELS, PACE_LABELS
+
+__all__ = [
+    "CHARTS",
+    "InsightChart",
+    "InsightScope",
+    "Table",
+    "default_scope",
+    "insight_chart",
+    "insight_charts",
+]
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A chart's data as rows of cells under a header."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class InsightChart:
+    """One chart: its key, title, ECharts option and the table behind it."""
+
+    key: str
+    title: str
+    option: dict[str, Any]
+    table: Table
+
+
+# Pace colours, as the design paints a live thing (docs/scoring.md: silence is never green).
+PACE_COLOURS: dict[PaceStatus, str] = {
+    PaceStatus.ON_TRACK: "var(--green-fill)",
+    PaceStatus.AT_RISK: "var(--amber-fill)",
+    PaceStatus.OFF_TRACK: "var(--red-fill)",
+    PaceStatus.STALE: "var(--grey-fill)",
+    PaceStatus.NOT_STARTED: "var(--stripe)",
+}
+BAND_COLOURS: dict[ScoreBand, str] = {
+    ScoreBand.RED: "var(--red-fill)",
+    ScoreBand.YELLOW: "var(--amber-fill)",
+    ScoreBand.GREEN: "var(--green-fill)",
+}
+HEALTH_COLOURS: dict[Health, str] = {
+    Health.GREEN: "var(--green-fill)",
+    Health.YELLOW: "var(--amber-fill)",
+    Health.RED: "var(--red-fill)",
+    Health.STALE: "var(--grey-fill)",
+    Health.NO_DATA: "var(--stripe)",
+}
+NEUTRAL = "var(--brand)"
+# Team names on a category axis: cut with an ellipsis past this width (the table has them whole).
+LABEL: dict[str, Any] = {"width": 150, "overflow": "truncate"}
+SECOND = "var(--kind-aspirational-ink)"
+THIRD = "var(--amber-fill)"
+
+
+def percent(value: float | None) -> float | None:
+    """A share in 0..1 as a whole percentage (None stays None)."""
+    return None if value is None else round(value * 100)
+
+
+def week_label(monday: dt.date) -> str:
+    """A week as its Monday: "5 Oct"."""
+    return f"{monday.day} {monday:%b}"
+
+
+def _grid() -> dict[str, Any]:
+    return {"left": 8, "right": 24, "top": 28, "bottom": 8, "containLabel": True}
+
+
+def _bars(
+    categories: Iterable[str], values: Iterable[float | int], colours: Any = None
+) -> dict[str, Any]:
+    names = list(categories)
+    data: list[Any] = list(values)
+    if colours is not None:
+        data = [
+            {"value": value, "itemStyle": {"color": colour}}
+            for value, colour in zip(data, colours, strict=True)
+        ]
+    return {
+        "grid": _grid(),
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0}},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"type": "bar", "data": data, "itemStyle": {"color": NEUTRAL}, "barMaxWidth": 48}
+        ],
+    }
+
+
+def _by_team(
+    labels: list[str], series: list[tuple[str, str, list[Any]]], *, stack: bool, unit: str = ""
+) -> dict[str, Any]:
+    """Horizontal bars, one category per row of the scope, a series per measure."""
+    return {
+        "grid": {**_grid(), "top": 16, "bottom": 56 if len(series) > 1 else 8},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        **({"legend": {"bottom": 0}} if len(series) > 1 else {}),
+        "xAxis": {
+            "type": "value",
+            "minInterval": 1,
+            **({"max": 100, "axisLabel": {"formatter": "{value}" + unit}} if unit else {}),
+        },
+        "yAxis": {"type": "category", "data": labels, "inverse": True, "axisLabel": LABEL},
+        "series": [
+            {
+                "name": name,
+                "type": "bar",
+                "data": data,
+                "itemStyle": {"color": colour},
+                "barMaxWidth": 18,
+                **({"stack": "all"} if stack else {}),
+            }
+            for name, colour, data in series
+        ],
+    }
+
+
+def _empty(option: dict[str, Any], text: str) -> dict[str, Any]:
+    """`option` with `text` across its drawing, and no axes or legend: the chart has
+    nothing to show yet."""
+    quiet = {key: value for key, value in option.items() if key not in ("legend", "visualMap")}
+    for axis in ("xAxis", "yAxis"):
+        if axis in quiet:
+            quiet[axis] = {**quiet[axis], "show": False}
+    return {
+        **quiet,
+        "graphic": {
+            "type": "text",
+            "left": "center",
+            "top": "middle",
+            "silent": True,
+            "style": {"text": text, "fill": "var(--text-3)", "fontSize": 13},
+        },
+    }
+
+
+def _when(empty: bool, option: dict[str, Any], text: str) -> dict[str, Any]:
+    return _empty(option, text) if empty else option
+
+
+def _donut(items: list[tuple[str, int, str]]) -> dict[str, Any]:
+    # Empty slices are left out of the drawing (a "0" pointing at nothing); the table
+    # keeps every line.
+    return {
+        "tooltip": {"trigger": "item"},
+        "legend": {"bottom": 0},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["42%", "66%"],
+                "center": ["50%", "44%"],
+                "label": {"formatter": "{c}"},
+                "data": [
+                    {"name": name, "value": value, "itemStyle": {"color": colour}}
+                    for name, value, colour in items
+                    if value
+                ],
+            }
+        ],
+    }
+
+
+def _pace(insights: Insights) -> InsightChart:
+    if insights.closed:
+        items = [(BAND_LABELS[band], n, BAND_COLOURS[band]) for band, n in insights.band_counts]
+        table = Table(("Final score", "Objectives"), tuple((n, v) for n, v, _ in items))
+        option = _when(not any(n for _, n, _ in items), _donut(items), "No final scores yet.")
+        return InsightChart("pace", "Final scores of objectives", option, table)
+    items = [(PACE_LABELS[status], n, PACE_COLOURS[status]) for status, n in insights.pace_counts]
+    table = Table(("Pace", "Objectives"), tuple((n, v) for n, v, _ in items))
+    option = _when(not any(n for _, n, _ in items), _donut(items), "No live objectives here yet.")
+    return InsightChart("pace", CHARTS["pace"], option, table)
+
+
+def _progress(insights: Insights) -> InsightChart:
+    labels = decile_labels()
+    counts = insights.progress_histogram
+    option = _bars(labels, counts)
+    option["xAxis"]["axisLabel"] = {"interval": 0, "rotate": 45}
+    option = _when(not any(counts), option, "No objective with key results here yet.")
+    table = Table(("Progress", "Objectives"), tuple(zip(labels, counts, strict=True)))
+    return InsightChart("progress", CHARTS["progress"], option, table)
+
+
+def _labels(insights: Insights) -> list[str]:
+    return [row.label for row in insights.rows]
+
+
+def _adoption(insights: Insights) -> InsightChart:
+    labels = _labels(insights)
+    rows = insights.adoption_by_row
+    option = _by_team(
+        labels,
+        [
+            ("People", NEUTRAL, [percent(a.people_share) for a in rows]),
+            ("Teams", SECOND, [percent(a.teams_share) for a in rows]),
+        ],
+        stack=False,
+        unit="%",
+    )
+    option = _when(not any(a.people or a.teams for a in rows), option, "No teams here yet.")
+    table = Table(
+        ("Team", "People", "With objectives", "Share", "Teams", "With objectives", "Share"),
+        tuple(
+            (
+                label,
+                a.people,
+                a.people_with,
+                _pct(a.people_share),
+                a.teams,
+                a.teams_with,
+                _pct(a.teams_share),
+            )
+            for label, a in zip(labels, rows, strict=True)
+        ),
+    )
+    return InsightChart("adoption", CHARTS["adoption"], option, table)
+
+
+def _pct(value: float | None) -> str | None:
+    return None if value is None else f"{percent(value)}%"
+
+
+def _heatmap(insights: Insights) -> InsightChart:
+    labels = _labels(insights)
+    weeks = [week_label(monday) for monday in insights.activity.weeks]
+    cells = insights.heatmap
+    data = [
+        [x, y, percent(value) if value is not None else "-"]
+        for y, row in enumerate(cells)
+        for x, value in enumerate(row)
+    ]
+    option = {
+        "grid": {**_grid(), "bottom": 48},
+        "tooltip": {"position": "top"},
+        "xAxis": {"type": "category", "data": weeks, "splitArea": {"show": True}},
+        "yAxis": {"type": "category", "data": labels, "inverse": True, "axisLabel": LABEL},
+        "visualMap": {
+            "min": 0,
+            "max": 100,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+            "itemHeight": 120,
+            "text": ["100%", "0%"],
+            "inRange": {"color": ["var(--grey-soft)", "var(--brand)"]},
+        },
+        "series": [
+            {
+                "type": "heatmap",
+                "data": data,
+                "label": {"show": len(weeks) <= 16, "formatter": "{@[2]}"},
+            }
+        ],
+    }
+    if not any(value is not None for row in cells for value in row):
+        option = _empty(option, "No key results to check in on here yet.")
+    table = Table(
+        ("Team", *weeks),
+        tuple(
+            (label, *(_pct(value) for value in row))
+            for label, row in zip(labels, cells, strict=True)
+        ),
+    )
+    return InsightChart("heatmap", CHARTS["heatmap"], option, table)
+
+
+def _confidence(insights: Insights) -> InsightChart:
+    weeks = [week_label(monday) for monday in insights.activity.weeks]
+    points = insights.confidence
+    means = [None if mean is None else round(mean, 1) for mean, _ in points]
+    option = {
+        "grid": _grid(),
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "data": weeks, "boundaryGap": False},
+        "yAxis": {"type": "value", "min": 0, "max": 10, "interval": 2},
+        "series": [
+            {
+                "name": "Mean confidence",
+                "type": "line",
+                "data": [m if m is not None else "-" for m in means],
+                "connectNulls": True,
+                "itemStyle": {"color": NEUTRAL},
+                "areaStyle": {"opacity": 0.08},
+            }
+        ],
+    }
+    if all(m is None for m in means):
+        option = _empty(option, "No check-in gave a confidence yet.")
+    table = Table(
+        ("Week of", "Mean confidence (0-10)", "Check-ins with a confidence"),
+        tuple(
+            (week, mean, given) for week, mean, (_, given) in zip(weeks, means, points, strict=True)
+        ),
+    )
+    return InsightChart("confidence", CHARTS["confidence"], option, table)
+
+
+def _kpi_health(insights: Insights) -> InsightChart:
+    labels = _labels(insights)
+    counts = insights.kpi_health
+    option = _by_team(
+        labels,
+        [
+            (HEALTH_LABELS[health], HEALTH_COLOURS[health], [c[health] for c in counts])
+            for health in HEALTHS
+        ],
+        stack=True,
+    )
+    if not any(any(c.values()) for c in counts):
+        option = _empty(option, "No KPIs in these teams yet.")
+    table = Table(
+        ("Team", *(HEALTH_LABELS[health] for health in HEALTHS)),
+        tuple(
+            (label, *(c[health] for health in HEALTHS))
+            for label, c in zip(labels, counts, strict=True)
+        ),
+    )
+    return InsightChart("kpi_health", CHARTS["kpi_health"], option, table)
+
+
+def _alignment(insights: Insights) -> InsightChart:
+    pairs = [
+        (row.label, c)
+        for row, c in zip(insights.rows, insights.coverage_by_row, strict=True)
+        if c.objectives
+    ]
+    option = _by_team(
+        [label for label, _ in pairs],
+        [("Aligned objectives", NEUTRAL, [percent(c.share) for _, c in pairs])],
+        stack=False,
+        unit="%",
+    )
+    if not pairs:
+        option = _empty(option, "No team objectives below the company yet.")
+    table = Table(
+        ("Team", "Objectives", "Aligned", "Share"),
+        tuple((label, c.objectives, c.aligned, _pct(c.share)) for label, c in pairs),
+    )
+    return InsightChart("alignment", CHARTS["alignment"], option, table)
+
+
+def _coach(insights: Insights) -> InsightChart:
+    labels = _labels(insights)
+    rows = insights.coach_by_row
+    option = _by_team(
+        labels,
+        [
+            ("Teams over 5 objectives", NEUTRAL, [len(c.too_many_objectives) for c in rows]),
+            ("Task-like key results", THIRD, [c.task_like for c in rows]),
+            ("Teams sandbagging", "var(--red-fill)", [len(c.sandbagging) for c in rows]),
+        ],
+        stack=False,
+    )
+    if not any(c.too_many_objectives or c.task_like or c.sandbagging for c in rows):
+        option = _empty(option, "Nothing to flag: the coach found no issue here.")
+    table = Table(
+        ("Team", "Teams with too many objectives", "Task-like key results", "Teams sandbagging"),
+        tuple(
+            (label, len(c.too_many_objectives), c.task_like, len(c.sandbagging))
+            for label, c in zip(labels, rows, strict=True)
+        ),
+    )
+    return InsightChart("coach", CHARTS["coach"], option, table)
+
+
+# Every chart a page may show, by key, with its title. In a closed cycle, "pace" counts final
+# score bands instead, titled "Final scores of objectives".
+CHARTS: dict[str, str] = {
+    "pace": "Pace of objectives",
+    "progress": "Progress of objectives",
+    "adoption": "Adoption by team",
+    "heatmap": "Check-in rate by team and week",
+    "confidence": "Confidence over time",
+    "kpi_health": "KPI health by team",
+    "alignment": "Alignment coverage by team",
+    "coach": "Quality coach findings by team",
+}
+
+_BUILDERS: dict[str, Callable[[Insights], InsightChart]] = {
+    "pace": _pace,
+    "progress": _progress,
+    "adoption": _adoption,
+    "heatmap": _heatmap,
+    "confidence": _confidence,
+    "kpi_health": _kpi_health,
+    "alignment": _alignment,
+    "coach": _coach,
+}
+
+
+def insight_chart(key: str, scope: InsightScope) -> InsightChart:
+    """The chart `key` (one of `CHARTS`) for `scope`; KeyError on an unknown key.
+
+    The scope's figures are kept per process while nothing is written (`insights_of`):
+    a dashboard showing several charts of one scope reads them once.
+    """
+    build = _BUILDERS[key]
+    return build(insights_of(scope))
+
+
+def insight_charts(keys: Iterable[str], insights: Insights) -> tuple[InsightChart, ...]:
+    """Several charts of one scope, reading its figures once (the insights page)."""
+    return tuple(_BUILDERS[key](insights) for key in keys)

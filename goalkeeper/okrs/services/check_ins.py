@@ -1,0 +1,115 @@
+"""Writing a check-in on a key result's row: the part every check-in shares.
+
+A key result's value columns (`current`, `done`, `confidence`, `last_check_in_at`, which
+mirror its latest check-in) have several writers that can run at once: a person checking
+in, a KPI sync checking in automatically, and the roll-up of a key result's contributors.
+Every write that saves the row locks it first and reloads those columns
+(`lock_key_result`), so two check-ins are applied one after the other and a definition edit
+never puts back a value read before a sync. See docs/architecture.md.
+
+`record_check_in` (what people, the API and KPI syncs call) adds the checks and the roll-up
+to its contributors' parents; the roll-up itself writes through `write_check_in`, so that
+its own check-ins do not start another roll-up (docs/cascade.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from goalkeeper.accounts.models import Person
+from goalkeeper.audit.services import diff, record, snapshot
+from goalkeeper.domain.key_results import KeyResultKind
+from goalkeeper.okrs import events as okr_events
+from goalkeeper.okrs.models import CheckIn, KeyResult
+from goalkeeper.okrs.services.common import ensure_cycle_open
+from goalkeeper.okrs.signals import key_result_kpi_changed
+
+# What the latest check-in writes on the key result's row.
+VALUE_FIELDS = ("current", "done", "confidence", "last_check_in_at")
+
+
+def lock_key_result(key_result: KeyResult) -> KeyResult:
+    """Lock the key result's row until the transaction ends, and reload its value columns.
+
+    Call inside a transaction, before reading the value to change it. PostgreSQL makes a
+    second writer wait on the lock; SQLite serialises writers anyway (`BEGIN IMMEDIATE`).
+    """
+    fresh = (
+        KeyResult.objects.select_for_update()
+        .filter(pk=key_result.pk)
+        .order_by()
+        .values(*VALUE_FIELDS)
+        .get()
+    )
+    for name, value in fresh.items():
+        setattr(key_result, name, value)
+    return key_result
+
+
+def write_check_in(
+    *,
+    actor: Person | None,
+    key_result: KeyResult,
+    value: float | None = None,
+    done: bool = False,
+    confidence: int | None = None,
+    note: str = "",
+    automatic: bool = False,
+    at: dt.datetime | None = None,
+    locked: bool = False,
+) -> CheckIn:
+    """Append a check-in, make it the key result's current value, audit it, emit its events.
+
+    Call inside a transaction. `locked`: the caller has locked the row and reloaded its
+    value columns already. Emits `check_in.created`, and `key_result.status_changed` when
+    the pace status moved.
+    """
+    ensure_cycle_open(key_result.objective.cycle)
+    if not locked:
+        lock_key_result(key_result)
+    status_before = okr_events.status_of(key_result)
+    # A milestone is done or not (no value); a metric key result has a value (no done flag).
+    if key_result.kind == KeyResultKind.MILESTONE:
+        value = None
+    elif value is None:
+        raise ValidationError({"value": "a value is required for a metric key result"})
+    else:
+        done = False
+    check_in = CheckIn(
+        key_result=key_result,
+        value=value,
+        done=done,
+        confidence=confidence,
+        note=note.strip(),
+        author=actor,
+        automatic=automatic,
+        created_at=at or timezone.now(),
+    )
+    check_in.full_clean()
+    check_in.save()
+    before = snapshot(key_result, ["current", "done", "confidence"])
+    key_result.current = value if value is not None else key_result.current
+    key_result.done = done
+    key_result.confidence = confidence
+    key_result.last_check_in_at = check_in.created_at
+    key_result.save(update_fields=list(VALUE_FIELDS))
+    record(
+        workspace=key_result.workspace,
+        actor=actor,
+        action="check_in.created",
+        obj=key_result,
+        changes={**diff(before, key_result), "note": [None, check_in.note]},
+    )
+    okr_events.check_in_created(check_in, key_result)
+    okr_events.key_result_status_changed(key_result, status_before)
+    return check_in
+
+
+def link_changed(key_result: KeyResult) -> None:
+    """Tell the receivers that the key result's KPI link changed (see `okrs.signals`), then
+    reload the value a receiver may have checked in on its own copy of the row."""
+    key_result_kpi_changed.send(sender=KeyResult, key_result=key_result)
+    key_result.refresh_from_db(fields=VALUE_FIELDS)
