@@ -248,7 +248,9 @@ MIDDLEWARE.insert(
 )
 
 # --- Internationalisation -----------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages a person may choose (accounts.models.Language); German is complete.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone as django_tz
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.clock import Clock, zone_named
 from goalkeeper.domain.pace import PaceThresholds
@@ -35,6 +36,20 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+class Language(models.TextChoices):
+    """The languages the app speaks; blank on a login means "as the browser asks"."""
+
+    BROWSER = "", _("As my browser asks")
+    ENGLISH = "en", "English"
+    GERMAN = "de", "Deutsch"
+
+
+class Theme(models.TextChoices):
+    SYSTEM = "system", _("As my system")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A login. The same login may be a person in several workspaces."""
 
@@ -43,6 +58,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=django_tz.now)
+    # The person's own choices, the same in every workspace they belong to.
+    language = models.CharField(max_length=8, choices=Language.choices, default="", blank=True)
+    theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM)
 
     objects: ClassVar[UserManager] = UserManager()
 
