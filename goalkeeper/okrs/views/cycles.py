@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.decorators import admin_required, member_required
@@ -74,7 +73,8 @@ def _cycle_page(
             "form": form,
             "cycle": cycle,
             "presets": presets,
-            "fiscal_start": calendar.month_name[person.workspace.fiscal_year_start_month],
+            "fiscal_start": MONTHS[person.workspace.fiscal_year_start_month],
+            "fiscal_start_month": person.workspace.fiscal_year_start_month,
             "locked": cycle is not None and cycle.state == CycleState.CLOSED,
         },
     )
