@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
@@ -25,11 +26,11 @@ def _select() -> forms.Select:
 class LinkForm(forms.Form):
     """Let the KPI drive a key result."""
 
-    key_result = PickerField(noun="key result", label="Key result")
+    key_result = PickerField(noun="key result", label=_("Key result"))
     mode = forms.ChoiceField(
         choices=KpiLinkMode.choices,
         initial=KpiLinkMode.LATEST.value,
-        label="Value read",
+        label=_("Value read"),
         widget=_select(),
     )
 
@@ -47,23 +48,29 @@ class PromoteForm(forms.Form):
     """How the promoted KPI is measured."""
 
     frequency = forms.ChoiceField(
-        choices=FREQUENCY_CHOICES, initial=Frequency.WEEKLY.value, widget=_select()
+        label=_("Frequency"),
+        choices=FREQUENCY_CHOICES,
+        initial=Frequency.WEEKLY.value,
+        widget=_select(),
     )
     aggregation = forms.ChoiceField(
-        choices=AGGREGATION_CHOICES, initial=Aggregation.LAST.value, widget=_select()
+        label=_("Aggregation"),
+        choices=AGGREGATION_CHOICES,
+        initial=Aggregation.LAST.value,
+        widget=_select(),
     )
 
 
 class HandDownForm(PromoteForm):
     """Which team takes the KPI, who owns it, and how it is measured."""
 
-    team = PickerField(noun="team", label="Team", help_text="Usually a team below this one.")
+    team = PickerField(noun="team", label=_("Team"), help_text=_("Usually a team below this one."))
     owner = PickerField(
         noun="person",
-        label="Owner",
+        label=_("Owner"),
         required=False,
-        empty_label="The team's lead",
-        help_text="Empty: the team's lead owns the KPI.",
+        empty_label=_("The team's lead"),
+        help_text=_("Empty: the team's lead owns the KPI."),
     )
 
     field_order = ("team", "owner", "frequency", "aggregation")
@@ -75,7 +82,10 @@ class HandDownForm(PromoteForm):
 
 
 # A ratio reads the first two slots as numerator and denominator.
-_SLOT_LABELS = {1: "First KPI (numerator of a ratio)", 2: "Second KPI (denominator of a ratio)"}
+_SLOT_LABELS = {
+    1: _("First KPI (numerator of a ratio)"),
+    2: _("Second KPI (denominator of a ratio)"),
+}
 # How many KPIs the page offers for a formula; a sum or an average of more is set over the API.
 FORMULA_SLOTS = 4
 
@@ -85,7 +95,8 @@ class FormulaForm(forms.Form):
 
     formula = forms.ChoiceField(
         choices=[(value, label) for value, label in KpiFormula.choices if value]
-        + [("", "None: stop reading several KPIs")],
+        + [("", _("None: stop reading several KPIs"))],
+        label=_("Formula"),
         required=False,
         initial=KpiFormula.SUM.value,
         widget=_select(),
@@ -93,7 +104,7 @@ class FormulaForm(forms.Form):
     mode = forms.ChoiceField(
         choices=KpiLinkMode.choices,
         initial=KpiLinkMode.LATEST.value,
-        label="Each KPI's value",
+        label=_("Each KPI's value"),
         widget=_select(),
     )
 
@@ -106,9 +117,9 @@ class FormulaForm(forms.Form):
             name = f"kpi_{slot}"
             self.fields[name] = PickerField(
                 noun="KPI",
-                label=_SLOT_LABELS.get(slot, f"KPI {slot}"),
+                label=_SLOT_LABELS.get(slot, _("KPI %(number)s") % {"number": slot}),
                 required=False,
-                empty_label="None",
+                empty_label=_("None"),
             )
             # How many are needed depends on the formula: the page marks none "optional".
             self.fields[name].conditional = True  # type: ignore[attr-defined]

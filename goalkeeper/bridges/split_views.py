@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from goalkeeper.accounts.decorators import member_required
@@ -55,7 +56,7 @@ def kpi_split(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase
     cycles = _open_cycles(kpi)
     cycle = _chosen(cycles, request.POST.get("cycle", "")) or (cycles[0] if cycles else None)
     if not isinstance(cycle, Cycle):
-        messages.error(request, "There is no open cycle to split the target in.")
+        messages.error(request, _("There is no open cycle to split the target in."))
         return redirect("kpi_detail", pk=kpi.pk)
     carriers = _carriers(kpi, cycle)
     carrier = _chosen(carriers, request.POST.get("key_result", ""))

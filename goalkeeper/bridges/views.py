@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.middleware import person_of
@@ -46,8 +48,8 @@ def _kpi(person: Person, kpi_id: int) -> Kpi:
 
 def _error_messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
-        return [message for messages_ in error.message_dict.values() for message in messages_]
-    return list(error.messages)
+        return [_(message) for messages_ in error.message_dict.values() for message in messages_]
+    return [_(message) for message in error.messages]
 
 
 def _kpi_page(kpi: Kpi, anchor: str = "") -> str:
@@ -68,8 +70,8 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Draft objective “{objective.title}” created in {objective.cycle.name} for "
-            f"{kpi.team.name}.",
+            _("Draft objective “%(title)s” created in %(cycle)s for %(team)s.")
+            % {"title": objective.title, "cycle": objective.cycle.name, "team": kpi.team.name},
         )
     return redirect(_kpi_page(kpi))
 
@@ -87,7 +89,7 @@ def dismiss(request: HttpRequest, pk: int, objective_id: int) -> HttpResponse:
         for message in _error_messages(error):
             messages.error(request, message)
     else:
-        messages.success(request, "Recovery draft dismissed: it stays in its closed cycle.")
+        messages.success(request, _("Recovery draft dismissed: it stays in its closed cycle."))
     return redirect(_kpi_page(kpi, "#recoveries"))
 
 
@@ -113,7 +115,10 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
         for message in _error_messages(error):
             messages.error(request, message)
     else:
-        messages.success(request, f"“{key_result.title}” now reads its value from this KPI.")
+        messages.success(
+            request,
+            _("“%(title)s” now reads its value from this KPI.") % {"title": key_result.title},
+        )
     return redirect(_kpi_page(kpi, "#linked"))
 
 
@@ -132,7 +137,9 @@ def unlink(request: HttpRequest, pk: int, key_result_id: int) -> HttpResponse:
         for message in _error_messages(error):
             messages.error(request, message)
     else:
-        messages.success(request, f"“{key_result.title}” no longer reads this KPI.")
+        messages.success(
+            request, _("“%(title)s” no longer reads this KPI.") % {"title": key_result.title}
+        )
     return redirect(_kpi_page(kpi, "#linked"))
 
 
@@ -162,9 +169,14 @@ def promote(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"“{kpi.name}” is now a KPI, with {plan.check_ins} "
-                f"check-in{'s' if plan.check_ins != 1 else ''} as its history. "
-                "The key result reads its value from it.",
+                ngettext(
+                    "“%(name)s” is now a KPI, with %(count)s check-in as its history. "
+                    "The key result reads its value from it.",
+                    "“%(name)s” is now a KPI, with %(count)s check-ins as its history. "
+                    "The key result reads its value from it.",
+                    plan.check_ins,
+                )
+                % {"name": kpi.name, "count": plan.check_ins},
             )
             return redirect("kpi_detail", pk=kpi.pk)
     return render_page(
@@ -190,10 +202,10 @@ def _refuse_on_form(form: forms.Form, error: ValidationError) -> list[str]:
     for field, messages_ in (error.message_dict if hasattr(error, "error_dict") else {}).items():
         for message in messages_:
             if field in form.fields:
-                form.add_error(field, message)
+                form.add_error(field, _(message))
             else:
-                rest.append(message)
-    return rest or ([] if hasattr(error, "error_dict") else list(error.messages))
+                rest.append(_(message))
+    return rest or ([] if hasattr(error, "error_dict") else [_(m) for m in error.messages])
 
 
 @login_required
@@ -226,9 +238,19 @@ def hand_down(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"“{kpi.name}” is now a KPI of {kpi.team.name}, owned by "
-                f"{kpi.owner.name if kpi.owner else 'nobody'}. The key result reads its value "
-                "from it.",
+                (
+                    _(
+                        "“%(name)s” is now a KPI of %(team)s, owned by %(owner)s. The key result "
+                        "reads its value from it."
+                    )
+                    % {"name": kpi.name, "team": kpi.team.name, "owner": kpi.owner.name}
+                    if kpi.owner
+                    else _(
+                        "“%(name)s” is now a KPI of %(team)s, owned by nobody. The key result "
+                        "reads its value from it."
+                    )
+                    % {"name": kpi.name, "team": kpi.team.name}
+                ),
             )
             return redirect("kpi_detail", pk=kpi.pk)
     return render_page(
@@ -270,9 +292,10 @@ def formula(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"“{key_result.title}” reads its value from {len(form.chosen_kpis())} KPIs."
+                _("“%(title)s” reads its value from %(count)s KPIs.")
+                % {"title": key_result.title, "count": len(form.chosen_kpis())}
                 if key_result.kpi_formula
-                else f"“{key_result.title}” no longer reads several KPIs.",
+                else _("“%(title)s” no longer reads several KPIs.") % {"title": key_result.title},
             )
             return redirect("objective_detail", pk=key_result.objective_id)
     return render_page(

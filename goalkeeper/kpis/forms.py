@@ -7,27 +7,24 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
 from goalkeeper.domain.kpis import Direction
 from goalkeeper.domain.periods import Aggregation, Frequency
 from goalkeeper.kpis.imports import DateFormat
+from goalkeeper.kpis.labels import (
+    AGGREGATION_CHOICE_LABELS,
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+)
 from goalkeeper.pickers import PickerField, picker
 
-DIRECTION_CHOICES = [
-    (Direction.HIGHER_IS_BETTER.value, "Higher is better"),
-    (Direction.LOWER_IS_BETTER.value, "Lower is better"),
-    (Direction.IN_RANGE.value, "Stay in a range"),
-]
-FREQUENCY_CHOICES = [(f.value, f.value.capitalize()) for f in Frequency]
-AGGREGATION_CHOICES = [
-    (Aggregation.LAST.value, "Last value of the period"),
-    (Aggregation.SUM.value, "Sum of the period"),
-    (Aggregation.AVERAGE.value, "Average of the period"),
-    (Aggregation.MIN.value, "Lowest value of the period"),
-    (Aggregation.MAX.value, "Highest value of the period"),
-]
+DIRECTION_CHOICES = [(d.value, label) for d, label in DIRECTION_LABELS.items()]
+FREQUENCY_CHOICES = [(f.value, label) for f, label in FREQUENCY_LABELS.items()]
+AGGREGATION_CHOICES = [(a.value, label) for a, label in AGGREGATION_CHOICE_LABELS.items()]
 DATE_FORMAT_CHOICES = [(f.value, f.label) for f in DateFormat]
 # Fields each direction uses; the others are cleared rather than refused, since the form
 # keeps them (hidden) when the direction changes.
@@ -45,64 +42,72 @@ def _input(**attrs: Any) -> dict[str, Any]:
 class KpiForm(forms.Form):
     """Create or edit a KPI: its definition, its goal, how often and how it is measured."""
 
-    name = forms.CharField(max_length=160, widget=forms.TextInput(attrs=_input()))
+    name = forms.CharField(max_length=160, label=_("Name"), widget=forms.TextInput(attrs=_input()))
     description = forms.CharField(
         required=False,
-        label="Definition",
-        help_text="What is counted, and how: a reader should be able to recompute it.",
+        label=_("Definition"),
+        help_text=_("What is counted, and how: a reader should be able to recompute it."),
         widget=forms.Textarea(attrs=_input(rows=3)),
     )
-    team = PickerField(noun="team")
-    owner = PickerField(noun="person", required=False, empty_label="No owner")
+    team = PickerField(noun="team", label=_("Team"))
+    owner = PickerField(noun="person", required=False, label=_("Owner"), empty_label=_("No owner"))
     unit = forms.CharField(
         max_length=30,
         required=False,
-        help_text="%, $, ms, customers…",
+        label=_("Unit"),
+        help_text=_("%, $, ms, customers…"),
         widget=forms.TextInput(attrs=_input()),
     )
     direction = forms.ChoiceField(
+        label=_("Direction"),
         choices=DIRECTION_CHOICES,
         initial=Direction.HIGHER_IS_BETTER.value,
         widget=forms.RadioSelect,
     )
     target = forms.FloatField(
         required=False,
-        help_text="Green from here on.",
+        label=_("Target"),
+        help_text=_("Green from here on."),
         widget=forms.NumberInput(attrs=_input(step="any")),
     )
     warning = forms.FloatField(
         required=False,
-        label="Warning threshold",
-        help_text="Yellow between the warning and the target, red beyond it. Leave empty for "
-        "no yellow zone. For a range: how far outside it is still yellow.",
+        label=_("Warning threshold"),
+        help_text=_(
+            "Yellow between the warning and the target, red beyond it. Leave empty for "
+            "no yellow zone. For a range: how far outside it is still yellow."
+        ),
         widget=forms.NumberInput(attrs=_input(step="any")),
     )
     low = forms.FloatField(
         required=False,
-        label="Low bound",
+        label=_("Low bound"),
         widget=forms.NumberInput(attrs=_input(step="any")),
     )
     high = forms.FloatField(
         required=False,
-        label="High bound",
+        label=_("High bound"),
         widget=forms.NumberInput(attrs=_input(step="any")),
     )
     frequency = forms.ChoiceField(
+        label=_("Frequency"),
         choices=FREQUENCY_CHOICES,
         initial=Frequency.MONTHLY.value,
-        help_text="One value per period is judged: health looks at the last complete one.",
+        help_text=_("One value per period is judged: health looks at the last complete one."),
         widget=forms.Select(_input()),
     )
     aggregation = forms.ChoiceField(
+        label=_("Aggregation"),
         choices=AGGREGATION_CHOICES,
         initial=Aggregation.LAST.value,
-        help_text="How the measurements inside one period make its value.",
+        help_text=_("How the measurements inside one period make its value."),
         widget=forms.Select(_input()),
     )
     data_source = forms.CharField(
         max_length=200,
         required=False,
-        help_text="Where the numbers come from: a report, a system, a person.",
+        label=_("Data source"),
+        help_text=_("Where the numbers come from: a report, a system, a person."),
         widget=forms.TextInput(attrs=_input()),
     )
 
@@ -127,19 +132,25 @@ class KpiForm(forms.Form):
             self._clean_range(data)
         elif target is None:
             if "target" not in self.errors:
-                self.add_error("target", "Set the target: the value that counts as healthy.")
+                self.add_error("target", _("Set the target: the value that counts as healthy."))
         elif warning is not None:
             if direction == Direction.HIGHER_IS_BETTER and warning > target:
                 self.add_error(
                     "warning",
-                    f"When higher is better, the warning threshold must be below the target "
-                    f"({target:g}): values between the two are yellow, lower ones red.",
+                    _(
+                        "When higher is better, the warning threshold must be below the target "
+                        "(%(target)s): values between the two are yellow, lower ones red."
+                    )
+                    % {"target": f"{target:g}"},
                 )
             if direction == Direction.LOWER_IS_BETTER and warning < target:
                 self.add_error(
                     "warning",
-                    f"When lower is better, the warning threshold must be above the target "
-                    f"({target:g}): values between the two are yellow, higher ones red.",
+                    _(
+                        "When lower is better, the warning threshold must be above the target "
+                        "(%(target)s): values between the two are yellow, higher ones red."
+                    )
+                    % {"target": f"{target:g}"},
                 )
         return data
 
@@ -147,16 +158,17 @@ class KpiForm(forms.Form):
         low, high, warning = data.get("low"), data.get("high"), data.get("warning")
         for name, value in (("low", low), ("high", high)):
             if value is None and name not in self.errors:
-                self.add_error(name, "Set both bounds of the range.")
+                self.add_error(name, _("Set both bounds of the range."))
         if low is not None and high is not None and low > high:
             self.add_error(
                 "high",
-                f"The range is empty: the high bound ({high:g}) is below the low bound ({low:g}).",
+                _("The range is empty: the high bound (%(high)s) is below the low bound (%(low)s).")
+                % {"high": f"{high:g}", "low": f"{low:g}"},
             )
         if warning is not None and warning < 0:
             self.add_error(
                 "warning",
-                "For a range, the warning is a margin outside it: zero or more.",
+                _("For a range, the warning is a margin outside it: zero or more."),
             )
 
     def service_fields(self) -> dict[str, Any]:
@@ -183,22 +195,23 @@ class KpiForm(forms.Form):
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
                 for message in messages:
-                    self.add_error(field if field in self.fields else None, message)
+                    self.add_error(field if field in self.fields else None, gettext(message))
         else:
             for message in error.messages:
-                self.add_error(None, message)
+                self.add_error(None, gettext(message))
 
 
 class ValueForm(forms.Form):
     """One value, typed by hand."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs=_input(type="date")))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=_input(type="date")))
     time = forms.TimeField(
         required=False,
-        help_text="Midnight when empty.",
+        label=_("Time"),
+        help_text=_("Midnight when empty."),
         widget=forms.TimeInput(attrs=_input(type="time")),
     )
-    value = forms.FloatField(widget=forms.NumberInput(attrs=_input(step="any")))
+    value = forms.FloatField(label=_("Value"), widget=forms.NumberInput(attrs=_input(step="any")))
 
     def timestamp(self, zone: dt.tzinfo) -> dt.datetime:
         """The value's instant, read on the workspace's wall clock."""
@@ -212,8 +225,8 @@ class PasteForm(forms.Form):
     """A column of "date,value" lines pasted from a spreadsheet."""
 
     lines = forms.CharField(
-        label="Date and value lines",
-        help_text="One per line: a date, then a comma, semicolon or tab, then the value.",
+        label=_("Date and value lines"),
+        help_text=_("One per line: a date, then a comma, semicolon or tab, then the value."),
         widget=forms.Textarea(
             attrs=_input(rows=8, spellcheck="false", placeholder="2026-10-01,1250\n2026-11-01,1310")
         ),
@@ -221,7 +234,7 @@ class PasteForm(forms.Form):
     date_format = forms.ChoiceField(
         choices=DATE_FORMAT_CHOICES,
         initial=DateFormat.ISO.value,
-        label="Dates are written",
+        label=_("Dates are written"),
         widget=forms.Select(_input()),
     )
 
@@ -230,27 +243,32 @@ class UploadForm(forms.Form):
     """A CSV or XLSX file of dates and values."""
 
     file = forms.FileField(
-        help_text="A .csv or .xlsx file of at most 5 MB and 10,000 rows, with a date column and "
-        "a value column.",
+        label=_("File"),
+        help_text=_(
+            "A .csv or .xlsx file of at most 5 MB and 10,000 rows, with a date column and "
+            "a value column."
+        ),
         widget=forms.ClearableFileInput(attrs=_input(accept=".csv,.txt,.xlsx,text/csv")),
     )
     date_format = forms.ChoiceField(
         choices=DATE_FORMAT_CHOICES,
         initial=DateFormat.ISO.value,
-        label="Dates are written",
+        label=_("Dates are written"),
         widget=forms.Select(_input()),
     )
     date_column = forms.CharField(
         required=False,
         max_length=100,
-        label="Date column",
-        help_text="Optional: its header or number. Found by itself when named date or timestamp.",
+        label=_("Date column"),
+        help_text=_(
+            "Optional: its header or number. Found by itself when named date or timestamp."
+        ),
         widget=forms.TextInput(attrs=_input()),
     )
     value_column = forms.CharField(
         required=False,
         max_length=100,
-        label="Value column",
-        help_text="Optional: its header or number. Found by itself when named value.",
+        label=_("Value column"),
+        help_text=_("Optional: its header or number. Found by itself when named value."),
         widget=forms.TextInput(attrs=_input()),
     )

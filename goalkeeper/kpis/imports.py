@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO
 
+from django.utils.translation import gettext_lazy as _
+
 from goalkeeper.domain.limits import check_value
 
 # A file may hold at most this many values: the same bound as one write batch.
@@ -48,9 +50,9 @@ class DateFormat(StrEnum):
 
 
 _FORMAT_LABELS = {
-    DateFormat.ISO: "ISO: 2026-11-20 or 2026-11-20 14:00",
-    DateFormat.DMY: "Day first: 20/11/2026",
-    DateFormat.MDY: "Month first: 11/20/2026",
+    DateFormat.ISO: _("ISO: 2026-11-20 or 2026-11-20 14:00"),
+    DateFormat.DMY: _("Day first: 20/11/2026"),
+    DateFormat.MDY: _("Month first: 11/20/2026"),
 }
 _FORMAT_NAMES = {
     DateFormat.ISO: "ISO (YYYY-MM-DD)",

@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goalkeeper import pickers
@@ -129,7 +131,9 @@ def create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"KPI “{kpi.name}” created. Now give it its values.")
+            messages.success(
+                request, _("KPI “%(name)s” created. Now give it its values.") % {"name": kpi.name}
+            )
             return redirect("kpi_detail", pk=kpi.pk)
     return _render(request, person, "kpis/form.html", {"form": form, "kpi": None})
 
@@ -148,7 +152,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "KPI saved.")
+            messages.success(request, _("KPI saved."))
             return redirect("kpi_detail", pk=kpi.pk)
     return _render(request, person, "kpis/form.html", {"form": form, "kpi": kpi})
 
@@ -207,10 +211,17 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _written(result: services.UpsertResult) -> str:
     total = result.created + result.updated
-    parts = [f"{result.created} new"]
     if result.updated:
-        parts.append(f"{result.updated} updated")
-    return f"{total} value{'s' if total != 1 else ''} written ({', '.join(parts)})."
+        return ngettext(
+            "%(total)s value written (%(created)s new, %(updated)s updated).",
+            "%(total)s values written (%(created)s new, %(updated)s updated).",
+            total,
+        ) % {"total": total, "created": result.created, "updated": result.updated}
+    return ngettext(
+        "%(total)s value written (%(created)s new).",
+        "%(total)s values written (%(created)s new).",
+        total,
+    ) % {"total": total, "created": result.created}
 
 
 @login_required

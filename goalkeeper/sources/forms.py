@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.sources.connectors import REGISTRY, Connector, Parameter
 from goalkeeper.sources.secrets import mask
@@ -26,10 +27,14 @@ from goalkeeper.sources.services import MAX_INTERVAL_MINUTES
 # name can collide with the form's own fields (kind, interval_minutes...).
 PARAM_PREFIX = "p_"
 CLEAR_PREFIX = "clear_"
-SAVED_PLACEHOLDER = "Saved — leave blank to keep"
+SAVED_PLACEHOLDER = _("Saved — leave blank to keep")
 DEFAULT_INTERVAL = 60
 # (minutes, button text): the common schedules, one click away.
-INTERVAL_PRESETS: tuple[tuple[int, str], ...] = ((15, "15 min"), (60, "Hourly"), (1440, "Daily"))
+INTERVAL_PRESETS: tuple[tuple[int, str], ...] = (
+    (15, _("15 min")),
+    (60, _("Hourly")),
+    (1440, _("Daily")),
+)
 
 
 def _input(**attrs: Any) -> dict[str, Any]:
@@ -67,20 +72,20 @@ class ParameterField:
 class SourceForm(forms.Form):
     """Create or change a KPI's data source."""
 
-    kind = forms.ChoiceField(label="Kind of source", widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Kind of source"), widget=forms.RadioSelect)
     interval_minutes = forms.IntegerField(
-        label="Sync every (minutes)",
+        label=_("Sync every (minutes)"),
         min_value=1,
         max_value=MAX_INTERVAL_MINUTES,
         initial=DEFAULT_INTERVAL,
-        help_text="How often the source is read; between 1 minute and 31 days.",
+        help_text=_("How often the source is read; between 1 minute and 31 days."),
         widget=forms.NumberInput(attrs=_input(min=1, step=1, inputmode="numeric")),
     )
     is_active = forms.BooleanField(
-        label="Active",
+        label=_("Active"),
         required=False,
         initial=True,
-        help_text="Untick to pause the schedule; Sync now still works.",
+        help_text=_("Untick to pause the schedule; Sync now still works."),
     )
 
     def __init__(
@@ -105,7 +110,7 @@ class SourceForm(forms.Form):
             self.fields[PARAM_PREFIX + spec.name] = self._field(spec)
             if spec.secret and self.saved_secrets.get(spec.name):
                 self.fields[CLEAR_PREFIX + spec.name] = forms.BooleanField(
-                    label="Clear", required=False
+                    label=_("Clear"), required=False
                 )
 
     @property

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goalkeeper.accounts.decorators import member_required
@@ -39,6 +40,7 @@ from goalkeeper.sources.forms import (
 )
 from goalkeeper.sources.models import DataSource, RunStatus, RunTrigger, SyncRun
 from goalkeeper.sources.secrets import UnreadableSecretsError, open_secrets
+from goalkeeper.web.templatetags.goalkeeper_ui import qty
 
 logger = logging.getLogger(__name__)
 
@@ -205,11 +207,13 @@ def _configure(kpi: Kpi, form: SourceForm) -> services.Configuration:
 def _try_connection(kpi: Kpi, form: SourceForm) -> Preview:
     """ "Test connection": the first rows the form's parameters bring; nothing is written."""
     if form.connector is None:
-        return Preview(errors=[("Kind of source", "choose a kind of source first")])
+        return Preview(errors=[(_("Kind of source"), _("choose a kind of source first"))])
     if not form.pulled:
         return Preview(
-            problem="a push source is not pulled, so there is nothing to test: its values "
-            "arrive through the API"
+            problem=_(
+                "a push source is not pulled, so there is nothing to test: its values "
+                "arrive through the API"
+            )
         )
     try:
         configuration = _configure(kpi, form)
@@ -257,20 +261,24 @@ def _save(
         form.add_service_errors(error)
         return None
     except UnreadableSecretsError as error:
-        form.add_error(None, f"{error}; or remove the source and add it again")
+        form.add_error(
+            None, _("%(error)s; or remove the source and add it again") % {"error": error}
+        )
         return None
     if form.pulled:
         text = (
-            "Data source saved. The schedule reads it within a minute; press Sync now to "
-            "read it at once."
+            _(
+                "Data source saved. The schedule reads it within a minute; press Sync now to "
+                "read it at once."
+            )
             if form.cleaned_data["is_active"]
-            else "Data source saved, paused: press Sync now to read it."
+            else _("Data source saved, paused: press Sync now to read it.")
         )
     else:
-        text = (
-            "Data source saved. Send values to POST /api/v1/kpis/"
-            f"{kpi.pk}/measurements with an API token; each batch shows in the history."
-        )
+        text = _(
+            "Data source saved. Send values to POST /api/v1/kpis/%(id)s/measurements with an "
+            "API token; each batch shows in the history."
+        ) % {"id": kpi.pk}
     messages.success(request, text)
     return redirect("source_detail", pk=kpi.pk)
 
@@ -372,11 +380,14 @@ def _progress(
 
 def _run_result(run: SyncRun) -> str:
     if run.status == RunStatus.SUCCEEDED:
-        text = f"Sync finished: {run.rows_created:,} new, {run.rows_updated:,} updated"
-        return f"{text} ({run.rows_fetched:,} read)."
+        return _("Sync finished: %(created)s new, %(updated)s updated (%(fetched)s read).") % {
+            "created": qty(run.rows_created),
+            "updated": qty(run.rows_updated),
+            "fetched": qty(run.rows_fetched),
+        }
     if run.status == RunStatus.FAILED:
-        return f"Sync failed: {run.error}"
-    return "Sync started. Its progress shows below."
+        return _("Sync failed: %(error)s") % {"error": run.error}
+    return _("Sync started. Its progress shows below.")
 
 
 def _refuse_sync(request: HttpRequest, person: Person, kpi: Kpi, message: str) -> HttpResponse:
@@ -393,7 +404,7 @@ def source_sync(request: HttpRequest, person: Person, pk: int) -> HttpResponseBa
     When a run is already under way, its progress shows instead."""
     kpi, source = _kpi_and_source(person, pk, for_write=True)
     if source is None:
-        return _refuse_sync(request, person, kpi, "This KPI has no data source to sync.")
+        return _refuse_sync(request, person, kpi, _("This KPI has no data source to sync."))
     try:
         run: SyncRun | None = services.request_sync(
             actor=person, source=source, trigger=RunTrigger.MANUAL
@@ -401,7 +412,7 @@ def source_sync(request: HttpRequest, person: Person, pk: int) -> HttpResponseBa
     except services.SyncInProgressError as busy:
         run = busy.run
     except ValidationError as error:
-        return _refuse_sync(request, person, kpi, " ".join(error.messages))
+        return _refuse_sync(request, person, kpi, " ".join(_(m) for m in error.messages))
     else:
         assert run is not None
         tasks.sync_source(run.pk)
@@ -409,7 +420,7 @@ def source_sync(request: HttpRequest, person: Person, pk: int) -> HttpResponseBa
         run.refresh_from_db()
     if run is None:
         return _refuse_sync(
-            request, person, kpi, "A sync of this source is starting: try again in a moment."
+            request, person, kpi, _("A sync of this source is starting: try again in a moment.")
         )
     if _is_htmx(request):
         return _progress(request, person, run, started=True)
@@ -450,14 +461,17 @@ def source_delete(request: HttpRequest, person: Person, pk: int) -> HttpResponse
     """Remove a KPI's source (admins), after a confirmation; the values stay on the KPI."""
     kpi, source = _kpi_and_source(person, pk, for_write=True)
     if source is None:
-        messages.info(request, "This KPI has no data source.")
+        messages.info(request, _("This KPI has no data source."))
         return redirect("source_detail", pk=kpi.pk)
     if request.method == "POST":
         services.delete_source(actor=person, source=source)
         messages.success(
             request,
-            f"Data source removed. The values it brought stay on “{kpi.name}”; new values "
-            "now come only from what is entered or uploaded.",
+            _(
+                "Data source removed. The values it brought stay on “%(name)s”; new values "
+                "now come only from what is entered or uploaded."
+            )
+            % {"name": kpi.name},
         )
         return redirect("source_detail", pk=kpi.pk)
     return render_page(

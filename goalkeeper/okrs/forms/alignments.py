@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.forms import BoundField
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.okrs.models import KeyResult, Objective
@@ -135,14 +136,14 @@ class AlignedRowsMixin(forms.Form):
             self.fields[f"aligned_{n}_objective"] = PickerField(
                 noun="objective",
                 required=False,
-                empty_label="Choose an objective",
-                label="Objective",
+                empty_label=_("Choose an objective"),
+                label=_("Objective"),
             )
             self.fields[f"aligned_{n}_key_result"] = PickerField(
                 noun="key result",
                 required=False,
-                empty_label="The whole objective",
-                label="Or one of its key results",
+                empty_label=_("The whole objective"),
+                label=_("Or one of its key results"),
             )
             picker(self, f"aligned_{n}_objective").use(objectives, params=params, depends=depends)
             picker(self, f"aligned_{n}_key_result").use(
@@ -180,8 +181,14 @@ class AlignedRowsMixin(forms.Form):
                 if objective is not None and key_result.objective_id != objective.pk:
                     self.add_error(
                         f"aligned_{n}_key_result",
-                        f"“{key_result.title}” is a key result of “{key_result.objective.title}”"
-                        ", not of the objective chosen beside it",
+                        _(
+                            "“%(key_result)s” is a key result of “%(objective)s”, not of the "
+                            "objective chosen beside it"
+                        )
+                        % {
+                            "key_result": key_result.title,
+                            "objective": key_result.objective.title,
+                        },
                     )
                 chosen.append(key_result)
             elif objective is not None:

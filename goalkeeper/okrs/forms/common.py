@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def _input(**attrs: Any) -> dict[str, Any]:
@@ -31,10 +33,20 @@ class NumberField(forms.FloatField):
         try:
             return float(str(value).strip().replace(",", ""))
         except ValueError:
-            raise ValidationError("enter a number, e.g. 42 or 0.5", code="invalid") from None
+            raise ValidationError(_("enter a number, e.g. 42 or 0.5"), code="invalid") from None
 
     def validate(self, value: Any) -> None:
         forms.Field.validate(self, value)
+
+
+def shown(message: str) -> str:
+    """A model's, a service's or the domain's refusal in the reader's language.
+
+    Models, services and the domain write English (the API answers in it) and mark their
+    messages with `gettext_noop`; the pages translate them here. A message without a
+    translation (one that quotes a name, say) is shown as written.
+    """
+    return gettext(message)
 
 
 class DescribedRadioSelect(forms.RadioSelect):
@@ -94,14 +106,14 @@ class ModelErrorsMixin(forms.Form):
     def add_model_errors(self, error: ValidationError, aliases: Mapping[str, str] = {}) -> None:
         if not hasattr(error, "error_dict"):
             for message in error.messages:
-                self.add_error(None, message)
+                self.add_error(None, shown(message))
             return
         for field, messages in error.message_dict.items():
             name = aliases.get(field, field)
             for message in messages:
                 if name in self.fields:
-                    self.add_error(name, message)
+                    self.add_error(name, shown(message))
                 elif name == "__all__":
-                    self.add_error(None, message)
+                    self.add_error(None, shown(message))
                 else:
-                    self.add_error(None, f"{name.replace('_', ' ')}: {message}")
+                    self.add_error(None, f"{name.replace('_', ' ')}: {shown(message)}")

@@ -10,11 +10,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.domain.fiscal import fiscal_quarter_name
 from goalkeeper.domain.periods import Frequency, next_period, period_of
-from goalkeeper.okrs.forms.common import ModelErrorsMixin, NumberField, ObjectPicker, _input
+from goalkeeper.okrs.forms.common import ModelErrorsMixin, NumberField, ObjectPicker, _input, shown
 from goalkeeper.okrs.models import (
     Cycle,
     Objective,
@@ -42,7 +43,7 @@ def quarter_presets(
     period = period_of(dt.datetime.combine(today, dt.time(12)), Frequency.QUARTERLY, fiscal_start)
     presets: list[QuarterPreset] = []
     # Look a little further than `count` so that quarters already planned are skipped.
-    for _ in range(count + 8):
+    for _attempt in range(count + 8):
         first = period.start.date()
         name = fiscal_quarter_name(first, fiscal_start)
         if name.lower() not in names:
@@ -59,17 +60,20 @@ class CycleForm(ModelErrorsMixin):
 
     name = forms.CharField(
         required=False,
-        help_text="Quarters read best as 2027-Q1, or FY2027-Q1 for a fiscal year; any name works.",
+        label=_("Name"),
+        help_text=_(
+            "Quarters read best as 2027-Q1, or FY2027-Q1 for a fiscal year; any name works."
+        ),
         widget=forms.TextInput(attrs=_input(maxlength=60, autocomplete="off")),
     )
     start_date = forms.DateField(
-        label="First day",
-        error_messages={"required": "give the cycle's first day", "invalid": "enter a date"},
+        label=_("First day"),
+        error_messages={"required": _("give the cycle's first day"), "invalid": _("enter a date")},
         widget=forms.DateInput(attrs=_input(type="date"), format="%Y-%m-%d"),
     )
     end_date = forms.DateField(
-        label="Last day",
-        error_messages={"required": "give the cycle's last day", "invalid": "enter a date"},
+        label=_("Last day"),
+        error_messages={"required": _("give the cycle's last day"), "invalid": _("enter a date")},
         widget=forms.DateInput(attrs=_input(type="date"), format="%Y-%m-%d"),
     )
 
@@ -98,7 +102,7 @@ class ClosingRowForm(forms.Form):
     """One objective's final score and retrospective note."""
 
     final_score = NumberField(
-        label="Final score",
+        label=_("Final score"),
         widget=forms.NumberInput(
             attrs=_input(
                 step="0.1",
@@ -111,9 +115,11 @@ class ClosingRowForm(forms.Form):
     )
     retrospective = forms.CharField(
         required=False,
-        label="Retrospective",
+        label=_("Retrospective"),
         widget=forms.Textarea(
-            attrs=_input(rows=2, placeholder="What worked, what did not, what to change next time.")
+            attrs=_input(
+                rows=2, placeholder=_("What worked, what did not, what to change next time.")
+            )
         ),
     )
 
@@ -166,16 +172,17 @@ class CloseCycleForm:
         forms_by_id = {str(row.objective.id): row.form for row in self.rows}
         others: list[str] = []
         if not hasattr(error, "error_dict"):
-            return list(error.messages)
+            return [shown(message) for message in error.messages]
         for key, messages in error.message_dict.items():
-            objective_id, _, field = key.partition(".")
+            objective_id, _dot, field = key.partition(".")
             form = forms_by_id.get(objective_id)
             if form is not None and field in form.fields:
                 for message in messages:
-                    form.add_error(field, message)
+                    form.add_error(field, shown(message))
             else:
                 others += [
-                    f"{key.replace('_', ' ')}: {m}" if key != "__all__" else m for m in messages
+                    f"{key.replace('_', ' ')}: {shown(m)}" if key != "__all__" else shown(m)
+                    for m in messages
                 ]
         return others
 
@@ -191,7 +198,7 @@ class CloseCycleForm:
 class CarryOverForm(ModelErrorsMixin):
     """Where the unfinished objectives of a closed cycle go, and which of them."""
 
-    target = forms.ChoiceField(label="Into the cycle", widget=forms.Select(attrs=_input()))
+    target = forms.ChoiceField(label=_("Into the cycle"), widget=forms.Select(attrs=_input()))
     objectives = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(
@@ -217,8 +224,8 @@ class CarryOverForm(ModelErrorsMixin):
         data = super().clean() or {}
         data["target"] = self.targets.get(data.get("target"))
         if data["target"] is None and "target" not in self.errors:
-            self.add_error("target", "choose a cycle in planning or active")
+            self.add_error("target", _("choose a cycle in planning or active"))
         if not data.get("objectives") and "objectives" not in self.errors:
-            self.add_error("objectives", "choose at least one objective to carry over")
+            self.add_error("objectives", _("choose at least one objective to carry over"))
         data["objectives"] = [int(pk) for pk in data.get("objectives") or []]
         return data

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source
@@ -51,32 +52,36 @@ KIND_SPECIFIC = (
     "rollup",
 )
 KIND_CHOICES = [
-    (KeyResultKind.INCREASE.value, "Increase", "Move a number up, from a start to a target."),
-    (KeyResultKind.DECREASE.value, "Decrease", "Bring a number down, from a start to a target."),
-    (KeyResultKind.MAINTAIN.value, "Maintain", "Keep a number inside a band all cycle long."),
-    (KeyResultKind.MILESTONE.value, "Milestone", "Done or not done."),
+    (KeyResultKind.INCREASE.value, _("Increase"), _("Move a number up, from a start to a target.")),
+    (
+        KeyResultKind.DECREASE.value,
+        _("Decrease"),
+        _("Bring a number down, from a start to a target."),
+    ),
+    (KeyResultKind.MAINTAIN.value, _("Maintain"), _("Keep a number inside a band all cycle long.")),
+    (KeyResultKind.MILESTONE.value, _("Milestone"), _("Done or not done.")),
 ]
 
 
 ROLLUP_CHOICES = [
-    (Rollup.NONE.value, "Check-ins", "Its owner checks in (or a KPI sets it)."),
+    (Rollup.NONE.value, _("Check-ins"), _("Its owner checks in (or a KPI sets it).")),
     (
         Rollup.SUM.value,
-        "Sum of its contributors",
-        "The key results that contribute to it add up: check in on them.",
+        _("Sum of its contributors"),
+        _("The key results that contribute to it add up: check in on them."),
     ),
     (
         Rollup.AVERAGE.value,
-        "Average of its contributors",
-        "The average of the key results that contribute to it.",
+        _("Average of its contributors"),
+        _("The average of the key results that contribute to it."),
     ),
 ]
 # Why a key result cannot add up its contributors, when it cannot (the model says the same).
-ROLLUP_REFUSED_KPI = "To add up its contributors instead, unlink the KPI first."
+ROLLUP_REFUSED_KPI = _("To add up its contributors instead, unlink the KPI first.")
 
 KPI_MODE_CHOICES = [
-    (KpiLinkMode.LATEST.value, "Latest value of the KPI"),
-    (KpiLinkMode.CYCLE_AGGREGATE.value, "The KPI's aggregate over the cycle"),
+    (KpiLinkMode.LATEST.value, _("Latest value of the KPI")),
+    (KpiLinkMode.CYCLE_AGGREGATE.value, _("The KPI's aggregate over the cycle")),
 ]
 
 
@@ -88,52 +93,59 @@ class KeyResultForm(ModelErrorsMixin):
 
     title = forms.CharField(
         required=False,
-        help_text="What will have changed, e.g. “Weekly active teams”.",
+        label=_("Title"),
+        help_text=_("What will have changed, e.g. “Weekly active teams”."),
         widget=forms.TextInput(attrs=_input(maxlength=200, autocomplete="off")),
     )
     kind = forms.ChoiceField(
         choices=[(value, label) for value, label, _ in KIND_CHOICES],
         initial=KeyResultKind.INCREASE.value,
-        label="How it is measured",
+        label=_("How it is measured"),
         widget=DescribedRadioSelect({value: text for value, _, text in KIND_CHOICES}),
     )
-    owner = PickerField(noun="person", required=False, empty_label="No owner")
+    owner = PickerField(noun="person", required=False, label=_("Owner"), empty_label=_("No owner"))
     unit = forms.CharField(
         required=False,
-        help_text="%, $, ms, customers…",
+        label=_("Unit"),
+        help_text=_("%, $, ms, customers…"),
         widget=forms.TextInput(attrs=_input(maxlength=30, autocomplete="off")),
     )
     weight = NumberField(
         required=True,
         initial=1,
-        help_text="How much it counts in the objective's progress, against the others.",
+        label=_("Weight"),
+        help_text=_("How much it counts in the objective's progress, against the others."),
         error_messages={
-            "required": "give a weight: 1 unless it counts more or less than the others"
+            "required": _("give a weight: 1 unless it counts more or less than the others")
         },
         widget=forms.NumberInput(attrs=_input(step="any", min="0", max=f"{MAX_WEIGHT:g}")),
     )
-    start = NumberField(help_text="The value today.")
-    target = NumberField(help_text="The value that scores 1.0 (0.7 with zones).")
+    start = NumberField(label=_("Start"), help_text=_("The value today."))
+    target = NumberField(
+        label=_("Target"), help_text=_("The value that scores 1.0 (0.7 with zones).")
+    )
     commit = NumberField(
-        label="Commit",
-        help_text="Between start and target: scores 0.3.",
+        label=_("Commit"),
+        help_text=_("Between start and target: scores 0.3."),
     )
     stretch = NumberField(
-        label="Stretch",
-        help_text="Beyond the target: scores 1.0.",
+        label=_("Stretch"),
+        help_text=_("Beyond the target: scores 1.0."),
     )
-    low = NumberField(label="Low bound", help_text="Stay at or above. Leave empty for none.")
-    high = NumberField(label="High bound", help_text="Stay at or below. Leave empty for none.")
+    low = NumberField(label=_("Low bound"), help_text=_("Stay at or above. Leave empty for none."))
+    high = NumberField(
+        label=_("High bound"), help_text=_("Stay at or below. Leave empty for none.")
+    )
     kpi = PickerField(
         noun="KPI",
         required=False,
-        empty_label="No: values come from check-ins",
-        label="Read from a KPI",
-        help_text="The key result's value then comes from the KPI by itself.",
+        empty_label=_("No: values come from check-ins"),
+        label=_("Read from a KPI"),
+        help_text=_("The key result's value then comes from the KPI by itself."),
     )
     kpi_mode = forms.ChoiceField(
         required=False,
-        label="Which value",
+        label=_("Which value"),
         choices=KPI_MODE_CHOICES,
         initial=KpiLinkMode.LATEST.value,
         widget=forms.Select(attrs=_input()),
@@ -141,13 +153,13 @@ class KeyResultForm(ModelErrorsMixin):
     contributes_to = PickerField(
         noun="key result",
         required=False,
-        empty_label="Nothing",
-        label="Contributes to",
-        help_text="A key result, in any team, that this one's value counts towards.",
+        empty_label=_("Nothing"),
+        label=_("Contributes to"),
+        help_text=_("A key result, in any team, that this one's value counts towards."),
     )
     rollup = forms.ChoiceField(
         required=False,
-        label="Value comes from",
+        label=_("Value comes from"),
         choices=_described(ROLLUP_CHOICES)[0],
         initial=Rollup.NONE.value,
         widget=DescribedRadioSelect(_described(ROLLUP_CHOICES)[1]),

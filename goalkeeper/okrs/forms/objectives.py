@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
@@ -30,11 +31,11 @@ from goalkeeper.okrs.pickers import objectives_source
 from goalkeeper.pickers import PickerField, picker
 
 OBJECTIVE_KIND_CHOICES = [
-    (ObjectiveKind.COMMITTED.value, "Committed", "Must be met in full: success is 1.0."),
+    (ObjectiveKind.COMMITTED.value, _("Committed"), _("Must be met in full: success is 1.0.")),
     (
         ObjectiveKind.ASPIRATIONAL.value,
-        "Aspirational",
-        "A stretch goal: 0.7 already counts as success.",
+        _("Aspirational"),
+        _("A stretch goal: 0.7 already counts as success."),
     ),
 ]
 # The model's and the services' names for the alignment, shown on the "Contributes to" rows.
@@ -44,8 +45,8 @@ ALIGNED_ALIASES = {
     "parents": "aligned_rows",
 }
 STATE_CHOICES = [
-    (ObjectiveState.ACTIVE.value, "Active", "Worked on and shown on the boards."),
-    (ObjectiveState.DRAFT.value, "Draft", "A proposal: kept off the boards until activated."),
+    (ObjectiveState.ACTIVE.value, _("Active"), _("Worked on and shown on the boards.")),
+    (ObjectiveState.DRAFT.value, _("Draft"), _("A proposal: kept off the boards until activated.")),
 ]
 
 
@@ -55,31 +56,34 @@ STATE_CHOICES = [
 class ObjectiveForm(AlignedRowsMixin, ModelErrorsMixin):
     """Create or edit an objective. The cycle is chosen on creation only."""
 
-    cycle = forms.ChoiceField(widget=forms.Select(attrs=_input()))
+    cycle = forms.ChoiceField(label=_("Cycle"), widget=forms.Select(attrs=_input()))
     title = forms.CharField(
         required=False,
         strip=True,
-        help_text="The outcome you want, in words anyone understands.",
+        label=_("Title"),
+        help_text=_("The outcome you want, in words anyone understands."),
         widget=forms.TextInput(attrs=_input(maxlength=200, autocomplete="off")),
     )
     description = forms.CharField(
         required=False,
-        label="Why it matters",
+        label=_("Why it matters"),
         widget=forms.Textarea(attrs=_input(rows=3)),
     )
-    team = PickerField(noun="team")
-    owner = PickerField(noun="person", required=False, empty_label="No owner")
+    team = PickerField(noun="team", label=_("Team"))
+    owner = PickerField(noun="person", required=False, label=_("Owner"), empty_label=_("No owner"))
     kind = forms.ChoiceField(
+        label=_("Kind"),
         choices=_described(OBJECTIVE_KIND_CHOICES)[0],
         initial=ObjectiveKind.COMMITTED.value,
         widget=DescribedRadioSelect(_described(OBJECTIVE_KIND_CHOICES)[1]),
     )
     roll_up_children = forms.BooleanField(
         required=False,
-        label="Roll up aligned objectives",
-        help_text="Count each objective that supports this one as one more key result.",
+        label=_("Roll up aligned objectives"),
+        help_text=_("Count each objective that supports this one as one more key result."),
     )
     state = forms.ChoiceField(
+        label=_("State"),
         choices=_described(STATE_CHOICES)[0],
         initial=ObjectiveState.ACTIVE.value,
         widget=DescribedRadioSelect(_described(STATE_CHOICES)[1]),
@@ -149,7 +153,7 @@ class ObjectiveForm(AlignedRowsMixin, ModelErrorsMixin):
         if "cycle" in self.fields:
             data["cycle"] = self.cycles.get(data.get("cycle"))
             if data["cycle"] is None and "cycle" not in self.errors:
-                self.add_error("cycle", "choose a cycle in planning or active")
+                self.add_error("cycle", _("choose a cycle in planning or active"))
         self.clean_aligned()
         return data
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.accounts.pickers import people_source
@@ -18,7 +19,8 @@ class ReviewRequestForm(ModelErrorsMixin):
 
     reviewer = PickerField(
         noun="person",
-        help_text="Asked to approve the objective (it becomes active) or send it back.",
+        label=_("Reviewer"),
+        help_text=_("Asked to approve the objective (it becomes active) or send it back."),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, requester: Person, **kwargs: Any):
@@ -31,12 +33,13 @@ class ReviewDecisionForm(ModelErrorsMixin):
     """The reviewer's answer: approve, or send back with a note."""
 
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve (activate)"), ("return", "Send back with a note")]
+        label=_("Decision"),
+        choices=[("approve", _("Approve (activate)")), ("return", _("Send back with a note"))],
     )
     note = forms.CharField(
         required=False,
         max_length=NOTE_MAX,
-        label="Note",
-        help_text="What should change before it is approved (needed to send it back).",
+        label=_("Note"),
+        help_text=_("What should change before it is approved (needed to send it back)."),
         widget=forms.Textarea(attrs=_input(rows=3, maxlength=NOTE_MAX)),
     )

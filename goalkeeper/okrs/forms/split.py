@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
@@ -22,9 +23,13 @@ from goalkeeper.okrs.services import Share
 from goalkeeper.pickers import PickerField, PickerWidget, Source, picker
 
 METHOD_CHOICES = [
-    (SplitMethod.EQUAL.value, "Equal shares", "Everyone gets the same part of the target."),
-    (SplitMethod.WEIGHT.value, "By weight", "Each part follows its weight: 2 gets twice 1."),
-    (SplitMethod.AMOUNTS.value, "Amounts", "Type each part; together they must make the target."),
+    (SplitMethod.EQUAL.value, _("Equal shares"), _("Everyone gets the same part of the target.")),
+    (SplitMethod.WEIGHT.value, _("By weight"), _("Each part follows its weight: 2 gets twice 1.")),
+    (
+        SplitMethod.AMOUNTS.value,
+        _("Amounts"),
+        _("Type each part; together they must make the target."),
+    ),
 ]
 # A split is a handful of people or teams; the page never grows a table.
 MAX_ROWS = 50
@@ -36,18 +41,27 @@ class SplitForm(forms.Form):
         choices=method_choices,
         initial=SplitMethod.EQUAL.value,
         widget=DescribedRadioSelect(method_descriptions),
-        label="How to split",
+        label=_("How to split"),
     )
 
 
 class ShareForm(forms.Form):
     """One row: who carries the share, how big it is, where its key result goes."""
 
-    person = PickerField(noun="person", required=False, empty_label="No person")
-    team = PickerField(noun="team", required=False, empty_label="Their first team")
-    amount = NumberField(label="Amount")
-    weight = NumberField(label="Weight", initial=1)
-    objective = PickerField(noun="objective", required=False, empty_label="A new draft objective")
+    person = PickerField(
+        noun="person", required=False, label=_("Person"), empty_label=_("No person")
+    )
+    team = PickerField(
+        noun="team", required=False, label=_("Team"), empty_label=_("Their first team")
+    )
+    amount = NumberField(label=_("Amount"))
+    weight = NumberField(label=_("Weight"), initial=1)
+    objective = PickerField(
+        noun="objective",
+        required=False,
+        label=_("Into objective"),
+        empty_label=_("A new draft objective"),
+    )
 
     def __init__(self, *args: Any, sources: dict[str, Source], cycle: Cycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

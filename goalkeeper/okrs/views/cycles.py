@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.decorators import admin_required, member_required
@@ -21,6 +23,7 @@ from goalkeeper.okrs.forms import (
     CycleForm,
     quarter_presets,
 )
+from goalkeeper.okrs.forms.common import shown
 from goalkeeper.okrs.models import Cycle, CycleState, Objective, ObjectiveState
 from goalkeeper.okrs.pages.board import cycle_overview
 from goalkeeper.okrs.views.common import _annotate, _posted, _render, board_url
@@ -98,7 +101,9 @@ def cycle_create(request: HttpRequest, person: Person) -> HttpResponseBase:
             form.add_model_errors(error)
         else:
             messages.success(
-                request, f"Cycle {cycle.name} created, in planning: add its objectives."
+                request,
+                _("Cycle %(name)s created, in planning: add its objectives.")
+                % {"name": cycle.name},
             )
             return redirect("cycle_list")
     return _cycle_page(request, person, form, None)
@@ -123,7 +128,7 @@ def cycle_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponseBas
         except ValidationError as error:
             form.add_model_errors(error)
         else:
-            messages.success(request, f"Cycle {cycle.name} saved.")
+            messages.success(request, _("Cycle %(name)s saved.") % {"name": cycle.name})
             return redirect("cycle_list")
     return _cycle_page(request, person, form, cycle)
 
@@ -142,9 +147,13 @@ def cycle_activate(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         context = {"person": person, "cycle": cycle, "overlapping": overlap.overlapping}
         return _render(request, "okrs/cycle_activate.html", context)
     except ValidationError as error:
-        messages.error(request, f"{cycle.name} was not activated: {' '.join(error.messages)}")
+        messages.error(
+            request,
+            _("%(name)s was not activated: %(reasons)s")
+            % {"name": cycle.name, "reasons": " ".join(shown(m) for m in error.messages)},
+        )
     else:
-        messages.success(request, f"{cycle.name} is active.")
+        messages.success(request, _("%(name)s is active.") % {"name": cycle.name})
     return redirect("cycle_list")
 
 
@@ -176,7 +185,8 @@ def cycle_close(request: HttpRequest, person: Person, pk: int) -> HttpResponseBa
             else:
                 messages.success(
                     request,
-                    f"{cycle.name} is closed: its objectives are final and locked.",
+                    _("%(name)s is closed: its objectives are final and locked.")
+                    % {"name": cycle.name},
                 )
                 return redirect("cycle_list")
         cycle.refresh_from_db()
@@ -239,13 +249,17 @@ def cycle_carry_over(request: HttpRequest, person: Person, pk: int) -> HttpRespo
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+                    form.add_error(field if field in form.fields else None, shown(message))
         else:
             count = len(copies)
             messages.success(
                 request,
-                f"{count} objective{'s' if count != 1 else ''} carried over from "
-                f"{source.name} to {target.name}.",
+                ngettext(
+                    "%(count)s objective carried over from %(source)s to %(target)s.",
+                    "%(count)s objectives carried over from %(source)s to %(target)s.",
+                    count,
+                )
+                % {"count": count, "source": source.name, "target": target.name},
             )
             return redirect(board_url(target.pk))
     _annotate(form, focus=False)

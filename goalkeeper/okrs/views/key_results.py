@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.access import require_editor
@@ -26,6 +27,7 @@ from goalkeeper.okrs.forms import (
     KeyResultForm,
     key_result_initial,
 )
+from goalkeeper.okrs.forms.common import shown
 from goalkeeper.okrs.models import CycleState, KeyResult, Objective
 from goalkeeper.okrs.views.common import (
     _annotate,
@@ -146,7 +148,9 @@ def key_result_create(request: HttpRequest, person: Person, pk: int) -> HttpResp
         except ValidationError as error:
             form.add_model_errors(error)
         else:
-            messages.success(request, f"Key result “{key_result.title}” added.")
+            messages.success(
+                request, _("Key result “%(title)s” added.") % {"title": key_result.title}
+            )
             if request.POST.get("then") == "finish":
                 return redirect(objective_url(objective.pk))
             return redirect("key_result_create", objective.pk)
@@ -173,7 +177,9 @@ def key_result_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
         except ValidationError as error:
             form.add_model_errors(error)
         else:
-            messages.success(request, f"Key result “{key_result.title}” saved.")
+            messages.success(
+                request, _("Key result “%(title)s” saved.") % {"title": key_result.title}
+            )
             return redirect(objective_url(objective.pk))
     return _key_result_page(request, person, form, objective, key_result, siblings, adding=False)
 
@@ -189,9 +195,11 @@ def key_result_delete(request: HttpRequest, person: Person, pk: int) -> HttpResp
         try:
             services.delete_key_result(actor=person, key_result=key_result)
         except ValidationError as refusal:
-            error = " ".join(refusal.messages)
+            error = " ".join(shown(message) for message in refusal.messages)
         else:
-            messages.success(request, f"Key result “{key_result.title}” deleted.")
+            messages.success(
+                request, _("Key result “%(title)s” deleted.") % {"title": key_result.title}
+            )
             return redirect(objective_url(objective.pk))
     check_ins = key_result.check_ins.count()
     return _render(
@@ -227,7 +235,7 @@ def key_result_validate(request: HttpRequest, person: Person) -> HttpResponse:
         request.POST, workspace=person.workspace, objective=objective, key_result=key_result
     )
     form.check()
-    remarks, _ = _key_result_coaching(objective, _siblings(objective), form, key_result)
+    remarks, _errors = _key_result_coaching(objective, _siblings(objective), form, key_result)
     return _render(
         request,
         "okrs/_live.html",

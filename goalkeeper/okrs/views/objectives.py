@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.access import access_team_by_id, require_editor
@@ -23,6 +24,7 @@ from goalkeeper.okrs.access import (
 from goalkeeper.okrs.cycles import active_cycle
 from goalkeeper.okrs.forms import ObjectiveForm
 from goalkeeper.okrs.forms.alignments import current_rows, editing_action
+from goalkeeper.okrs.forms.common import shown
 from goalkeeper.okrs.forms.objectives import ALIGNED_ALIASES
 from goalkeeper.okrs.models import CycleState, KeyResult, Objective
 from goalkeeper.okrs.views.common import (
@@ -114,7 +116,9 @@ def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
             form.add_model_errors(error, ALIGNED_ALIASES)
         else:
             messages.success(
-                request, f"Objective “{objective.title}” created. Now add its key results."
+                request,
+                _("Objective “%(title)s” created. Now add its key results.")
+                % {"title": objective.title},
             )
             return redirect("key_result_create", objective.pk)
     return _objective_page(request, person, form, None, [])
@@ -156,7 +160,9 @@ def objective_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         except ValidationError as error:
             form.add_model_errors(error, ALIGNED_ALIASES)
         else:
-            messages.success(request, f"Objective “{objective.title}” saved.")
+            messages.success(
+                request, _("Objective “%(title)s” saved.") % {"title": objective.title}
+            )
             return redirect(objective_url(objective.pk))
     return _objective_page(request, person, form, objective, key_results)
 
@@ -171,9 +177,11 @@ def objective_delete(request: HttpRequest, person: Person, pk: int) -> HttpRespo
         try:
             services.delete_objective(actor=person, objective=objective)
         except ValidationError as refusal:
-            error = " ".join(refusal.messages)
+            error = " ".join(shown(message) for message in refusal.messages)
         else:
-            messages.success(request, f"Objective “{objective.title}” deleted.")
+            messages.success(
+                request, _("Objective “%(title)s” deleted.") % {"title": objective.title}
+            )
             return redirect(board_url(objective.cycle_id))
     counts = Objective.objects.filter(pk=objective.pk).aggregate(
         key_results=Count("key_results", distinct=True),

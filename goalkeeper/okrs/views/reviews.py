@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from goalkeeper.accounts.decorators import member_required
@@ -51,7 +52,7 @@ def objective_review_request(request: HttpRequest, person: Person, pk: int) -> H
         except ValidationError as refusal:
             form.add_model_errors(refusal)
         else:
-            messages.success(request, f"Sent to {reviewer.name} for review.")
+            messages.success(request, _("Sent to %(name)s for review.") % {"name": reviewer.name})
             return redirect(objective_url(objective.pk))
     return _page(request, person, "okrs/objective_review_request.html", objective, form)
 
@@ -69,11 +70,11 @@ def objective_review(request: HttpRequest, person: Person, pk: int) -> HttpRespo
         try:
             if form.cleaned_data["decision"] == "approve":
                 services.approve_review(actor=person, objective=objective)
-                done = "Approved: the objective is active."
+                done = _("Approved: the objective is active.")
             else:
                 note = form.cleaned_data["note"] or ""
                 services.return_for_changes(actor=person, objective=objective, note=note)
-                done = "Sent back with your note."
+                done = _("Sent back with your note.")
         except ValidationError as refusal:
             form.add_model_errors(refusal)
         else:

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from goalkeeper.accounts.decorators import member_required
@@ -102,10 +103,12 @@ def created_message(source_title: str, made: list[KeyResult], unit: str) -> str:
         f"{kr.owner.name if kr.owner else kr.objective.title}: {with_unit(kr.target, unit)}"
         for kr in made
     ]
-    return (
-        f"“{source_title}” is split in {len(made)} share{'s' if len(made) != 1 else ''}, "
-        f"each a key result contributing to it: {'; '.join(parts)}."
-    )
+    return ngettext(
+        "“%(title)s” is split in %(count)s share, a key result contributing to it: %(shares)s.",
+        "“%(title)s” is split in %(count)s shares, each a key result contributing to it: "
+        "%(shares)s.",
+        len(made),
+    ) % {"title": source_title, "count": len(made), "shares": "; ".join(parts)}
 
 
 def render_split(

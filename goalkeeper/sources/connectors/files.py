@@ -11,6 +11,8 @@ import io
 from collections.abc import Iterator, Sequence
 from typing import IO, ClassVar
 
+from django.utils.translation import gettext_lazy as _
+
 from goalkeeper.kpis.imports import (
     Columns,
     DateFormat,
@@ -39,8 +41,8 @@ from goalkeeper.sources.connectors.remote import (
 
 LOCATION = Parameter(
     name="location",
-    label="File path or URL",
-    help=(
+    label=_("File path or URL"),
+    help=_(
         "A path on the Goalkeeper server, inside one of the folders the operator allowed "
         "(SOURCE_FILE_ROOTS), or an http:// or https:// URL."
     ),
@@ -48,8 +50,8 @@ LOCATION = Parameter(
 )
 TIMESTAMP_COLUMN = Parameter(
     name="timestamp_column",
-    label="Timestamp column",
-    help=(
+    label=_("Timestamp column"),
+    help=_(
         "The header of the column holding the dates (or its number, from 1). Blank: the "
         "column headed date, timestamp, day, month…"
     ),
@@ -58,8 +60,8 @@ TIMESTAMP_COLUMN = Parameter(
 )
 VALUE_COLUMN = Parameter(
     name="value_column",
-    label="Value column",
-    help=(
+    label=_("Value column"),
+    help=_(
         "The header of the column holding the values (or its number, from 1). Blank: the "
         "column headed value, amount, count, total…"
     ),
@@ -68,15 +70,15 @@ VALUE_COLUMN = Parameter(
 )
 DATE_FORMAT = Parameter(
     name="date_format",
-    label="Date format",
-    help="How the dates are written; dates without a zone are the workspace's local time.",
+    label=_("Date format"),
+    help=_("How the dates are written; dates without a zone are the workspace's local time."),
     choices=tuple((choice.value, choice.label) for choice in DateFormat),
     default=DateFormat.ISO.value,
 )
 HEADERS = Parameter(
     name="headers",
-    label="HTTP headers",
-    help="Sent when the location is a URL: one “Name: value” a line, e.g. for a token.",
+    label=_("HTTP headers"),
+    help=_("Sent when the location is a URL: one “Name: value” a line, e.g. for a token."),
     secret=True,
     required=False,
     multiline=True,
@@ -84,8 +86,8 @@ HEADERS = Parameter(
 )
 SHEET = Parameter(
     name="sheet",
-    label="Sheet",
-    help="The name of the sheet to read. Blank: the first sheet.",
+    label=_("Sheet"),
+    help=_("The name of the sheet to read. Blank: the first sheet."),
     required=False,
 )
 
@@ -190,8 +192,8 @@ class CsvConnector(FileConnector):
     """A CSV file: comma, semicolon, tab or pipe separated; UTF-8 or Windows-1252."""
 
     kind = "csv"
-    label = "CSV file"
-    description = (
+    label = _("CSV file")
+    description = _(
         "A CSV file on the server or at a URL, with a header row naming a date column and "
         "a value column."
     )
@@ -207,8 +209,8 @@ class XlsxConnector(FileConnector):
     """An Excel workbook (.xlsx): one sheet, cached values of formulas."""
 
     kind = "xlsx"
-    label = "Excel file (XLSX)"
-    description = (
+    label = _("Excel file (XLSX)")
+    description = _(
         "An Excel workbook on the server or at a URL; one sheet with a header row naming a "
         "date column and a value column."
     )

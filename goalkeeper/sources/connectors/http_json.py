@@ -13,6 +13,7 @@ import json
 import math
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from jsonpath_ng import JSONPath
 from jsonpath_ng.ext.parser import parse
 
@@ -38,22 +39,22 @@ class HttpJsonConnector(Connector):
     """GET a URL, read the JSON answer, pick values (and timestamps) with JSONPath."""
 
     kind = "http_json"
-    label = "HTTP JSON endpoint"
-    description = (
+    label = _("HTTP JSON endpoint")
+    description = _(
         "An API that answers JSON; a JSONPath picks the value, and optionally its timestamp "
         "(otherwise the value is stamped with the time it was read)."
     )
     parameters = (
         Parameter(
             name="url",
-            label="URL",
-            help="An http:// or https:// URL answering JSON to a GET. Put tokens in Headers.",
+            label=_("URL"),
+            help=_("An http:// or https:// URL answering JSON to a GET. Put tokens in Headers."),
             placeholder="https://api.example.com/v1/metrics",
         ),
         Parameter(
             name="headers",
-            label="HTTP headers",
-            help="One “Name: value” a line, sent with every request (e.g. a token).",
+            label=_("HTTP headers"),
+            help=_("One “Name: value” a line, sent with every request (e.g. a token)."),
             secret=True,
             required=False,
             multiline=True,
@@ -61,14 +62,14 @@ class HttpJsonConnector(Connector):
         ),
         Parameter(
             name="value_path",
-            label="Value path (JSONPath)",
-            help="Where the value is in the answer, e.g. $.data.mrr, or $.series[*].value.",
+            label=_("Value path (JSONPath)"),
+            help=_("Where the value is in the answer, e.g. $.data.mrr, or $.series[*].value."),
             placeholder="$.data.mrr",
         ),
         Parameter(
             name="timestamp_path",
-            label="Timestamp path (JSONPath)",
-            help=(
+            label=_("Timestamp path (JSONPath)"),
+            help=_(
                 "Optional: where the timestamps are, e.g. $.series[*].date (ISO 8601 or "
                 "seconds since 1970), paired with the values in order. Blank: the value "
                 "is stamped with the time it was read."

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_lazy as _
+
 from goalkeeper.sources.connectors.base import Connector, Row, SourceError, register
 
 
@@ -14,8 +16,8 @@ class PushConnector(Connector):
     token. It has no schedule; each batch it sends is recorded as a run."""
 
     kind = "push"
-    label = "Push over the API"
-    description = (
+    label = _("Push over the API")
+    description = _(
         "Your system sends values to Goalkeeper's API whenever it has them; nothing is "
         "pulled and there is no schedule."
     )

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
@@ -298,16 +299,16 @@ class SqlConnector(Connector):
     """One read-only query against a SQL database."""
 
     kind = "sql"
-    label = "SQL database"
-    description = (
+    label = _("SQL database")
+    description = _(
         "A read-only query against a SQLite, PostgreSQL, MySQL or MariaDB database, "
         "returning a timestamp and a value per row."
     )
     parameters = (
         Parameter(
             name="url",
-            label="Database URL",
-            help=(
+            label=_("Database URL"),
+            help=_(
                 "A SQLAlchemy URL without the password: postgresql://user@host:5432/db, "
                 "mysql://user@host/db, mariadb://user@host/db, or "
                 "sqlite:////absolute/path/file.db (inside SOURCE_FILE_ROOTS). Use a user that "
@@ -317,15 +318,15 @@ class SqlConnector(Connector):
         ),
         Parameter(
             name="password",
-            label="Password",
-            help="The database user's password, stored encrypted.",
+            label=_("Password"),
+            help=_("The database user's password, stored encrypted."),
             secret=True,
             required=False,
         ),
         Parameter(
             name="query",
-            label="Query",
-            help=(
+            label=_("Query"),
+            help=_(
                 "One SELECT returning a timestamp and a value per row (columns named "
                 "timestamp and value, or the first two). Write :since to read only new rows "
                 "(:since_utc for columns holding UTC)."
