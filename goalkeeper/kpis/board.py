@@ -16,12 +16,15 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Person, Team, Workspace
-from goalkeeper.domain.coach import MAX_TEAM_KPIS, MIN_TEAM_KPIS, coach_team
+from goalkeeper.domain.coach import MAX_TEAM_KPIS, MIN_TEAM_KPIS, Remark, coach_team
 from goalkeeper.domain.kpis import Health
 from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis.figures import change_now, health_now, movement_now
+from goalkeeper.kpis.labels import FREQUENCY_LABELS
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.queries import (
     HEALTH_ORDER,
@@ -56,10 +59,10 @@ class Sort(StrEnum):
 
 
 SORT_LABELS: dict[Sort, str] = {
-    Sort.HEALTH: "Health, worst first",
-    Sort.NAME: "Name",
-    Sort.TEAM: "Team",
-    Sort.CHANGE: "Biggest change",
+    Sort.HEALTH: _("Health, worst first"),
+    Sort.NAME: _("Name"),
+    Sort.TEAM: _("Team"),
+    Sort.CHANGE: _("Biggest change"),
 }
 
 
@@ -322,7 +325,7 @@ def kpi_board(
         teams=tuple(Choice(str(t.pk), t.name) for t in teams)
         if len(teams) <= MAX_TEAM_CHOICES
         else (),
-        frequencies=tuple(Choice(f.value, f.value.capitalize()) for f in Frequency),
+        frequencies=tuple(Choice(f.value, str(label)) for f, label in FREQUENCY_LABELS.items()),
         sorts=tuple(Choice(s.value, label) for s, label in SORT_LABELS.items()),
         remarks=tuple(remarks),
         more_remarks=max(flagged_teams - len(remarks), 0),
@@ -338,6 +341,23 @@ def kpi_board(
             next_query=filters.query(page=number + 1) if number < pages else None,
         ),
     )
+
+
+def _in_words(remark: Remark, count: int) -> Remark:
+    """The domain's remark on a team's KPI count in the reader's language."""
+    if remark.code == "too_many_kpis":
+        message = gettext("This team tracks %(count)s KPIs; %(most)s or fewer keep them readable.")
+        why = gettext("When everything is a key indicator, nothing is watched closely.")
+        return replace(remark, message=message % {"count": count, "most": MAX_TEAM_KPIS}, why=why)
+    if remark.code == "too_few_kpis":
+        message = ngettext(
+            "This team tracks %(count)s KPI; at least %(least)s give a view of its health.",
+            "This team tracks %(count)s KPIs; at least %(least)s give a view of its health.",
+            count,
+        )
+        why = gettext("A team that measures too little notices problems only when they are large.")
+        return replace(remark, message=message % {"count": count, "least": MIN_TEAM_KPIS}, why=why)
+    return remark
 
 
 def _team_remarks(workspace: Workspace, only: Team | None) -> tuple[list[TeamRemark], int]:
@@ -357,5 +377,5 @@ def _team_remarks(workspace: Workspace, only: Team | None) -> tuple[list[TeamRem
     for team_id, name, count in flagged.values_list("pk", "name", "n")[:MAX_REMARKS]:
         for remark in coach_team(count, 0):
             if remark.code in KPI_COACH_CODES:
-                remarks.append(TeamRemark(team_id, name, count, remark))
+                remarks.append(TeamRemark(team_id, name, count, _in_words(remark, count)))
     return remarks, flagged.count()

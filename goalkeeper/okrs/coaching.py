@@ -9,8 +9,13 @@ every kind, and it is advice (`info`), never a refusal.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from goalkeeper.domain.coach import (
     KeyResultDraft,
@@ -29,6 +34,9 @@ from goalkeeper.domain.key_results import (
 from goalkeeper.okrs.models import KeyResult
 
 TASK_TITLE = "task_title"
+# The domain's defaults, as its remarks quote them (`coach_team`, `coach_sandbagging`).
+MAX_TEAM_OBJECTIVES = 5
+SANDBAGGING_THRESHOLD = 0.95
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,8 @@ def coach(title: str, has_owner: bool, key_results: Sequence[KeyResultDraft]) ->
     for position, draft in enumerate(key_results, start=1):
         if draft.kind is not KeyResultKind.MILESTONE and looks_like_task(draft.title):
             remarks.append(task_title_hint(draft.title, position))
-    return Coaching(tuple(_objective_first(remarks)))
+    shown = [in_words(remark, key_results) for remark in remarks]
+    return Coaching(tuple(_objective_first(shown)))
 
 
 def task_title_hint(title: str, position: int) -> Remark:
@@ -84,18 +93,86 @@ def task_title_hint(title: str, position: int) -> Remark:
     return Remark(
         TASK_TITLE,
         Severity.INFO,
-        f'Key result {position} opens with a task verb: "{title}".',
-        "Name the outcome the work should bring (e.g. 500 weekly users of the beta), not "
-        "the work itself: the work is how, the key result is what changes.",
+        _('Key result %(position)s opens with a task verb: "%(title)s".')
+        % {"position": position, "title": title},
+        _(
+            "Name the outcome the work should bring (e.g. 500 weekly users of the beta), not "
+            "the work itself: the work is how, the key result is what changes."
+        ),
         f"key_result:{position}",
     )
+
+
+def in_words(
+    remark: Remark, key_results: Sequence[KeyResultDraft] = (), team_objectives: int = 0
+) -> Remark:
+    """The domain's remark in the reader's language (the domain writes English).
+
+    Each known code is written again from what the remark is about (the key results of
+    the objective, the team's objectives in the cycle); an unknown code keeps the domain's
+    words.
+    """
+    _subject, _colon, number = remark.subject.partition(":")
+    position = int(number) if number.isdigit() else 0
+    count = len(key_results)
+    title = key_results[position - 1].title if 0 < position <= count else ""
+    words: dict[str, tuple[str, str]] = {
+        "too_few_key_results": (
+            ngettext(
+                "This objective has %(count)s key result; aim for 2 to 5.",
+                "This objective has %(count)s key results; aim for 2 to 5.",
+                count,
+            )
+            % {"count": count},
+            _("One key result rarely captures an objective, and none cannot measure it."),
+        ),
+        "too_many_key_results": (
+            _("This objective has %(count)s key results; aim for 2 to 5.") % {"count": count},
+            _("More than five key results spread attention and hide what matters most."),
+        ),
+        "missing_owner": (
+            _("Key result %(position)s has no owner.") % {"position": position}
+            if position
+            else _("This objective has no owner."),
+            _("Without one named owner, nobody is accountable for updating and delivering it."),
+        ),
+        "not_measurable": (
+            _("Key result %(position)s has nothing measurable.") % {"position": position},
+            _("A key result that cannot be measured cannot tell anyone whether it was met."),
+        ),
+        "task_not_result": (
+            _('Key result %(position)s reads like a task with no metric: "%(title)s".')
+            % {"position": position, "title": title},
+            _("A key result states the outcome a task should bring, not the task itself."),
+        ),
+        "too_many_objectives": (
+            _(
+                "This team has %(count)s objectives in this cycle; %(most)s or fewer keep it "
+                "focused."
+            )
+            % {"count": team_objectives, "most": MAX_TEAM_OBJECTIVES},
+            _("A team that pursues many objectives at once makes slow progress on each."),
+        ),
+        "sandbagging": (
+            _(
+                "Every aspirational objective of this team scored %(threshold)s or more in each "
+                "of the last two closed cycles."
+            )
+            % {"threshold": formats.number_format(SANDBAGGING_THRESHOLD, 2)},
+            _("Aspirational objectives that always score 1.0 were not ambitious: 0.7 is success."),
+        ),
+    }
+    if remark.code not in words:
+        return remark
+    message, why = words[remark.code]
+    return dataclasses.replace(remark, message=message, why=why)
 
 
 def _objective_first(remarks: list[Remark]) -> list[Remark]:
     def order(remark: Remark) -> tuple[int, int]:
         if remark.subject == "objective":
             return (0, 0)
-        _, _, number = remark.subject.partition(":")
+        _subject, _colon, number = remark.subject.partition(":")
         return (1, int(number) if number.isdigit() else 0)
 
     return sorted(remarks, key=order)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, validate_key_result
 from goalkeeper.domain.limits import check_value
@@ -17,9 +18,9 @@ from goalkeeper.validation import raise_field_errors
 
 
 class CycleState(models.TextChoices):
-    PLANNING = "planning", "Planning"
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    PLANNING = "planning", _("Planning")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class Cycle(models.Model):
@@ -71,14 +72,14 @@ class Cycle(models.Model):
 
 
 class ObjectiveKind(models.TextChoices):
-    COMMITTED = "committed", "Committed"
-    ASPIRATIONAL = "aspirational", "Aspirational"
+    COMMITTED = "committed", _("Committed")
+    ASPIRATIONAL = "aspirational", _("Aspirational")
 
 
 class ObjectiveState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class Objective(models.Model):
@@ -226,25 +227,34 @@ class Alignment(models.Model):
 
 
 class KpiLinkMode(models.TextChoices):
-    LATEST = "latest", "Latest value"
-    CYCLE_AGGREGATE = "cycle_aggregate", "Aggregate over the cycle"
+    LATEST = "latest", _("Latest value")
+    CYCLE_AGGREGATE = "cycle_aggregate", _("Aggregate over the cycle")
 
 
 class Rollup(models.TextChoices):
     """Where a key result's value comes from besides check-ins: its contributors."""
 
-    NONE = "none", "Check-ins"
-    SUM = "sum", "Sum of the contributors"
-    AVERAGE = "average", "Average of the contributors"
+    NONE = "none", _("Check-ins")
+    SUM = "sum", _("Sum of the contributors")
+    AVERAGE = "average", _("Average of the contributors")
 
 
 class KpiFormula(models.TextChoices):
     """How several KPIs make one key result's value (`KpiInput` rows, in position order)."""
 
-    NONE = "", "One KPI or none"
-    SUM = "sum", "Sum of the KPIs"
-    AVERAGE = "average", "Average of the KPIs"
-    RATIO = "ratio", "First KPI divided by the second"
+    NONE = "", _("One KPI or none")
+    SUM = "sum", _("Sum of the KPIs")
+    AVERAGE = "average", _("Average of the KPIs")
+    RATIO = "ratio", _("First KPI divided by the second")
+
+
+# A key result's kind as the pages name it.
+KIND_LABELS = {
+    KeyResultKind.INCREASE: _("Increase"),
+    KeyResultKind.DECREASE: _("Decrease"),
+    KeyResultKind.MAINTAIN: _("Maintain"),
+    KeyResultKind.MILESTONE: _("Milestone"),
+}
 
 
 class KeyResult(models.Model):
@@ -262,7 +272,7 @@ class KeyResult(models.Model):
     title = models.CharField(max_length=200, blank=True)
     kind = models.CharField(
         max_length=10,
-        choices=[(k.value, k.value.capitalize()) for k in KeyResultKind],
+        choices=[(kind.value, KIND_LABELS[kind]) for kind in KeyResultKind],
         default=KeyResultKind.INCREASE.value,
     )
     unit = models.CharField(max_length=30, blank=True)

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from goalkeeper.domain.apportion import SplitMethod, split_amounts, split_start
 from goalkeeper.domain.errors import DomainValidationError
 
@@ -51,7 +53,7 @@ def split_preview(
         difference = float(Decimal(repr(added)) - Decimal(repr(target)))
         if len(typed) < count:
             rows = [PreviewRow(amount, None) for amount in amounts]
-            return Preview(rows, added, difference, "type an amount on every row")
+            return Preview(rows, added, difference, gettext_noop("type an amount on every row"))
     try:
         targets = split_amounts(
             target,

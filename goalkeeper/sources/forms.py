@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.sources.connectors import REGISTRY, Connector, Parameter
@@ -226,12 +227,14 @@ class SourceForm(forms.Form):
         """Show a service's refusal next to the field it names (a parameter or a field)."""
         if not hasattr(error, "error_dict"):
             for message in error.messages:
-                self.add_error(None, message)
+                self.add_error(None, gettext(message))
             return
         for name, messages in error.message_dict.items():
             key = name if name in self.fields else PARAM_PREFIX + name
             for message in messages:
-                self.add_error(key if key in self.fields else None, message)
+                # The services and connectors write English (the API answers in it): their
+                # messages are marked with gettext_noop and translated here.
+                self.add_error(key if key in self.fields else None, gettext(message))
 
     def labelled_errors(self) -> list[tuple[str, str]]:
         """(field label, message) for every error, to list above the form."""

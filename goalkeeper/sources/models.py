@@ -7,13 +7,14 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SourceStatus(models.TextChoices):
-    NEW = "new", "Not run yet"
-    OK = "ok", "Healthy"
-    FAILING = "failing", "Failing"
-    BROKEN = "broken", "Broken"
+    NEW = "new", _("Not run yet")
+    OK = "ok", _("Healthy")
+    FAILING = "failing", _("Failing")
+    BROKEN = "broken", _("Broken")
 
 
 class DataSource(models.Model):
@@ -68,17 +69,17 @@ class DataSource(models.Model):
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 class RunTrigger(models.TextChoices):
-    SCHEDULE = "schedule", "Schedule"
-    MANUAL = "manual", "Sync now"
-    CLI = "cli", "Command line"
-    PUSH = "push", "Push"
+    SCHEDULE = "schedule", _("Schedule")
+    MANUAL = "manual", _("Sync now")
+    CLI = "cli", _("Command line")
+    PUSH = "push", _("Push")
 
 
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED)

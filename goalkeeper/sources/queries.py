@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.kpis.models import Kpi
@@ -47,24 +49,31 @@ _DESCRIBE_CONTEXT = Context(timeout=0.0, zone=dt.UTC)
 def every(minutes: int) -> str:
     """An interval as a schedule reads: "every 15 minutes", "hourly", "every 2 days"."""
     if minutes == 60:
-        return "hourly"
+        return _("hourly")
     if minutes == 24 * 60:
-        return "daily"
+        return _("daily")
     if minutes == 7 * 24 * 60:
-        return "weekly"
-    for size, unit in ((7 * 24 * 60, "week"), (24 * 60, "day"), (60, "hour")):
-        if minutes % size == 0:
-            count = minutes // size
-            return f"every {count} {unit}{'s' if count != 1 else ''}"
-    return f"every {minutes} minute{'s' if minutes != 1 else ''}"
+        return _("weekly")
+    if minutes % (7 * 24 * 60) == 0:
+        count = minutes // (7 * 24 * 60)
+        return ngettext("every %(count)s week", "every %(count)s weeks", count) % {"count": count}
+    if minutes % (24 * 60) == 0:
+        count = minutes // (24 * 60)
+        return ngettext("every %(count)s day", "every %(count)s days", count) % {"count": count}
+    if minutes % 60 == 0:
+        count = minutes // 60
+        return ngettext("every %(count)s hour", "every %(count)s hours", count) % {"count": count}
+    return ngettext("every %(count)s minute", "every %(count)s minutes", minutes) % {
+        "count": minutes
+    }
 
 
 def schedule_text(source: DataSource) -> str:
     """When a source is pulled: "Every 15 minutes", "Paused", "Pushed over the API"."""
     if not is_pulled(source.kind):
-        return "Pushed over the API" if source.kind == "push" else "Not pulled"
+        return _("Pushed over the API") if source.kind == "push" else _("Not pulled")
     if not source.is_active:
-        return "Paused"
+        return _("Paused")
     return every(source.interval_minutes).capitalize()
 
 
@@ -72,7 +81,7 @@ def describe(source: DataSource) -> str:
     """The connector's one line about where the values come from (no secret in it)."""
     cls = REGISTRY.get(source.kind)
     if cls is None:
-        return f"Unknown kind of source “{source.kind}”"
+        return _("Unknown kind of source “%(kind)s”") % {"kind": source.kind}
     connector: Connector = cls(source.settings, {}, _DESCRIBE_CONTEXT)
     return connector.describe()
 
@@ -125,7 +134,7 @@ def summary(source: DataSource, *, for_admin: bool) -> SourceSummary:
                 # A choice reads as its label ("ISO: 2026-11-20"), not its code ("iso").
                 shown = dict(spec.choices).get(typed or spec.default, typed or spec.default)
                 if not typed and spec.default:
-                    shown = f"{shown} (default)"
+                    shown = _("%(value)s (default)") % {"value": shown}
             parameters.append(ParameterValue(spec.label, shown, spec.secret))
     return SourceSummary(
         source=source,
@@ -177,6 +186,11 @@ class SourceRow:
     @property
     def status(self) -> str:
         return self.source.status
+
+    @property
+    def paused(self) -> bool:
+        """A pulled source whose schedule is paused."""
+        return is_pulled(self.source.kind) and not self.source.is_active
 
     @property
     def status_label(self) -> str:

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
@@ -113,7 +114,9 @@ def configure(
         raise ValidationError({"kind": f"unknown kind of source “{kind}”"}) from None
     unknown = sorted(set(values) - {p.name for p in cls.parameters})
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "not a parameter of this kind of source"))
+        raise ValidationError(
+            dict.fromkeys(unknown, gettext_noop("not a parameter of this kind of source"))
+        )
     saved = saved_secrets or {}
     settings: dict[str, str] = {}
     secrets: dict[str, str] = {}
@@ -176,7 +179,7 @@ def create_source(
     """Attach a source to a KPI; a pulled source is due at once, so its history arrives."""
     _check_interval(interval_minutes)
     if DataSource.objects.filter(kpi=kpi).exists():
-        raise ValidationError({"kind": "this KPI already has a data source"})
+        raise ValidationError({"kind": gettext_noop("this KPI already has a data source")})
     source = DataSource(
         workspace=kpi.workspace,
         kpi=kpi,
@@ -295,7 +298,7 @@ def preview(kpi: Kpi, configuration: Configuration) -> list[Row]:
     Raises SourceError with the reason when the source cannot be read."""
     cls = connector_class(configuration.kind)
     if not cls.pulled:
-        raise SourceError("a push source is not pulled: nothing to test")
+        raise SourceError(gettext_noop("a push source is not pulled: nothing to test"))
     connector = cls(configuration.settings, configuration.secrets, context_for(kpi))
     try:
         rows = connector.preview()
@@ -331,7 +334,9 @@ def request_sync(*, actor: Person | None, source: DataSource, trigger: str) -> S
     Raises SyncInProgressError (with the run) when one is already queued or running.
     """
     if not is_pulled(source.kind):
-        raise ValidationError({"kind": "a push source is not pulled: its values arrive by API"})
+        raise ValidationError(
+            {"kind": gettext_noop("a push source is not pulled: its values arrive by API")}
+        )
     now = timezone.now()
     with transaction.atomic():
         won = (

@@ -221,7 +221,7 @@ def _try_connection(kpi: Kpi, form: SourceForm) -> Preview:
         form.add_service_errors(error)
         return Preview(
             errors=[
-                (form.field_label(name), message)
+                (form.field_label(name), _(message))
                 for name, found in error.message_dict.items()
                 for message in found
             ]
@@ -229,7 +229,7 @@ def _try_connection(kpi: Kpi, form: SourceForm) -> Preview:
     try:
         return Preview(rows=services.preview(kpi, configuration))
     except SourceError as error:
-        return Preview(problem=str(error))
+        return Preview(problem=_(str(error)))
     except Exception as error:  # a connector talks to systems we do not control
         logger.exception("testing a %s source of KPI %s failed", form.chosen_kind, kpi.pk)
         return Preview(problem=f"unexpected error: {type(error).__name__}: {error}")
@@ -242,7 +242,7 @@ def _save(
     if not form.is_valid():
         return None
     if form.connector is None:
-        form.add_error("kind", "choose a kind of source")
+        form.add_error("kind", _("choose a kind of source"))
         return None
     try:
         configuration = _configure(kpi, form)

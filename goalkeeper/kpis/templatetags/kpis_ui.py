@@ -18,8 +18,12 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from goalkeeper.domain.kpis import Direction, Trend
+from goalkeeper.domain.periods import Aggregation
+from goalkeeper.kpis import labels
+from goalkeeper.kpis.labels import DIRECTION_LABELS, TREND_LABELS
 from goalkeeper.web.templatetags.goalkeeper_ui import with_unit
 
 register = template.Library()
@@ -27,24 +31,6 @@ register = template.Library()
 WIDTH, HEIGHT, PAD = 120.0, 32.0, 3.0
 EN_DASH = "\u2013"
 
-TREND_LABELS = {
-    Trend.IMPROVING: "Improving",
-    Trend.FLAT: "Flat",
-    Trend.WORSENING: "Worsening",
-    Trend.NOT_ENOUGH_DATA: "Not enough data",
-}
-DIRECTION_LABELS = {
-    Direction.HIGHER_IS_BETTER: "Higher is better",
-    Direction.LOWER_IS_BETTER: "Lower is better",
-    Direction.IN_RANGE: "Stay in a range",
-}
-AGGREGATION_LABELS = {
-    "last": "last value",
-    "sum": "sum",
-    "average": "average",
-    "min": "lowest value",
-    "max": "highest value",
-}
 ARROWS = {
     "up": "M4 12 12 4l8 8M12 4v16",
     "down": "M4 12l8 8 8-8M12 20V4",
@@ -76,9 +62,10 @@ def sparkline(
     if not known:
         return format_html(
             '<svg class="sparkline sparkline--empty" viewBox="0 0 {} {}" role="img" '
-            'aria-label="No values yet"><line x1="0" x2="{}" y1="{}" y2="{}"/></svg>',
+            'aria-label="{}"><line x1="0" x2="{}" y1="{}" y2="{}"/></svg>',
             int(WIDTH),
             int(HEIGHT),
+            _("No values yet"),
             int(WIDTH),
             HEIGHT / 2,
             HEIGHT / 2,
@@ -122,7 +109,7 @@ def sparkline(
         '<line class="sparkline__last" x1="{}" y1="{}" x2="{}" y2="{}"/></svg>',
         int(WIDTH),
         int(HEIGHT),
-        label or "Values of the last periods",
+        label or _("Values of the last periods"),
         target_line,
         format_html_join(
             "",
@@ -159,13 +146,15 @@ def trend_arrow(trend: Any, direction: Any) -> SafeString:
         return format_html(
             '<span class="trend muted" data-trend="{}" title="{}"><span>{}</span></span>',
             value.value,
-            "A trend needs values in 3 of the last 6 periods.",
+            _("A trend needs values in 3 of the last 6 periods."),
             TREND_LABELS[value],
         )
     way = _movement(value, Direction(str(direction)))
-    label = TREND_LABELS[value]
+    label = str(TREND_LABELS[value])
     if Direction(str(direction)) is Direction.IN_RANGE and value is not Trend.FLAT:
-        label = "Closer to the range" if value is Trend.IMPROVING else "Further from the range"
+        label = (
+            _("Closer to the range") if value is Trend.IMPROVING else _("Further from the range")
+        )
     return format_html(
         '<span class="trend" data-trend="{}"><svg class="icon icon--sm" viewBox="0 0 24 24" '
         'fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" '
@@ -183,9 +172,13 @@ def goal_text(kpi: Any) -> str:
     unit = getattr(kpi, "unit", "")
     direction = Direction(str(kpi.direction))
     if direction is Direction.IN_RANGE:
-        return f"range {with_unit(kpi.low, unit)} {EN_DASH} {with_unit(kpi.high, unit)}"
+        return _("range %(low)s %(dash)s %(high)s") % {
+            "low": with_unit(kpi.low, unit),
+            "dash": EN_DASH,
+            "high": with_unit(kpi.high, unit),
+        }
     sign = "≥" if direction is Direction.HIGHER_IS_BETTER else "≤"
-    return f"target {sign} {with_unit(kpi.target, unit)}"
+    return _("target %(sign)s %(target)s") % {"sign": sign, "target": with_unit(kpi.target, unit)}
 
 
 @register.filter
@@ -196,16 +189,21 @@ def warning_text(kpi: Any) -> str:
     unit = getattr(kpi, "unit", "")
     direction = Direction(str(kpi.direction))
     if direction is Direction.IN_RANGE:
-        return f"yellow up to {with_unit(kpi.warning, unit)} outside the range"
+        return _("yellow up to %(warning)s outside the range") % {
+            "warning": with_unit(kpi.warning, unit)
+        }
     sign = "≥" if direction is Direction.HIGHER_IS_BETTER else "≤"
-    return f"yellow {sign} {with_unit(kpi.warning, unit)}"
+    return _("yellow %(sign)s %(warning)s") % {
+        "sign": sign,
+        "warning": with_unit(kpi.warning, unit),
+    }
 
 
 @register.filter
 def direction_label(direction: Any) -> str:
     """On screen name of a KPI direction."""
     try:
-        return DIRECTION_LABELS[Direction(str(direction))]
+        return str(DIRECTION_LABELS[Direction(str(direction))])
     except ValueError:
         return str(direction)
 
@@ -213,7 +211,16 @@ def direction_label(direction: Any) -> str:
 @register.filter
 def aggregation_label(aggregation: Any) -> str:
     """How a period's value is made, in words."""
-    return AGGREGATION_LABELS.get(str(aggregation), str(aggregation))
+    try:
+        return str(labels.AGGREGATION_LABELS[Aggregation(str(aggregation))])
+    except ValueError:
+        return str(aggregation)
+
+
+@register.filter
+def frequency_label(frequency: Any) -> str:
+    """A KPI frequency as a word: "Monthly"."""
+    return labels.frequency_label(frequency)
 
 
 @register.filter

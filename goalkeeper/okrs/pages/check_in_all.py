@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.okrs.models import (
@@ -76,15 +77,15 @@ class CheckInAllView:
 def read_only_reason(row: KeyResultRow, cycle: Cycle) -> str:
     """Why a key result takes no check-in on this page ("" when it does)."""
     if cycle.state == CycleState.CLOSED:
-        return f"The cycle {cycle.name} is closed."
+        return _("The cycle %(name)s is closed.") % {"name": cycle.name}
     if row.locked:
-        return "The objective is closed."
+        return _("The objective is closed.")
     if row.kpi_id is not None:
         # Its value is read from the KPI: a hand-written value would be overwritten.
-        return f"Its value is read from the KPI {row.kpi_name}."
+        return _("Its value is read from the KPI %(name)s.") % {"name": row.kpi_name}
     if row.rolls_up:
         # Its value is its contributors' sum or average (docs/cascade.md).
-        return "This key result adds up its contributors: check in on them."
+        return _("This key result adds up its contributors: check in on them.")
     return ""
 
 
@@ -126,7 +127,7 @@ def check_in_all_view(workspace: Workspace, person: Person, now: dt.datetime) ->
     found = found[:ROWS_MAX]
     notes = {pk: note or "" for pk, _, _, note in found}
     by_cycle: dict[int, set[int]] = {}
-    for _, objective_id, cycle_id, _ in found:
+    for _pk, objective_id, cycle_id, _note in found:
         by_cycle.setdefault(cycle_id, set()).add(objective_id)
     cycles = Cycle.objects.filter(workspace=workspace, pk__in=list(by_cycle)).order_by(
         "start_date", "id"

@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
@@ -22,7 +23,12 @@ from goalkeeper.domain.coach import Remark, coach_objective, coach_sandbagging, 
 from goalkeeper.domain.forecast import forecast
 from goalkeeper.domain.key_results import KeyResultKind, progress
 from goalkeeper.okrs.charts import progress_chart
-from goalkeeper.okrs.coaching import draft_of
+from goalkeeper.okrs.coaching import (
+    MAX_TEAM_OBJECTIVES,
+    SANDBAGGING_THRESHOLD,
+    draft_of,
+    in_words,
+)
 from goalkeeper.okrs.cycles import cycle_header
 from goalkeeper.okrs.facts import key_result_spec
 from goalkeeper.okrs.models import (
@@ -239,7 +245,7 @@ def _remarks(
         .filter(~Q(state=ObjectiveState.DRAFT) | Q(pk=objective.pk))
         .count()
     )
-    remarks += coach_team(0, team_objectives, min_kpis=0)
+    remarks += coach_team(0, team_objectives, min_kpis=0, max_objectives=MAX_TEAM_OBJECTIVES)
     past = (
         Objective.objects.filter(
             workspace=workspace,
@@ -256,7 +262,8 @@ def _remarks(
     for cycle_id, value in past:
         if value is not None:
             by_cycle.setdefault(cycle_id, []).append(value)
-    remarks += coach_sandbagging(list(by_cycle.values()))
+    remarks += coach_sandbagging(list(by_cycle.values()), threshold=SANDBAGGING_THRESHOLD)
+    remarks = [in_words(remark, drafts, team_objectives) for remark in remarks]
     titles = {f"key_result:{n}": kr.title for n, kr in enumerate(row.key_results, start=1)}
     return tuple(
         CoachRemark(
@@ -272,9 +279,12 @@ def _remarks(
 
 def _subject_label(subject: str, titles: Mapping[str, str]) -> str:
     if subject == "objective":
-        return "Objective"
+        return _("Objective")
     if subject == "team":
-        return "Team"
+        return _("Team")
     if subject in titles:
-        return f"Key result {subject.split(':')[1]}: {titles[subject]}"
+        return _("Key result %(number)s: %(title)s") % {
+            "number": subject.split(":")[1],
+            "title": titles[subject],
+        }
     return subject.replace("_", " ").capitalize()

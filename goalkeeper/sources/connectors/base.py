@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.utils.translation import gettext_noop
+
 from goalkeeper.kpis.imports import DateFormat as DateFormat
 from goalkeeper.kpis.imports import parse_value, parse_when
 
@@ -123,7 +125,7 @@ class Connector(ABC):
         errors: dict[str, str] = {}
         for spec in self.parameters:
             if spec.required and not self.value(spec.name):
-                errors[spec.name] = "this field is required"
+                errors[spec.name] = gettext_noop("this field is required")
             elif spec.choices and self.value(spec.name) not in {c for c, _ in spec.choices}:
                 errors[spec.name] = "must be one of " + ", ".join(c for c, _ in spec.choices)
         return errors

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, ClassVar
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from goalkeeper.kpis.imports import (
     Columns,
@@ -154,7 +155,7 @@ class FileConnector(Connector):
                 if limit is not None and len(rows) >= limit:
                     break
         if columns is None:
-            raise SourceError("the file is empty: it has no header row")
+            raise SourceError(gettext_noop("the file is empty: it has no header row"))
         return rows
 
     def _bytes(self) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from goalkeeper.sources.connectors.base import SourceError
 
@@ -37,7 +38,7 @@ def allowed_path(location: str) -> Path:
     """
     path = Path(location)
     if not path.is_absolute():
-        raise ValueError("the path must be absolute (start with /)")
+        raise ValueError(gettext_noop("the path must be absolute (start with /)"))
     resolved = path.resolve()
     roots = file_roots()
     if not any(resolved.is_relative_to(root) for root in roots):

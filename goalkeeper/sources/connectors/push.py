@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from goalkeeper.sources.connectors.base import Connector, Row, SourceError, register
 
@@ -24,7 +25,9 @@ class PushConnector(Connector):
     pulled = False
 
     def fetch(self, since: dt.datetime | None) -> Iterable[Row]:
-        raise SourceError("a push source is not pulled: its values arrive through the API")
+        raise SourceError(
+            gettext_noop("a push source is not pulled: its values arrive through the API")
+        )
 
     def describe(self) -> str:
         return "Pushed through the API"

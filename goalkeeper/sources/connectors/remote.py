@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+from django.utils.translation import gettext_noop
 
 from goalkeeper.sources.connectors.base import Context, SourceError
 from goalkeeper.sources.connectors.local import max_bytes
@@ -61,7 +62,7 @@ def url_problem(url: str) -> str | None:
     except ValueError:
         return "this is not a valid URL"
     if parts.scheme.lower() not in {"http", "https"}:
-        return "only http:// and https:// URLs can be read"
+        return gettext_noop("only http:// and https:// URLs can be read")
     if not parts.hostname:
         return "the URL has no host"
     return None

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
@@ -109,11 +110,13 @@ def database_url(text: str) -> URL:
     except ArgumentError:
         raise ValueError(f"this is not a database URL (e.g. {_EXAMPLE})") from None
     if url.password is not None:
-        raise ValueError("take the password out of the URL and put it in Password")
+        raise ValueError(gettext_noop("take the password out of the URL and put it in Password"))
     backend, _, driver = url.drivername.partition("+")
     backend = _ALIASES.get(backend.lower(), backend.lower())
     if backend not in _LABELS:
-        raise ValueError("only SQLite, PostgreSQL, MySQL and MariaDB databases can be read")
+        raise ValueError(
+            gettext_noop("only SQLite, PostgreSQL, MySQL and MariaDB databases can be read")
+        )
     wanted = _DRIVERS[backend]
     if driver and driver.lower() != wanted:
         raise ValueError(
@@ -172,7 +175,7 @@ def prepare_query(sql: str, family: str) -> PreparedQuery:
             before, _, after = text.partition(";")
             rest = after + "".join(t for k, t in pieces[index + 1 :] if k != "comment")
             if rest.strip():
-                raise ValueError("one statement only: remove what follows “;”")
+                raise ValueError(gettext_noop("one statement only: remove what follows “;”"))
             kept.append((kind, before))
             break
         kept.append((kind, " " if kind == "comment" else text))
@@ -181,9 +184,13 @@ def prepare_query(sql: str, family: str) -> PreparedQuery:
     )
     first = _FIRST_WORD.match(skeleton)
     if not first or first[1].lower() not in {"select", "with"}:
-        raise ValueError("the query must be a SELECT (or WITH … SELECT): a source only reads")
+        raise ValueError(
+            gettext_noop("the query must be a SELECT (or WITH … SELECT): a source only reads")
+        )
     if _INTO_FILE.search(skeleton):
-        raise ValueError("the query must not write a file (INTO OUTFILE, INTO DUMPFILE)")
+        raise ValueError(
+            gettext_noop("the query must not write a file (INTO OUTFILE, INTO DUMPFILE)")
+        )
     uses_since = any(kind == "code" and _SINCE.search(text) for kind, text in kept)
     if family == "sqlite":
         return PreparedQuery("".join(text for _, text in kept).strip(), uses_since)
@@ -275,7 +282,7 @@ def _comment_end(sql: str, index: int, *, nested: bool) -> int:
                 return position
         else:
             position += 1
-    raise ValueError("a /* comment is not closed")
+    raise ValueError(gettext_noop("a /* comment is not closed"))
 
 
 def _quote_end(sql: str, index: int, *, escapes: bool) -> int:
@@ -424,7 +431,7 @@ class SqlConnector(Connector):
             query.text, _bound_since(since, family, self.context.zone)
         )
         if not result.returns_rows:
-            raise SourceError("the query returned no rows and no columns")
+            raise SourceError(gettext_noop("the query returned no rows and no columns"))
         names = [str(name) for name in result.keys()]  # noqa: SIM118 (not a dict)
         if len(names) < 2:
             raise SourceError(

@@ -11,8 +11,10 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext, gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from goalkeeper.sources.models import RunStatus, SourceStatus
 from goalkeeper.sources.queries import RUN_TONES, STATUS_TONES, SourceCard, kpi_source_card
@@ -26,11 +28,11 @@ def kpi_source(kpi: Any) -> SourceCard | None:
     return kpi_source_card(kpi)
 
 
-SOURCE_HINTS: dict[str, str] = {
-    SourceStatus.NEW: "No run has finished yet.",
-    SourceStatus.OK: "The last run succeeded.",
-    SourceStatus.FAILING: "The last run failed; it is retried soon.",
-    SourceStatus.BROKEN: (
+SOURCE_HINTS: dict[str, StrOrPromise] = {
+    SourceStatus.NEW: gettext_lazy("No run has finished yet."),
+    SourceStatus.OK: gettext_lazy("The last run succeeded."),
+    SourceStatus.FAILING: gettext_lazy("The last run failed; it is retried soon."),
+    SourceStatus.BROKEN: gettext_lazy(
         "It failed several times in a row: its settings, or the system it reads, need a look."
     ),
 }
@@ -64,9 +66,9 @@ def run_duration(value: Any) -> str:
         return "-"
     seconds = max(value.total_seconds(), 0.0)
     if seconds < 0.1:
-        return "< 0.1 s"
+        return f"< {formats.number_format(0.1, 1)} s"
     if seconds < 10:
-        return f"{seconds:.1f} s"
+        return f"{formats.number_format(seconds, 1)} s"
     whole = round(seconds)
     if whole < 60:
         return f"{whole} s"
@@ -84,5 +86,5 @@ def ago(value: Any, now: Any = None) -> str:
         return ""
     reference = now if isinstance(now, dt.datetime) else timezone.now()
     if (reference - value).total_seconds() < 60:
-        return "just now"
-    return f"{timesince(value, reference)} ago"
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(value, reference)}
