@@ -123,6 +123,7 @@ QUIET_KEYS = frozenset(
         "variant",
         "id",
         "kind",
+        "kinds",
         "mode",
         "suffix",
         "type",
