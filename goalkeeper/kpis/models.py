@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.domain.kpis import Direction, KpiSpec, validate_kpi
 from goalkeeper.domain.limits import check_value
@@ -111,7 +112,7 @@ class Kpi(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if not self.name.strip():
-            errors["name"] = "a KPI needs a name"
+            errors["name"] = gettext_noop("a KPI needs a name")
         if self.direction not in Direction._value2member_map_:
             errors["direction"] = f"must be one of {', '.join(d.value for d in Direction)}"
         if self.frequency not in Frequency._value2member_map_:
@@ -122,13 +123,13 @@ class Kpi(models.Model):
             raise ValidationError(errors)
         raise_field_errors(validate_kpi(self.spec))
         if self.team_id and self.team.workspace_id != self.workspace_id:
-            raise ValidationError({"team": "must belong to the same workspace"})
+            raise ValidationError({"team": gettext_noop("must belong to the same workspace")})
         if (
             self.owner_id
             and self.owner is not None
             and self.owner.workspace_id != self.workspace_id
         ):
-            raise ValidationError({"owner": "must belong to the same workspace"})
+            raise ValidationError({"owner": gettext_noop("must belong to the same workspace")})
 
 
 class Measurement(models.Model):

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.audit.services import diff, record, record_many, snapshot
@@ -98,7 +99,7 @@ def update_kpi(*, actor: Person | None, kpi: Kpi, **changes: Any) -> Kpi:
     before = snapshot(kpi, KPI_FIELDS)
     for name, value in changes.items():
         if name not in KPI_FIELDS:
-            raise ValidationError({name: "cannot be changed here"})
+            raise ValidationError({name: gettext_noop("cannot be changed here")})
         setattr(kpi, name, value)
     kpi.full_clean()
     kpi.save()
@@ -275,7 +276,7 @@ def stage_upload(
     """
     batch = _validated(points)
     if not batch:
-        raise ValidationError({"items": "there is nothing to write"})
+        raise ValidationError({"items": gettext_noop("there is nothing to write")})
     purge_staged_uploads(now=now)
     return StagedUpload.objects.create(
         token=uuid.uuid4(),

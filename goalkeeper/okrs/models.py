@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, validate_key_result
 from goalkeeper.domain.limits import check_value
@@ -57,7 +58,7 @@ class Cycle(models.Model):
         errors: dict[str, str] = {}
         name = self.name.strip()
         if not name:
-            errors["name"] = "a cycle needs a name"
+            errors["name"] = gettext_noop("a cycle needs a name")
         elif (
             self.workspace_id is not None
             and Cycle.objects.filter(workspace_id=self.workspace_id, name__iexact=name)
@@ -66,7 +67,7 @@ class Cycle(models.Model):
         ):
             errors["name"] = f"a cycle named {name!r} already exists"
         if self.start_date and self.end_date and self.end_date <= self.start_date:
-            errors["end_date"] = "the cycle must end after it starts"
+            errors["end_date"] = gettext_noop("the cycle must end after it starts")
         if errors:
             raise ValidationError(errors)
 
@@ -149,36 +150,40 @@ class Objective(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if not self.title.strip():
-            errors["title"] = "an objective needs a title"
+            errors["title"] = gettext_noop("an objective needs a title")
         if self.parent_id is not None:
             if self.pk is not None and self.parent_id == self.pk:
-                errors["parent"] = "an objective cannot support itself"
+                errors["parent"] = gettext_noop("an objective cannot support itself")
             elif self.parent is not None and self.parent.workspace_id != self.workspace_id:
-                errors["parent"] = "must belong to the same workspace"
+                errors["parent"] = gettext_noop("must belong to the same workspace")
             elif self.pk is not None and self._parent_chain_contains_self():
-                errors["parent"] = "this alignment would make a loop"
+                errors["parent"] = gettext_noop("this alignment would make a loop")
         if self.parent_key_result_id is not None:
             key_result = self.parent_key_result
             if key_result is None or key_result.workspace_id != self.workspace_id:
-                errors["parent_key_result"] = "must belong to the same workspace"
+                errors["parent_key_result"] = gettext_noop("must belong to the same workspace")
             elif self.pk is not None and key_result.objective_id == self.pk:
-                errors["parent_key_result"] = "an objective cannot support its own key result"
+                errors["parent_key_result"] = gettext_noop(
+                    "an objective cannot support its own key result"
+                )
             elif key_result.objective_id != self.parent_id:
-                errors["parent_key_result"] = "must be a key result of the parent objective"
+                errors["parent_key_result"] = gettext_noop(
+                    "must be a key result of the parent objective"
+                )
         if self.final_score is not None:
             if not math.isfinite(self.final_score):
-                errors["final_score"] = "must be a finite number"
+                errors["final_score"] = gettext_noop("must be a finite number")
             elif not math.isclose(self.final_score * 10, round(self.final_score * 10)):
                 # docs/scoring.md: a final score is shown, and so given, to one decimal.
-                errors["final_score"] = "has one decimal at most: 0.0, 0.1 … 1.0"
+                errors["final_score"] = gettext_noop("has one decimal at most: 0.0, 0.1 … 1.0")
         if self.team_id and self.team.workspace_id != self.workspace_id:
-            errors["team"] = "must belong to the same workspace"
+            errors["team"] = gettext_noop("must belong to the same workspace")
         if (
             self.owner_id
             and self.owner is not None
             and self.owner.workspace_id != self.workspace_id
         ):
-            errors["owner"] = "must belong to the same workspace"
+            errors["owner"] = gettext_noop("must belong to the same workspace")
         if errors:
             raise ValidationError(errors)
 
@@ -428,4 +433,4 @@ class CheckIn(models.Model):
     def clean(self) -> None:
         raise_field_errors(check_value("value", self.value))
         if self.confidence is not None and not 0 <= self.confidence <= 10:
-            raise ValidationError({"confidence": "must be between 0 and 10"})
+            raise ValidationError({"confidence": gettext_noop("must be between 0 and 10")})

@@ -13,6 +13,7 @@ import dataclasses
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.audit.services import record
@@ -38,21 +39,23 @@ def hand_down_plan(
     (`key_result` as for a promotion, `team`, `owner`)."""
     plan = promotion_plan(key_result)
     if team is None:
-        raise ValidationError({"team": "choose the team that takes the KPI"})
+        raise ValidationError({"team": gettext_noop("choose the team that takes the KPI")})
     if team.workspace_id != key_result.workspace_id:
-        raise ValidationError({"team": "must belong to the same workspace"})
+        raise ValidationError({"team": gettext_noop("must belong to the same workspace")})
     if team.archived_at is not None:
         raise ValidationError({"team": f"{team.name} is archived"})
     if team.pk == key_result.objective.team_id:
         raise ValidationError(
-            {"team": "this is the key result's own team: promote it to a KPI instead"}
+            {"team": gettext_noop("this is the key result's own team: promote it to a KPI instead")}
         )
     if owner is None:
         owner = team_lead(team)
         if owner is None:
             raise ValidationError({"owner": f"{team.name} has no lead: choose who owns the KPI"})
     elif owner.workspace_id != key_result.workspace_id or not owner.is_active:
-        raise ValidationError({"owner": "must be an active person of the same workspace"})
+        raise ValidationError(
+            {"owner": gettext_noop("must be an active person of the same workspace")}
+        )
     return dataclasses.replace(plan, team=team, owner=owner)
 
 

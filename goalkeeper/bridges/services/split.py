@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
@@ -55,22 +56,32 @@ def latest_value(kpi: Kpi) -> float | None:
 
 def _chosen(kpi: Kpi, cycle: Cycle, key_result: KeyResult) -> KeyResult:
     if key_result.kpi_id != kpi.pk:
-        raise ValidationError({"key_result": "must be a key result that reads this KPI"})
+        raise ValidationError(
+            {"key_result": gettext_noop("must be a key result that reads this KPI")}
+        )
     if key_result.objective.cycle_id != cycle.pk:
         raise ValidationError({"key_result": f"must be a key result of {cycle.name}"})
     if key_result.objective.state == ObjectiveState.CLOSED:
-        raise ValidationError({"key_result": "its objective is closed: its numbers are final"})
+        raise ValidationError(
+            {"key_result": gettext_noop("its objective is closed: its numbers are final")}
+        )
     return key_result
 
 
 def _carrier(*, actor: Person | None, kpi: Kpi, cycle: Cycle) -> KeyResult:
     if kpi.direction == Direction.IN_RANGE or kpi.target is None:
         raise ValidationError(
-            {"kpi": "this KPI keeps a range, not a target: there is no amount to split"}
+            {
+                "kpi": gettext_noop(
+                    "this KPI keeps a range, not a target: there is no amount to split"
+                )
+            }
         )
     start = bounded(latest_value(kpi))
     if start is None:
-        raise ValidationError({"kpi": "this KPI has no value yet to start the key result from"})
+        raise ValidationError(
+            {"kpi": gettext_noop("this KPI has no value yet to start the key result from")}
+        )
     kind = (
         KeyResultKind.INCREASE
         if kpi.direction == Direction.HIGHER_IS_BETTER
@@ -119,11 +130,11 @@ def split_kpi_target(
     workspace or closed, a KPI with a range or no value, a key result not reading the KPI.
     """
     if cycle.workspace_id != kpi.workspace_id:
-        raise ValidationError({"cycle": "must belong to the same workspace"})
+        raise ValidationError({"cycle": gettext_noop("must belong to the same workspace")})
     ensure_cycle_open(cycle)
     if not shares:
         # Before a carrier is made: a refused split leaves nothing behind either way.
-        raise ValidationError({"shares": "add at least one share"})
+        raise ValidationError({"shares": gettext_noop("add at least one share")})
     carrier = (
         _carrier(actor=actor, kpi=kpi, cycle=cycle)
         if key_result is None

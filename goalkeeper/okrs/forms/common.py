@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +37,35 @@ class NumberField(forms.FloatField):
 
     def validate(self, value: Any) -> None:
         forms.Field.validate(self, value)
+
+
+# The domain's refusals of a key result (goalkeeper/domain/key_results.py, limits.py,
+# errors.py): the domain imports no Django, so its messages are listed here for the
+# catalogue, as it writes them for each kind.
+DOMAIN_MESSAGES = (
+    gettext_noop("does not apply to increase key results"),
+    gettext_noop("does not apply to decrease key results"),
+    gettext_noop("does not apply to maintain key results"),
+    gettext_noop("does not apply to milestone key results"),
+    gettext_noop("is required for increase key results"),
+    gettext_noop("is required for decrease key results"),
+    gettext_noop("is required when commit is set"),
+    gettext_noop("is required when stretch is set"),
+    gettext_noop("target must differ from start"),
+    gettext_noop("target must be above start for increase key results"),
+    gettext_noop("target must be below start for decrease key results"),
+    gettext_noop("commit must be above start"),
+    gettext_noop("commit must be below start"),
+    gettext_noop("commit must be below target"),
+    gettext_noop("commit must be above target"),
+    gettext_noop("stretch must be above target"),
+    gettext_noop("stretch must be below target"),
+    gettext_noop("low or high is required for maintain key results"),
+    gettext_noop("low must not exceed high"),
+    gettext_noop("must be between -1e15 and 1e15"),
+    gettext_noop("must be more than 0 and at most 1000"),
+    gettext_noop("must be a finite number"),
+)
 
 
 def shown(message: str) -> str:

@@ -16,6 +16,7 @@ from typing import TypedDict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
@@ -127,12 +128,18 @@ def _links(objective: Objective, parents: Sequence[Objective | KeyResult]) -> li
         if isinstance(item, KeyResult):
             if item.objective_id == objective.pk:
                 raise ValidationError(
-                    {"parents": "an objective cannot support one of its own key results"}
+                    {
+                        "parents": gettext_noop(
+                            "an objective cannot support one of its own key results"
+                        )
+                    }
                 )
             link: Link = (item.objective_id, item.pk)
         else:
             if item.pk == objective.pk:
-                raise ValidationError({"parents": "an objective cannot support itself"})
+                raise ValidationError(
+                    {"parents": gettext_noop("an objective cannot support itself")}
+                )
             link = (item.pk, None)
         if link not in links:
             links.append(link)

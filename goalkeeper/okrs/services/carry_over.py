@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
@@ -112,15 +113,19 @@ def carry_over(
     some of the unfinished objectives. Every copy is audited.
     """
     if target.workspace_id != source.workspace_id:
-        raise ValidationError({"target": "must belong to the same workspace"})
+        raise ValidationError({"target": gettext_noop("must belong to the same workspace")})
     if target.pk == source.pk:
-        raise ValidationError({"target": "choose another cycle than the one carried from"})
+        raise ValidationError(
+            {"target": gettext_noop("choose another cycle than the one carried from")}
+        )
     if target.state == CycleState.CLOSED:
         raise ValidationError(
-            {"target": "the cycle is closed: choose a cycle in planning or active"}
+            {"target": gettext_noop("the cycle is closed: choose a cycle in planning or active")}
         )
     if source.state != CycleState.CLOSED:
-        raise ValidationError({"cycle": "close the cycle before carrying its objectives over"})
+        raise ValidationError(
+            {"cycle": gettext_noop("close the cycle before carrying its objectives over")}
+        )
     candidates = carry_over_candidates(source, target)
     if objective_ids is not None:
         wanted = set(objective_ids)

@@ -18,6 +18,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import diff, record, snapshot
@@ -75,7 +76,9 @@ def write_check_in(
     if key_result.kind == KeyResultKind.MILESTONE:
         value = None
     elif value is None:
-        raise ValidationError({"value": "a value is required for a metric key result"})
+        raise ValidationError(
+            {"value": gettext_noop("a value is required for a metric key result")}
+        )
     else:
         done = False
     check_in = CheckIn(

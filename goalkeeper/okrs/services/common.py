@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
 
 from goalkeeper.okrs.models import Cycle, CycleState
 
-CLOSED_CYCLE = "the cycle is closed"
+CLOSED_CYCLE = gettext_noop("the cycle is closed")
 
 
 def ensure_cycle_open(cycle: Cycle) -> None:

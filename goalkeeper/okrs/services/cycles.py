@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.audit.services import diff, record, snapshot
@@ -76,11 +77,15 @@ def update_cycle(
     ensure_cycle_open(cycle)
     unknown = [name for name in changes if name not in CYCLE_FIELDS]
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "cannot be changed here"))
+        raise ValidationError(dict.fromkeys(unknown, gettext_noop("cannot be changed here")))
     if closings is not None and state != CycleState.CLOSED:
-        raise ValidationError({"closings": "only when closing the cycle: send state 'closed'"})
+        raise ValidationError(
+            {"closings": gettext_noop("only when closing the cycle: send state 'closed'")}
+        )
     if state not in (None, cycle.state, CycleState.ACTIVE, CycleState.CLOSED):
-        raise ValidationError({"state": "a cycle goes from planning to active to closed only"})
+        raise ValidationError(
+            {"state": gettext_noop("a cycle goes from planning to active to closed only")}
+        )
     if changes:
         before = snapshot(cycle, CYCLE_FIELDS)
         for name, value in changes.items():
@@ -148,7 +153,7 @@ def activate_cycle(*, actor: Person | None, cycle: Cycle, confirm_overlap: bool 
     """
     ensure_cycle_open(cycle)
     if cycle.state != CycleState.PLANNING:
-        raise ValidationError({"state": "only a cycle in planning can be activated"})
+        raise ValidationError({"state": gettext_noop("only a cycle in planning can be activated")})
     overlapping = list(
         Cycle.objects.filter(
             workspace_id=cycle.workspace_id,
@@ -229,7 +234,9 @@ def close_cycle(
     """
     ensure_cycle_open(cycle)
     if cycle.state != CycleState.ACTIVE:
-        raise ValidationError({"state": "only an active cycle can be closed: activate it first"})
+        raise ValidationError(
+            {"state": gettext_noop("only an active cycle can be closed: activate it first")}
+        )
     by_id = {closing.objective_id: closing for closing in closings}
     objectives = closing_objectives(cycle, with_key_results=fill_in)
     if fill_in:
@@ -243,7 +250,9 @@ def close_cycle(
     for objective in objectives:
         closing = by_id.get(objective.pk)
         if closing is None or closing.final_score is None:
-            errors[f"{objective.pk}.final_score"] = ["give a final score from 0.0 to 1.0"]
+            errors[f"{objective.pk}.final_score"] = [
+                gettext_noop("give a final score from 0.0 to 1.0")
+            ]
             continue
         retrospective = (
             objective.retrospective

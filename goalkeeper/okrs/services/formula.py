@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
@@ -27,7 +28,7 @@ def _checked_ids(key_result: KeyResult, formula: Formula, kpi_ids: Sequence[int]
     """The KPI ids in order, each a KPI of the key result's workspace; refuses with `kpis`."""
     ids = [int(kpi_id) for kpi_id in kpi_ids]
     if len(set(ids)) != len(ids):
-        raise ValidationError({"kpis": "each KPI can be used once"})
+        raise ValidationError({"kpis": gettext_noop("each KPI can be used once")})
     problem = input_count_problem(formula, len(ids))
     if problem is not None:
         raise ValidationError({"kpis": problem})
@@ -45,11 +46,17 @@ def _refusal(key_result: KeyResult, formula: str, mode: str) -> dict[str, str]:
     if not formula:
         return {}
     if key_result.objective.state == ObjectiveState.CLOSED:
-        return {"key_result": "the objective is closed: its numbers are final"}
+        return {"key_result": gettext_noop("the objective is closed: its numbers are final")}
     if key_result.kind == KeyResultKind.MILESTONE:
-        return {"kpi_formula": "a milestone is done or not done: KPIs cannot drive it"}
+        return {
+            "kpi_formula": gettext_noop("a milestone is done or not done: KPIs cannot drive it")
+        }
     if key_result.rolls_up:
-        return {"kpi_formula": "this key result adds up its contributors: it cannot read KPIs"}
+        return {
+            "kpi_formula": gettext_noop(
+                "this key result adds up its contributors: it cannot read KPIs"
+            )
+        }
     return {}
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import diff, record, snapshot
@@ -49,8 +50,8 @@ KEY_RESULT_FIELDS = (
 )
 # What moves the value a key result contributes to the one above it.
 CONTRIBUTION_FIELDS = ("contributes_to", "rollup", "kind", "start")
-ROLLED_UP_CHECK_IN = "this key result adds up its contributors: check in on them"
-ROLLED_UP_KPI = "this key result adds up its contributors: it cannot read a KPI"
+ROLLED_UP_CHECK_IN = gettext_noop("this key result adds up its contributors: check in on them")
+ROLLED_UP_KPI = gettext_noop("this key result adds up its contributors: it cannot read a KPI")
 
 
 def _refuse_kpi_on_roll_up(key_result: KeyResult, fields: Any) -> None:
@@ -147,7 +148,7 @@ def _update(actor: Person | None, key_result: KeyResult, changes: dict[str, Any]
     ensure_cycle_open(key_result.objective.cycle)
     unknown = [name for name in changes if name not in KEY_RESULT_FIELDS]
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "cannot be changed here"))
+        raise ValidationError(dict.fromkeys(unknown, gettext_noop("cannot be changed here")))
     lock_key_result(key_result)
     status_before = okr_events.status_of(key_result)
     before = snapshot(key_result, KEY_RESULT_FIELDS)

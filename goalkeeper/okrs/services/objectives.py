@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.audit.services import diff, record, snapshot
@@ -97,7 +98,7 @@ def update_objective(
     ensure_cycle_open(objective.cycle)
     unknown = [name for name in changes if name not in OBJECTIVE_FIELDS + CLOSING_FIELDS]
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "cannot be changed here"))
+        raise ValidationError(dict.fromkeys(unknown, gettext_noop("cannot be changed here")))
     if parents is not None:
         objective = set_alignments(actor=actor, objective=objective, parents=parents)
     closing = {name: changes.pop(name) for name in CLOSING_FIELDS if name in changes}
@@ -140,7 +141,11 @@ def update_objective(
             score = current_score(objective)
         if score is None:
             raise ValidationError(
-                {"final_score": "required: this objective has no key results to score it by"}
+                {
+                    "final_score": gettext_noop(
+                        "required: this objective has no key results to score it by"
+                    )
+                }
             )
         retrospective = closing.get("retrospective")
         close_objective(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Membership, Person, Role
 from goalkeeper.audit.services import record
@@ -59,11 +60,11 @@ def _lock(objective: Objective) -> None:
 
 def _check_reviewer(objective: Objective, reviewer: Person | None, actor: Person) -> Person:
     if reviewer is None:
-        raise ValidationError({"reviewer": "choose who reviews this objective"})
+        raise ValidationError({"reviewer": gettext_noop("choose who reviews this objective")})
     if reviewer.workspace_id != objective.workspace_id or not reviewer.is_active:
-        raise ValidationError({"reviewer": "no such person active in this workspace"})
+        raise ValidationError({"reviewer": gettext_noop("no such person active in this workspace")})
     if reviewer.pk == actor.pk:
-        raise ValidationError({"reviewer": "choose someone other than yourself"})
+        raise ValidationError({"reviewer": gettext_noop("choose someone other than yourself")})
     return reviewer
 
 
@@ -76,7 +77,9 @@ def request_review(*, actor: Person, objective: Objective, reviewer: Person | No
     ensure_cycle_open(objective.cycle)
     _lock(objective)
     if objective.state != ObjectiveState.DRAFT:
-        raise ValidationError({"state": "only a draft objective can be submitted for review"})
+        raise ValidationError(
+            {"state": gettext_noop("only a draft objective can be submitted for review")}
+        )
     chosen = _check_reviewer(objective, reviewer, actor)
     before = objective.reviewer_id
     objective.reviewer = chosen
@@ -95,7 +98,9 @@ def request_review(*, actor: Person, objective: Objective, reviewer: Person | No
 
 def _check_pending(objective: Objective) -> int:
     if objective.state != ObjectiveState.DRAFT or objective.reviewer_id is None:
-        raise ValidationError({"reviewer": "this objective is not waiting for a review"})
+        raise ValidationError(
+            {"reviewer": gettext_noop("this objective is not waiting for a review")}
+        )
     return objective.reviewer_id
 
 
@@ -128,7 +133,9 @@ def return_for_changes(*, actor: Person, objective: Objective, note: str) -> Obj
     reviewer = _check_pending(objective)
     note = note.strip()
     if not note:
-        raise ValidationError({"note": "say what should change before it is approved"})
+        raise ValidationError(
+            {"note": gettext_noop("say what should change before it is approved")}
+        )
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": f"at most {NOTE_MAX} characters"})
     objective.reviewer = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Membership, Person, Team
 from goalkeeper.audit.services import record
@@ -56,34 +57,40 @@ def _share_errors(key_result: KeyResult, method: str, shares: Sequence[Share]) -
     teams: set[int] = set()
     for index, share in enumerate(shares):
         if share.person is None and share.team is None:
-            errors[share_field(index, "person")] = "choose a person or a team"
+            errors[share_field(index, "person")] = gettext_noop("choose a person or a team")
         if share.person is not None:
             if share.person.workspace_id != workspace_id:
-                errors[share_field(index, "person")] = "must belong to the same workspace"
+                errors[share_field(index, "person")] = gettext_noop(
+                    "must belong to the same workspace"
+                )
             elif share.person.pk in people:
                 errors[share_field(index, "person")] = f"{share.person.name} already has a share"
             people.add(share.person.pk)
         if share.team is not None:
             if share.team.workspace_id != workspace_id:
-                errors[share_field(index, "team")] = "must belong to the same workspace"
+                errors[share_field(index, "team")] = gettext_noop(
+                    "must belong to the same workspace"
+                )
             elif share.person is None and share.team.pk in teams:
                 errors[share_field(index, "team")] = f"{share.team.name} already has a share"
             if share.person is None:
                 teams.add(share.team.pk)
         if method == SplitMethod.WEIGHT and share.weight is None:
-            errors[share_field(index, "weight")] = "give a weight"
+            errors[share_field(index, "weight")] = gettext_noop("give a weight")
         if method == SplitMethod.AMOUNTS and share.amount is None:
-            errors[share_field(index, "amount")] = "give an amount"
+            errors[share_field(index, "amount")] = gettext_noop("give an amount")
         objective = share.objective
         if objective is not None:
             if objective.workspace_id != workspace_id or objective.cycle_id != cycle_id:
-                errors[share_field(index, "objective")] = "must be an objective of the same cycle"
+                errors[share_field(index, "objective")] = gettext_noop(
+                    "must be an objective of the same cycle"
+                )
             elif objective.pk == key_result.objective_id:
                 errors[share_field(index, "objective")] = (
                     "this is the key result's own objective: choose another"
                 )
             elif objective.state == ObjectiveState.CLOSED:
-                errors[share_field(index, "objective")] = "this objective is closed"
+                errors[share_field(index, "objective")] = gettext_noop("this objective is closed")
     return errors
 
 
@@ -98,7 +105,9 @@ def _check_source(key_result: KeyResult) -> None:
             }
         )
     if key_result.target is None or key_result.start is None:
-        raise ValidationError({"target": "the key result needs a start and a target to split"})
+        raise ValidationError(
+            {"target": gettext_noop("the key result needs a start and a target to split")}
+        )
 
 
 def _amounts(key_result: KeyResult, method: str, shares: Sequence[Share]) -> list[float]:
@@ -180,7 +189,7 @@ def split_target(
     """
     _check_source(key_result)
     if not shares:
-        raise ValidationError({"shares": "add at least one share"})
+        raise ValidationError({"shares": gettext_noop("add at least one share")})
     if method not in SplitMethod._value2member_map_:
         raise ValidationError(
             {"method": f"must be one of {', '.join(m.value for m in SplitMethod)}"}
