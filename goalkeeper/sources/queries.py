@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -74,7 +75,7 @@ def schedule_text(source: DataSource) -> str:
         return _("Pushed over the API") if source.kind == "push" else _("Not pulled")
     if not source.is_active:
         return _("Paused")
-    return every(source.interval_minutes).capitalize()
+    return capfirst(every(source.interval_minutes))
 
 
 def describe(source: DataSource) -> str:

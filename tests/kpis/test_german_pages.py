@@ -1,0 +1,48 @@
+"""KPI pages in German: German words, decimal commas for people, plain numbers for machines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import World
+from tests.kpis.conftest import MakeKpi, monthly
+
+pytestmark = pytest.mark.django_db
+
+
+def _speaks_german(world: World) -> None:
+    user = world.viewer.user
+    user.language = "de"
+    user.save(update_fields=["language"])
+
+
+def test_a_kpi_page_in_german_writes_commas_for_people_and_dots_for_machines(
+    world: World, now: dt.datetime, make_kpi: MakeKpi
+) -> None:
+    _speaks_german(world)
+    kpi = make_kpi("Conversion", monthly([10.25, 12.5]), unit="%", target=15.0)
+
+    page = world.client_for(world.viewer).get(reverse("kpi_detail", args=[kpi.pk])).content.decode()
+
+    assert '<html lang="de">' in page
+    assert "12,5%" in page  # the latest value, as a German reader writes it
+    chart = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page)
+    assert chart is not None
+    assert "12.5" in chart.group(1)  # the chart's data, read by JavaScript
+    assert "12,5" not in chart.group(1)
+    json.loads(chart.group(1))
+
+
+def test_the_kpi_board_speaks_german(world: World, now: dt.datetime, make_kpi: MakeKpi) -> None:
+    _speaks_german(world)
+    make_kpi("Conversion", monthly([10.25, 12.5]), unit="%", target=15.0)
+
+    page = world.client_for(world.viewer).get(reverse("kpis")).content.decode()
+
+    assert "Sort by" not in page
+    assert "Sortieren nach" in page
