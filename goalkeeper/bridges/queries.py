@@ -80,6 +80,11 @@ class RecoveryRow:
     # Its cycle closed while it was a draft: it can be carried over or dismissed.
     stale: bool
 
+    @property
+    def state_label(self) -> str:
+        """The objective's state as the page names it ("Draft", "Active")."""
+        return str(ObjectiveState(self.state).label)
+
 
 @dataclass(frozen=True)
 class KpiOrigin:

@@ -6,11 +6,13 @@ read in the language of the page that shows it. The API keeps the plain values.
 
 from __future__ import annotations
 
+from django.utils import dateformat, formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from goalkeeper.domain.fiscal import period_name
 from goalkeeper.domain.kpis import Direction, Trend
-from goalkeeper.domain.periods import Aggregation, Frequency
+from goalkeeper.domain.periods import Aggregation, Frequency, Period
 
 # "Monthly": a KPI's frequency as a word on its own (a label, a select, a tab).
 FREQUENCY_LABELS: dict[Frequency, Promise] = {
@@ -56,3 +58,23 @@ def frequency_label(value: object) -> str:
         return str(FREQUENCY_LABELS[Frequency(str(value))])
     except ValueError:
         return str(value)
+
+
+def period_label(period: Period, frequency: Frequency, fiscal_year_start_month: int) -> str:
+    """A KPI period as people name it, in the reader's language.
+
+    Hours, days and months with the language's month names and date order ("3 Nov 2026",
+    "3. Nov. 2026"); a week as "W45 2026" ("KW 45 2026"); quarters and years keep their
+    fiscal names ("2026-Q4", "FY2027"), which the domain writes (`period_name`).
+    """
+    start = period.start
+    if frequency is Frequency.HOURLY:
+        return f"{start:%H:%M}, {formats.date_format(start, 'SHORT_DATE_FORMAT')}"
+    if frequency is Frequency.DAILY:
+        return formats.date_format(start, "DATE_FORMAT")
+    if frequency is Frequency.WEEKLY:
+        year, week, _day = start.isocalendar()
+        return _("W%(week)s %(year)s") % {"week": f"{week:02d}", "year": year}
+    if frequency is Frequency.MONTHLY:
+        return dateformat.format(start, "M Y")
+    return period_name(period, frequency, fiscal_year_start_month)

@@ -14,7 +14,6 @@ from typing import Any
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.refs import PersonRef, person_ref
 from goalkeeper.domain.coach import Remark
-from goalkeeper.domain.fiscal import period_name
 from goalkeeper.domain.kpis import (
     Direction,
     Health,
@@ -29,6 +28,7 @@ from goalkeeper.domain.periods import (
     Period,
     coarser_frequencies,
 )
+from goalkeeper.kpis.labels import period_label
 from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.kpis.series import PeriodStats, period_stats, period_window
 
@@ -172,7 +172,7 @@ def _tile_status(
     judged = periods[-1] if reading.provisional else complete[-1]
     return KpiStatus(
         period=judged,
-        period_label=period_name(judged, frequency, workspace.fiscal_year_start_month),
+        period_label=period_label(judged, frequency, workspace.fiscal_year_start_month),
         value=current if reading.provisional else latest,
         health=reading.health,
         trend=trend(recent, spec),
@@ -275,7 +275,7 @@ def chart_data(kpi: Kpi, points: Sequence[PeriodPoint], frequency: Frequency) ->
         "points": [
             {
                 "start": point.start.isoformat(),
-                "label": period_name(Period(point.start, point.end), frequency, fiscal),
+                "label": period_label(Period(point.start, point.end), frequency, fiscal),
                 "value": point.value,
                 "count": point.count,
                 "health": point.health.value if point.health else None,

@@ -8,7 +8,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from goalkeeper.domain.fiscal import period_name
+from goalkeeper.domain.periods import Frequency, period_of
+from goalkeeper.kpis.labels import period_label
 from tests.conftest import World
 from tests.kpis.conftest import MakeKpi, monthly
 
@@ -46,3 +50,23 @@ def test_the_kpi_board_speaks_german(world: World, now: dt.datetime, make_kpi: M
 
     assert "Sort by" not in page
     assert "Sortieren nach" in page
+
+
+@pytest.mark.parametrize(
+    ("frequency", "english", "german"),
+    [
+        (Frequency.HOURLY, "14:00, 3 Mar", "14:00, 3. Mär"),
+        (Frequency.DAILY, "3 Mar 2026", "3. Mär 2026"),
+        (Frequency.WEEKLY, "W10 2026", "KW 10 2026"),
+        (Frequency.MONTHLY, "Mar 2026", "Mär 2026"),
+        (Frequency.QUARTERLY, "2026-Q1", "2026-Q1"),
+    ],
+)
+def test_a_period_is_named_in_the_readers_language(
+    frequency: Frequency, english: str, german: str
+) -> None:
+    period = period_of(dt.datetime(2026, 3, 3, 14, 0, tzinfo=dt.UTC), frequency, 1)
+    with translation.override("en"):
+        assert period_label(period, frequency, 1) == english == period_name(period, frequency, 1)
+    with translation.override("de"):
+        assert period_label(period, frequency, 1) == german
