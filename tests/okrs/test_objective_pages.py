@@ -319,7 +319,7 @@ def test_deleting_asks_first_then_deletes(
     response = editor.post(url)
 
     assert "Its 1 key result and all their check-ins are deleted with it." in page
-    assert "1 objective supports it: they stay, with no parent." in page
+    assert "1 objective supports it: it stays, with no parent." in page
     assert response.status_code == 302
     assert response["Location"] == reverse("cycle_board", args=[world.cycle.pk])
     assert not Objective.objects.filter(pk=objective.pk).exists()
@@ -415,7 +415,7 @@ def test_live_validation_shows_the_coach_with_the_why(world: World, editor: Clie
     html = editor.post(VALIDATE, form_data(world, owner="", _touched="title")).content.decode()
 
     assert 'data-testid="remark-too_few_key_results"' in html
-    assert "This objective has 0 key result(s); aim for 2 to 5." in html
+    assert "This objective has 0 key results; aim for 2 to 5." in html
     assert "One key result rarely captures an objective" in html
     assert 'data-testid="remark-missing_owner"' in html
     assert "nobody is accountable" in html

@@ -14,7 +14,8 @@
   function number(value) {
     if (value === null || value === undefined || !isFinite(value)) return "-";
     var rounded = Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
-    return rounded.toLocaleString("en-US", { maximumFractionDigits: 2 });
+    // In the page's language: "1,234.5" in English, "1.234,5" in German.
+    return rounded.toLocaleString(document.documentElement.lang || "en", { maximumFractionDigits: 2 });
   }
 
   function withUnit(value, unit) {
@@ -48,19 +49,35 @@
     return { min: min, max: Math.ceil(high / step) * step };
   }
 
-  function goalMarks(data, colors) {
+  // The chart's words, translated by the page (data-label-* attributes of the chart).
+  function labelsOf(element) {
+    function label(name, fallback) {
+      return element.getAttribute("data-label-" + name) || fallback;
+    }
+    return {
+      target: label("target", "Target"),
+      low: label("low", "Low"),
+      high: label("high", "High"),
+      value: label("value", "Value"),
+      soFar: label("so-far", "(so far)"),
+      oneValue: label("one-value", "{n} value"),
+      values: label("values", "{n} values")
+    };
+  }
+
+  function goalMarks(data, colors, words) {
     var lines = [];
     var areas = [];
     if (data.direction === "in_range") {
-      lines.push({ yAxis: data.low, name: "Low " + withUnit(data.low, data.unit) });
-      lines.push({ yAxis: data.high, name: "High " + withUnit(data.high, data.unit) });
+      lines.push({ yAxis: data.low, name: words.low + " " + withUnit(data.low, data.unit) });
+      lines.push({ yAxis: data.high, name: words.high + " " + withUnit(data.high, data.unit) });
       areas.push([{ yAxis: data.low, itemStyle: { color: colors.greenBand } }, { yAxis: data.high }]);
       if (data.warning) {
         areas.push([{ yAxis: data.low - data.warning, itemStyle: { color: colors.yellowBand } }, { yAxis: data.low }]);
         areas.push([{ yAxis: data.high, itemStyle: { color: colors.yellowBand } }, { yAxis: data.high + data.warning }]);
       }
     } else if (data.target !== null) {
-      lines.push({ yAxis: data.target, name: "Target " + withUnit(data.target, data.unit) });
+      lines.push({ yAxis: data.target, name: words.target + " " + withUnit(data.target, data.unit) });
       if (data.warning !== null) {
         areas.push([{ yAxis: data.warning, itemStyle: { color: colors.yellowBand } }, { yAxis: data.target }]);
       }
@@ -84,7 +101,8 @@
       greenBand: "rgba(22, 163, 74, 0.10)",
       yellowBand: "rgba(245, 158, 11, 0.16)"
     };
-    var marks = goalMarks(data, colors);
+    var words = labelsOf(element);
+    var marks = goalMarks(data, colors, words);
     var range = bounds(data);
     var many = data.points.length > 60;
     var chart = echarts.init(element, null, { renderer: "svg" });
@@ -96,9 +114,11 @@
         formatter: function (items) {
           var point = data.points[items[0].dataIndex];
           return window.goalkeeperTooltip(
-            point.label + (point.complete ? "" : " (so far)"),
+            point.label + (point.complete ? "" : " " + words.soFar),
             withUnit(point.value, data.unit),
-            point.count ? point.count + " value" + (point.count === 1 ? "" : "s") : ""
+            point.count
+              ? (point.count === 1 ? words.oneValue : words.values).replace("{n}", number(point.count))
+              : ""
           );
         }
       },
@@ -121,7 +141,7 @@
       ] : [],
       series: [{
         type: "line",
-        name: "Value",
+        name: words.value,
         connectNulls: false,
         showSymbol: data.points.length <= 120,
         symbolSize: 7,
