@@ -13,6 +13,7 @@ import json
 import math
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from jsonpath_ng import JSONPath
 from jsonpath_ng.ext.parser import parse
@@ -134,7 +135,10 @@ class HttpJsonConnector(Connector):
         return [row for row in rows if since is None or row.timestamp >= since]
 
     def describe(self) -> str:
-        return f"JSON from {host_of(self.value('url'))}, {self.value('value_path')}"
+        return gettext("JSON from %(host)s, %(path)s") % {
+            "host": host_of(self.value("url")),
+            "path": self.value("value_path"),
+        }
 
 
 @functools.lru_cache(maxsize=64)

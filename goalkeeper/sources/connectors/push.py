@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from goalkeeper.sources.connectors.base import Connector, Row, SourceError, register
 
@@ -30,4 +30,4 @@ class PushConnector(Connector):
         )
 
     def describe(self) -> str:
-        return "Pushed through the API"
+        return gettext("Pushed through the API")

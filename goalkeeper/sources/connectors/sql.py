@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
@@ -388,10 +388,18 @@ class SqlConnector(Connector):
         if family not in _LABELS:
             return self.label
         if family == "sqlite":
-            return f"SQLite file {url.database}"
+            return gettext("SQLite file %(path)s") % {"path": url.database}
         where = f"{url.host}:{url.port}" if url.port else f"{url.host}"
-        database = f" “{url.database}”" if url.database else ""
-        return f"{_LABELS[family]} database{database} on {where}"
+        if url.database:
+            return gettext("%(engine)s database “%(name)s” on %(host)s") % {
+                "engine": _LABELS[family],
+                "name": url.database,
+                "host": where,
+            }
+        return gettext("%(engine)s database on %(host)s") % {
+            "engine": _LABELS[family],
+            "host": where,
+        }
 
     def _read(self, since: dt.datetime | None, limit: int | None) -> list[Row]:
         errors = self.check()
