@@ -66,6 +66,12 @@ CYCLE_STATE_LABELS: dict[str, Any] = {
     "active": _("Active"),
     "closed": _("Closed"),
 }
+KR_KIND_LABELS: dict[str, Any] = {
+    "increase": _("Increase"),
+    "decrease": _("Decrease"),
+    "maintain": _("Maintain"),
+    "milestone": _("Milestone"),
+}
 BAND_LABELS: dict[str, Any] = {
     "red": _("red"),
     "yellow": _("yellow"),
@@ -220,6 +226,12 @@ def pace_label(status: Any) -> str:
 def cycle_state(state: Any) -> str:
     """On screen name of a cycle's state (planning, active, closed)."""
     return str(CYCLE_STATE_LABELS.get(str(state), str(state).capitalize()))
+
+
+@register.filter
+def kr_kind(kind: Any) -> str:
+    """On screen name of a key result's kind (increase, decrease, maintain, milestone)."""
+    return str(KR_KIND_LABELS.get(str(kind), str(kind).capitalize()))
 
 
 @register.filter
