@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django_stubs_ext import StrOrPromise
 
 # At most this many matches per search: enough to choose from, never a table.
 LIMIT = 20
@@ -118,7 +119,7 @@ class PickerWidget(forms.Select):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"class": "field__input", **(attrs or {})})
         self.source: Source | None = None
-        self.empty_label: str | None = None
+        self.empty_label: StrOrPromise | None = None
         self.params: dict[str, Any] = {}
         self.depends: tuple[str, ...] = ()
 
@@ -138,7 +139,7 @@ class PickerWidget(forms.Select):
         chosen = self.describe(value)
         choices: list[tuple[Any, str]] = []
         if self.empty_label is not None:
-            choices.append(("", self.empty_label))
+            choices.append(("", str(self.empty_label)))
         if chosen is not None:
             choices.append(chosen)
         self.choices = choices
@@ -164,7 +165,9 @@ class PickerField(forms.Field):
 
     widget = PickerWidget
 
-    def __init__(self, *, noun: str, empty_label: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *, noun: str, empty_label: StrOrPromise | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("required", f"choose a {noun}")
         super().__init__(**kwargs)

@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.domain.coach import MAX_TEAM_KPIS, MIN_TEAM_KPIS, Remark, coach_team
@@ -58,7 +59,7 @@ class Sort(StrEnum):
     CHANGE = "change"
 
 
-SORT_LABELS: dict[Sort, str] = {
+SORT_LABELS: dict[Sort, StrOrPromise] = {
     Sort.HEALTH: _("Health, worst first"),
     Sort.NAME: _("Name"),
     Sort.TEAM: _("Team"),
@@ -326,7 +327,7 @@ def kpi_board(
         if len(teams) <= MAX_TEAM_CHOICES
         else (),
         frequencies=tuple(Choice(f.value, str(label)) for f, label in FREQUENCY_LABELS.items()),
-        sorts=tuple(Choice(s.value, label) for s, label in SORT_LABELS.items()),
+        sorts=tuple(Choice(s.value, str(label)) for s, label in SORT_LABELS.items()),
         remarks=tuple(remarks),
         more_remarks=max(flagged_teams - len(remarks), 0),
         total=total,

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import IO
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from goalkeeper.domain.limits import check_value
 
@@ -44,12 +45,12 @@ class DateFormat(StrEnum):
     MDY = "mdy"
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         """The choice as the upload form shows it."""
         return _FORMAT_LABELS[self]
 
 
-_FORMAT_LABELS = {
+_FORMAT_LABELS: dict[DateFormat, StrOrPromise] = {
     DateFormat.ISO: _("ISO: 2026-11-20 or 2026-11-20 14:00"),
     DateFormat.DMY: _("Day first: 20/11/2026"),
     DateFormat.MDY: _("Month first: 11/20/2026"),

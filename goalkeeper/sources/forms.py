@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from goalkeeper.sources.connectors import REGISTRY, Connector, Parameter
 from goalkeeper.sources.secrets import mask
@@ -31,7 +32,7 @@ CLEAR_PREFIX = "clear_"
 SAVED_PLACEHOLDER = _("Saved — leave blank to keep")
 DEFAULT_INTERVAL = 60
 # (minutes, button text): the common schedules, one click away.
-INTERVAL_PRESETS: tuple[tuple[int, str], ...] = (
+INTERVAL_PRESETS: tuple[tuple[int, StrOrPromise], ...] = (
     (15, _("15 min")),
     (60, _("Hourly")),
     (1440, _("Daily")),
@@ -122,12 +123,12 @@ class SourceForm(forms.Form):
     @property
     def kind_label(self) -> str:
         """The chosen kind as people read it ("CSV file"); "" before a kind is chosen."""
-        return self.connector.label if self.connector is not None else ""
+        return str(self.connector.label) if self.connector is not None else ""
 
     @property
     def kind_description(self) -> str:
         """What the chosen kind of source is, in a sentence."""
-        return self.connector.description if self.connector is not None else ""
+        return str(self.connector.description) if self.connector is not None else ""
 
     @property
     def pulled(self) -> bool:
@@ -167,7 +168,9 @@ class SourceForm(forms.Form):
     def kind_options(self) -> list[KindOption]:
         """Every kind of source, the chosen one checked."""
         return [
-            KindOption(name, cls.label, cls.description, cls.pulled, name == self.chosen_kind)
+            KindOption(
+                name, str(cls.label), str(cls.description), cls.pulled, name == self.chosen_kind
+            )
             for name, cls in REGISTRY.items()
         ]
 
@@ -192,7 +195,7 @@ class SourceForm(forms.Form):
         if not self.is_bound:
             return []
         return [
-            spec.label
+            str(spec.label)
             for spec in self.specs
             if spec.secret and str(self.data.get(PARAM_PREFIX + spec.name, "")).strip()
         ]

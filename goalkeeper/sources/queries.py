@@ -117,7 +117,7 @@ class SourceSummary:
 
     @property
     def status_label(self) -> str:
-        return SourceStatus(self.source.status).label
+        return str(SourceStatus(self.source.status).label)
 
 
 def summary(source: DataSource, *, for_admin: bool) -> SourceSummary:
@@ -133,14 +133,14 @@ def summary(source: DataSource, *, for_admin: bool) -> SourceSummary:
             else:
                 typed = str(source.settings.get(spec.name, "") or "")
                 # A choice reads as its label ("ISO: 2026-11-20"), not its code ("iso").
-                shown = dict(spec.choices).get(typed or spec.default, typed or spec.default)
+                shown = str(dict(spec.choices).get(typed or spec.default, typed or spec.default))
                 if not typed and spec.default:
                     shown = _("%(value)s (default)") % {"value": shown}
-            parameters.append(ParameterValue(spec.label, shown, spec.secret))
+            parameters.append(ParameterValue(str(spec.label), str(shown), spec.secret))
     return SourceSummary(
         source=source,
         kind_label=kind_label(source.kind),
-        description=cls.description if cls is not None else "",
+        description=str(cls.description) if cls is not None else "",
         schedule=schedule_text(source),
         pulled=is_pulled(source.kind),
         tone=STATUS_TONES.get(source.status, "no_data"),
@@ -195,7 +195,7 @@ class SourceRow:
 
     @property
     def status_label(self) -> str:
-        return SourceStatus(self.source.status).label
+        return str(SourceStatus(self.source.status).label)
 
 
 def _status_rank() -> Case:
@@ -253,7 +253,7 @@ def kpi_source_card(kpi: Kpi) -> SourceCard | None:
     return SourceCard(
         kind_label=kind_label(source.kind),
         status=source.status,
-        status_label=SourceStatus(source.status).label,
+        status_label=str(SourceStatus(source.status).label),
         tone=STATUS_TONES.get(source.status, "no_data"),
         schedule=schedule_text(source),
         last_run_at=source.last_run_at,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 def _input(**attrs: Any) -> dict[str, Any]:
@@ -83,7 +84,7 @@ class DescribedRadioSelect(forms.RadioSelect):
 
     template_name = "okrs/widgets/described_radio.html"
 
-    def __init__(self, descriptions: Mapping[str, str], **kwargs: Any) -> None:
+    def __init__(self, descriptions: Mapping[str, StrOrPromise], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.descriptions = dict(descriptions)
 
@@ -94,8 +95,8 @@ class DescribedRadioSelect(forms.RadioSelect):
 
 
 def _described(
-    choices: Sequence[tuple[str, str, str]],
-) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    choices: Sequence[tuple[str, StrOrPromise, StrOrPromise]],
+) -> tuple[list[tuple[str, StrOrPromise]], dict[str, StrOrPromise]]:
     return [(value, label) for value, label, _ in choices], {v: d for v, _, d in choices}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source
@@ -186,7 +187,7 @@ class KeyResultForm(ModelErrorsMixin):
         )
         # A key result that reads a KPI cannot add up contributors: say why beside the
         # choice (the model refuses it too, whatever is posted).
-        self.rollup_refused = ""
+        self.rollup_refused: StrOrPromise = ""
         if key_result is not None and (key_result.kpi_id or key_result.kpi_formula):
             self.rollup_refused = ROLLUP_REFUSED_KPI
 

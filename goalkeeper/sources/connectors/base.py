@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
 
 from goalkeeper.kpis.imports import DateFormat as DateFormat
 from goalkeeper.kpis.imports import parse_value, parse_when
@@ -46,12 +47,12 @@ class Parameter:
     """
 
     name: str
-    label: str
-    help: str = ""
+    label: StrOrPromise
+    help: StrOrPromise = ""
     secret: bool = False
     required: bool = True
     multiline: bool = False
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, StrOrPromise], ...] = ()
     default: str = ""
     placeholder: str = ""
 
@@ -78,8 +79,8 @@ class Connector(ABC):
     """A kind of data source. Subclasses declare their parameters and implement fetch."""
 
     kind: ClassVar[str]
-    label: ClassVar[str]
-    description: ClassVar[str] = ""
+    label: ClassVar[StrOrPromise]
+    description: ClassVar[StrOrPromise] = ""
     parameters: ClassVar[tuple[Parameter, ...]] = ()
     # False for sources that are not pulled (push): they have no schedule and no "Sync now".
     pulled: ClassVar[bool] = True
@@ -148,7 +149,7 @@ class Connector(ABC):
 
     def describe(self) -> str:
         """One line saying where the values come from, with no secret in it."""
-        return self.label
+        return str(self.label)
 
 
 REGISTRY: dict[str, type[Connector]] = {}
@@ -166,13 +167,13 @@ def connector_class(kind: str) -> type[Connector]:
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(kind, cls.label) for kind, cls in REGISTRY.items()]
+    return [(kind, str(cls.label)) for kind, cls in REGISTRY.items()]
 
 
 def kind_label(kind: str) -> str:
     """A kind as people read it ("CSV file"); the raw kind when no connector has it."""
     cls = REGISTRY.get(kind)
-    return cls.label if cls is not None else kind
+    return str(cls.label) if cls is not None else kind
 
 
 def is_pulled(kind: str) -> bool:

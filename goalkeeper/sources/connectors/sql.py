@@ -382,11 +382,11 @@ class SqlConnector(Connector):
         try:
             url = make_url(self.value("url"))
         except ArgumentError:
-            return self.label
+            return str(self.label)
         backend = url.drivername.partition("+")[0].lower()
         family = _ALIASES.get(backend, backend)
         if family not in _LABELS:
-            return self.label
+            return str(self.label)
         if family == "sqlite":
             return gettext("SQLite file %(path)s") % {"path": url.database}
         where = f"{url.host}:{url.port}" if url.port else f"{url.host}"
