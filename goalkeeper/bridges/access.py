@@ -4,6 +4,7 @@ is not a recovery of this KPI (another workspace's included) is missing (404).""
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.access import require_editor
 from goalkeeper.accounts.models import Person
@@ -20,7 +21,7 @@ def access_recovery_by_id(
         .first()
     )
     if link is None:
-        raise Http404("no such recovery objective of this KPI")
+        raise Http404(_("no such recovery objective of this KPI"))
     link.kpi = kpi  # the caller's copy, already loaded
     if for_write:
         require_editor(person)

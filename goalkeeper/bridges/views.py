@@ -35,7 +35,7 @@ from goalkeeper.okrs.models import KeyResult, KpiFormula
 def _person(request: HttpRequest) -> Person:
     person = person_of(request)
     if person is None:
-        raise Http404("you are not in a workspace")
+        raise Http404(_("you are not in a workspace"))
     return person
 
 
@@ -130,7 +130,7 @@ def unlink(request: HttpRequest, pk: int, key_result_id: int) -> HttpResponse:
     kpi = _kpi(person, pk)
     key_result = access_key_result_by_id(person, key_result_id, for_write=True)
     if key_result.kpi_id != kpi.pk:
-        raise Http404("this key result does not read this KPI")
+        raise Http404(_("this key result does not read this KPI"))
     try:
         services.unlink_key_result(actor=person, key_result=key_result)
     except ValidationError as error:

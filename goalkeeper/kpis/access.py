@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.access import require_editor
 from goalkeeper.accounts.models import Person
@@ -16,7 +17,7 @@ def access_kpi_by_id(person: Person, kpi_id: int, *, for_write: bool = False) ->
         .first()
     )
     if kpi is None:
-        raise Http404("no such KPI")
+        raise Http404(_("no such KPI"))
     if for_write:
         require_editor(person)
     return kpi

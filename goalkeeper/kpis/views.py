@@ -40,7 +40,7 @@ PREVIEW_ROWS = 20
 def _person(request: HttpRequest) -> Person:
     person = person_of(request)
     if person is None:
-        raise Http404("you are not in a workspace")
+        raise Http404(_("you are not in a workspace"))
     return person
 
 
@@ -260,7 +260,7 @@ def _staged(person: Person, kpi: Kpi, token: uuid.UUID) -> StagedUpload:
         token=token, kpi=kpi, person=person, created_at__gte=cutoff
     ).first()
     if staged is None:
-        raise Http404("this preview has expired or was already written")
+        raise Http404(_("this preview has expired or was already written"))
     return staged
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Model
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.access import require_admin, require_editor
 from goalkeeper.accounts.models import Person
@@ -18,7 +19,7 @@ from goalkeeper.okrs.models import Cycle, KeyResult, Objective
 def access_cycle_by_id(person: Person, cycle_id: int) -> Cycle:
     cycle = Cycle.objects.filter(pk=cycle_id, workspace_id=person.workspace_id).first()
     if cycle is None:
-        raise Http404("no such cycle")
+        raise Http404(_("no such cycle"))
     return cycle
 
 
@@ -31,7 +32,7 @@ def access_objective_by_id(
         .first()
     )
     if objective is None:
-        raise Http404("no such objective")
+        raise Http404(_("no such objective"))
     if for_write:
         require_editor(person)
     return objective
@@ -46,7 +47,7 @@ def access_key_result_by_id(
         .first()
     )
     if key_result is None:
-        raise Http404("no such key result")
+        raise Http404(_("no such key result"))
     if for_write:
         require_editor(person)
     return key_result
@@ -96,5 +97,5 @@ def access_kpi_by_id(person: Person, kpi_id: int) -> Model:
     see `goalkeeper.okrs.kpi_links`)."""
     kpi = find_kpi(person.workspace_id, kpi_id)
     if kpi is None:
-        raise Http404("no such KPI")
+        raise Http404(_("no such KPI"))
     return kpi

@@ -4,6 +4,7 @@ workspace's objects are missing (404). Sources hold credentials: only admins con
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.access import require_admin
 from goalkeeper.accounts.models import Person
@@ -29,7 +30,7 @@ def access_source_by_kpi_id(person: Person, kpi_id: int, *, for_write: bool = Fa
         .first()
     )
     if source is None:
-        raise Http404("this KPI has no data source")
+        raise Http404(_("this KPI has no data source"))
     if for_write:
         require_admin(person)
     return source
@@ -43,5 +44,5 @@ def access_sync_run_by_id(person: Person, run_id: int) -> SyncRun:
         .first()
     )
     if run is None:
-        raise Http404("no such sync run")
+        raise Http404(_("no such sync run"))
     return run

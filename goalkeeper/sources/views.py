@@ -232,7 +232,9 @@ def _try_connection(kpi: Kpi, form: SourceForm) -> Preview:
         return Preview(problem=_(str(error)))
     except Exception as error:  # a connector talks to systems we do not control
         logger.exception("testing a %s source of KPI %s failed", form.chosen_kind, kpi.pk)
-        return Preview(problem=f"unexpected error: {type(error).__name__}: {error}")
+        return Preview(
+            problem=_("unexpected error: %(error)s") % {"error": f"{type(error).__name__}: {error}"}
+        )
 
 
 def _save(

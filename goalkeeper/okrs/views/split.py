@@ -23,6 +23,7 @@ from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.domain.formatting import with_unit
 from goalkeeper.okrs import services
 from goalkeeper.okrs.access import access_key_result_by_id
+from goalkeeper.okrs.forms.common import shown
 from goalkeeper.okrs.forms.split import ShareForm, SplitForm, row_numbers, share_forms
 from goalkeeper.okrs.models import Cycle, KeyResult
 from goalkeeper.okrs.split_preview import Preview, split_preview
@@ -56,14 +57,14 @@ class SplitPage:
     def refuse(self, error: ValidationError) -> None:
         """File each message of the service under its row and field, or above the rows."""
         for name, messages_ in error.message_dict.items():
-            row, _, field_name = name.removeprefix(SHARE_PREFIX).partition(".")
+            row, _dot, field_name = name.removeprefix(SHARE_PREFIX).partition(".")
             if name.startswith(SHARE_PREFIX) and row.isdigit() and int(row) < len(self.rows):
                 form = self.rows[int(row)]
                 target = field_name if field_name in form.fields else None
                 for message in messages_:
-                    form.add_error(target, message)
+                    form.add_error(target, shown(message))
             else:
-                self.errors += messages_
+                self.errors += [shown(message) for message in messages_]
 
     def preview(self, *, start: float, target: float) -> Preview:
         def number(row: ShareForm, name: str) -> float | None:
