@@ -6,8 +6,12 @@ read in the language of the page that shows it. The API keeps the plain values.
 
 from __future__ import annotations
 
-from django.utils import dateformat, formats
+import datetime as dt
+
+from django.utils import dateformat, formats, timezone
 from django.utils.functional import Promise
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext, npgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.domain.fiscal import period_name
@@ -78,3 +82,30 @@ def period_label(period: Period, frequency: Frequency, fiscal_year_start_month: 
     if frequency is Frequency.MONTHLY:
         return dateformat.format(start, "M Y")
     return period_name(period, frequency, fiscal_year_start_month)
+
+
+# A span of time inside "… ago" and "in …", as Django writes it (a no-break space between
+# number and unit); German puts it in the dative there ("vor 2 Tagen", "in 3 Stunden").
+SPAN_STRINGS = {
+    "year": npgettext_lazy("time span", "%(num)d year", "%(num)d years", "num"),  # noqa: RUF001
+    "month": npgettext_lazy("time span", "%(num)d month", "%(num)d months", "num"),  # noqa: RUF001
+    "week": npgettext_lazy("time span", "%(num)d week", "%(num)d weeks", "num"),  # noqa: RUF001
+    "day": npgettext_lazy("time span", "%(num)d day", "%(num)d days", "num"),  # noqa: RUF001
+    "hour": npgettext_lazy("time span", "%(num)d hour", "%(num)d hours", "num"),  # noqa: RUF001
+    "minute": npgettext_lazy("time span", "%(num)d minute", "%(num)d minutes", "num"),  # noqa: RUF001
+}
+
+
+def time_ago(value: dt.datetime, now: dt.datetime | None = None) -> str:
+    """How long ago `value` was: "just now" under a minute, else "3 hours ago"."""
+    reference = now or timezone.now()
+    if (reference - value).total_seconds() < 60:
+        return gettext("just now")
+    span = timesince(value, reference, time_strings=SPAN_STRINGS)
+    return gettext("%(span)s ago") % {"span": span}
+
+
+def time_until(value: dt.datetime, now: dt.datetime | None = None) -> str:
+    """How long until `value`: "in 3 hours"."""
+    span = timeuntil(value, now or timezone.now(), time_strings=SPAN_STRINGS)
+    return gettext("in %(span)s") % {"span": span}

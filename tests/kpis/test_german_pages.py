@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.urls import reverse
@@ -12,11 +13,18 @@ from django.utils import translation
 
 from goalkeeper.domain.fiscal import period_name
 from goalkeeper.domain.periods import Frequency, period_of
-from goalkeeper.kpis.labels import period_label
+from goalkeeper.kpis.labels import period_label, time_ago, time_until
 from tests.conftest import World
 from tests.kpis.conftest import MakeKpi, monthly
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A German request leaves German active in this thread: the next test starts in English."""
+    yield
+    translation.activate("en")
 
 
 def _speaks_german(world: World) -> None:
@@ -70,3 +78,13 @@ def test_a_period_is_named_in_the_readers_language(
         assert period_label(period, frequency, 1) == english == period_name(period, frequency, 1)
     with translation.override("de"):
         assert period_label(period, frequency, 1) == german
+
+
+def test_a_time_span_reads_right_in_german() -> None:
+    now = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
+    with translation.override("de"):
+        assert time_ago(now - dt.timedelta(days=2), now) == "vor 2\xa0Tagen"
+        assert time_until(now + dt.timedelta(hours=3), now) == "in 3\xa0Stunden"
+        assert time_ago(now - dt.timedelta(seconds=5), now) == "gerade eben"
+    with translation.override("en"):
+        assert time_ago(now - dt.timedelta(days=2), now) == "2\xa0days ago"

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import World
 from tests.web import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A German request leaves German active in this thread: the next test starts in English."""
+    yield
+    translation.activate("en")
+
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 

@@ -11,6 +11,7 @@ each cost nothing to render, need no script, and print.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -215,6 +216,14 @@ def aggregation_label(aggregation: Any) -> str:
         return str(labels.AGGREGATION_LABELS[Aggregation(str(aggregation))])
     except ValueError:
         return str(aggregation)
+
+
+@register.filter
+def time_ago(value: Any) -> str:
+    """How long ago `value` was, in the reader's language: "3 hours ago"."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return labels.time_ago(value)
 
 
 @register.filter

@@ -11,11 +11,11 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import formats, timezone
-from django.utils.timesince import timesince
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import formats
+from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from goalkeeper.kpis.labels import time_ago, time_until
 from goalkeeper.sources.models import RunStatus, SourceStatus
 from goalkeeper.sources.queries import RUN_TONES, STATUS_TONES, SourceCard, kpi_source_card
 
@@ -84,7 +84,12 @@ def ago(value: Any, now: Any = None) -> str:
     """How long ago `value` was: "just now" under a minute, else "3 hours ago"."""
     if not isinstance(value, dt.datetime):
         return ""
-    reference = now if isinstance(now, dt.datetime) else timezone.now()
-    if (reference - value).total_seconds() < 60:
-        return gettext("just now")
-    return gettext("%(time)s ago") % {"time": timesince(value, reference)}
+    return time_ago(value, now if isinstance(now, dt.datetime) else None)
+
+
+@register.filter
+def until(value: Any, now: Any = None) -> str:
+    """How long until `value`: "in 3 hours"."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return time_until(value, now if isinstance(now, dt.datetime) else None)
