@@ -7,6 +7,7 @@ read in the language of the page that shows it. The API keeps the plain values.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.utils import dateformat, formats, timezone
 from django.utils.functional import Promise
@@ -96,16 +97,20 @@ SPAN_STRINGS = {
 }
 
 
+# timesince formats each with % per call, so the lazy strings read in the active language.
+_SPANS = cast("dict[str, str]", SPAN_STRINGS)
+
+
 def time_ago(value: dt.datetime, now: dt.datetime | None = None) -> str:
     """How long ago `value` was: "just now" under a minute, else "3 hours ago"."""
     reference = now or timezone.now()
     if (reference - value).total_seconds() < 60:
         return gettext("just now")
-    span = timesince(value, reference, time_strings=SPAN_STRINGS)
+    span = timesince(value, reference, time_strings=_SPANS)
     return gettext("%(span)s ago") % {"span": span}
 
 
 def time_until(value: dt.datetime, now: dt.datetime | None = None) -> str:
     """How long until `value`: "in 3 hours"."""
-    span = timeuntil(value, now or timezone.now(), time_strings=SPAN_STRINGS)
+    span = timeuntil(value, now or timezone.now(), time_strings=_SPANS)
     return gettext("in %(span)s") % {"span": span}
