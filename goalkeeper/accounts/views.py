@@ -86,9 +86,9 @@ class LoginView(auth_views.LoginView):
                 )
             else:
                 text = ngettext(
-                    "Too many failed attempts from your address. Try again in %(minutes)s "
+                    "Too many failed attempts for your address. Try again in %(minutes)s "
                     "minute, or reset your password.",
-                    "Too many failed attempts from your address. Try again in %(minutes)s "
+                    "Too many failed attempts for your address. Try again in %(minutes)s "
                     "minutes, or reset your password.",
                     minutes,
                 )

@@ -99,13 +99,15 @@ class _Words:
         self.add_key_result = _("Add a key result")
         self.edit = _("Edit")
         self.day_month = str(get_format("SHORT_DATE_FORMAT"))
+        self.last_check_in = _("Last check-in")
+        heads = [_("Key result"), _("Current"), _("Score"), _("Status"), _("Confidence")]
+        actions = _("Actions")
         self.table_head = (
             '<colgroup><col class="col-title"><col class="col-measure"><col class="col-score">'
             '<col class="col-status"><col class="col-confidence"><col class="col-actions">'
-            f'</colgroup><thead><tr><th scope="col">{_e(_("Key result"))}</th>'
-            f'<th scope="col">{_e(_("Current"))}</th><th scope="col">{_e(_("Score"))}</th>'
-            f'<th scope="col">{_e(_("Status"))}</th><th scope="col">{_e(_("Confidence"))}</th>'
-            f'<th scope="col"><span class="visually-hidden">{_e(_("Actions"))}</span></th>'
+            "</colgroup><thead><tr>"
+            + "".join(f'<th scope="col">{_e(head)}</th>' for head in heads)
+            + f'<th scope="col"><span class="visually-hidden">{_e(actions)}</span></th>'
             "</tr></thead>"
         )
 
@@ -176,9 +178,10 @@ def progress_html(
         track = f'aria-valuetext="{_e(_words().no_progress)}">'
     tick = ""
     if bar["marker"] is not None:
+        expected = _("Expected by now: %(expected)s") % {"expected": bar["marker_label"]}
         tick = (
             f'<div class="progress__marker" style="left: {bar["marker"]}%" '
-            f'title="{_e(_("Expected by now: %(expected)s") % {"expected": bar["marker_label"]})}">'
+            f'title="{_e(expected)}">'
             "</div>"
         )
     text = ""
@@ -319,6 +322,7 @@ def _kr_row(
         cells.append(f'<td class="kr-cell--last">{last}</td>')
     action = ""
     if ui.checkin_allowed(kr, page.person):
+        label = _("Check in on %(kr)s") % {"kr": kr.title}
         url = page.check_in(kr.id)
         due = " check-in-button--due" if kr.due else ""
         where = _e(place)
@@ -327,7 +331,7 @@ def _kr_row(
             f'href="{url}?context={where}&amp;next={_e(page.here)}" '
             f'hx-get="{url}?context={where}" hx-target="closest tr" hx-swap="outerHTML" '
             f'data-check-in-open="{kr.id}" '
-            f'aria-label="{_e(_("Check in on %(kr)s") % {"kr": kr.title})}">'
+            f'aria-label="{_e(label)}">'
             f"{_e(words.check_in)}</a>"
         )
     cells.append(f'<td class="kr-cell--actions">{action}</td>')
@@ -366,7 +370,7 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
     words = page.words
     if row.last_check_in_at:
         last = (
-            f'{_e(_("Last check-in"))} <time datetime="{_iso(row.last_check_in_at)}">'
+            f'{_e(words.last_check_in)} <time datetime="{_iso(row.last_check_in_at)}">'
             f"{_day_month(row.last_check_in_at, words)}</time>"
         )
     else:
@@ -396,6 +400,7 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
         state = words.states.get(str(row.state), str(row.state).capitalize())
         status = f'<span class="badge badge--plain">{_e(state)}</span>'
     count = row.key_result_count
+    counted = ngettext("%(count)s key result", "%(count)s key results", count) % {"count": count}
     swap = f" hx-swap-oob=\"outerHTML:[data-objective-summary='{row.id}']\"" if oob else ""
     return (
         f'<summary class="objective__summary" data-objective-summary="{row.id}"{swap}>'
@@ -405,7 +410,7 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
         f'<span class="objective__meta"><span class="badge badge--kind" data-kind="{_e(row.kind)}">'
         f"{_e(words.kinds.get(str(row.kind), str(row.kind).capitalize()))}</span>"
         f"<span>{_icon('list', 'icon icon--sm')}"
-        f"{_e(ngettext('%(count)s key result', '%(count)s key results', count) % {'count': count})}"
+        f"{_e(counted)}"
         f"</span><span>{_icon('clock', 'icon icon--sm')}{last}</span></span></span>"
         f'<span class="objective__owner">{owner}</span>'
         f'<span class="objective__progress">{bar}</span>'
@@ -416,11 +421,12 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
 def _objective(row: ObjectiveRow, prefix: str, marker: Any, opened: bool, page: _Page) -> str:
     words = page.words
     if row.key_results:
+        caption = _("Key results of %(objective)s") % {"objective": row.title}
         krs = "".join(_kr_row(kr, "objective", page) for kr in row.key_results)
         body = (
             '<table class="table kr-table" data-kr-table="objective"><caption '
             f'class="visually-hidden">'
-            f"{_e(_('Key results of %(objective)s') % {'objective': row.title})}"
+            f"{_e(caption)}"
             f"</caption>{words.table_head}"
             f"<tbody>{krs}</tbody></table>"
         )
