@@ -25,7 +25,7 @@ from django import template
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join, json_script
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -334,19 +334,13 @@ def indent(depth: Any) -> str:
 
 
 @register.simple_tag
-def js_labels() -> SafeString:
-    """The words the page's scripts write, in the reader's language, as a JSON block
-    (`gk-labels`) that goalkeeper/js/app.js reads; scripts carry no catalogue of their own
-    (docs/languages.md)."""
-    labels = {
-        "expand_all": gettext("Expand all"),
-        "collapse_all": gettext("Collapse all"),
-        "request_failed": gettext(
-            "That did not work: the server could not be reached or refused the request. "
-            "Nothing was saved; try again."
-        ),
-    }
-    return json_script(labels, "gk-labels")
+def js_request_failed() -> str:
+    """What app.js says when a request fails, in the reader's language (on the page's live
+    region: scripts carry no catalogue of their own, docs/languages.md)."""
+    return gettext(
+        "That did not work: the server could not be reached or refused the request. "
+        "Nothing was saved; try again."
+    )
 
 
 @register.simple_tag

@@ -61,14 +61,10 @@
     }
   });
 
-  /* --- Words the scripts write, translated by the page (web/base.html: gk-labels) ------- */
-  var labels = null;
-  function said(key, fallback) {
-    if (labels === null) {
-      var block = document.getElementById("gk-labels");
-      try { labels = block ? JSON.parse(block.textContent) : {}; } catch (error) { labels = {}; }
-    }
-    return labels[key] || fallback;
+  /* Words the scripts write come translated from the page, in data-label-* attributes
+     (docs/languages.md). */
+  function said(element, name, fallback) {
+    return (element && element.getAttribute("data-label-" + name)) || fallback;
   }
 
   /* --- "Expand all" / "Collapse all" for lists of <details> rows ------------------------ */
@@ -80,7 +76,7 @@
     var open = button.getAttribute("aria-pressed") !== "true";
     rows.forEach(function (row) { row.open = open; });
     button.setAttribute("aria-pressed", open ? "true" : "false");
-    button.textContent = open ? said("collapse_all", "Collapse all") : said("expand_all", "Expand all");
+    button.textContent = open ? said(button, "collapse", "Collapse all") : said(button, "expand", "Expand all");
   });
 
   /* --- Selects that submit their form on change (cycle switcher) ---------------------- */
@@ -92,8 +88,9 @@
   /* --- htmx: say when a request fails (a refused form comes back as a 200, in place) -- */
   function failed(event) {
     var elt = event.detail && event.detail.elt;
-    var message = said("request_failed", "That did not work: the server could not be reached " +
-      "or refused the request. Nothing was saved; try again.");
+    var message = said(document.getElementById("live-region"), "request-failed",
+      "That did not work: the server could not be reached or refused the request. " +
+      "Nothing was saved; try again.");
     var form = closest(elt, "form");
     var slot = form && form.querySelector("[data-request-error]");
     if (!slot && form) {
