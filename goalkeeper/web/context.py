@@ -7,10 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.middleware import person_of
-from goalkeeper.accounts.models import Person
+from goalkeeper.accounts.models import Person, Theme
 from goalkeeper.notifications.queries import open_count
 
 
@@ -22,7 +23,7 @@ class NavItem:
     linking to a 404. It turns into a link by itself once a route named `url_name` exists.
     """
 
-    label: str
+    label: str | Promise
     icon: str
     url_name: str
     url: str | None
@@ -32,16 +33,16 @@ class NavItem:
 
 
 # (label, icon, route name, admins only). Later pages register these route names.
-NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
-    ("Home", "home", "home", False),
-    ("Inbox", "inbox", "inbox", False),
-    ("Objectives", "target", "cycles", False),
-    ("KPIs", "kpi", "kpis", False),
-    ("Data sources", "source", "sources", False),
-    ("Alignment", "alignment", "alignment", False),
-    ("Insights", "insights", "insights", False),
-    ("Dashboards", "dashboard", "dashboards", False),
-    ("Admin", "admin", "admin", True),
+NAVIGATION: tuple[tuple[str | Promise, str, str, bool], ...] = (
+    (_("Home"), "home", "home", False),
+    (_("Inbox"), "inbox", "inbox", False),
+    (_("Objectives"), "target", "cycles", False),
+    (_("KPIs"), "kpi", "kpis", False),
+    (_("Data sources"), "source", "sources", False),
+    (_("Alignment"), "alignment", "alignment", False),
+    (_("Insights"), "insights", "insights", False),
+    (_("Dashboards"), "dashboard", "dashboards", False),
+    (_("Admin"), "admin", "admin", True),
 )
 
 
@@ -97,10 +98,20 @@ def nav_items(request: HttpRequest, person: Person | None) -> list[NavItem]:
     return items
 
 
+def theme_of(request: HttpRequest) -> str:
+    """The `data-theme` of the page: the login's light or dark, "" to follow the system."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    theme = getattr(user, "theme", "")
+    return theme if theme in (Theme.LIGHT, Theme.DARK) else ""
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The signed-in person, their workspace and the navigation, for the layout."""
     person = person_of(request) if hasattr(request, "user") else None
     return {
+        "ui_theme": theme_of(request),
         "person": person,
         "workspace": person.workspace if person else None,
         # Lazy: a fragment swapped in by htmx never shows the navigation, so it never pays
