@@ -1,1 +1,1 @@
-"""Search across a workspace: objectives, key results, KPIs, people and teams (docs/navigation.md)."""
+"""Search across a workspace: objectives, key results, KPIs, people, teams (docs/navigation.md)."""

@@ -76,6 +76,52 @@ SECTION_OF: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class AdminTab:
+    """One tab of the admin sections, shown above every admin page of every app."""
+
+    label: str | Promise
+    url_name: str
+    current: bool
+
+
+# (label, route name) of each admin section, in the order of the tabs.
+ADMIN_TABS: tuple[tuple[str | Promise, str], ...] = (
+    (_("Overview"), "admin"),
+    (_("People"), "admin_people"),
+    (_("Teams"), "admin_teams"),
+    (_("Webhooks"), "webhooks"),
+    (_("Chat channels"), "chat_channels"),
+    (_("Audit log"), "admin_audit"),
+    (_("Settings"), "workspace_settings"),
+)
+
+# Admin pages and the tab they belong to (the tabs' own routes belong to themselves).
+ADMIN_SECTION_OF: dict[str, str] = {
+    "admin_invite": "admin_people",
+    "admin_person_edit": "admin_people",
+    "admin_person_deactivate": "admin_people",
+    "admin_team_edit": "admin_teams",
+    "webhook_detail": "webhooks",
+    "chat_channel_edit": "chat_channels",
+    "chat_channel_deliveries": "chat_channels",
+    "digest_schedule": "workspace_settings",
+}
+
+
+def admin_tabs(request: HttpRequest, person: Person | None) -> list[AdminTab]:
+    """The admin tabs when an admin is on an admin page, the current one marked; else none
+    (a team lead managing their team's chat channels sees no tabs: the others are closed)."""
+    if person is None or not person.is_admin:
+        return []
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match is not None else None
+    section = ADMIN_SECTION_OF.get(name or "", name)
+    if section not in {url_name for _label, url_name in ADMIN_TABS}:
+        return []
+    return [AdminTab(label, url_name, url_name == section) for label, url_name in ADMIN_TABS]
+
+
 def nav_items(request: HttpRequest, person: Person | None) -> list[NavItem]:
     """The navigation for `person`: admin pages only for admins, missing pages disabled."""
     match = getattr(request, "resolver_match", None)
@@ -117,4 +163,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # Lazy: a fragment swapped in by htmx never shows the navigation, so it never pays
         # for its links or the inbox count.
         "nav_items": SimpleLazyObject(lambda: nav_items(request, person)) if person else [],
+        "admin_tabs": admin_tabs(request, person),
     }
