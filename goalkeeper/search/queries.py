@@ -48,7 +48,7 @@ class Hit:
     title: str
     url: str
     context: tuple[str, ...] = ()
-    # A KPI's health or a cycle's state, for the badge beside the hit.
+    # A KPI's health, or an objective's cycle's state, for the badge beside the hit.
     tone: str = ""
 
 
@@ -194,7 +194,7 @@ def _key_result_group(viewer: Person, q: str, limit: int) -> Group:
     return Group("key_result", _("Key results"), hits, more)
 
 
-def _kpi_group(viewer: Person, q: str, limit: int, health_label: Callable[[str], str]) -> Group:
+def _kpi_group(viewer: Person, q: str, limit: int) -> Group:
     rows = _kpis(viewer, q, limit)
     url = url_maker("kpi_detail")
     hits = tuple(
@@ -203,7 +203,7 @@ def _kpi_group(viewer: Person, q: str, limit: int, health_label: Callable[[str],
             row["pk"],
             row["name"],
             url(row["pk"]),
-            (row["team__name"], health_label(row["_health"])),
+            (row["team__name"],),
             row["_health"],
         )
         for row in rows[:limit]
@@ -258,7 +258,6 @@ def search(
     *,
     kinds: Sequence[str] = KINDS,
     limit: int = LIMIT,
-    health_label: Callable[[str], str] = str,
 ) -> Results:
     """What `viewer` may open matching `q`, grouped by kind in the order of `kinds`; one
     query per kind, at most `limit` hits each. An empty query finds nothing (no query)."""
@@ -268,7 +267,7 @@ def search(
     builders: dict[str, Callable[[], Group]] = {
         "objective": lambda: _objective_group(viewer, q, limit),
         "key_result": lambda: _key_result_group(viewer, q, limit),
-        "kpi": lambda: _kpi_group(viewer, q, limit, health_label),
+        "kpi": lambda: _kpi_group(viewer, q, limit),
         "person": lambda: _person_group(viewer, q, limit),
         "team": lambda: _team_group(viewer, q, limit),
     }

@@ -10,8 +10,13 @@ from django.views.decorators.http import require_GET
 from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
-from goalkeeper.search.queries import KIND_LIMIT, KINDS, LIMIT, Results, search
+from goalkeeper.search.queries import KIND_LIMIT, KINDS, LIMIT, Hit, Results, search
 from goalkeeper.web.templatetags.goalkeeper_ui import health_label
+
+
+def _context(hit: Hit) -> tuple[str, ...]:
+    """What the palette shows beside a hit: its context, and a KPI's health in words."""
+    return (*hit.context, health_label(hit.tone)) if hit.kind == "kpi" else hit.context
 
 
 def _answer(results: Results) -> dict[str, Any]:
@@ -28,7 +33,7 @@ def _answer(results: Results) -> dict[str, Any]:
                         "id": hit.id,
                         "title": hit.title,
                         "url": hit.url,
-                        "context": " · ".join(part for part in hit.context if part),
+                        "context": " · ".join(part for part in _context(hit) if part),
                     }
                     for hit in group.hits
                 ],
@@ -46,9 +51,7 @@ def search_page(request: HttpRequest, person: Person) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kinds = (kind,) if kind in KINDS else KINDS
     limit = KIND_LIMIT if kind in KINDS else LIMIT
-    results = search(
-        person, request.GET.get("q", ""), kinds=kinds, limit=limit, health_label=health_label
-    )
+    results = search(person, request.GET.get("q", ""), kinds=kinds, limit=limit)
     if request.GET.get("format") == "json":
         response = JsonResponse(_answer(results))
         # The answer names people and objectives: never kept by a shared cache.

@@ -99,7 +99,7 @@ def test_each_hit_carries_its_context_and_link(world: World, things: Everything)
     assert by_kind["objective"].url == reverse("objective_detail", args=[acme.objective.pk])
     assert by_kind["key_result"].context == ("Acme secret objective", "2026-Q4")
     assert by_kind["key_result"].url.endswith(f"#kr-{acme.key_result.pk}")
-    assert by_kind["kpi"].context[0] == "Acme secret team"
+    assert by_kind["kpi"].context == ("Acme secret team",)
     assert by_kind["kpi"].tone in {"green", "yellow", "red", "stale", "no_data"}
     assert by_kind["kpi"].url == reverse("kpi_detail", args=[acme.kpi.pk])
     assert by_kind["team"].context == ("Acme",)

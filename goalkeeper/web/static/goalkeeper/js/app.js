@@ -259,6 +259,15 @@
     }
   });
 
+  // On a phone the admin tabs scroll sideways: the current one is brought into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var tab = document.querySelector(".admin-tabs [aria-current=page]");
+    var bar = tab && tab.parentElement;
+    if (bar && bar.scrollWidth > bar.clientWidth) {
+      tab.scrollIntoView({ block: "nearest", inline: "center" });
+    }
+  });
+
   // A focused objective (from "See it in the alignment tree") scrolls into view.
   document.addEventListener("DOMContentLoaded", function () {
     var focused = document.querySelector(".tree__row.is-focused");
