@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
+from goalkeeper.search.actions import palette_actions
 from goalkeeper.search.queries import KIND_LIMIT, KINDS, LIMIT, Hit, Results, search
 from goalkeeper.web.templatetags.goalkeeper_ui import health_label
 
@@ -19,9 +20,10 @@ def _context(hit: Hit) -> tuple[str, ...]:
     return (*hit.context, health_label(hit.tone)) if hit.kind == "kpi" else hit.context
 
 
-def _answer(results: Results) -> dict[str, Any]:
+def _answer(results: Results, person: Person) -> dict[str, Any]:
     return {
         "q": results.q,
+        "actions": palette_actions(person),
         "groups": [
             {
                 "kind": group.kind,
@@ -53,7 +55,7 @@ def search_page(request: HttpRequest, person: Person) -> HttpResponse:
     limit = KIND_LIMIT if kind in KINDS else LIMIT
     results = search(person, request.GET.get("q", ""), kinds=kinds, limit=limit)
     if request.GET.get("format") == "json":
-        response = JsonResponse(_answer(results))
+        response = JsonResponse(_answer(results, person))
         # The answer names people and objectives: never kept by a shared cache.
         response["Cache-Control"] = "private, no-store"
         return response

@@ -127,12 +127,24 @@ def test_the_user_menu_reaches_the_persons_own_pages(world: World) -> None:
 
 
 def test_the_palette_offers_writing_actions_to_editors_only(world: World) -> None:
-    def offers(client: Client) -> str:
-        return between(client.get(reverse("kpis")).content.decode(), "data-palette-items>", "</ul>")
+    def offers(client: Client) -> dict[str, str]:
+        answer = client.get(reverse("search"), {"q": "", "format": "json"}).json()
+        return {action["title"]: action["url"] for action in answer["actions"]}
 
-    assert 'data-label="New objective"' in offers(world.client_for(world.editor))
-    assert 'data-label="New KPI"' in offers(world.client_for(world.editor))
+    editor = offers(world.client_for(world.editor))
+    assert editor["New objective"] == reverse("objective_create")
+    assert editor["New KPI"] == reverse("kpi_create")
+    assert editor["KPIs"] == reverse("kpis")
     viewer = offers(world.client_for(world.viewer))
-    assert 'data-label="New objective"' not in viewer
-    assert 'data-label="Check in on everything"' in viewer
-    assert 'data-label="Webhooks"' not in viewer
+    assert "New objective" not in viewer
+    assert viewer["Check in on everything"] == reverse("check_in_all")
+    assert "Admin" not in viewer
+    assert "Webhooks" not in viewer
+    assert offers(world.client_for(world.admin))["Webhooks"] == reverse("webhooks")
+
+
+def test_the_palettes_offers_are_not_in_the_page(world: World) -> None:
+    # They come with the search's answer: a page never names actions it does not show.
+    html = world.client_for(world.editor).get(reverse("kpis")).content.decode()
+
+    assert "Check in on everything" not in between(html, "data-palette", "</dialog>")

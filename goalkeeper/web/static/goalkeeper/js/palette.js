@@ -13,6 +13,7 @@
   var list = null;
   var status = null;
   var statics = [];
+  var staticsLoaded = false;
   var options = [];
   var active = -1;
   var timer = null;
@@ -33,17 +34,16 @@
     return query.toLowerCase().split(/\s+/).filter(Boolean);
   }
 
-  function readStatics() {
-    var holder = dialog.querySelector("[data-palette-items]");
-    if (!holder) return [];
-    return Array.prototype.map.call(holder.querySelectorAll("li"), function (li) {
+  // The offers come with every answer of the search (the sections and the actions this
+  // person may use); they are kept from the first one and filtered here as you type.
+  function readStatics(actions) {
+    return actions.map(function (action) {
       return {
-        group: li.getAttribute("data-group") || "",
-        title: li.getAttribute("data-label") || "",
-        url: li.getAttribute("data-url") || "",
+        group: action.group || "",
+        title: action.title || "",
+        url: action.url || "",
         context: "",
-        haystack: ((li.getAttribute("data-label") || "") + " " +
-          (li.getAttribute("data-keywords") || "")).toLowerCase()
+        haystack: ((action.title || "") + " " + (action.keywords || "")).toLowerCase()
       };
     });
   }
@@ -153,6 +153,10 @@
         return response.json();
       })
       .then(function (answer) {
+        if (answer.actions && !staticsLoaded) {
+          statics = readStatics(answer.actions);
+          staticsLoaded = true;
+        }
         if (mine !== sequence) return;
         var groups = grouped(matchingStatics(query));
         (answer.groups || []).forEach(function (group) {
@@ -177,6 +181,7 @@
     if (!query) {
       if (controller) controller.abort();
       showStatus("");
+      if (!staticsLoaded) ask("", mine);
       return;
     }
     showStatus(text("loading"));
@@ -198,7 +203,6 @@
     input = dialog.querySelector("[data-palette-input]");
     list = dialog.querySelector("[data-palette-list]");
     status = dialog.querySelector("[data-palette-status]");
-    statics = readStatics();
 
     var mac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent || "");
     if (mac) {
