@@ -81,13 +81,13 @@ def _matching(rows: QuerySet[Any], q: str, field: str) -> QuerySet[Any]:
     """`rows` whose `field` holds every word of `q`, those starting with `q` first."""
     for word in q.split()[:WORDS_MAX]:
         rows = rows.filter(**{f"{field}__icontains": word})
-    return rows.annotate(
-        _prefix=Case(
-            When(**{f"{field}__istartswith": q}, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
+    prefix = Case(
+        When(**{f"{field}__istartswith": q}, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
+    annotated: QuerySet[Any] = rows.annotate(_prefix=prefix)
+    return annotated
 
 
 def _cycle_rank(path: str) -> Case:

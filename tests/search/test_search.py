@@ -249,7 +249,7 @@ def test_more_of_one_kind_shows_up_to_the_kind_limit(world: World) -> None:
     response = world.client_for(world.admin).get(reverse("search"), {"q": "bulk", "kind": "kpi"})
 
     html = response.content.decode()
-    assert html.count('class="search-hit"') == KIND_LIMIT
+    assert html.count('class="found"') == KIND_LIMIT
     assert 'data-testid="search-group-objective"' not in html
 
 
