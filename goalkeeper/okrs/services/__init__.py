@@ -61,6 +61,7 @@ from goalkeeper.okrs.services.reviews import (
 )
 from goalkeeper.okrs.services.rollups import refuse_contribution_loop, roll_up
 from goalkeeper.okrs.services.split import Share, share_field, split_target
+from goalkeeper.okrs.services.writer import KeyResultPlan, row_key, write_objective
 
 __all__ = [
     "CLOSED_CYCLE",
@@ -72,6 +73,7 @@ __all__ = [
     "ROLLED_UP_KPI",
     "VALUE_FIELDS",
     "Closing",
+    "KeyResultPlan",
     "CycleOverlapError",
     "Share",
     "activate_cycle",
@@ -101,6 +103,7 @@ __all__ = [
     "refuse_contribution_loop",
     "request_review",
     "return_for_changes",
+    "row_key",
     "roll_up",
     "set_alignments",
     "set_kpi_formula",
@@ -109,4 +112,5 @@ __all__ = [
     "update_cycle",
     "update_key_result",
     "update_objective",
+    "write_objective",
 ]
