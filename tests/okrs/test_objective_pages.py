@@ -281,8 +281,10 @@ def test_the_edit_page_shows_each_key_result_as_a_row_to_change(
     html = editor.get(reverse("objective_edit", args=[objective.pk])).content.decode()
 
     assert f'name="kr-0-id" value="{kr.pk}"' in html
-    assert 'name="kr-0-title"' in html and 'value="Qualified leads"' in html
-    assert 'name="kr-0-target"' in html and 'value="200"' in html
+    assert 'name="kr-0-title"' in html
+    assert 'value="Qualified leads"' in html
+    assert 'name="kr-0-target"' in html
+    assert 'value="200"' in html
     assert 'data-testid="add-row"' in html
 
 

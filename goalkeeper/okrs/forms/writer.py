@@ -234,8 +234,7 @@ class ObjectiveWriter:
             for bound in row.form:
                 if bound.errors and (touched is None or bound.html_name in touched):
                     found += [
-                        Problem(f"{label} · {bound.label}", e, bound.auto_id)
-                        for e in bound.errors
+                        Problem(f"{label} · {bound.label}", e, bound.auto_id) for e in bound.errors
                     ]
             found += [Problem(label, e, "") for e in row.form.non_field_errors()]
         return found
