@@ -33,7 +33,7 @@ def test_the_check_in_form_marks_confidence_optional(world: World, leads: KeyRes
 
     html = client.get(reverse("key_result_check_in", args=[leads.pk])).content.decode()
 
-    assert "0-10, optional" in html
+    assert "0-10 (optional)" in html
     tag = confidence_input(html)
     assert " required" not in tag
     assert 'placeholder="not given"' in tag
@@ -55,7 +55,7 @@ def test_a_check_in_without_confidence_is_saved_as_not_given(
 def test_check_in_on_everything_marks_confidence_optional(world: World, leads: KeyResult) -> None:
     html = world.client_for(world.editor).get(reverse("check_in_all")).content.decode()
 
-    assert "0-10, optional" in html
+    assert "0-10 (optional)" in html
     assert 'placeholder="not given"' in confidence_input(html)
 
 
