@@ -36,7 +36,6 @@ from goalkeeper.okrs.models import KeyResult
 TASK_TITLE = "task_title"
 # The remarks on the number of key results: said once a key result has a title.
 COUNT_CODES = frozenset({"too_few_key_results", "too_many_key_results"})
-_SPEC_NUMBERS = ("start", "target", "low", "high", "commit", "stretch")
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,15 @@ def draft_of_values(
         return value if isinstance(value, float) else None
 
     known = kind if kind in KeyResultKind._value2member_map_ else KeyResultKind.INCREASE
-    spec = KeyResultSpec(KeyResultKind(known), **{name: number(name) for name in _SPEC_NUMBERS})
+    spec = KeyResultSpec(
+        kind=KeyResultKind(known),
+        start=number("start"),
+        target=number("target"),
+        low=number("low"),
+        high=number("high"),
+        commit=number("commit"),
+        stretch=number("stretch"),
+    )
     return draft_of(title, spec, has_owner)
 
 

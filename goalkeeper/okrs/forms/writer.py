@@ -133,16 +133,16 @@ class ObjectiveWriter:
         self.rows: list[KeyResultRow] = []
         # A post without the rows (an older page, a script) leaves the key results alone.
         self.rows_posted = data is not None and ROWS_MARKER in data
-        if not self.rows_posted:
-            for index, key_result in enumerate(key_results):
-                self.rows.append(self._row(str(index), None, key_result))
+        if data is None or not self.rows_posted:
+            for index, saved_row in enumerate(key_results):
+                self.rows.append(self._row(str(index), None, saved_row))
             if not self.rows and objective is None:
                 self.rows.append(self._row("0", None, None))
         else:
             for key in _keys(data):
                 posted_id = str(data.get(f"kr-{key}-id") or "")
-                key_result = saved.get(int(posted_id)) if posted_id.isdigit() else None
-                self.rows.append(self._row(key, data, key_result))
+                posted = saved.get(int(posted_id)) if posted_id.isdigit() else None
+                self.rows.append(self._row(key, data, posted))
         self._number()
 
     def _row(
@@ -227,16 +227,17 @@ class ObjectiveWriter:
         found: list[Problem] = []
         for bound in self.form:
             if bound.errors and (touched is None or bound.html_name in touched):
-                found += [Problem(str(bound.label), e, bound.auto_id) for e in bound.errors]
-        found += [Problem("", e, "") for e in self.form.non_field_errors()]
+                found += [Problem(str(bound.label), str(e), bound.auto_id) for e in bound.errors]
+        found += [Problem("", str(e), "") for e in self.form.non_field_errors()]
         for row in self.written:
             label = _("Key result %(number)s") % {"number": row.number}
             for bound in row.form:
                 if bound.errors and (touched is None or bound.html_name in touched):
                     found += [
-                        Problem(f"{label} · {bound.label}", e, bound.auto_id) for e in bound.errors
+                        Problem(f"{label} · {bound.label}", str(e), bound.auto_id)
+                        for e in bound.errors
                     ]
-            found += [Problem(label, e, "") for e in row.form.non_field_errors()]
+            found += [Problem(label, str(e), "") for e in row.form.non_field_errors()]
         return found
 
     def live_errors(self, touched: set[str] | None) -> list[tuple[str, list[str]]]:
@@ -248,7 +249,7 @@ class ObjectiveWriter:
             judged = form is self.form or id(form) in written
             for bound in form:
                 shown = judged and (touched is None or bound.html_name in touched)
-                slots.append((bound.auto_id, list(bound.errors) if shown else []))
+                slots.append((bound.auto_id, [str(e) for e in bound.errors] if shown else []))
         return slots
 
     def coaching(self) -> Coaching:

@@ -117,8 +117,10 @@ def _write_key_result(
 
 def _differs(key_result: KeyResult, name: str, value: Any) -> bool:
     if name in _REFERENCES:
-        return getattr(key_result, f"{name}_id") != (value.pk if value is not None else None)
-    return bool(getattr(key_result, name) != value)
+        saved_id: int | None = getattr(key_result, f"{name}_id")
+        return saved_id != (value.pk if value is not None else None)
+    current: Any = getattr(key_result, name)
+    return bool(current != value)
 
 
 def _on_row(index: int, error: ValidationError) -> ValidationError:
