@@ -420,3 +420,35 @@ def test_live_validation_runs_in_bounded_queries_whatever_the_rows(
 
     with django_assert_max_num_queries(80):
         editor.post(VALIDATE, data)
+
+
+def test_without_javascript_add_key_result_posts_back_with_one_more_row(
+    world: World, editor: Client
+) -> None:
+    rows = [{"title": "Deals", "start": "0", "target": "10"}]
+
+    response = editor.post(CREATE, page_data(world, rows, kr_add="1"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert Objective.objects.count() == 0
+    assert 'value="Deals"' in html
+    new_title = html[html.index('name="kr-1-title"') - 300 : html.index('name="kr-1-title"')]
+    assert "<input" in new_title
+    assert (
+        "autofocus" in html[html.index('name="kr-1-title"') : html.index('name="kr-1-title"') + 300]
+    )
+
+
+def test_without_javascript_remove_posts_back_without_the_row(world: World, editor: Client) -> None:
+    rows = [
+        {"title": "Deals", "start": "0", "target": "10"},
+        {"title": "Calls", "start": "0", "target": "10"},
+    ]
+
+    response = editor.post(CREATE, page_data(world, rows, kr_remove="0"))
+
+    html = response.content.decode()
+    assert Objective.objects.count() == 0
+    assert 'value="Calls"' in html
+    assert 'value="Deals"' not in html

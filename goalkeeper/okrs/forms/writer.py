@@ -37,6 +37,16 @@ MAX_ROWS = 30
 TEMPLATE_KEY = "__row__"
 # Posted by the page with its rows: without it, a post changes the objective only.
 ROWS_MARKER = "kr_rows"
+# Without JavaScript, "Add key result" and "Remove" post the page back with these.
+ADD_ROW = "kr_add"
+REMOVE_ROW = "kr_remove"
+
+
+def row_action(data: Mapping[str, Any]) -> bool:
+    """Whether a post only adds or removes a key result row (the page without JavaScript)."""
+    return bool(data.get(ADD_ROW) or data.get(REMOVE_ROW))
+
+
 # What a person types in a row; a row where all of them are empty is no key result yet.
 TYPED_FIELDS = (
     "title",
@@ -131,6 +141,7 @@ class ObjectiveWriter:
         self._owner = objective if objective is not None else Objective(workspace=workspace)
         saved = {kr.pk: kr for kr in key_results}
         self.rows: list[KeyResultRow] = []
+        self.added: KeyResultRow | None = None
         # A post without the rows (an older page, a script) leaves the key results alone.
         self.rows_posted = data is not None and ROWS_MARKER in data
         if data is None or not self.rows_posted:
@@ -139,10 +150,16 @@ class ObjectiveWriter:
             if not self.rows and objective is None:
                 self.rows.append(self._row("0", None, None))
         else:
+            removed = str(data.get(REMOVE_ROW) or "")
             for key in _keys(data):
+                if key == removed:
+                    continue
                 posted_id = str(data.get(f"kr-{key}-id") or "")
                 posted = saved.get(int(posted_id)) if posted_id.isdigit() else None
                 self.rows.append(self._row(key, data, posted))
+            if data.get(ADD_ROW) and len(self.rows) < MAX_ROWS:
+                self.added = self._row(str(self.next_key), None, None)
+                self.rows.append(self.added)
         self._number()
 
     def _row(
@@ -295,6 +312,9 @@ def compact(form: KeyResultForm) -> None:
     # Named apart from the objective's title on the same page.
     form.fields["title"].label = _("Key result title")
     form.fields["weight"].widget.attrs["size"] = 4
+    # A row is read at a glance: the help stays with the rarer fields, under "More".
+    for name in ("title", "kind", "owner", "unit", "weight", "start", "target", "low", "high"):
+        form.fields[name].help_text = ""
 
 
 __all__ = [
@@ -305,4 +325,5 @@ __all__ = [
     "ObjectiveWriter",
     "Problem",
     "compact",
+    "row_action",
 ]

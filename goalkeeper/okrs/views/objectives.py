@@ -24,7 +24,7 @@ from goalkeeper.okrs.access import (
 )
 from goalkeeper.okrs.cycles import active_cycle
 from goalkeeper.okrs.forms.alignments import current_rows, editing_action
-from goalkeeper.okrs.forms.writer import ObjectiveWriter
+from goalkeeper.okrs.forms.writer import ObjectiveWriter, row_action
 from goalkeeper.okrs.models import CycleState, KeyResult, Objective
 from goalkeeper.okrs.views.common import (
     _annotate,
@@ -42,8 +42,13 @@ from goalkeeper.okrs.views.common import (
 
 
 def _saving(request: HttpRequest) -> bool:
-    """A post that saves: not one that only adds, removes or reorders "Contributes to" rows."""
-    return request.method == "POST" and not editing_action(request.POST)
+    """A post that saves: not one that only adds, removes or reorders "Contributes to" rows
+    or key result rows (the page without JavaScript)."""
+    return (
+        request.method == "POST"
+        and not editing_action(request.POST)
+        and not row_action(request.POST)
+    )
 
 
 def _objective_page(
@@ -53,12 +58,21 @@ def _objective_page(
     objective: Objective | None,
 ) -> HttpResponse:
     form = writer.form
-    row_action = form.is_bound and editing_action(form.data)
-    if row_action:
+    aligned_action = form.is_bound and editing_action(form.data)
+    if aligned_action:
         form.after_row_action()
-    _annotate(form, focus=not row_action)
-    for row in writer.rows:
+    _annotate(form, focus=not aligned_action and writer.added is None)
+    template_row = writer.template_row()
+    for row in [*writer.rows, template_row]:
         _annotate(row.form, focus=False)
+    focus = writer.added.form["title"] if writer.added is not None else None
+    if focus is None and not form.errors:
+        # A refused save whose problems are all in the rows: the first of them.
+        wrong = (bound for row in writer.rows for bound in row.form if bound.errors)
+        focus = next(wrong, None)
+    if focus is not None:
+        form["title"].field.widget.attrs.pop("autofocus", None)
+        focus.field.widget.attrs["autofocus"] = True
     cycle = form.chosen_cycle
     return _render(
         request,
@@ -67,7 +81,7 @@ def _objective_page(
             "person": person,
             "form": form,
             "writer": writer,
-            "template_row": writer.template_row(),
+            "template_row": template_row,
             "problems": writer.problems() if _saving(request) else [],
             "objective": objective,
             "cycle": cycle,
