@@ -452,3 +452,21 @@ def test_without_javascript_remove_posts_back_without_the_row(world: World, edit
     assert Objective.objects.count() == 0
     assert 'value="Calls"' in html
     assert 'value="Deals"' not in html
+
+
+def test_saving_the_edit_page_unchanged_writes_no_key_result(world: World, editor: Client) -> None:
+    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
+    deals = factories.key_result(objective, "Deals", start=0, target=10, unit="deals")
+    portal = factories.key_result(objective, "Portal live", kind="milestone")
+    AuditEntry.objects.all().delete()
+    rows = [
+        {"id": deals.pk, "title": "Deals", "start": "0", "target": "10", "unit": "deals"},
+        {"id": portal.pk, "title": "Portal live", "kind": "milestone"},
+    ]
+
+    response = editor.post(
+        reverse("objective_edit", args=[objective.pk]), page_data(world, rows, title="Grow")
+    )
+
+    assert response.status_code == 302
+    assert not AuditEntry.objects.filter(action__startswith="key_result.").exists()
