@@ -14,7 +14,7 @@ from goalkeeper.accounts.pickers import people_source, teams_source
 from goalkeeper.domain.kpis import Direction
 from goalkeeper.domain.periods import Aggregation, Frequency
 from goalkeeper.kpis.imports import DateFormat
-from goalkeeper.pickers import PickerField, picker
+from goalkeeper.pickers import PickerField, PickerWidget, picker
 
 DIRECTION_CHOICES = [
     (Direction.HIGHER_IS_BETTER.value, "Higher is better"),
@@ -318,7 +318,7 @@ class BulkKpiForm(forms.Form):
 
     kpis = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=_("KPIs"))
     action = forms.ChoiceField(choices=BULK_CHOICES, label=_("Change"))
-    owner = PickerField(noun="person", required=False, empty_label=_("No owner"))
+    owner = PickerField(noun="person", required=False, empty_label="")
     team = PickerField(noun="team", required=False)
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
@@ -326,6 +326,10 @@ class BulkKpiForm(forms.Form):
         picker(self, "team").use(teams_source(workspace))
         picker(self, "owner").use(people_source(workspace))
         self.fields["owner"].label = _("New owner")
+        # Said in the language of the request, not of the process that imported the form.
+        owner_widget = self.fields["owner"].widget
+        assert isinstance(owner_widget, PickerWidget)
+        owner_widget.empty_label = str(_("No owner"))
         self.fields["team"].label = _("New team")
         field = self.fields["kpis"]
         assert isinstance(field, forms.TypedMultipleChoiceField)

@@ -159,7 +159,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkKpiForm(request.POST, workspace=person.workspace)
     back = _back(request, reverse("kpis"))
     if not form.is_valid():
-        reasons = [message for field in form.errors.values() for message in field]
+        reasons = [str(message) for field in form.errors.values() for message in field]
         messages.error(
             request, _("Nothing was changed: %(reasons)s") % {"reasons": " ".join(reasons)}
         )

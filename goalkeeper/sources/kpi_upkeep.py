@@ -14,7 +14,7 @@ from goalkeeper.sources.models import DataSource
 def data_source(kpi: Kpi) -> LinkGroup:
     """The KPI's data source, if it has one (one query)."""
     source = DataSource.objects.filter(kpi=kpi).values("kind").first()
-    items = ()
+    items: tuple[Linked, ...] = ()
     if source is not None:
         label = _("%(kind)s data source") % {"kind": source["kind"].replace("_", " ").upper()}
         items = (Linked(label, reverse("source_detail", args=[kpi.pk])),)

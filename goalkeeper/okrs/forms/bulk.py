@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
-from goalkeeper.pickers import PickerField, picker
+from goalkeeper.pickers import PickerField, PickerWidget, picker
 
 BULK_CHOICES = [
     ("owner", _("New owner")),
@@ -23,7 +23,7 @@ class BulkObjectiveForm(forms.Form):
 
     objectives = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=_("Objectives"))
     action = forms.ChoiceField(choices=BULK_CHOICES, label=_("Change"))
-    owner = PickerField(noun="person", required=False, empty_label=_("No owner"))
+    owner = PickerField(noun="person", required=False, empty_label="")
     team = PickerField(noun="team", required=False)
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
@@ -31,6 +31,10 @@ class BulkObjectiveForm(forms.Form):
         picker(self, "team").use(teams_source(workspace))
         picker(self, "owner").use(people_source(workspace))
         self.fields["owner"].label = _("New owner")
+        # Said in the language of the request, not of the process that imported the form.
+        owner_widget = self.fields["owner"].widget
+        assert isinstance(owner_widget, PickerWidget)
+        owner_widget.empty_label = str(_("No owner"))
         self.fields["team"].label = _("New team")
         field = self.fields["objectives"]
         assert isinstance(field, forms.TypedMultipleChoiceField)

@@ -36,7 +36,7 @@ def objective_bulk(request: HttpRequest, person: Person) -> HttpResponse:
         target = reverse("cycles")
     form = BulkObjectiveForm(request.POST, workspace=person.workspace)
     if not form.is_valid():
-        reasons = " ".join(message for found in form.errors.values() for message in found)
+        reasons = " ".join(str(message) for found in form.errors.values() for message in found)
         messages.error(request, _("Nothing was changed: %(reasons)s") % {"reasons": reasons})
         return redirect(target)
     data = form.cleaned_data
