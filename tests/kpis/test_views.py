@@ -431,7 +431,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_lists_every_bad_line_in_its_pre
     body = text(preview)
     assert re.findall(r'<tr data-line="(\d+)"', body) == ["3", "4", "6", "7"]
     assert "2026-09-01 already appears on line 2" in body
-    assert "Import the 2 good rows, skip the 4 bad" in body
+    assert "Import the 2 good rows, skip the 4 bad ones" in body
     assert 'data-testid="write-values"' not in body
     assert not Measurement.objects.exists()
 
