@@ -224,9 +224,7 @@ def strong(text: Any) -> SafeString:
 def quoted(text: Any) -> SafeString:
     """Words someone wrote (a note, a title), in quotation marks."""
     cut = _cut(str(text))
-    return format_html(
-        '<span class="history__quote">{}</span>', _("“%(text)s”") % {"text": cut}
-    )
+    return format_html('<span class="history__quote">{}</span>', _("“%(text)s”") % {"text": cut})
 
 
 def _cut(text: str) -> str:
@@ -578,13 +576,9 @@ def _check_in(person: Any, thing: SafeString, object_type: str, c: dict, facts: 
     if facts.kind == "milestone" or ("done" in c and "current" not in c):
         done = _new(c, "done")
         if "done" not in c:
-            sentence = say(
-                _("%(person)s checked in on %(object)s"), person=person, object=thing
-            )
+            sentence = say(_("%(person)s checked in on %(object)s"), person=person, object=thing)
         elif done:
-            sentence = say(
-                _("%(person)s marked %(object)s done"), person=person, object=thing
-            )
+            sentence = say(_("%(person)s marked %(object)s done"), person=person, object=thing)
         elif _old(c, "done"):
             sentence = say(
                 _("%(person)s marked %(object)s not done"),
