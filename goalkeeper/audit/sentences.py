@@ -12,7 +12,8 @@ looks the names up, one query per kind of object, and hands them over as `Facts`
 - nothing about fields that mean nothing to a person (a position, a KPI reading mode while
   no KPI is linked), nor about fields that did not change.
 
-Every sentence is a translatable message with named placeholders (docs/audit.md).
+Every sentence is a translatable message with named placeholders
+(docs/security.md#history-in-sentences).
 """
 
 from __future__ import annotations
