@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Person, Workspace
-from goalkeeper.audit import sentences
+from goalkeeper.audit import sentences, words
 from goalkeeper.audit.models import AuditEntry
 from goalkeeper.okrs.models import KeyResult, Objective
 
@@ -257,8 +257,8 @@ def describe(workspace: Workspace, entries: Sequence[AuditEntry]) -> tuple[Histo
     for e in entries:
         url = object_url(e.object_type, e.object_id)
         unit, kind = lookup.unit_and_kind(e.object_type, e.object_id)
-        facts = sentences.Facts(name_of=lookup.name_of, unit=unit, kind=kind, url=url)
-        every = sentences.pairs(e.changes)
+        facts = words.Facts(name_of=lookup.name_of, unit=unit, kind=kind, url=url)
+        every = words.pairs(e.changes)
         told = sentences.tell(
             action=e.action,
             actor_name=e.actor_name,
@@ -283,11 +283,11 @@ def describe(workspace: Workspace, entries: Sequence[AuditEntry]) -> tuple[Histo
                 changes=tuple(
                     FieldChange(
                         field=field,
-                        label=sentences.field_label(field).capitalize(),
-                        old=_text(sentences.shown(e.object_type, field, old, facts)),
-                        new=_text(sentences.shown(e.object_type, field, new, facts)),
+                        label=words.field_label(field).capitalize(),
+                        old=_text(words.shown(e.object_type, field, old, facts)),
+                        new=_text(words.shown(e.object_type, field, new, facts)),
                     )
-                    for field, old, new in sentences.worth_telling(every)
+                    for field, old, new in words.worth_telling(every)
                 ),
                 sentence=told.sentence,
                 details=told.details,
@@ -297,7 +297,7 @@ def describe(workspace: Workspace, entries: Sequence[AuditEntry]) -> tuple[Histo
 
 
 def _text(value: Any) -> str:
-    return sentences.plain(str(value))
+    return words.plain(str(value))
 
 
 def type_label(object_type: str) -> str:
@@ -314,7 +314,7 @@ def action_label(action: str) -> str:
 
 
 def field_label(field: str) -> str:
-    return sentences.field_label(field).capitalize()
+    return words.field_label(field).capitalize()
 
 
 def object_url(object_type: str, object_id: int | None) -> str | None:
@@ -352,27 +352,27 @@ class _Lookup:
         for e in entries:
             if e.object_type in _MEASURED and e.object_id is not None:
                 wanted.setdefault(_MEASURED[e.object_type], set()).add(e.object_id)
-            for field, old, new in sentences.pairs(e.changes):
+            for field, old, new in words.pairs(e.changes):
                 if field == "parents":
                     for links in (old, new):
                         for link in links if isinstance(links, list) else []:
                             if isinstance(link, dict):
-                                for key in ("objective", "key_result"):
-                                    model = sentences.REFERENCES[key]
-                                    wanted.setdefault(model, set()).update(_ids(link.get(key)))
+                                for name in ("objective", "key_result"):
+                                    kind = words.REFERENCES[name]
+                                    wanted.setdefault(kind, set()).update(_ids(link.get(name)))
                     continue
-                model = sentences.reference(e.object_type, field)
-                if model is not None:
-                    wanted.setdefault(model, set()).update(_ids(old))
-                    wanted.setdefault(model, set()).update(_ids(new))
+                referred = words.reference(e.object_type, field)
+                if referred is not None:
+                    wanted.setdefault(referred, set()).update(_ids(old))
+                    wanted.setdefault(referred, set()).update(_ids(new))
         self._names: dict[tuple[str, str], dict[int, str]] = {}
         self._measures: dict[tuple[str, str], dict[int, tuple[str, str]]] = {}
         for key, ids in wanted.items():
             if not ids:
                 continue
-            model = apps.get_model(*key)
+            found = apps.get_model(*key)
             # Scoped to the workspace: an id from elsewhere reads as a deleted object.
-            rows = model._default_manager.filter(pk__in=ids, workspace=workspace)
+            rows = found._default_manager.filter(pk__in=ids, workspace=workspace)
             self._names[key] = {}
             self._measures[key] = {}
             for row in rows:

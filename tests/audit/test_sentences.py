@@ -17,7 +17,7 @@ from goalkeeper.accounts.services import (
     update_team,
     update_workspace,
 )
-from goalkeeper.audit import sentences
+from goalkeeper.audit import actions, sentences, words
 from goalkeeper.audit.queries import AuditFilters, history_for, workspace_history
 from goalkeeper.audit.services import record
 from goalkeeper.bridges.services import promote_key_result
@@ -36,7 +36,7 @@ from tests.conftest import Everything, World
 def newest(world: World, target) -> str:
     """The newest entry about `target` as plain text, its details after a bar."""
     entry = history_for(world.acme, target)[0]
-    return " | ".join([sentences.plain(entry.sentence), *map(sentences.plain, entry.details)])
+    return " | ".join([words.plain(entry.sentence), *map(words.plain, entry.details)])
 
 
 # --- Objectives and key results ---------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_linking_a_kpi_names_it(world: World, things: Everything):
 
     history = history_for(world.acme, things.acme.key_result)
     linked = next(e for e in history if e.action == "key_result.updated")
-    assert sentences.plain(linked.sentence) == (
+    assert words.plain(linked.sentence) == (
         "Eddie Editor linked the key result Acme secret key result to the KPI Net revenue"
     )
 
@@ -220,7 +220,7 @@ def test_promoting_a_key_result_names_both(world: World, things: Everything):
     kpi = promote_key_result(actor=world.editor, key_result=things.acme.key_result)
 
     entry = next(e for e in history_for(world.acme, kpi) if e.action == "key_result.promoted")
-    assert sentences.plain(entry.sentence) == (
+    assert words.plain(entry.sentence) == (
         f"Eddie Editor promoted the key result Acme secret key result to the KPI {kpi.name}"
     )
 
@@ -256,9 +256,9 @@ def test_workspace_settings_read_as_labels(world: World):
     update_workspace(actor=world.admin, workspace=world.acme, fiscal_year_start_month=4)
 
     entry = workspace_history(world.acme, AuditFilters(), 1, per_page=1)[1][0]
-    assert sentences.plain(entry.sentence) == (
+    assert words.plain(entry.sentence) == (
         "Ada Admin set the first month of the fiscal year of the workspace Acme to April"
-    ) or sentences.plain(entry.sentence) == (
+    ) or words.plain(entry.sentence) == (
         "Ada Admin changed the first month of the fiscal year of the workspace Acme "
         "from January to April"
     )
@@ -295,7 +295,7 @@ def test_the_log_names_a_page_of_entries_in_a_fixed_number_of_queries(
 
 ACTIONS = sorted(
     {
-        *sentences._SPECIAL,
+        *actions.SPECIAL,
         "objective.created",
         "objective.updated",
         "key_result.created",
@@ -311,9 +311,9 @@ ACTIONS = sorted(
 )
 FIELDS = sorted(
     {
-        *sentences.FIELDS,
-        *sentences.REFERENCES,
-        *sentences.HIDDEN,
+        *words.FIELDS,
+        *words.REFERENCES,
+        *words.HIDDEN,
         "position",
         "kpi_mode",
         "rollup",
@@ -366,21 +366,22 @@ def test_every_action_and_field_reads_without_ids_or_codes(action, object_type, 
         object_type=object_type,
         object_repr="Churn rate",
         changes={field: list(pair) for field, pair in changes.items()},
-        facts=sentences.Facts(name_of=lambda model, pk: None, unit="€"),
+        facts=words.Facts(name_of=lambda model, pk: None, unit="€"),
     )
 
     text = re.sub("“[^”]*”", "", told.text).replace(",", "")
     assert text.strip()
     assert not CODE.search(text), text
     numbers = {
-        v
+        number
         for field, pair in changes.items()
-        if sentences.reference(object_type, field) is None
+        if words.reference(object_type, field) is None
         for v in pair
-        if isinstance(v, int)
+        for number in (v if isinstance(v, list) else [v])
+        if isinstance(number, int)
     }
     for field, pair in changes.items():
-        if sentences.reference(object_type, field) is not None:
+        if words.reference(object_type, field) is not None:
             for pk in pair if isinstance(pair, tuple) else ():
                 for one in pk if isinstance(pk, list) else [pk]:
                     if isinstance(one, int) and not isinstance(one, bool) and one not in numbers:

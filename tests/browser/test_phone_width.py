@@ -104,13 +104,17 @@ def test_people_stack_with_names_on_one_line(phone: Page, live_server: LiveServe
 
     # A word a line at most, never a letter a line: the name is as wide as its longest word.
     box = name.bounding_box()
-    assert box is not None and box["width"] > 150
+    assert box is not None
+    assert box["width"] > 150
     role = phone.locator(".people-table td[data-label='Role']").first
     expect(role).to_be_visible()
-    assert phone.evaluate(
-        "getComputedStyle(document.querySelector('.people-table td[data-label=Role]'),"
-        " '::before').content"
-    ) == '"Role"'
+    assert (
+        phone.evaluate(
+            "getComputedStyle(document.querySelector('.people-table td[data-label=Role]'),"
+            " '::before').content"
+        )
+        == '"Role"'
+    )
     assert phone.evaluate("document.documentElement.scrollHeight") < 6000
     assert_fits(phone)
 
