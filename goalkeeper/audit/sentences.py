@@ -32,6 +32,7 @@ from goalkeeper.audit.words import (
     Told,
     field_label,
     is_empty,
+    listed,
     pairs,
     say,
     shown,
@@ -115,19 +116,19 @@ def one_change(
     )
 
 
-def _alignment(links: Any, facts: Facts) -> str:
+def _alignment(links: Any, facts: Facts) -> SafeString:
     """The parents of an objective ({objective, key_result} facts) as names."""
     if not isinstance(links, list):
-        return ""
+        return listed(())
     names = []
     for link in links:
         if not isinstance(link, dict):
             continue
         if isinstance(link.get("key_result"), int):
-            names.append(str(shown("", "key_result", link["key_result"], facts)))
+            names.append(shown("", "key_result", link["key_result"], facts))
         elif isinstance(link.get("objective"), int):
-            names.append(str(shown("", "objective", link["objective"], facts)))
-    return ", ".join(names)
+            names.append(shown("", "objective", link["objective"], facts))
+    return listed(names)
 
 
 def tell(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -83,7 +83,7 @@ FIELDS: dict[str, Any] = {
     "kpi_mode": gettext_lazy("KPI reading"),
     "kpi_formula": gettext_lazy("KPI formula"),
     "contributes_to": gettext_lazy("key result it adds to"),
-    "rollup": gettext_lazy("source of its value"),
+    "rollup": gettext_lazy("value source"),
     "direction": gettext_lazy("direction"),
     "frequency": gettext_lazy("frequency"),
     "aggregation": gettext_lazy("aggregation"),
@@ -205,6 +205,11 @@ def say(message: str, **values: Any) -> SafeString:
     return mark_safe(conditional_escape(message) % escaped)  # noqa: S308 (both halves escaped)
 
 
+def listed(items: Iterable[Any]) -> SafeString:
+    """Names or words joined by commas, each escaped unless it is a fragment made here."""
+    return mark_safe(", ".join(conditional_escape(item) for item in items))  # noqa: S308
+
+
 def strong(text: Any) -> SafeString:
     return format_html('<strong class="history__name">{}</strong>', text)
 
@@ -264,9 +269,7 @@ def shown(object_type: str, field: str, value: Any, facts: Facts) -> Any:
     model = reference(object_type, field)
     if model is not None:
         if isinstance(value, list | tuple):
-            return ", ".join(str(shown(object_type, field, v, facts)) for v in value) or _(
-                "nothing"
-            )
+            return listed(shown(object_type, field, v, facts) for v in value) or _("nothing")
         if isinstance(value, int) and not isinstance(value, bool):
             name = facts.name_of(model, value)
             return strong(name) if name is not None else GONE[model[1]]
@@ -295,7 +298,7 @@ def shown(object_type: str, field: str, value: Any, facts: Facts) -> Any:
             return value.replace("_", " ")
         return _cut(value)
     if isinstance(value, list | tuple):
-        return ", ".join(str(shown(object_type, field, v, facts)) for v in value)
+        return listed(shown(object_type, field, v, facts) for v in value)
     return _("a setting")
 
 

@@ -76,7 +76,7 @@ def test_a_new_key_result_lists_what_was_set_and_leaves_out_bookkeeping(
     assert text.startswith("Eddie Editor created the milestone Ship the mobile app")
     assert "owner set to Owen Owner" in text
     assert "kind set to milestone" in text
-    for meaningless in ("osition", "KPI reading", "latest", "weight", "source of its value"):
+    for meaningless in ("osition", "KPI reading", "latest", "weight", "value source"):
         assert meaningless not in text
 
 
@@ -386,3 +386,21 @@ def test_every_action_and_field_reads_without_ids_or_codes(action, object_type, 
                 for one in pk if isinstance(pk, list) else [pk]:
                     if isinstance(one, int) and not isinstance(one, bool) and one not in numbers:
                         assert str(one) not in text, text
+
+
+def test_lists_of_names_are_escaped_once(world: World, things: Everything):
+    other = create_key_result(
+        actor=world.editor, objective=things.acme.objective, title="Tom's share", kind="milestone"
+    )
+    record(
+        workspace=world.acme,
+        actor=world.editor,
+        action="key_result.split",
+        obj=things.acme.key_result,
+        changes={"key_results": [None, [other.pk, things.acme.key_result.pk]]},
+    )
+
+    entry = history_for(world.acme, things.acme.key_result)[0]
+    assert "&lt;strong" not in entry.sentence
+    assert "&amp;#x27;" not in entry.sentence
+    assert words.plain(entry.sentence).endswith("across Tom's share, Acme secret key result")
