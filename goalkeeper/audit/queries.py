@@ -43,6 +43,13 @@ TYPE_LABELS: dict[str, Any] = {
     "invitation": _("Invitation"),
     "comment": _("Comment"),
     "reaction": _("Reaction"),
+    "dashboard": _("Dashboard"),
+    "datasource": _("Data source"),
+    "subscription": _("Webhook"),
+    "chatchannel": _("Chat channel"),
+    "apitoken": _("API token"),
+    "export": _("Export"),
+    "digestschedule": _("Digest schedule"),
 }
 
 ACTION_LABELS: dict[str, Any] = {

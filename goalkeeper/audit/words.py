@@ -42,7 +42,7 @@ THINGS: dict[str, Any] = {
     "reaction": gettext_lazy("a reaction"),
     "dashboard": gettext_lazy("the dashboard %(name)s"),
     "datasource": gettext_lazy("the data source %(name)s"),
-    "webhooksubscription": gettext_lazy("the webhook %(name)s"),
+    "subscription": gettext_lazy("the webhook %(name)s"),
     "chatchannel": gettext_lazy("the chat channel %(name)s"),
     "apitoken": gettext_lazy("the API token %(name)s"),
     "export": gettext_lazy("an export"),
