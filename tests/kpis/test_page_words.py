@@ -64,3 +64,27 @@ def test_the_latest_values_origin_reads_in_words(world: World, make_kpi: MakeKpi
     html = page(world, world.viewer, kpi)
     assert "The latest were entered by hand." in html
     assert "manual" not in re.sub(r"<[^>]+>", " ", html).split("Over time")[0]
+
+
+def test_a_connected_source_is_named_and_linked(
+    world: World, make_kpi: MakeKpi, tmp_path, settings
+):
+    from goalkeeper.sources import services as sources
+
+    settings.SOURCE_FILE_ROOTS = [tmp_path]
+    (tmp_path / "values.csv").write_text("date,value\n2026-10-01,5\n")
+    kpi = make_kpi("Revenue", monthly([80]))
+    configuration = sources.configure(
+        kpi=kpi,
+        kind="csv",
+        values={
+            "location": str(tmp_path / "values.csv"),
+            "timestamp_column": "date",
+            "value_column": "value",
+        },
+    )
+    sources.create_source(actor=world.admin, kpi=kpi, configuration=configuration)
+
+    html = page(world, world.admin, kpi)
+    assert 'Pulled from <a href="' + reverse("source_detail", args=[kpi.pk]) + '">' in html
+    assert 'data-testid="connect-source"' not in html
