@@ -17,6 +17,7 @@ from goalkeeper.audit.words import (
     SOURCES,
     Facts,
     Told,
+    change_line,
     is_empty,
     new_of,
     old_of,
@@ -24,6 +25,7 @@ from goalkeeper.audit.words import (
     say,
     shown,
     strong,
+    worth_telling,
 )
 from goalkeeper.domain.formatting import qty, with_unit
 
@@ -124,7 +126,14 @@ def _with(message: Any, **fields: str) -> Special:
             if is_empty(value):
                 return None
             values[placeholder] = shown(object_type, field, value, facts)
-        return Told(say(str(message), person=person, object=thing, **values))
+        # Whatever else changed in the same write gets a line of its own.
+        rest = worth_telling(
+            [(f, old, new) for f, (old, new) in c.items() if f not in fields.values()]
+        )
+        return Told(
+            say(str(message), person=person, object=thing, **values),
+            tuple(change_line(object_type, f, old, new, facts) for f, old, new in rest),
+        )
 
     return told
 

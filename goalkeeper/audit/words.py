@@ -410,3 +410,24 @@ def new_of(changes: Mapping[str, tuple[Any, Any]], field: str) -> Any:
 
 def old_of(changes: Mapping[str, tuple[Any, Any]], field: str) -> Any:
     return changes.get(field, (None, None))[0]
+
+
+def change_line(object_type: str, field: str, old: Any, new: Any, facts: Facts) -> SafeString:
+    """One changed field, under a sentence: "target from €500,000 to €600,000"."""
+    label = field_label(field)
+    if is_empty(old):
+        return say(
+            _("%(field)s set to %(new)s"), field=label, new=shown(object_type, field, new, facts)
+        )
+    if is_empty(new):
+        return say(
+            _("%(field)s cleared (was %(old)s)"),
+            field=label,
+            old=shown(object_type, field, old, facts),
+        )
+    return say(
+        _("%(field)s from %(old)s to %(new)s"),
+        field=label,
+        old=shown(object_type, field, old, facts),
+        new=shown(object_type, field, new, facts),
+    )
