@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from goalkeeper.core import servers
 from goalkeeper.core.migrating import migrate_if_needed
 from goalkeeper.core.staticfiles import collect_if_stale
+from goalkeeper.demo.services import DEMO_PASSWORD, demo_exists
 
 
 def positive(value: str) -> int:
@@ -97,8 +98,6 @@ class Command(BaseCommand):
                 stop_child(worker)
 
     def _ready_lines(self, host: str, port: int) -> list[str]:
-        from goalkeeper.demo.services import DEMO_PASSWORD, demo_exists
-
         shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
         lines = [f"Goalkeeper is ready: open http://{shown}:{port}/"]
         demo_admin = demo_exists()
