@@ -367,7 +367,7 @@ def test_the_pages_fit_a_phone(
     page.set_viewport_size(MOBILE)
     page.goto(f"{live_server.url}{urls[name]}")
     if name == "board":
-        page.locator("details.objective summary").first.click()
+        page.locator(".objective__toggle").first.click()
     if name != "alignment":
         page.locator("[data-check-in-open]").first.click()
         expect(page.locator("[data-kr-form]")).to_have_count(1)
