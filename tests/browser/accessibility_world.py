@@ -18,7 +18,7 @@ from goalkeeper.dashboards.models import Dashboard
 from goalkeeper.dashboards.services import create_share_link
 from goalkeeper.demo.services import ADMIN_EMAIL, demo_workspace
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.okrs.models import Cycle, CycleState, KeyResult, Objective
+from goalkeeper.okrs.models import Cycle, CycleState, KeyResult, KeyResultKind, Objective, Rollup
 from goalkeeper.sources.models import DataSource
 from goalkeeper.webhooks.models import EVENTS
 from goalkeeper.webhooks.services import create_subscription
@@ -36,6 +36,20 @@ def ids() -> dict[str, int | str]:
     assert objective is not None
     key_result = KeyResult.objects.filter(objective=objective).order_by("position", "id").first()
     assert key_result is not None
+    # A key result checked in with a number (not a milestone, not added up from others).
+    measured = (
+        KeyResult.objects.filter(
+            objective__workspace=workspace,
+            objective__cycle=cycle,
+            kind=KeyResultKind.INCREASE,
+            kpi__isnull=True,
+            kpi_formula="",
+            rollup=Rollup.NONE,
+        )
+        .order_by("objective_id", "position", "id")
+        .first()
+    )
+    assert measured is not None
     kpi = Kpi.objects.filter(workspace=workspace, source__isnull=True).order_by("id").first()
     source = DataSource.objects.filter(workspace=workspace).order_by("id").first()
     dashboard = Dashboard.objects.filter(workspace=workspace).order_by("id").first()
@@ -78,6 +92,8 @@ def ids() -> dict[str, int | str]:
         "cycle": cycle.pk,
         "objective": objective.pk,
         "key_result": key_result.pk,
+        "measured_key_result": measured.pk,
+        "measured_objective": measured.objective_id,
         "kpi": kpi.pk,
         "source_kpi": source.kpi_id,
         "dashboard": dashboard.pk,

@@ -9,17 +9,8 @@ who sees it. The standard and how to read a failure: docs/accessibility.md.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,12 +19,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from goalkeeper.demo.services import ADMIN_EMAIL
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, log_in
+from tests.browser.served_demo import DEMO_PASSWORD, Served, demo_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("accessibility")]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_PASSWORD = "goalkeeper-demo"
 Ids = dict[str, Any]
 
 
@@ -86,7 +76,6 @@ PAGES: dict[str, Visit] = {
     "kpi-edit": Visit("kpi_edit", pk("kpi")),
     "kpi-values": Visit("kpi_values", pk("kpi")),
     "kpi-upload": Visit("kpi_upload", pk("kpi")),
-    "kpi-links": Visit("kpi_link", pk("kpi")),
     "kpi-split": Visit("kpi_split", pk("kpi")),
     "sources": Visit("sources"),
     "source": Visit("source_detail", pk("source_kpi")),
@@ -138,84 +127,6 @@ PAGES: dict[str, Visit] = {
     "error-403": Visit("key_result_check_in", pk("closed_key_result"), status=403),
 }
 THEMES = ("light", "dark")
-SERVE = [sys.executable, "-m", "goalkeeper.cli", "serve", "--host", "127.0.0.1", "--workers", "1"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def goalkeeper(env: dict[str, str], *args: str) -> str:
-    """Run a `goalkeeper` command of this checkout in the served instance's environment."""
-    done = subprocess.run(  # noqa: S603 - this checkout's own command
-        [sys.executable, "-m", "goalkeeper.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, f"goalkeeper {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-@dataclass(frozen=True)
-class Served:
-    url: str
-    ids: Ids
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Served]:
-    """The demo company, served by `goalkeeper serve` from a data folder of its own."""
-    with tempfile.TemporaryDirectory(prefix="goalkeeper-a11y-") as data_dir:
-        env = {**os.environ, "GOALKEEPER_DATA_DIR": data_dir}
-        # Never the test run's database: SQLite in the temporary folder.
-        env.pop("DATABASE_URL", None)
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        goalkeeper(env, "demo", "--no-progress")
-        printed = goalkeeper(
-            env,
-            "shell",
-            "-c",
-            "import json; from tests.browser.accessibility_world import ids; "
-            "print('IDS=' + json.dumps(ids()))",
-        )
-        ids = json.loads(printed.split("IDS=", 1)[1])
-        port = free_port()
-        log = Path(data_dir) / "serve.log"
-        with log.open("w") as output:
-            server = subprocess.Popen(  # noqa: S603 - this checkout's own command
-                [*SERVE, "--port", str(port)],
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-            url = f"http://127.0.0.1:{port}"
-            try:
-                wait_until_up(url, server, log)
-                yield Served(url, ids)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"goalkeeper serve stopped:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"goalkeeper serve did not answer in time:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -233,11 +144,7 @@ def admin(browser: Browser, demo: Served) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto(f"{demo.url}/login/")
-    page.get_by_label("Email").fill(ADMIN_EMAIL)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{demo.url}/")
+    log_in(page, demo.url, ADMIN_EMAIL, DEMO_PASSWORD)
     page.close()
     yield context
     context.close()

@@ -94,6 +94,18 @@
     });
   });
 
+  /* --- Menus drawn as <details> (a key result's "More", "Export"): Escape closes them and
+     gives the focus back to their button --------------------------------------------------- */
+  var MENUS = "details.kr-more[open], details.export-menu[open]";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = closest(event.target, MENUS);
+    if (!menu) return;
+    menu.open = false;
+    var summary = menu.querySelector("summary");
+    if (summary) summary.focus();
+  });
+
   /* --- "Expand all" / "Collapse all" for lists of objective rows ------------------------- */
   document.addEventListener("click", function (event) {
     var button = closest(event.target, "[data-expand-all]");
