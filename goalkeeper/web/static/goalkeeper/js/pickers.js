@@ -58,10 +58,6 @@
     var noun = select.getAttribute("data-picker-noun") || "item";
     var empty = select.getAttribute("data-picker-empty");
     var plugins = empty !== null ? { clear_button: { title: empty } } : {};
-    // Tom Select moves the label to its own box: the select it keeps (hidden, for the form)
-    // keeps its name for assistive technology.
-    var label = select.labels && select.labels.length ? select.labels[0].textContent : "";
-    var name = label.replace(/\s+/g, " ").trim() || select.getAttribute("title");
     var picker = new window.TomSelect(select, {
       valueField: "id",
       labelField: "label",
@@ -107,9 +103,10 @@
         loading: function () { return node("div", "picker__loading", "Searching…"); },
       },
     });
-    if (name && !select.hasAttribute("aria-label") && !select.hasAttribute("aria-labelledby")) {
-      select.setAttribute("aria-label", name);
-    }
+    // Tom Select's box is the control people use, named by the field's label; the select it
+    // keeps for the form (visually hidden, out of the tab order) would be a second, nameless
+    // control to assistive technology.
+    select.setAttribute("aria-hidden", "true");
     // While a query is typed, the chosen option steps aside so that the text reads alone.
     function typing(query) { picker.wrapper.classList.toggle("picker--typing", !!query); }
     picker.on("type", typing);
