@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goalkeeper.accounts.decorators import member_required
@@ -44,13 +45,14 @@ from goalkeeper.okrs.cycles import (
     newest_cycle,
     open_cycles_for,
 )
-from goalkeeper.okrs.models import Cycle, KeyResult
+from goalkeeper.okrs.models import Cycle, CycleState, KeyResult
 from goalkeeper.okrs.pages import alignment as alignment_page
 from goalkeeper.okrs.pages import board as board_page
 from goalkeeper.okrs.pages import home as home_page
 from goalkeeper.okrs.pages import objective as objective_page
 from goalkeeper.okrs.view_models import KeyResultRow
 from goalkeeper.sources import queries as source_queries
+from goalkeeper.web.errors import Refused
 from goalkeeper.web.forms import CheckInForm
 
 # Where a key result row is shown; each place lays its row out differently.
@@ -253,7 +255,7 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
     now = timezone.now()
     row = rows.key_result_row(person.workspace, key_result, now)
     if row.locked:
-        raise PermissionDenied("this key result's objective or cycle is closed")
+        raise _locked(key_result)
     row_context = _row_context(request)
     if request.method == "GET":
         initial = {"confidence": row.confidence, "value": row.current, "done": row.done}
@@ -280,6 +282,20 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
     if not _is_htmx(request):
         return HttpResponseRedirect(_safe_next(request, key_result))
     return _check_in_saved(request, person, key_result, row_context, timezone.now())
+
+
+def _locked(key_result: KeyResult) -> Refused:
+    """Why a key result takes no more check-ins, with its objective as the way back."""
+    objective = key_result.objective
+    if objective.cycle.state == CycleState.CLOSED:
+        reason = _("%(cycle)s is closed: its key results take no more check-ins.") % {
+            "cycle": objective.cycle.name
+        }
+    else:
+        reason = _("This key result's objective is closed: it takes no more check-ins.")
+    return Refused(
+        reason, reverse("objective_detail", args=[objective.pk]), _("Back to the objective")
+    )
 
 
 def _check_in_form(

@@ -237,6 +237,12 @@ ROUTES: dict[str, Route] = {
     "source_test": _page(read=None, write="admin", obj="kpi"),
     "source_sync": _page(read=None, write="admin", obj="kpi"),
     "source_delete": _page(read="admin", write="admin", obj="kpi"),
+    # --- the person's own profile, and the search (docs/navigation.md) -------------------------
+    "profile": _page(
+        write="member", data=lambda ids: {"name": "Matrix", "language": "", "theme": "dark"}
+    ),
+    "profile_theme": _page(read=None, write="member", data=lambda ids: {"theme": "dark"}),
+    "search": _page(params={}),
     # --- API tokens page (any member: a viewer's tokens are read-only) ------------------------
     "api_tokens": _page(write="member"),
     # A person revokes their own tokens only: each persona revokes theirs; the outsider tries

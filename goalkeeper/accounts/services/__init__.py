@@ -601,6 +601,7 @@ from goalkeeper.accounts.services.compound import (  # noqa: E402
     change_person,
     change_team,
 )
+from goalkeeper.accounts.services.profile import update_profile  # noqa: E402
 
 __all__ = [
     "add_person_with_teams",
@@ -609,4 +610,5 @@ __all__ = [
     "change_team",
     "clear_attempts",
     "count_attempt",
+    "update_profile",
 ]

@@ -61,6 +61,7 @@ from goalkeeper.okrs.services.reviews import (
 )
 from goalkeeper.okrs.services.rollups import refuse_contribution_loop, roll_up
 from goalkeeper.okrs.services.split import Share, share_field, split_target
+from goalkeeper.okrs.services.writer import KeyResultPlan, row_key, write_objective
 
 __all__ = [
     "CLOSED_CYCLE",
@@ -73,6 +74,7 @@ __all__ = [
     "VALUE_FIELDS",
     "Closing",
     "CycleOverlapError",
+    "KeyResultPlan",
     "Share",
     "activate_cycle",
     "approve_review",
@@ -102,6 +104,7 @@ __all__ = [
     "request_review",
     "return_for_changes",
     "roll_up",
+    "row_key",
     "set_alignments",
     "set_kpi_formula",
     "share_field",
@@ -109,4 +112,5 @@ __all__ = [
     "update_cycle",
     "update_key_result",
     "update_objective",
+    "write_objective",
 ]

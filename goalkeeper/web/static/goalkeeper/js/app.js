@@ -56,7 +56,9 @@
 
   document.addEventListener("keydown", function (event) {
     var shell = document.querySelector(".shell");
-    if (event.key === "Escape" && shell && shell.classList.contains("nav-open")) {
+    // An open user menu takes Escape first (it closes itself, below).
+    if (event.key === "Escape" && shell && shell.classList.contains("nav-open") &&
+      !document.querySelector("[data-user-menu][open]")) {
       setNav(false);
     }
   });
@@ -104,6 +106,55 @@
     menu.open = false;
     var summary = menu.querySelector("summary");
     if (summary) summary.focus();
+  });
+
+  /* --- The user menu: a <details> disclosure (it opens without JavaScript); here Escape
+     closes it and gives the focus back to its toggle, a click elsewhere closes it, and the
+     arrow keys move between its items. The theme switch shows the new theme at once. ---- */
+  function menuItems(menu) {
+    return Array.prototype.slice.call(
+      menu.querySelectorAll(".user-menu__panel a, .user-menu__panel button")
+    );
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var menu = closest(event.target, "[data-user-menu]");
+    if (!menu) return;
+    var toggle = menu.querySelector("summary");
+    if (event.key === "Escape" && menu.open) {
+      event.preventDefault();
+      event.stopPropagation();
+      menu.open = false;
+      toggle.focus();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var items = menuItems(menu);
+    if (!items.length) return;
+    event.preventDefault();
+    if (!menu.open) menu.open = true;
+    var at = items.indexOf(document.activeElement);
+    var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    if (at === -1) next = event.key === "ArrowDown" ? 0 : items.length - 1;
+    items[(next + items.length) % items.length].focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("[data-user-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = closest(event.target, "[data-theme-switch]");
+    var choice = event.submitter && event.submitter.value;
+    if (!form || !choice) return;
+    var root = document.documentElement;
+    if (choice === "light" || choice === "dark") {
+      root.setAttribute("data-theme", choice);
+    } else {
+      root.removeAttribute("data-theme");
+    }
   });
 
   /* --- "Expand all" / "Collapse all" for lists of objective rows ------------------------- */
@@ -250,6 +301,15 @@
       event.preventDefault();
       input.value = "";
       input.dispatchEvent(new Event("search"));
+    }
+  });
+
+  // On a phone the admin tabs scroll sideways: the current one is brought into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var tab = document.querySelector(".admin-tabs [aria-current=page]");
+    var bar = tab && tab.parentElement;
+    if (bar && bar.scrollWidth > bar.clientWidth) {
+      tab.scrollIntoView({ block: "nearest", inline: "center" });
     }
   });
 
