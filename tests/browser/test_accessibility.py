@@ -50,6 +50,7 @@ def pk(name: str) -> Callable[[Ids], list[Any]]:
 PAGES: dict[str, Visit] = {
     # Where people work every day.
     "home": Visit("home"),
+    "search": Visit("search", query="q=customer"),
     "inbox": Visit("inbox"),
     "check-in-all": Visit("check_in_all"),
     # Objectives and key results.
@@ -110,6 +111,7 @@ PAGES: dict[str, Visit] = {
     "admin-webhooks": Visit("webhooks"),
     "admin-webhook": Visit("webhook_detail", pk("webhook")),
     # One's own settings.
+    "profile": Visit("profile"),
     "api-tokens": Visit("api_tokens"),
     "notification-preferences": Visit("notification_preferences"),
     "my-chat": Visit("my_chat"),
