@@ -13,15 +13,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
-from goalkeeper.accounts.models import Person, Team, Workspace
+from goalkeeper.accounts.models import Person, Workspace
+from goalkeeper.audit import sentences, words
 from goalkeeper.audit.models import AuditEntry
-from goalkeeper.kpis.models import Kpi
-from goalkeeper.okrs.models import Cycle, KeyResult, Objective
+from goalkeeper.okrs.models import KeyResult, Objective
 
 HISTORY_LIMIT = 50
 PER_PAGE = 50
@@ -29,95 +32,70 @@ NO_VALUE = "-"
 LONG_TEXT = 160
 
 # The names the trail files objects under (`Model._meta.model_name`) and how they read.
-TYPE_LABELS: dict[str, str] = {
-    "objective": "Objective",
-    "keyresult": "Key result",
-    "kpi": "KPI",
-    "cycle": "Cycle",
-    "team": "Team",
-    "person": "Person",
-    "workspace": "Workspace",
-    "invitation": "Invitation",
-    "comment": "Comment",
-    "reaction": "Reaction",
+TYPE_LABELS: dict[str, Any] = {
+    "objective": _("Objective"),
+    "keyresult": _("Key result"),
+    "kpi": _("KPI"),
+    "cycle": _("Cycle"),
+    "team": _("Team"),
+    "person": _("Person"),
+    "workspace": _("Workspace"),
+    "invitation": _("Invitation"),
+    "comment": _("Comment"),
+    "reaction": _("Reaction"),
+    "dashboard": _("Dashboard"),
+    "datasource": _("Data source"),
+    "subscription": _("Webhook"),
+    "chatchannel": _("Chat channel"),
+    "apitoken": _("API token"),
+    "export": _("Export"),
+    "digestschedule": _("Digest schedule"),
 }
 
-ACTION_LABELS: dict[str, str] = {
-    "comment.created": "posted",
-    "comment.updated": "edited",
-    "comment.deleted": "deleted",
-    "reaction.added": "added",
-    "reaction.removed": "took back",
-    "workspace.created": "created the workspace",
-    "workspace.settings_changed": "changed the settings of",
-    "person.added": "added",
-    "person.updated": "updated",
-    "person.role_changed": "changed the role of",
-    "person.teams_changed": "changed the teams of",
-    "person.deactivated": "deactivated",
-    "person.reactivated": "reactivated",
-    "person.password_changed": "changed the password of",
-    "invitation.created": "invited",
-    "invitation.accepted": "accepted the invitation for",
-    "invitation.revoked": "revoked the invitation for",
-    "team.created": "created team",
-    "team.renamed": "renamed team",
-    "team.moved": "moved team",
-    "team.archived": "archived team",
-    "team.restored": "restored team",
-    "team.member_added": "added a member to",
-    "cycle.created": "created cycle",
-    "objective.created": "created objective",
-    "objective.updated": "updated objective",
-    "objective.closed": "closed objective",
-    "objective.owner_changed": "handed over objective",
-    "objective.review_requested": "asked for a review of objective",
-    "objective.review_approved": "approved objective",
-    "objective.review_returned": "sent back objective",
-    "key_result.created": "created key result",
-    "key_result.updated": "updated key result",
-    "key_result.owner_changed": "handed over key result",
-    "check_in.created": "checked in on",
-    "kpi.created": "created KPI",
-    "kpi.updated": "updated KPI",
-    "kpi.owner_changed": "handed over KPI",
-    "kpi.measurements_recorded": "recorded values of KPI",
-    "kpi.recovery_created": "created a recovery objective for KPI",
-    "kpi.recovery_dismissed": "dismissed a recovery draft of KPI",
-    "key_result.promoted": "promoted a key result to KPI",
+ACTION_LABELS: dict[str, Any] = {
+    "comment.created": _("posted"),
+    "comment.updated": _("edited"),
+    "comment.deleted": _("deleted"),
+    "reaction.added": _("added"),
+    "reaction.removed": _("took back"),
+    "workspace.created": _("created the workspace"),
+    "workspace.settings_changed": _("changed the settings of"),
+    "person.added": _("added"),
+    "person.updated": _("updated"),
+    "person.role_changed": _("changed the role of"),
+    "person.teams_changed": _("changed the teams of"),
+    "person.deactivated": _("deactivated"),
+    "person.reactivated": _("reactivated"),
+    "person.password_changed": _("changed the password of"),
+    "invitation.created": _("invited"),
+    "invitation.accepted": _("accepted the invitation for"),
+    "invitation.revoked": _("revoked the invitation for"),
+    "team.created": _("created team"),
+    "team.renamed": _("renamed team"),
+    "team.moved": _("moved team"),
+    "team.archived": _("archived team"),
+    "team.restored": _("restored team"),
+    "team.member_added": _("added a member to"),
+    "cycle.created": _("created cycle"),
+    "objective.created": _("created objective"),
+    "objective.updated": _("updated objective"),
+    "objective.closed": _("closed objective"),
+    "objective.owner_changed": _("handed over objective"),
+    "objective.review_requested": _("asked for a review of objective"),
+    "objective.review_approved": _("approved objective"),
+    "objective.review_returned": _("sent back objective"),
+    "key_result.created": _("created key result"),
+    "key_result.updated": _("updated key result"),
+    "key_result.owner_changed": _("handed over key result"),
+    "check_in.created": _("checked in on"),
+    "kpi.created": _("created KPI"),
+    "kpi.updated": _("updated KPI"),
+    "kpi.owner_changed": _("handed over KPI"),
+    "kpi.measurements_recorded": _("recorded values of KPI"),
+    "kpi.recovery_created": _("created a recovery objective for KPI"),
+    "kpi.recovery_dismissed": _("dismissed a recovery draft of KPI"),
+    "key_result.promoted": _("promoted a key result to KPI"),
 }
-
-FIELD_LABELS: dict[str, str] = {
-    "kpi": "KPI",
-    "kpi_mode": "KPI link",
-    "roll_up_children": "Roll up children",
-    "fiscal_year_start_month": "Fiscal year starts",
-    "timezone": "Time zone",
-    "on_track_gap": "On-track gap",
-    "at_risk_gap": "At-risk gap",
-    "stale_days": "Stale after (days)",
-    "alert_hold_periods": "Alert after (periods)",
-    "is_active": "Active",
-    "new_owner": "Handed over to",
-    "start_date": "Start date",
-    "end_date": "End date",
-    "final_score": "Final score",
-    "member": "Member",
-    "reviewer": "Reviewer",
-}
-
-# Which fields hold ids of which model, per object type (None: any object type).
-_REFERENCES: dict[str, type[models.Model]] = {
-    "owner": Person,
-    "member": Person,
-    "person": Person,
-    "new_owner": Person,
-    "reviewer": Person,
-    "team": Team,
-    "kpi": Kpi,
-    "cycle": Cycle,
-}
-_PARENTS: dict[str, type[models.Model]] = {"objective": Objective, "team": Team}
 
 # Pages that show one object, by the trail's type name; a link appears once the route exists.
 _OBJECT_ROUTES: dict[str, str] = {
@@ -160,6 +138,10 @@ class HistoryEntry:
     object_repr: str
     object_url: str | None
     changes: tuple[FieldChange, ...]
+    # The entry as a sentence ("Robin changed the target of ... from 12 to 8") and, when it
+    # changed several things, one line per change.
+    sentence: str = ""
+    details: tuple[SafeString, ...] = ()
 
 
 def object_filter(target: models.Model | tuple[str, Sequence[int]]) -> Q:
@@ -258,11 +240,10 @@ def filter_choices(workspace: Workspace) -> dict[str, list[tuple[str, str]]]:
     people = Person.objects.filter(workspace=workspace).order_by("name", "id")
     return {
         "actors": [(str(p.pk), p.name) for p in people],
-        "types": [
-            (t, TYPE_LABELS.get(t, t.capitalize()))
-            for t in sorted(set(types.distinct().order_by()))
+        "types": [(t, type_label(t)) for t in sorted(set(types.distinct().order_by()))],
+        "actions": [
+            (a, action_label(a).capitalize()) for a in sorted(set(actions.distinct().order_by()))
         ],
-        "actions": [(a, a) for a in sorted(set(actions.distinct().order_by()))],
     }
 
 
@@ -277,84 +258,70 @@ def export_rows(
 
 
 def describe(workspace: Workspace, entries: Sequence[AuditEntry]) -> tuple[HistoryEntry, ...]:
-    """Entries as view models, with referenced ids turned into names."""
-    names = _Names(workspace, entries)
-    return tuple(
-        HistoryEntry(
-            id=e.pk,
-            at=e.at,
-            actor_id=e.actor_id,
-            actor_name=e.actor_name or "system",
+    """Entries as view models: each a sentence (`sentences.tell`), ids turned into names."""
+    lookup = _Lookup(workspace, entries)
+    described = []
+    for e in entries:
+        url = object_url(e.object_type, e.object_id)
+        unit, kind = lookup.unit_and_kind(e.object_type, e.object_id)
+        facts = words.Facts(name_of=lookup.name_of, unit=unit, kind=kind, url=url)
+        every = words.pairs(e.changes)
+        told = sentences.tell(
             action=e.action,
-            verb=action_label(e.action),
+            actor_name=e.actor_name,
             object_type=e.object_type,
-            object_label=TYPE_LABELS.get(e.object_type, e.object_type.capitalize()),
-            object_id=e.object_id,
             object_repr=e.object_repr,
-            object_url=object_url(e.object_type, e.object_id),
-            changes=tuple(
-                FieldChange(
-                    field=field,
-                    label=field_label(field),
-                    old=names.show(e.object_type, field, pair[0]),
-                    new=names.show(e.object_type, field, pair[1]),
-                )
-                for field, pair in _pairs(e.changes)
-            ),
+            changes=e.changes,
+            facts=facts,
         )
-        for e in entries
-    )
+        described.append(
+            HistoryEntry(
+                id=e.pk,
+                at=e.at,
+                actor_id=e.actor_id,
+                actor_name=e.actor_name or "system",
+                action=e.action,
+                verb=action_label(e.action),
+                object_type=e.object_type,
+                object_label=type_label(e.object_type),
+                object_id=e.object_id,
+                object_repr=e.object_repr,
+                object_url=url,
+                changes=tuple(
+                    FieldChange(
+                        field=field,
+                        label=words.field_label(field).capitalize(),
+                        old=_text(words.shown(e.object_type, field, old, facts)),
+                        new=_text(words.shown(e.object_type, field, new, facts)),
+                    )
+                    for field, old, new in words.worth_telling(every)
+                ),
+                sentence=told.sentence,
+                details=told.details,
+            )
+        )
+    return tuple(described)
+
+
+def _text(value: Any) -> str:
+    return words.plain(str(value))
+
+
+def type_label(object_type: str) -> str:
+    """What the trail's type name reads as: "keyresult" -> "Key result"."""
+    return str(TYPE_LABELS.get(object_type, object_type.capitalize()))
 
 
 def action_label(action: str) -> str:
     """ "objective.updated" -> "updated objective"."""
     if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
+        return str(ACTION_LABELS[action])
     noun, _, verb = action.partition(".")
     return f"{verb.replace('_', ' ')} {noun.replace('_', ' ')}".strip()
 
 
 def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
-
-
-# The order fields are shown in: what names the object first, then what it is about; the
-# rest alphabetically. (PostgreSQL's jsonb does not keep the order the keys were written in.)
-_FIELD_ORDER = (
-    "title",
-    "name",
-    "email",
-    "role",
-    "is_active",
-    "owner",
-    "new_owner",
-    "team",
-    "teams",
-    "parent",
-    "current",
-    "done",
-    "confidence",
-    "note",
-    "kind",
-    "start",
-    "target",
-)
-
-
-def _field_rank(field: str) -> tuple[int, str]:
-    return (_FIELD_ORDER.index(field), "") if field in _FIELD_ORDER else (len(_FIELD_ORDER), field)
-
-
-def _pairs(changes: Any) -> list[tuple[str, list[Any]]]:
-    if not isinstance(changes, dict):
-        return []
-    pairs = []
-    for field, value in changes.items():
-        if isinstance(value, list | tuple) and len(value) == 2:
-            pairs.append((str(field), list(value)))
-        else:
-            pairs.append((str(field), [None, value]))
-    return sorted(pairs, key=lambda pair: _field_rank(pair[0]))
+    return words.field_label(field).capitalize()
 
 
 def object_url(object_type: str, object_id: int | None) -> str | None:
@@ -368,36 +335,68 @@ def object_url(object_type: str, object_id: int | None) -> str | None:
         return None
 
 
-def _model_for(object_type: str, field: str) -> type[models.Model] | None:
-    if field == "parent":
-        return _PARENTS.get(object_type)
-    return _REFERENCES.get(field)
+# The objects whose unit (and kind) the sentences need: numbers read "€600,000", a milestone
+# says done or not done.
+_MEASURED: dict[str, tuple[str, str]] = {"keyresult": ("okrs", "KeyResult"), "kpi": ("kpis", "Kpi")}
 
 
-class _Names:
-    """Names of the objects an entry list refers to by id: one query per model."""
+def _ids(value: Any) -> Iterator[int]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _ids(item)
+
+
+class _Lookup:
+    """Names of the objects a page of entries refers to by id, and the units and kinds of the
+    objects they are about: one query per kind of object, whatever the number of entries."""
 
     def __init__(self, workspace: Workspace, entries: Iterable[AuditEntry]) -> None:
-        wanted: dict[type[models.Model], set[int]] = {}
+        wanted: dict[tuple[str, str], set[int]] = {}
         for e in entries:
-            for field, pair in _pairs(e.changes):
-                model = _model_for(e.object_type, field)
-                if model is None:
+            if e.object_type in _MEASURED and e.object_id is not None:
+                wanted.setdefault(_MEASURED[e.object_type], set()).add(e.object_id)
+            for field, old, new in words.pairs(e.changes):
+                if field == "parents":
+                    for links in (old, new):
+                        for link in links if isinstance(links, list) else []:
+                            if isinstance(link, dict):
+                                for name in ("objective", "key_result"):
+                                    kind = words.REFERENCES[name]
+                                    wanted.setdefault(kind, set()).update(_ids(link.get(name)))
                     continue
-                for value in pair:
-                    if isinstance(value, int) and not isinstance(value, bool):
-                        wanted.setdefault(model, set()).add(value)
-        self._names: dict[type[models.Model], dict[int, str]] = {}
-        for model, ids in wanted.items():
-            # Scoped to the workspace: an id from elsewhere is shown as a bare number.
-            rows = model._default_manager.filter(pk__in=ids, workspace=workspace)
-            self._names[model] = {row.pk: str(row) for row in rows}
+                referred = words.reference(e.object_type, field)
+                if referred is not None:
+                    wanted.setdefault(referred, set()).update(_ids(old))
+                    wanted.setdefault(referred, set()).update(_ids(new))
+        self._names: dict[tuple[str, str], dict[int, str]] = {}
+        self._measures: dict[tuple[str, str], dict[int, tuple[str, str]]] = {}
+        for key, ids in wanted.items():
+            if not ids:
+                continue
+            found = apps.get_model(*key)
+            # Scoped to the workspace: an id from elsewhere reads as a deleted object.
+            rows = found._default_manager.filter(pk__in=ids, workspace=workspace)
+            self._names[key] = {}
+            self._measures[key] = {}
+            for row in rows:
+                self._names[key][row.pk] = str(row)
+                self._measures[key][row.pk] = (
+                    str(getattr(row, "unit", "") or ""),
+                    str(getattr(row, "kind", "") or ""),
+                )
 
-    def show(self, object_type: str, field: str, value: Any) -> str:
-        model = _model_for(object_type, field)
-        if model is not None and isinstance(value, int) and not isinstance(value, bool):
-            return self._names.get(model, {}).get(value, f"#{value}")
-        return show_value(value)
+    def name_of(self, model: tuple[str, str], pk: int) -> str | None:
+        return self._names.get(model, {}).get(pk)
+
+    def unit_and_kind(self, object_type: str, pk: int | None) -> tuple[str, str]:
+        model = _MEASURED.get(object_type)
+        if model is None or pk is None:
+            return "", ""
+        return self._measures.get(model, {}).get(pk, ("", ""))
 
 
 def show_value(value: Any) -> str:

@@ -129,7 +129,7 @@ def _board(request: HttpRequest, person: Person, cycle: Cycle) -> HttpResponse:
     cycle.workspace = person.workspace
     filters = board_page.parse_board_filters(request.GET)
     board = board_page.cycle_board(person.workspace, cycle, timezone.now(), filters, person)
-    context = {"board": board}
+    context = {"board": board, **board_page.bulk_context(person, cycle)}
     # The filter form asks for the results only; history navigation asks for the page.
     if _is_htmx(request) and request.headers.get("HX-Target") == "board-results":
         return render_page(request, person, "web/okrs/_board_results.html", context)

@@ -13,6 +13,7 @@ from goalkeeper.okrs.services.alignments import (
     refuse_alignment_loop,
     set_alignments,
 )
+from goalkeeper.okrs.services.bulk import ObjectiveBulkAction, bulk_change_objectives
 from goalkeeper.okrs.services.carry_over import (
     carried_key_result_fields,
     carry_over,
@@ -75,9 +76,11 @@ __all__ = [
     "Closing",
     "CycleOverlapError",
     "KeyResultPlan",
+    "ObjectiveBulkAction",
     "Share",
     "activate_cycle",
     "approve_review",
+    "bulk_change_objectives",
     "carried_key_result_fields",
     "carry_over",
     "carry_over_candidates",

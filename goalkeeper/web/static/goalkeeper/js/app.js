@@ -314,6 +314,25 @@
   });
 
   // A focused objective (from "See it in the alignment tree") scrolls into view.
+  // Tables that stack on a phone (.table--stack in app.css) show each cell under its
+  // column's name: cells without a data-label take the words of their column's header.
+  function labelCells(root) {
+    (root.querySelectorAll ? root.querySelectorAll("table.table--stack") : []).forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (!cell.hasAttribute("data-label") && heads[index]) {
+            cell.setAttribute("data-label", heads[index]);
+          }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+  document.addEventListener("htmx:load", function (event) { labelCells(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
     var focused = document.querySelector(".tree__row.is-focused");
     if (focused) focused.scrollIntoView({ block: "center" });
