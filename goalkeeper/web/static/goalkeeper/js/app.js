@@ -63,14 +63,12 @@
     }
   });
 
-<<<<<<< HEAD
   /* Words the scripts write come translated from the page, in data-label-* attributes
      (docs/languages.md). */
   function said(element, name, fallback) {
     return (element && element.getAttribute("data-label-" + name)) || fallback;
   }
 
-=======
   /* --- Objective rows: a button folds the key results; so does a click on the row -------- */
   var OBJECTIVE_ROW = ".objective[data-objective-id]";
 
@@ -116,7 +114,6 @@
     if (summary) summary.focus();
   });
 
->>>>>>> main
   /* --- The user menu: a <details> disclosure (it opens without JavaScript); here Escape
      closes it and gives the focus back to its toggle, a click elsewhere closes it, and the
      arrow keys move between its items. The theme switch shows the new theme at once. ---- */
