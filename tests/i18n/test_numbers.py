@@ -39,3 +39,13 @@ def test_the_filters_follow_the_active_language() -> None:
         assert ui.with_symbol(0.5, "%") == "0,5%"
     with translation.override("en"):
         assert ui.qty(12.5) == "12.5"
+
+
+def test_emails_messages_and_the_audit_trail_format_through_the_active_language() -> None:
+    from goalkeeper import l10n
+
+    with translation.override("de"):
+        assert l10n.with_unit(511875, "€") == "€511.875"
+        assert l10n.qty(0.5) == "0,5"
+        assert l10n.score1(0.7) == "0,7"
+    assert l10n.with_unit(511875, "€") == "€511,875"
