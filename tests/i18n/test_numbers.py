@@ -8,6 +8,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
+from goalkeeper import l10n
 from goalkeeper.web.templatetags import goalkeeper_ui as ui
 
 SOURCE = (
@@ -42,8 +43,6 @@ def test_the_filters_follow_the_active_language() -> None:
 
 
 def test_emails_messages_and_the_audit_trail_format_through_the_active_language() -> None:
-    from goalkeeper import l10n
-
     with translation.override("de"):
         assert l10n.with_unit(511875, "€") == "€511.875"
         assert l10n.qty(0.5) == "0,5"
