@@ -60,10 +60,10 @@ def status_text(node: MapNode) -> str:
         if row.final:
             return f"Final score {score1(row.final_score)}"
         if row.live:
-            return PACE_LABELS.get(str(row.status), "")
+            return str(PACE_LABELS.get(str(row.status), ""))
         return "Cycle closed"
     if node.kpi is not None:
-        return HEALTH_LABELS.get(node.kpi.health, node.kpi.health)
+        return str(HEALTH_LABELS.get(node.kpi.health, node.kpi.health))
     return ""
 
 

@@ -20,6 +20,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from goalkeeper.domain.kpis import Direction, Trend
 from goalkeeper.domain.periods import Aggregation
@@ -32,6 +33,13 @@ register = template.Library()
 WIDTH, HEIGHT, PAD = 120.0, 32.0, 3.0
 EN_DASH = "\u2013"
 
+# How the latest values arrived (`Kpi.last_source`), in words; a source's pull is "<kind> sync".
+ARRIVALS = {
+    "manual": gettext_lazy("entered by hand"),
+    "upload": gettext_lazy("uploaded from a file"),
+    "api": gettext_lazy("sent over the API"),
+    "hand down": gettext_lazy("copied from a key result"),
+}
 ARROWS = {
     "up": "M4 12 12 4l8 8M12 4v16",
     "down": "M4 12l8 8 8-8M12 20V4",
@@ -198,6 +206,17 @@ def warning_text(kpi: Any) -> str:
         "sign": sign,
         "warning": with_unit(kpi.warning, unit),
     }
+
+
+@register.filter
+def arrival_text(last_source: Any) -> str:
+    """How a KPI's latest values arrived, in words: "entered by hand"; "" when unknown."""
+    code = str(last_source or "").strip()
+    if code in ARRIVALS:
+        return str(ARRIVALS[code])
+    if code.endswith(" sync"):
+        return str(_("pulled by its data source"))
+    return ""
 
 
 @register.filter

@@ -29,7 +29,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from goalkeeper.links import url_maker
@@ -99,13 +99,15 @@ class _Words:
         self.add_key_result = _("Add a key result")
         self.edit = _("Edit")
         self.day_month = str(get_format("SHORT_DATE_FORMAT"))
+        self.last_check_in = _("Last check-in")
+        heads = [_("Key result"), _("Current"), _("Score"), _("Status"), _("Confidence")]
+        actions = _("Actions")
         self.table_head = (
             '<colgroup><col class="col-title"><col class="col-measure"><col class="col-score">'
             '<col class="col-status"><col class="col-confidence"><col class="col-actions">'
-            f'</colgroup><thead><tr><th scope="col">{_e(_("Key result"))}</th>'
-            f'<th scope="col">{_e(_("Current"))}</th><th scope="col">{_e(_("Score"))}</th>'
-            f'<th scope="col">{_e(_("Status"))}</th><th scope="col">{_e(_("Confidence"))}</th>'
-            f'<th scope="col"><span class="visually-hidden">{_e(_("Actions"))}</span></th>'
+            "</colgroup><thead><tr>"
+            + "".join(f'<th scope="col">{_e(head)}</th>' for head in heads)
+            + f'<th scope="col"><span class="visually-hidden">{_e(actions)}</span></th>'
             "</tr></thead>"
         )
 
@@ -176,9 +178,10 @@ def progress_html(
         track = f'aria-valuetext="{_e(_words().no_progress)}">'
     tick = ""
     if bar["marker"] is not None:
+        expected = _("Expected by now: %(expected)s") % {"expected": bar["marker_label"]}
         tick = (
             f'<div class="progress__marker" style="left: {bar["marker"]}%" '
-            f'title="{_e(_("Expected by now: %(expected)s") % {"expected": bar["marker_label"]})}">'
+            f'title="{_e(expected)}">'
             "</div>"
         )
     text = ""
@@ -319,6 +322,7 @@ def _kr_row(
         cells.append(f'<td class="kr-cell--last">{last}</td>')
     action = ""
     if ui.checkin_allowed(kr, page.person):
+        label = _("Check in on %(kr)s") % {"kr": kr.title}
         url = page.check_in(kr.id)
         due = " check-in-button--due" if kr.due else ""
         where = _e(place)
@@ -327,7 +331,7 @@ def _kr_row(
             f'href="{url}?context={where}&amp;next={_e(page.here)}" '
             f'hx-get="{url}?context={where}" hx-target="closest tr" hx-swap="outerHTML" '
             f'data-check-in-open="{kr.id}" '
-            f'aria-label="{_e(_("Check in on %(kr)s") % {"kr": kr.title})}">'
+            f'aria-label="{_e(label)}">'
             f"{_e(words.check_in)}</a>"
         )
     cells.append(f'<td class="kr-cell--actions">{action}</td>')
@@ -362,11 +366,13 @@ def kr_row(
 # --- Objective rows --------------------------------------------------------------------------
 
 
-def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) -> str:
+def _summary(
+    row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False, opened: bool = False
+) -> str:
     words = page.words
     if row.last_check_in_at:
         last = (
-            f'{_e(_("Last check-in"))} <time datetime="{_iso(row.last_check_in_at)}">'
+            f'{_e(words.last_check_in)} <time datetime="{_iso(row.last_check_in_at)}">'
             f"{_day_month(row.last_check_in_at, words)}</time>"
         )
     else:
@@ -396,31 +402,39 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
         state = words.states.get(str(row.state), str(row.state).capitalize())
         status = f'<span class="badge badge--plain">{_e(state)}</span>'
     count = row.key_result_count
+    counted = ngettext("%(count)s key result", "%(count)s key results", count) % {"count": count}
     swap = f" hx-swap-oob=\"outerHTML:[data-objective-summary='{row.id}']\"" if oob else ""
+    # The row's title is its link and the toggle a button beside it (a link inside a
+    # <summary> is a control inside a control, which assistive technology cannot reach).
+    # An out-of-band copy cannot know whether its row is open: app.js sets aria-expanded.
+    toggle_name = _e(gettext("Key results of %(title)s") % {"title": row.title})
     return (
-        f'<summary class="objective__summary" data-objective-summary="{row.id}"{swap}>'
-        f'<span class="objective__toggle">{_icon("chevron")}</span>'
+        f'<div class="objective__summary" data-objective-summary="{row.id}"{swap}>'
+        f'<button type="button" class="objective__toggle" data-objective-toggle '
+        f'aria-expanded="{"true" if opened else "false"}">{_icon("chevron")}'
+        f'<span class="visually-hidden">{toggle_name}</span></button>'
         f'<span class="objective__main"><a class="objective__title" '
         f'href="{page.objective(row.id)}">{_e(row.title)}</a>'
         f'<span class="objective__meta"><span class="badge badge--kind" data-kind="{_e(row.kind)}">'
         f"{_e(words.kinds.get(str(row.kind), str(row.kind).capitalize()))}</span>"
         f"<span>{_icon('list', 'icon icon--sm')}"
-        f"{_e(ngettext('%(count)s key result', '%(count)s key results', count) % {'count': count})}"
+        f"{_e(counted)}"
         f"</span><span>{_icon('clock', 'icon icon--sm')}{last}</span></span></span>"
         f'<span class="objective__owner">{owner}</span>'
         f'<span class="objective__progress">{bar}</span>'
-        f'<span class="objective__status">{status}</span></summary>'
+        f'<span class="objective__status">{status}</span></div>'
     )
 
 
 def _objective(row: ObjectiveRow, prefix: str, marker: Any, opened: bool, page: _Page) -> str:
     words = page.words
     if row.key_results:
+        caption = _("Key results of %(objective)s") % {"objective": row.title}
         krs = "".join(_kr_row(kr, "objective", page) for kr in row.key_results)
         body = (
             '<table class="table kr-table" data-kr-table="objective"><caption '
             f'class="visually-hidden">'
-            f"{_e(_('Key results of %(objective)s') % {'objective': row.title})}"
+            f"{_e(caption)}"
             f"</caption>{words.table_head}"
             f"<tbody>{krs}</tbody></table>"
         )
@@ -443,10 +457,22 @@ def _objective(row: ObjectiveRow, prefix: str, marker: Any, opened: bool, page: 
             f"{_e(words.edit)}</a>"
         )
     return (
-        f'<details class="objective" id="objective-{_e(prefix or "row")}-{row.id}" '
-        f'data-objective-id="{row.id}"{" open" if opened else ""}>{_summary(row, marker, page)}'
-        f'<div class="objective__body">{body}<div class="objective__links">{links}</div></div>'
-        "</details>"
+        f'<div class="objective{" is-open" if opened else ""}" '
+        f'id="objective-{_e(prefix or "row")}-{row.id}" data-objective-id="{row.id}">'
+        f"{_summary(row, marker, page, opened=opened)}"
+        f'<div class="objective__body"{"" if opened else " hidden"}>{body}'
+        f'<div class="objective__links">{links}</div></div></div>'
+    )
+
+
+def _select(row: ObjectiveRow, form: str) -> str:
+    """The row's checkbox for the board's bulk changes: beside the row, never inside it."""
+    if not form:
+        return ""
+    label = _e(gettext("Select %(title)s") % {"title": row.title})
+    return (
+        f'<input type="checkbox" class="bulk-check" name="objectives" value="{row.id}" '
+        f'form="{_e(form)}" aria-label="{label}" data-testid="select-objective">'
     )
 
 
@@ -461,11 +487,14 @@ def objective_list(
     prefix: str = "row",
     marker: Any = None,
     opened: bool = False,
+    select: str = "",
 ) -> SafeString:
-    """Objectives as folded rows (`<details>`), each with its key results table."""
+    """Objectives as folded rows (a disclosure button each), each with its key results table;
+    with `select` (a form's id), a checkbox beside each row joins that form (bulk changes)."""
     page = _page(context)
     items = "".join(
-        f"<li>{_objective(row, prefix, marker, bool(opened), page)}</li>" for row in rows
+        f"<li>{_select(row, select)}{_objective(row, prefix, marker, bool(opened), page)}</li>"
+        for row in rows
     )
     return _safe(f'<ul class="objective-list">{items}</ul>')
 

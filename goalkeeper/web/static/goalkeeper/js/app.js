@@ -56,21 +56,123 @@
 
   document.addEventListener("keydown", function (event) {
     var shell = document.querySelector(".shell");
-    if (event.key === "Escape" && shell && shell.classList.contains("nav-open")) {
+    // An open user menu takes Escape first (it closes itself, below).
+    if (event.key === "Escape" && shell && shell.classList.contains("nav-open") &&
+      !document.querySelector("[data-user-menu][open]")) {
       setNav(false);
     }
   });
 
-  /* --- "Expand all" / "Collapse all" for lists of <details> rows ------------------------ */
+  /* Words the scripts write come translated from the page, in data-label-* attributes
+     (docs/languages.md). */
+  function said(element, name, fallback) {
+    return (element && element.getAttribute("data-label-" + name)) || fallback;
+  }
+
+  /* --- Objective rows: a button folds the key results; so does a click on the row -------- */
+  var OBJECTIVE_ROW = ".objective[data-objective-id]";
+
+  function setObjectiveOpen(row, open) {
+    row.classList.toggle("is-open", open);
+    var body = row.querySelector(".objective__body");
+    if (body) body.hidden = !open;
+    var toggle = row.querySelector("[data-objective-toggle]");
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("click", function (event) {
+    var summary = closest(event.target, "[data-objective-summary]");
+    var row = summary && closest(summary, OBJECTIVE_ROW);
+    if (!row) return;
+    // The row's own controls (its title link...) do what they say; the toggle and the
+    // rest of the row fold.
+    var control = closest(event.target, "a, button, input, select, textarea, label");
+    if (control && !control.hasAttribute("data-objective-toggle")) return;
+    setObjectiveOpen(row, !row.classList.contains("is-open"));
+  });
+
+  // A summary swapped in out of band (after a check-in) cannot know whether its row is open.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll(OBJECTIVE_ROW).forEach(function (row) {
+      var toggle = row.querySelector("[data-objective-toggle]");
+      var open = row.classList.contains("is-open") ? "true" : "false";
+      if (toggle && toggle.getAttribute("aria-expanded") !== open) {
+        toggle.setAttribute("aria-expanded", open);
+      }
+    });
+  });
+
+  /* --- Menus drawn as <details> (a key result's "More", "Export"): Escape closes them and
+     gives the focus back to their button --------------------------------------------------- */
+  var MENUS = "details.kr-more[open], details.export-menu[open]";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = closest(event.target, MENUS);
+    if (!menu) return;
+    menu.open = false;
+    var summary = menu.querySelector("summary");
+    if (summary) summary.focus();
+  });
+
+  /* --- The user menu: a <details> disclosure (it opens without JavaScript); here Escape
+     closes it and gives the focus back to its toggle, a click elsewhere closes it, and the
+     arrow keys move between its items. The theme switch shows the new theme at once. ---- */
+  function menuItems(menu) {
+    return Array.prototype.slice.call(
+      menu.querySelectorAll(".user-menu__panel a, .user-menu__panel button")
+    );
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var menu = closest(event.target, "[data-user-menu]");
+    if (!menu) return;
+    var toggle = menu.querySelector("summary");
+    if (event.key === "Escape" && menu.open) {
+      event.preventDefault();
+      event.stopPropagation();
+      menu.open = false;
+      toggle.focus();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var items = menuItems(menu);
+    if (!items.length) return;
+    event.preventDefault();
+    if (!menu.open) menu.open = true;
+    var at = items.indexOf(document.activeElement);
+    var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    if (at === -1) next = event.key === "ArrowDown" ? 0 : items.length - 1;
+    items[(next + items.length) % items.length].focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("[data-user-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = closest(event.target, "[data-theme-switch]");
+    var choice = event.submitter && event.submitter.value;
+    if (!form || !choice) return;
+    var root = document.documentElement;
+    if (choice === "light" || choice === "dark") {
+      root.setAttribute("data-theme", choice);
+    } else {
+      root.removeAttribute("data-theme");
+    }
+  });
+
+  /* --- "Expand all" / "Collapse all" for lists of objective rows ------------------------- */
   document.addEventListener("click", function (event) {
     var button = closest(event.target, "[data-expand-all]");
     if (!button) return;
     var scope = document.querySelector(button.getAttribute("data-expand-all")) || document;
-    var rows = scope.querySelectorAll("details.objective");
+    var rows = scope.querySelectorAll(OBJECTIVE_ROW);
     var open = button.getAttribute("aria-pressed") !== "true";
-    rows.forEach(function (row) { row.open = open; });
+    rows.forEach(function (row) { setObjectiveOpen(row, open); });
     button.setAttribute("aria-pressed", open ? "true" : "false");
-    button.textContent = open ? "Collapse all" : "Expand all";
+    button.textContent = open ? said(button, "collapse", "Collapse all") : said(button, "expand", "Expand all");
   });
 
   /* --- Selects that submit their form on change (cycle switcher) ---------------------- */
@@ -82,8 +184,9 @@
   /* --- htmx: say when a request fails (a refused form comes back as a 200, in place) -- */
   function failed(event) {
     var elt = event.detail && event.detail.elt;
-    var message = "That did not work: the server could not be reached or refused the request. " +
-      "Nothing was saved; try again.";
+    var message = said(document.getElementById("live-region"), "request-failed",
+      "That did not work: the server could not be reached or refused the request. " +
+      "Nothing was saved; try again.");
     var form = closest(elt, "form");
     var slot = form && form.querySelector("[data-request-error]");
     if (!slot && form) {
@@ -208,7 +311,35 @@
     }
   });
 
+  // On a phone the admin tabs scroll sideways: the current one is brought into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var tab = document.querySelector(".admin-tabs [aria-current=page]");
+    var bar = tab && tab.parentElement;
+    if (bar && bar.scrollWidth > bar.clientWidth) {
+      tab.scrollIntoView({ block: "nearest", inline: "center" });
+    }
+  });
+
   // A focused objective (from "See it in the alignment tree") scrolls into view.
+  // Tables that stack on a phone (.table--stack in app.css) show each cell under its
+  // column's name: cells without a data-label take the words of their column's header.
+  function labelCells(root) {
+    (root.querySelectorAll ? root.querySelectorAll("table.table--stack") : []).forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (!cell.hasAttribute("data-label") && heads[index]) {
+            cell.setAttribute("data-label", heads[index]);
+          }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+  document.addEventListener("htmx:load", function (event) { labelCells(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
     var focused = document.querySelector(".tree__row.is-focused");
     if (focused) focused.scrollIntoView({ block: "center" });
