@@ -20,7 +20,6 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from goalkeeper.domain.coach import (
     KeyResultDraft,
@@ -178,12 +177,9 @@ def in_words(
         count = len(key_results)
     words: dict[str, tuple[str, str]] = {
         "too_few_key_results": (
-            ngettext(
-                "This objective has %(count)s key result; aim for 2 to 5.",
-                "This objective has %(count)s key results; aim for 2 to 5.",
-                count,
-            )
-            % {"count": count},
+            _("This objective has no key results yet; aim for 2 to 5.")
+            if count == 0
+            else _("This objective has only one key result; aim for 2 to 5."),
             _("One key result rarely captures an objective, and none cannot measure it."),
         ),
         "too_many_key_results": (

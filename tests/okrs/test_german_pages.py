@@ -75,5 +75,5 @@ def test_the_coach_speaks_german(world: World) -> None:
     )
 
     page = response.content.decode()
-    assert "Dieses Objective hat 0 Key Results; ideal sind 2 bis 5." in page
-    assert "aim for 2 to 5" not in page
+    assert "Dieses Objective hat keine verantwortliche Person." in page
+    assert "This objective has no owner." not in page
