@@ -17,6 +17,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goalkeeper.accounts.decorators import member_required
@@ -72,7 +73,9 @@ def create(request: HttpRequest, person: Person) -> HttpResponseBase:
             _add_errors(form, error)
         else:
             messages.success(
-                request, f"Dashboard “{dashboard.title}” created. Add its first tiles."
+                request,
+                _("Dashboard “%(title)s” created. Add its first tiles.")
+                % {"title": dashboard.title},
             )
             return redirect("dashboard_edit", pk=dashboard.pk)
     return _render(request, person, "dashboards/form.html", {"form": form, "dashboard": None})
@@ -129,7 +132,7 @@ def edit(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Dashboard saved.")
+            messages.success(request, _("Dashboard saved."))
             return redirect("dashboard_edit", pk=dashboard.pk)
     return _edit_page(request, person, dashboard, form=form)
 
@@ -192,7 +195,7 @@ def tile_add(request: HttpRequest, person: Person, pk: int, kind: str) -> HttpRe
                 )
                 form.add_error(field if field in form.fields else None, message)
         else:
-            messages.success(request, f"Tile “{tile}” added.")
+            messages.success(request, _("Tile “%(title)s” added.") % {"title": tile})
             return redirect(reverse("dashboard_edit", args=[dashboard.pk]) + f"#tile-{tile.pk}")
     return _edit_page(request, person, dashboard, tile_form=form, status=422)
 
@@ -204,7 +207,7 @@ def tile_remove(request: HttpRequest, person: Person, pk: int, tile_id: int) -> 
     dashboard = access_dashboard_by_id(person, pk, for_write=True)
     tile = access_tile_by_id(person, dashboard, tile_id)
     services.remove_tile(actor=person, tile=tile)
-    messages.success(request, "Tile removed.")
+    messages.success(request, _("Tile removed."))
     return redirect("dashboard_edit", pk=dashboard.pk)
 
 
@@ -241,7 +244,7 @@ def delete(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase:
     dashboard = access_dashboard_by_id(person, pk, for_write=True)
     title = dashboard.title
     services.delete_dashboard(actor=person, dashboard=dashboard)
-    messages.success(request, f"Dashboard “{title}” deleted.")
+    messages.success(request, _("Dashboard “%(title)s” deleted.") % {"title": title})
     return redirect("dashboards")
 
 
@@ -292,7 +295,7 @@ def link_revoke(request: HttpRequest, person: Person, pk: int, link_id: int) -> 
     if link is None:
         return _render(request, person, "dashboards/link_gone.html", {}, status=404)
     services.revoke_share_link(actor=person, link=link)
-    messages.success(request, "Share link revoked: it no longer works.")
+    messages.success(request, _("Share link revoked: it no longer works."))
     return redirect("dashboard_share", pk=dashboard.pk)
 
 
