@@ -30,7 +30,7 @@ MAX_TEXT = 2000
 MAX_TITLE = 120
 
 # The insight charts a tile may show, key -> title.
-INSIGHT_CHARTS: dict[str, str] = CHARTS
+INSIGHT_CHARTS = CHARTS
 
 
 def _id(raw: Mapping[str, Any], name: str, *, required: bool = True) -> int | None:
