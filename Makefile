@@ -49,8 +49,10 @@ chromium:
 	  else echo "not root: install Debian's chromium to run the browser tests"; fi; \
 	fi
 
-## system-libs: what WeasyPrint needs for PDF reports (Pango, fonts) and pdftoppm for the tests
-SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+## system-libs: what WeasyPrint needs for PDF reports (Pango, fonts), pdftoppm for the tests,
+## and GNU gettext to extract and compile translations (docs/languages.md)
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils \
+               gettext
 system-libs:
 	@if ! dpkg -s $(SYSTEM_LIBS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \

@@ -62,9 +62,14 @@ MIDDLEWARE = [
     # Django pads the gzip header with random bytes.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language the browser asks for (Accept-Language), else English; after the session,
+    # before anything that renders (docs/languages.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A person's own language (User.language) over the browser's; the API always English.
+    "goalkeeper.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -81,6 +86,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "goalkeeper.web.context.navigation",
@@ -247,13 +253,20 @@ MIDDLEWARE.insert(
     "goalkeeper.accounts.security.SecurityHeadersMiddleware",
 )
 
-# --- Internationalisation -----------------------------------------------------------------
+# --- Internationalisation (docs/languages.md) ---------------------------------------------
+# English is the source language (the msgids); each app keeps its German catalogue in
+# goalkeeper/<app>/locale/de/LC_MESSAGES/, the compiled .mo committed beside the .po.
 LANGUAGE_CODE = "en"
 # The languages a person may choose (accounts.models.Language); German is complete.
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers in the reader's language, named in templates (`|date:"DATE_FORMAT"`).
+FORMAT_MODULE_PATH = ["goalkeeper.formats"]
+# Numbers rendered by a template stay ungrouped ("1234", never "1.234"): ids land in URLs and
+# attributes. Grouping for people is the qty/with_unit filters' job (goalkeeper/l10n.py).
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,8 +1,13 @@
-"""Resolve the caller's person (their role in the current workspace) once per request."""
+"""Per request: the caller's person (their role in the current workspace), and the language
+pages speak to them in."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from goalkeeper.accounts.models import Person
 
@@ -37,3 +42,37 @@ def _resolve(request: HttpRequest) -> Person | None:
         if person is not None:
             request.session[SESSION_KEY] = person.workspace_id
     return person
+
+
+API_PREFIX = "/api/"
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's own language (`User.language`) over what the browser asks.
+
+    Runs after LocaleMiddleware (which picked the browser's language, else English) and
+    after authentication. "" on the login means "as the browser asks": nothing changes.
+    The API always answers in English: its payloads are read by programs
+    (docs/languages.md).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.known = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = self.language_for(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+    def language_for(self, request: HttpRequest) -> str:
+        """The language to switch to, or "" to keep LocaleMiddleware's choice."""
+        if request.path_info.startswith(API_PREFIX):
+            return str(settings.LANGUAGE_CODE)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return ""
+        chosen = str(getattr(user, "language", "") or "")
+        return chosen if chosen in self.known else ""

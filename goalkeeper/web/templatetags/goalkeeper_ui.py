@@ -28,6 +28,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from goalkeeper import l10n
 from goalkeeper.domain import formatting
 from goalkeeper.domain.formatting import NO_VALUE, finite
 from goalkeeper.domain.key_results import clamp
@@ -152,14 +153,16 @@ def percent(value: Any) -> str:
 @register.filter
 def score1(value: Any) -> str:
     """A score on the 0.0-1.0 scale to one decimal, rounded as final scores are."""
-    rounded = final_score(_finite(value))
-    return NO_VALUE if rounded is None else f"{rounded:.1f}"
+    return l10n.score1(final_score(_finite(value)))
 
 
 @register.filter
 def qty(value: Any) -> str:
-    """A measured value, compact: 1200.0 -> "1,200", 0.125 -> "0.13", None -> "-"."""
-    return formatting.qty(value)
+    """A measured value, compact: 1200.0 -> "1,200", 0.125 -> "0.13", None -> "-".
+
+    In the active language: "1.200", "0,13" in German.
+    """
+    return l10n.qty(value)
 
 
 PREFIX_UNITS = formatting.PREFIX_UNITS
@@ -177,8 +180,11 @@ def input_number(value: Any) -> str:
 
 @register.filter
 def with_unit(value: Any, unit: Any = "") -> str:
-    """A value with its unit where a reader expects it: "$1,200", "42%", "8 customers"."""
-    return formatting.with_unit(value, unit)
+    """A value with its unit where a reader expects it: "$1,200", "42%", "8 customers".
+
+    In the active language: "$1.200" in German.
+    """
+    return l10n.with_unit(value, unit)
 
 
 @register.filter
