@@ -305,6 +305,8 @@ def tv(request: HttpRequest, person: Person) -> HttpResponse:
     """TV mode: chosen dashboards full screen, rotating, refreshing themselves; without a
     choice, the form to choose them."""
     context = pages.tv_page(person, request.GET)
+    # The slides take the whole screen; the chooser is an ordinary page.
+    context["body_class"] = "dash-bare dash-tv" if context.get("shows") else "app"
     return _render(request, person, "dashboards/tv.html", context)
 
 
