@@ -176,10 +176,11 @@ def untranslated(source: str) -> list[str]:
             if first in {"endblocktranslate", "endblocktrans"}:
                 depth_translate -= 1
                 continue
-            if first == "comment":
+            if first == "comment" or (first == "block" and "class" in content):
+                # Comments, and blocks that hold CSS classes ({% block body_class %}).
                 depth_comment += 1
                 continue
-            if first == "endcomment":
+            if first == "endcomment" or (first == "endblock" and depth_comment):
                 depth_comment -= 1
                 continue
             if depth_translate or depth_comment:

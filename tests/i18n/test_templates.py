@@ -36,6 +36,10 @@ def test_every_word_of_an_apps_templates_is_translatable(app: str) -> None:
         ("{% blocktranslate with n=x %}Hello {{ n }}{% endblocktranslate %}", []),
         ('{% translate "Search" as t %}<input placeholder="{{ t }}">', []),
         ("<p>{{ name }} &middot; KPI</p>", []),
+        (
+            "{% block body_class %}auth{% endblock %}{% block title %}Log in{% endblock %}",
+            ["Log in"],
+        ),
         ("{# a note #}{% comment %}Not shown{% endcomment %}<script>let a = 'x';</script>", []),
         (
             '{% empty_state "No cycle yet" "Add one." icon="cycle" %}',

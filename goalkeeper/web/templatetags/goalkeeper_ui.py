@@ -27,6 +27,7 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper import l10n
 from goalkeeper.domain import formatting
@@ -39,26 +40,36 @@ from goalkeeper.domain.scoring import final_score, score_band
 register = template.Library()
 
 
-PACE_LABELS: dict[str, str] = {
-    PaceStatus.ON_TRACK: "On track",
-    PaceStatus.AT_RISK: "At risk",
-    PaceStatus.OFF_TRACK: "Off track",
-    PaceStatus.NOT_STARTED: "Not started",
-    PaceStatus.STALE: "Stale",
+PACE_LABELS: dict[str, Any] = {
+    PaceStatus.ON_TRACK: _("On track"),
+    PaceStatus.AT_RISK: _("At risk"),
+    PaceStatus.OFF_TRACK: _("Off track"),
+    PaceStatus.NOT_STARTED: _("Not started"),
+    PaceStatus.STALE: _("Stale"),
 }
-PACE_HINTS: dict[str, str] = {
-    PaceStatus.ON_TRACK: "The score keeps up with the time elapsed.",
-    PaceStatus.AT_RISK: "The score lags behind the time elapsed.",
-    PaceStatus.OFF_TRACK: "The score lags far behind the time elapsed.",
-    PaceStatus.NOT_STARTED: "No check-in yet.",
-    PaceStatus.STALE: "No check-in for too long: the numbers may be out of date.",
+PACE_HINTS: dict[str, Any] = {
+    PaceStatus.ON_TRACK: _("The score keeps up with the time elapsed."),
+    PaceStatus.AT_RISK: _("The score lags behind the time elapsed."),
+    PaceStatus.OFF_TRACK: _("The score lags far behind the time elapsed."),
+    PaceStatus.NOT_STARTED: _("No check-in yet."),
+    PaceStatus.STALE: _("No check-in for too long: the numbers may be out of date."),
 }
-HEALTH_LABELS: dict[str, str] = {
-    Health.GREEN: "Healthy",
-    Health.YELLOW: "Warning",
-    Health.RED: "Critical",
-    Health.STALE: "Stale",
-    Health.NO_DATA: "No data",
+HEALTH_LABELS: dict[str, Any] = {
+    Health.GREEN: _("Healthy"),
+    Health.YELLOW: _("Warning"),
+    Health.RED: _("Critical"),
+    Health.STALE: _("Stale"),
+    Health.NO_DATA: _("No data"),
+}
+CYCLE_STATE_LABELS: dict[str, Any] = {
+    "planning": _("Planning"),
+    "active": _("Active"),
+    "closed": _("Closed"),
+}
+BAND_LABELS: dict[str, Any] = {
+    "red": _("red"),
+    "yellow": _("yellow"),
+    "green": _("green"),
 }
 
 # Inline SVG bodies on a 24x24 grid, stroked with the current text colour.
@@ -202,13 +213,19 @@ def with_symbol(value: Any, unit: Any = "") -> str:
 @register.filter
 def pace_label(status: Any) -> str:
     """On screen name of a pace status."""
-    return PACE_LABELS.get(str(status), str(status).replace("_", " ").capitalize())
+    return str(PACE_LABELS.get(str(status), str(status).replace("_", " ").capitalize()))
+
+
+@register.filter
+def cycle_state(state: Any) -> str:
+    """On screen name of a cycle's state (planning, active, closed)."""
+    return str(CYCLE_STATE_LABELS.get(str(state), str(state).capitalize()))
 
 
 @register.filter
 def health_label(health: Any) -> str:
     """On screen name of a KPI health."""
-    return HEALTH_LABELS.get(str(health), str(health).replace("_", " ").capitalize())
+    return str(HEALTH_LABELS.get(str(health), str(health).replace("_", " ").capitalize()))
 
 
 @register.filter
@@ -323,7 +340,7 @@ def progress_bar(
     marker: Any = None,
     label: Any = None,
     size: str = "",
-    name: str = "Progress",
+    name: Any = None,
 ) -> dict[str, Any]:
     """A bar filled to `value` (0..1, clamped), coloured by `status`.
 
@@ -340,11 +357,11 @@ def progress_bar(
         "label": text,
         "tone": str(status) if status else "neutral",
         # Only a pace status is worth saying; a band or neutral tone is colour alone.
-        "status_label": PACE_LABELS.get(str(status), ""),
+        "status_label": str(PACE_LABELS.get(str(status), "")),
         "marker": f"{clamp(expected, 0.0, 1.0) * 100:.1f}" if expected is not None else None,
         "marker_label": percent(expected),
         "size": size,
-        "name": name,
+        "name": _("Progress") if name is None else name,
     }
 
 
@@ -355,7 +372,7 @@ def status_badge(status: Any, compact: bool = False) -> dict[str, Any]:
     return {
         "tone": key,
         "label": pace_label(key),
-        "hint": PACE_HINTS.get(key, ""),
+        "hint": str(PACE_HINTS.get(key, "")),
         "compact": compact,
     }
 
@@ -373,7 +390,13 @@ def score_chip(value: Any, final: bool = False) -> dict[str, Any]:
     green); a score during the cycle neutral, since its colour there is the pace status's
     (docs/scoring.md)."""
     tone = band(value) if final else ""
-    return {"text": score1(value), "tone": tone or "neutral", "band": tone, "final": final}
+    return {
+        "text": score1(value),
+        "tone": tone or "neutral",
+        "band": tone,
+        "band_label": str(BAND_LABELS.get(tone, tone)),
+        "final": final,
+    }
 
 
 @register.inclusion_tag("web/components/avatar.html")
