@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "goalkeeper.exports",
     "goalkeeper.dashboards",
     "goalkeeper.reports",
+    "goalkeeper.documents",
 ]
 
 MIDDLEWARE = [

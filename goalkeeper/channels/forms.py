@@ -76,4 +76,4 @@ class ChannelForm(forms.Form):
     @staticmethod
     def kind_help() -> dict[str, str]:
         """Where to get the URL, per platform (shown under the platform select)."""
-        return {str(kind): text for kind, text in KIND_HELP.items()}
+        return {str(kind): str(text) for kind, text in KIND_HELP.items()}

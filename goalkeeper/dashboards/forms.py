@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import teams_source
@@ -24,6 +24,13 @@ GROUP_FIELDS = ("kpi", "kpi_2", "kpi_3", "kpi_4", "kpi_5", "kpi_6")
 
 def _input(**attrs: Any) -> dict[str, Any]:
     return {"class": "field__input", **attrs}
+
+
+def _empty_label(form: forms.Form, name: str, text: str) -> None:
+    """What an optional picker shows when nothing is chosen, in the reader's language."""
+    widget = picker(form, name).widget
+    assert isinstance(widget, PickerWidget)
+    widget.empty_label = text
 
 
 def _day_count(days: int) -> str:
@@ -56,13 +63,13 @@ class DashboardForm(forms.Form):
         noun="team",
         label=_("Team"),
         required=False,
-        empty_label=_("Choose a team"),
         help_text=_("Its members see the dashboard when it is shared with a team."),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         picker(self, "team").use(teams_source(workspace))
+        _empty_label(self, "team", gettext("Choose a team"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -81,18 +88,14 @@ class TileForm(forms.Form):
         help_text=_("Leave empty to use the name of what it shows."),
         widget=forms.TextInput(attrs=_input()),
     )
-    kpi = PickerField(noun="KPI", required=False, empty_label=_("Choose a KPI"), label="KPI")
-    kpi_2 = PickerField(noun="KPI", required=False, empty_label=_("Another KPI"), label="KPI")
-    kpi_3 = PickerField(noun="KPI", required=False, empty_label=_("Another KPI"), label="KPI")
-    kpi_4 = PickerField(noun="KPI", required=False, empty_label=_("Another KPI"), label="KPI")
-    kpi_5 = PickerField(noun="KPI", required=False, empty_label=_("Another KPI"), label="KPI")
-    kpi_6 = PickerField(noun="KPI", required=False, empty_label=_("Another KPI"), label="KPI")
-    objective = PickerField(
-        noun="objective", required=False, empty_label=_("Choose an objective"), label=_("Objective")
-    )
-    team = PickerField(
-        noun="team", required=False, empty_label=_("The whole workspace"), label=_("Team")
-    )
+    kpi = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_2 = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_3 = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_4 = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_5 = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_6 = PickerField(noun="KPI", required=False, label="KPI")
+    objective = PickerField(noun="objective", required=False, label=_("Objective"))
+    team = PickerField(noun="team", required=False, label=_("Team"))
     chart = forms.ChoiceField(required=False, label=_("Chart"), widget=forms.Select(_input()))
     text = forms.CharField(
         required=False,
@@ -112,10 +115,17 @@ class TileForm(forms.Form):
         chart = self.fields["chart"]
         assert isinstance(chart, forms.ChoiceField)
         chart.choices = [(key, title) for key, title in sorted(INSIGHT_CHARTS.items())]
-        if kind == TileKind.TEAM_SUMMARY:
-            widget = picker(self, "team").widget
-            assert isinstance(widget, PickerWidget)
-            widget.empty_label = _("Choose a team")
+        _empty_label(self, "kpi", gettext("Choose a KPI"))
+        for name in GROUP_FIELDS[1:]:
+            _empty_label(self, name, gettext("Another KPI"))
+        _empty_label(self, "objective", gettext("Choose an objective"))
+        _empty_label(
+            self,
+            "team",
+            gettext("Choose a team")
+            if kind == TileKind.TEAM_SUMMARY
+            else gettext("The whole workspace"),
+        )
 
     def shown_fields(self) -> list[forms.BoundField]:
         """The fields this kind of tile asks for, title last."""

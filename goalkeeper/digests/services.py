@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.audit.services import diff, record, snapshot
-from goalkeeper.channels.messages import ChatMessage
-from goalkeeper.channels.services import post_to_scope
+from goalkeeper.channels.services import Said, post_to_scope
 from goalkeeper.digests.models import (
     DigestPost,
     DigestRound,
@@ -142,10 +141,11 @@ def finish_round(
 
 
 def post_digest(
-    *, workspace_id: int, kind: str, week: dt.date, team_id: int | None, message: ChatMessage
+    *, workspace_id: int, kind: str, week: dt.date, team_id: int | None, message: Said
 ) -> int | None:
     """Post a team digest to the team's channels (the company digest to the workspace's)
-    once a week: the channels it was queued to, or None when another run had posted it."""
+    once a week: the channels it was queued to, or None when another run had posted it.
+    A `message` given as a function is written in each channel's language."""
     try:
         with transaction.atomic():
             row = DigestPost.objects.create(
