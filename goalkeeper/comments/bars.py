@@ -13,7 +13,7 @@ from functools import lru_cache
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django.utils.translation import override as language_override
 
 from goalkeeper.comments.models import Emoji
@@ -94,7 +94,7 @@ def loader_html(
     shown = (
         escape(ngettext("%(count)s comment", "%(count)s comments", n) % {"count": n})
         if n
-        else escape(gettext("Comment"))
+        else escape(pgettext("button", "Comment"))
     )
     named = f'<span class="thread-toggle__label">{escape(label)}</span> ' if label else ""
     hidden = " " + escape(gettext("on %(subject)s") % {"subject": label}) if label else ""
