@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.audit.services import record
@@ -38,13 +39,13 @@ _WANTS = {Purpose.ALERT: "alerts", Purpose.NOTIFICATION: "alerts", Purpose.DIGES
 def _check_url(url: str) -> str:
     url = url.strip()
     if not url:
-        raise ValidationError({"url": "enter the channel's webhook URL"})
+        raise ValidationError({"url": gettext_noop("enter the channel's webhook URL")})
     if len(url) > URL_MAX_LENGTH:
         raise ValidationError({"url": f"must be at most {URL_MAX_LENGTH} characters"})
     try:
         _url_validator(url)
     except ValidationError:
-        raise ValidationError({"url": "enter an http:// or https:// URL"}) from None
+        raise ValidationError({"url": gettext_noop("enter an http:// or https:// URL")}) from None
     return url
 
 
@@ -133,7 +134,7 @@ def update_channel(*, actor: Person | None, channel: ChatChannel, **changes: Any
     new_url = changes.pop("url", None)
     for name, value in changes.items():
         if name not in CHANNEL_FIELDS:
-            raise ValidationError({name: "cannot be changed here"})
+            raise ValidationError({name: gettext_noop("cannot be changed here")})
         setattr(channel, name, value)
     _check(channel)
     target = None

@@ -49,7 +49,8 @@ def _base(person: Person) -> str:
 def _form_errors(form: ChannelForm, exc: ValidationError) -> None:
     for field, problems in exc.message_dict.items():
         for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
+            # A refusal worded by a service, in the reader's language when it has one.
+            form.add_error(field if field in form.fields else None, _(problem))
 
 
 def _with_last_delivery(channels: QuerySet[ChatChannel]) -> QuerySet[ChatChannel]:

@@ -40,9 +40,8 @@ def _render(
 def _add_errors(form: Any, error: ValidationError) -> None:
     for name, message in validation_messages(error):
         field = name if name in form.fields else None
-        form.add_error(
-            field, f"{name}: {message}" if field is None and name != "__all__" else message
-        )
+        shown = _(message)  # a service's refusal, in the reader's language when it has one
+        form.add_error(field, f"{name}: {shown}" if field is None and name != "__all__" else shown)
 
 
 @member_required
@@ -193,7 +192,7 @@ def tile_add(request: HttpRequest, person: Person, pk: int, kind: str) -> HttpRe
                 field = {"config.kpis": "kpi", "config.chart": "chart", "tile_title": "title"}.get(
                     name, name.removeprefix("config.")
                 )
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(field if field in form.fields else None, _(message))
         else:
             messages.success(request, _("Tile “%(title)s” added.") % {"title": tile})
             return redirect(reverse("dashboard_edit", args=[dashboard.pk]) + f"#tile-{tile.pk}")
@@ -229,7 +228,7 @@ def arrange(request: HttpRequest, person: Person, pk: int) -> JsonResponse:
         placed = services.arrange(actor=person, dashboard=dashboard, layout=layout)
     except ValidationError as error:
         return JsonResponse(
-            {"errors": [{"field": f, "message": m} for f, m in validation_messages(error)]},
+            {"errors": [{"field": f, "message": _(m)} for f, m in validation_messages(error)]},
             status=422,
         )
     return JsonResponse(

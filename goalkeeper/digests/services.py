@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.audit.services import diff, record, snapshot
@@ -44,7 +45,7 @@ def update_schedule(*, actor: Person, workspace: Workspace, **changes: Any) -> D
     before = snapshot(schedule, SCHEDULE_FIELDS)
     for name, value in changes.items():
         if name not in SCHEDULE_FIELDS:
-            raise ValidationError({name: "cannot be changed here"})
+            raise ValidationError({name: gettext_noop("cannot be changed here")})
         setattr(schedule, name, value)
     schedule.full_clean(exclude=["workspace"])
     schedule.updated_at = timezone.now()

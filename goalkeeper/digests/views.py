@@ -33,7 +33,7 @@ def digest_schedule(request: HttpRequest, person: Person) -> HttpResponse:
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+                    form.add_error(field if field in form.fields else None, _(problem))
         else:
             messages.success(request, _("Saved the schedule of reminders and digests."))
             return redirect(reverse("workspace_settings") + "#digests")

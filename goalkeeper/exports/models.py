@@ -55,6 +55,9 @@ class Export(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)
+    # The language of the request that asked for it: the file's headings are written in it
+    # (a page's export speaks the person's language, the API's English).
+    language = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]

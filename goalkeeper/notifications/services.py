@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
@@ -201,9 +202,9 @@ def snooze(*, person: Person, notification_id: int, until: dt.date) -> int:
     """Hide one of the person's open items until the morning of `until` (their workspace's)."""
     today = person.workspace.clock().today
     if until <= today:
-        raise ValidationError({"until": "pick a date after today"})
+        raise ValidationError({"until": gettext_noop("pick a date after today")})
     if until > today + dt.timedelta(days=366):
-        raise ValidationError({"until": "pick a date within a year"})
+        raise ValidationError({"until": gettext_noop("pick a date within a year")})
     return Notification.objects.filter(
         person=person, pk=notification_id, done_at__isnull=True
     ).update(snoozed_until=until)
@@ -226,7 +227,7 @@ def set_watching(*, person: Person, info: SubjectInfo, watching: bool) -> Watch:
     if info.subject[0] not in WATCHABLE:
         raise ValidationError({"subject_type": f"{info.subject[0]} cannot be watched"})
     if info.workspace_id != person.workspace_id:
-        raise ValidationError({"subject_id": "no such item in this workspace"})
+        raise ValidationError({"subject_id": gettext_noop("no such item in this workspace")})
     watch, _ = Watch.objects.update_or_create(
         person=person,
         subject_type=info.subject[0],
@@ -244,11 +245,11 @@ def set_preferences(
     errors: dict[str, str] = {}
     for kind, (email, _chat) in choices.items():
         if kind not in KINDS:
-            errors[kind] = "unknown notification kind"
+            errors[kind] = gettext_noop("unknown notification kind")
         elif email not in {e.value for e in Email}:
             errors[kind] = f"email must be one of {', '.join(e.value for e in Email)}"
         elif KINDS[kind].weekly and email == Email.BATCHED:
-            errors[kind] = "a weekly email is sent or not: choose immediate or off"
+            errors[kind] = gettext_noop("a weekly email is sent or not: choose immediate or off")
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

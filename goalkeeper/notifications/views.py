@@ -155,7 +155,8 @@ def inbox_snooze(request: HttpRequest, notification_id: int) -> HttpResponse:
         services.snooze(person=person, notification_id=notification_id, until=until)
     except ValidationError as exc:
         messages.error(
-            request, _("Snooze until: %(reason)s.") % {"reason": exc.message_dict["until"][0]}
+            request,
+            _("Snooze until: %(reason)s.") % {"reason": _(exc.message_dict["until"][0])},
         )
         return _back(request, reverse("inbox"))
     if not request.htmx:  # type: ignore[attr-defined]
@@ -210,7 +211,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 person=person, choices=choices, all_email=request.POST.get("all_email") == "1"
             )
         except ValidationError as exc:
-            errors = {k: v[0] for k, v in exc.message_dict.items()}
+            errors = {k: _(v[0]) for k, v in exc.message_dict.items()}
         else:
             messages.success(request, _("Notification preferences saved."))
             return redirect("notification_preferences")

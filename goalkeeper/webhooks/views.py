@@ -33,7 +33,8 @@ def _admin(request: HttpRequest) -> Person:
 def _form_errors(form: SubscriptionForm, exc: ValidationError) -> None:
     for field, problems in exc.message_dict.items():
         for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
+            # A refusal worded by a service, in the reader's language when it has one.
+            form.add_error(field if field in form.fields else None, _(problem))
 
 
 @login_required

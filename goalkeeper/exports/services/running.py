@@ -65,6 +65,8 @@ def run_export(export_id: int) -> Export | None:
     if export is None:
         return None
     person = export.person
+    # The file speaks the language of the request that asked for it.
+    language = export.language or "en"
     workspace = export.workspace
     name = f"{export.pk}-{secrets.token_hex(8)}.{export.format}"
     path = exports_dir() / name
@@ -74,8 +76,7 @@ def run_export(export_id: int) -> Export | None:
             raise PermissionDenied("the person who asked for it is no longer active")
         person.workspace = workspace
         clock = workspace.clock()
-        # The file speaks its maker's language (their own choice, else English).
-        with translation.override(person.user.language or "en"):
+        with translation.override(language):
             query = parse_query(list_kind(export.kind), export.filters, person, clock)
             table = table_for(workspace, person, clock, query)
         total = table.count()
@@ -92,17 +93,17 @@ def run_export(export_id: int) -> Export | None:
                     )
 
         table.rows = through(table.rows)
-        with translation.override(person.user.language or "en"):
+        with translation.override(language):
             write_table(table, export.format, path)
     except (FilterError, Http404, PermissionDenied) as refused:
         path.unlink(missing_ok=True)
-        with translation.override(person.user.language or "en"):
+        with translation.override(language):
             reason = _reason(refused)
         return _fail(export, reason)
     except Exception:
         log.exception("export %s failed", export.pk)
         path.unlink(missing_ok=True)
-        with translation.override(person.user.language or "en"):
+        with translation.override(language):
             reason = _("the export failed; try again, or ask an admin to look at the log")
         return _fail(export, reason)
     return _finish(export, name, path.stat().st_size, done)
