@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.models import Invitation, Person, Team, User
 
@@ -18,13 +19,13 @@ from goalkeeper.accounts.models import Invitation, Person, Team, User
 def require_editor(person: Person) -> None:
     """Editors and admins write objectives, key results and KPIs."""
     if not person.can_edit:
-        raise PermissionDenied("viewers have read-only access")
+        raise PermissionDenied(_("viewers have read-only access"))
 
 
 def require_admin(person: Person) -> None:
     """Admins manage people, teams, cycles and settings."""
     if not person.is_admin:
-        raise PermissionDenied("only an admin can do this")
+        raise PermissionDenied(_("only an admin can do this"))
 
 
 def access_team_by_id(person: Person, team_id: int) -> Team:

@@ -23,6 +23,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import resolve_url
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.access import require_admin
 from goalkeeper.accounts.middleware import person_of
@@ -49,7 +50,7 @@ def member_required(view: PersonView[P]) -> View[P]:
             return _to_login(request)
         person = person_of(request)
         if person is None:
-            raise PermissionDenied("your account is not active in any workspace")
+            raise PermissionDenied(_("your account is not active in any workspace"))
         return view(request, person, *args, **kwargs)
 
     update_wrapper(wrapped, view)

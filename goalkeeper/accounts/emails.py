@@ -1,4 +1,8 @@
-"""Emails sent by accounts: the invitation. (Password resets use Django's own sending.)"""
+"""Emails sent by accounts: the invitation. (Password resets use Django's own sending.)
+
+Each goes out in its reader's language (docs/languages.md): the invitation in the language
+of the login the email already has, else the inviter's, else the page's it was sent from.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
-from goalkeeper.accounts.models import Invitation
+from goalkeeper.accounts.models import Invitation, User
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +28,27 @@ def invitation_link(token: str) -> str:
 def send_invitation(invitation: Invitation, link: str) -> bool:
     """Email the invitation link; False when the mail server refused or could not be reached."""
     context = {"invitation": invitation, "link": link, "days": invitation_days(invitation)}
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation_body.txt", context)
+    with translation.override(invitation_language(invitation)):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_body.txt", context)
     try:
         send_mail(subject, body, None, [invitation.email])
     except (OSError, smtplib.SMTPException):
         log.exception("could not send the invitation email to %s", invitation.email)
         return False
     return True
+
+
+def invitation_language(invitation: Invitation) -> str | None:
+    """The language to invite in: the invitee's own choice when the email already has a
+    login, else the inviter's; None keeps the active one (the inviter's page)."""
+    own = User.objects.filter(email=invitation.email).values_list("language", flat=True).first()
+    if own:
+        return own
+    inviter = invitation.invited_by
+    if inviter is not None and inviter.user.language:
+        return str(inviter.user.language)
+    return translation.get_language()
 
 
 def invitation_days(invitation: Invitation) -> int:

@@ -16,6 +16,10 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.dates import MONTHS as DJANGO_MONTHS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import MAX_ALERT_HOLD_PERIODS, Person, Role, Team, User, Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
@@ -30,8 +34,10 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password do not match an account. Check both and "
-        "try again (the password is case-sensitive).",
+        "invalid_login": _(
+            "That email and password do not match an account. Check both and "
+            "try again (the password is case-sensitive)."
+        ),
     }
 
     def clean_username(self) -> str:
@@ -58,8 +64,10 @@ class WorkspaceLoginForm(LoginForm):
 
     error_messages = {
         **LoginForm.error_messages,
-        "no_workspace": "Your account is not active in any workspace. If you think this is a "
-        "mistake, ask an admin of your workspace to reactivate you.",
+        "no_workspace": _(
+            "Your account is not active in any workspace. If you think this is a "
+            "mistake, ask an admin of your workspace to reactivate you."
+        ),
     }
 
     def confirm_login_allowed(self, user: Any) -> None:
@@ -94,6 +102,27 @@ class StyledPasswordResetForm(PasswordResetForm):
         email: str = self.cleaned_data.get("email") or ""
         return email.strip().lower()
 
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """In the account's own language when it chose one, else the page's."""
+        language = getattr(context.get("user"), "language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
 
 class StyledSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -104,17 +133,21 @@ class StyledSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "off", "autofocus": True})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "off", "autofocus": True})
     )
-    name = forms.CharField(label="Name", max_length=150, required=False)
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Role.choices,
         initial=Role.EDITOR,
-        help_text="Admins manage people, teams and settings; editors write objectives, key "
-        "results and KPIs; viewers read.",
+        help_text=_(
+            "Admins manage people, teams and settings; editors write objectives, key "
+            "results and KPIs; viewers read."
+        ),
     )
-    team = PickerField(noun="team", label="Team", required=False, empty_label="No team yet")
+    team = PickerField(
+        noun="team", label=_("Team"), required=False, empty_label=cast(str, _("No team yet"))
+    )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,14 +162,14 @@ class InviteForm(forms.Form):
 class AcceptNewForm(forms.Form):
     """Join with a new login: a name and a password."""
 
-    name = forms.CharField(label="Your name", max_length=150)
+    name = forms.CharField(label=_("Your name"), max_length=150)
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Password (again)",
+        label=_("Password (again)"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -153,7 +186,7 @@ class AcceptNewForm(forms.Form):
         cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         elif first:
             try:
                 password_validation.validate_password(
@@ -168,7 +201,7 @@ class AcceptExistingForm(forms.Form):
     """Join with the login that already exists for the invited email: its password."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -179,9 +212,9 @@ class AcceptExistingForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=150)
-    title = forms.CharField(label="Job title", max_length=150, required=False)
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    name = forms.CharField(label=_("Name"), max_length=150)
+    title = forms.CharField(label=_("Job title"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -192,7 +225,10 @@ class TeamAddForm(forms.Form):
     """One more team for a person, found by searching (the org tree may hold thousands)."""
 
     add_team = PickerField(
-        noun="team", required=False, empty_label="No other team", label="Add to a team"
+        noun="team",
+        required=False,
+        empty_label=cast(str, _("No other team")),
+        label=_("Add to a team"),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
@@ -203,9 +239,9 @@ class TeamAddForm(forms.Form):
 class DeactivateForm(forms.Form):
     new_owner = PickerField(
         noun="person",
-        label="Hand over to",
+        label=_("Hand over to"),
         required=False,
-        help_text="Their objectives, key results and KPIs get this owner; the history stays.",
+        help_text=_("Their objectives, key results and KPIs get this owner; the history stays."),
     )
 
     def __init__(self, *args: Any, subject: Person, required: bool, **kwargs: Any) -> None:
@@ -217,8 +253,8 @@ class DeactivateForm(forms.Form):
 
 
 class TeamCreateForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
-    parent = PickerField(noun="team", label="Part of")
+    name = forms.CharField(label=_("Name"), max_length=120)
+    parent = PickerField(noun="team", label=_("Part of"))
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -227,8 +263,8 @@ class TeamCreateForm(forms.Form):
 
 
 class TeamEditForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
-    parent = PickerField(noun="team", label="Part of")
+    name = forms.CharField(label=_("Name"), max_length=120)
+    parent = PickerField(noun="team", label=_("Part of"))
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -241,55 +277,45 @@ class TeamEditForm(forms.Form):
         _style(self)
 
 
-MONTHS = [
-    (1, "January"),
-    (2, "February"),
-    (3, "March"),
-    (4, "April"),
-    (5, "May"),
-    (6, "June"),
-    (7, "July"),
-    (8, "August"),
-    (9, "September"),
-    (10, "October"),
-    (11, "November"),
-    (12, "December"),
-]
+MONTHS = sorted(DJANGO_MONTHS.items())
 
 
 class WorkspaceSettingsForm(forms.Form):
     """A plain form (not a ModelForm, which would change the workspace before the service
     takes its before-snapshot for the audit entry)."""
 
-    name = forms.CharField(label="Workspace name", max_length=120)
+    name = forms.CharField(label=_("Workspace name"), max_length=120)
     fiscal_year_start_month = forms.TypedChoiceField(
-        label="Fiscal year starts in", choices=MONTHS, coerce=int
+        label=_("Fiscal year starts in"), choices=MONTHS, coerce=int
     )
-    timezone = forms.ChoiceField(label="Time zone")
+    timezone = forms.ChoiceField(label=_("Time zone"))
     on_track_gap = forms.FloatField(
-        label="On track down to",
-        help_text="Gap between score and time elapsed, e.g. -0.10: ten points behind is "
-        "still on track.",
+        label=_("On track down to"),
+        help_text=_(
+            "Gap between score and time elapsed, e.g. -0.10: ten points behind is still on track."
+        ),
         max_value=0,
         min_value=-1,
     )
     at_risk_gap = forms.FloatField(
-        label="At risk down to",
-        help_text="Below this gap a key result is off track, e.g. -0.25.",
+        label=_("At risk down to"),
+        help_text=_("Below this gap a key result is off track, e.g. -0.25."),
         max_value=0,
         min_value=-1,
     )
     stale_days = forms.IntegerField(
-        label="Stale after (days)",
+        label=_("Stale after (days)"),
         min_value=1,
         max_value=365,
-        help_text="A key result with no check-in for this long is stale.",
+        help_text=_("A key result with no check-in for this long is stale."),
     )
     alert_hold_periods = forms.IntegerField(
-        label="Alert after (periods)",
+        label=_("Alert after (periods)"),
         min_value=0,
         max_value=MAX_ALERT_HOLD_PERIODS,
-        help_text="In periods of each KPI's frequency (weeks for a weekly KPI); 0 alerts at once.",
+        help_text=_(
+            "In periods of each KPI's frequency (weeks for a weekly KPI); 0 alerts at once."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -302,5 +328,5 @@ class WorkspaceSettingsForm(forms.Form):
         cleaned = super().clean() or {}
         on_track, at_risk = cleaned.get("on_track_gap"), cleaned.get("at_risk_gap")
         if on_track is not None and at_risk is not None and at_risk > on_track:
-            self.add_error("at_risk_gap", "Must not be above the on-track gap.")
+            self.add_error("at_risk_gap", gettext("Must not be above the on-track gap."))
         return cleaned

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from goalkeeper.accounts.models import Person
 
 
@@ -85,12 +87,14 @@ class Holdings:
     @property
     def text(self) -> str:
         """ "2 objectives, 1 key result and 0 KPIs"."""
-        return _joined([count.text for count in self.counts], "and")
+        return _joined([count.text for count in self.counts], _("and"))
 
     @property
     def none_text(self) -> str:
         """ "no objective, key result or KPI"."""
-        return "no " + _joined([count.singular for count in self.counts], "or")
+        return _("no %(things)s") % {
+            "things": _joined([str(count.singular) for count in self.counts], _("or"))
+        }
 
 
 def holdings_of(person: Person) -> Holdings:

@@ -129,9 +129,9 @@ class Workspace(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    EDITOR = "editor", "Editor"
-    VIEWER = "viewer", "Viewer"
+    ADMIN = "admin", _("Admin")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
 
 
 class Person(models.Model):

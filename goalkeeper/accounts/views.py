@@ -21,6 +21,8 @@ from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper import pickers
@@ -73,13 +75,24 @@ class LoginView(auth_views.LoginView):
         lock = ratelimit.first_lock(checks, now)
         form = self.get_form()
         if lock is not None:
-            who = "this account" if lock.limit.scope == "login-account" else "your address"
             minutes = lock.minutes_left(now)
-            form.add_error(
-                None,
-                f"Too many failed attempts for {who}. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}, or reset your password.",
-            )
+            if lock.limit.scope == "login-account":
+                text = ngettext(
+                    "Too many failed attempts for this account. Try again in %(minutes)s "
+                    "minute, or reset your password.",
+                    "Too many failed attempts for this account. Try again in %(minutes)s "
+                    "minutes, or reset your password.",
+                    minutes,
+                )
+            else:
+                text = ngettext(
+                    "Too many failed attempts for your address. Try again in %(minutes)s "
+                    "minute, or reset your password.",
+                    "Too many failed attempts for your address. Try again in %(minutes)s "
+                    "minutes, or reset your password.",
+                    minutes,
+                )
+            form.add_error(None, text % {"minutes": minutes})
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if form.is_valid():
             services.clear_attempts(ratelimit.login_account_limit(), email)
@@ -108,7 +121,9 @@ def workspace_switch(request: HttpRequest, person: Person) -> HttpResponse:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
-    messages.success(request, f"You are now in {target.workspace.name}.")
+    messages.success(
+        request, _("You are now in %(workspace)s.") % {"workspace": target.workspace.name}
+    )
     return redirect(url)
 
 
@@ -169,8 +184,12 @@ class PasswordResetView(auth_views.PasswordResetView):
             minutes = lock.minutes_left(now)
             form.add_error(
                 None,
-                f"Too many reset requests. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}.",
+                ngettext(
+                    "Too many reset requests. Try again in %(minutes)s minute.",
+                    "Too many reset requests. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         services.count_attempt(checks, now)
@@ -252,11 +271,11 @@ def _accept(
             (ratelimit.login_address_limit(), ratelimit.client_address(request)),
         ]
         if ratelimit.first_lock(checks) is not None:
-            form.add_error(None, "Too many failed attempts. Try again later.")
+            form.add_error(None, _("Too many failed attempts. Try again later."))
             return render_page(request, None, "accounts/invite_accept.html", context, status=429)
         if not existing.check_password(form.cleaned_data["password"]):
             services.count_attempt(checks)
-            form.add_error("password", "That is not the password of this account.")
+            form.add_error("password", _("That is not the password of this account."))
             return render_page(request, None, "accounts/invite_accept.html", context, status=400)
     try:
         if isinstance(form, AcceptNewForm):
@@ -273,7 +292,11 @@ def _accept(
         return render_page(request, None, "accounts/invite_accept.html", context, status=400)
     auth_login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_KEY] = person.workspace_id
-    messages.success(request, f"Welcome to {person.workspace.name}, {person.name}.")
+    messages.success(
+        request,
+        _("Welcome to %(workspace)s, %(name)s.")
+        % {"workspace": person.workspace.name, "name": person.name},
+    )
     return redirect("home")
 
 
@@ -300,14 +323,27 @@ def admin_invite(request: HttpRequest, person: Person) -> HttpResponse:
             if emails.send_invitation(invitation, link):
                 messages.success(
                     request,
-                    f"Invitation sent to {invitation.email}. The link works once, for "
-                    f"{emails.invitation_days(invitation)} days: {link}",
+                    ngettext(
+                        "Invitation sent to %(email)s. The link works once, for %(days)s "
+                        "day: %(link)s",
+                        "Invitation sent to %(email)s. The link works once, for %(days)s "
+                        "days: %(link)s",
+                        emails.invitation_days(invitation),
+                    )
+                    % {
+                        "email": invitation.email,
+                        "days": emails.invitation_days(invitation),
+                        "link": link,
+                    },
                 )
             else:
                 messages.warning(
                     request,
-                    f"The invitation for {invitation.email} is ready but the email could not "
-                    f"be sent. Give them this link yourself: {link}",
+                    _(
+                        "The invitation for %(email)s is ready but the email could not be "
+                        "sent. Give them this link yourself: %(link)s"
+                    )
+                    % {"email": invitation.email, "link": link},
                 )
             return redirect("admin_people")
     status = 400 if form.errors else 200
@@ -325,7 +361,10 @@ def admin_invite_revoke(request: HttpRequest, person: Person, invitation_id: int
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The invitation for {invitation.email} no longer works.")
+        messages.success(
+            request,
+            _("The invitation for %(email)s no longer works.") % {"email": invitation.email},
+        )
     return redirect("admin_people")
 
 
@@ -402,13 +441,13 @@ def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> H
         except ValidationError as error:
             _add_errors(details, error)
         else:
-            messages.success(request, f"Saved {subject.name}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": subject.name})
             return redirect("admin_person_edit", person_id=subject.pk)
     elif which == "teams":
         adding = TeamAddForm(request.POST, workspace=person.workspace)
         if not adding.is_valid():
             for refusal in adding.errors.get("add_team", []):
-                messages.error(request, f"Add to a team: {refusal}")
+                messages.error(request, _("Add to a team: %(reason)s") % {"reason": refusal})
             return redirect("admin_person_edit", person_id=subject.pk)
         chosen = _chosen_teams(request, person)
         added = adding.cleaned_data.get("add_team")
@@ -419,7 +458,7 @@ def admin_person_edit(request: HttpRequest, person: Person, person_id: int) -> H
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Saved the teams of {subject.name}.")
+            messages.success(request, _("Saved the teams of %(name)s.") % {"name": subject.name})
             return redirect("admin_person_edit", person_id=subject.pk)
     context = {
         "section": "people",
@@ -459,12 +498,19 @@ def admin_person_deactivate(request: HttpRequest, person: Person, person_id: int
             _add_errors(form, error)
         else:
             handed_text = (
-                f" {handed.total} item{'s' if handed.total != 1 else ''} now belong to "
-                f"{new_owner.name}."
+                " "
+                + ngettext(
+                    "%(count)s item now belongs to %(name)s.",
+                    "%(count)s items now belong to %(name)s.",
+                    handed.total,
+                )
+                % {"count": handed.total, "name": new_owner.name}
                 if new_owner is not None and handed.total
                 else ""
             )
-            messages.success(request, f"{subject.name} is deactivated.{handed_text}")
+            messages.success(
+                request, _("%(name)s is deactivated.") % {"name": subject.name} + handed_text
+            )
             return redirect("admin_person_edit", person_id=subject.pk)
     context = {"section": "people", "subject": subject, "holdings": holdings, "form": form}
     status = 400 if form.errors else 200
@@ -480,7 +526,7 @@ def admin_person_reactivate(request: HttpRequest, person: Person, person_id: int
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{subject.name} is active again.")
+        messages.success(request, _("%(name)s is active again.") % {"name": subject.name})
     return redirect("admin_person_edit", person_id=subject.pk)
 
 
@@ -502,7 +548,10 @@ def admin_teams(request: HttpRequest, person: Person) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Added {team.name} under {parent.name}.")
+            messages.success(
+                request,
+                _("Added %(team)s under %(parent)s.") % {"team": team.name, "parent": parent.name},
+            )
             return redirect("admin_teams")
     q = request.GET.get("q", "").strip()[:100]
     page = queries.org_tree_page(workspace, q=q, page=_page_number(request))
@@ -542,7 +591,7 @@ def admin_team_edit(request: HttpRequest, person: Person, team_id: int) -> HttpR
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Saved {team.name}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": team.name})
             return redirect("admin_team_edit", team_id=team.pk)
     members = (
         Person.objects.filter(memberships__team=team)
@@ -567,14 +616,14 @@ def admin_team_edit(request: HttpRequest, person: Person, team_id: int) -> HttpR
 @admin_required
 def admin_team_archive(request: HttpRequest, person: Person, team_id: int) -> HttpResponse:
     team = access.access_team_for_admin(person, team_id)
-    return _team_action(request, person, team, services.archive_team, "archived")
+    return _team_action(request, person, team, services.archive_team, _("%(team)s is archived."))
 
 
 @require_POST
 @admin_required
 def admin_team_restore(request: HttpRequest, person: Person, team_id: int) -> HttpResponse:
     team = access.access_team_for_admin(person, team_id)
-    return _team_action(request, person, team, services.restore_team, "restored")
+    return _team_action(request, person, team, services.restore_team, _("%(team)s is restored."))
 
 
 def _team_action(
@@ -585,7 +634,7 @@ def _team_action(
     except ValidationError as error:
         messages.error(request, f"{team.name}: {' '.join(error.messages)}")
         return redirect("admin_team_edit", team_id=team.pk)
-    messages.success(request, f"{team.name} is {done}.")
+    messages.success(request, done % {"team": team.name})
     return redirect("admin_teams")
 
 
@@ -613,7 +662,7 @@ def workspace_settings(request: HttpRequest, person: Person) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Saved the workspace settings.")
+            messages.success(request, _("Saved the workspace settings."))
             return redirect("workspace_settings")
     status = 400 if form.errors else 200
     context = {"section": "settings", "form": form}

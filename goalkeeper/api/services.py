@@ -12,6 +12,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.api.models import ApiToken
@@ -37,7 +38,7 @@ def create_token(
     """Create a token for `person`; returns it with the raw token, which is never stored."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "a token needs a name"})
+        raise ValidationError({"name": _("a token needs a name")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         person=person,

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goalkeeper.accounts.middleware import person_of
@@ -85,5 +86,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404("you are not in a workspace")
     token = access_api_token_by_id(person, token_id)
     services.revoke_token(actor=person, token=token)
-    messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    messages.success(
+        request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name}
+    )
     return redirect("api_tokens")

@@ -17,9 +17,13 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from goalkeeper import l10n
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.audit.models import AuditEntry
+from goalkeeper.domain.formatting import separated
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.okrs.models import Cycle, KeyResult, Objective
 
@@ -29,81 +33,81 @@ NO_VALUE = "-"
 LONG_TEXT = 160
 
 # The names the trail files objects under (`Model._meta.model_name`) and how they read.
-TYPE_LABELS: dict[str, str] = {
-    "objective": "Objective",
-    "keyresult": "Key result",
+TYPE_LABELS: dict[str, Any] = {
+    "objective": _("Objective"),
+    "keyresult": _("Key result"),
     "kpi": "KPI",
-    "cycle": "Cycle",
-    "team": "Team",
-    "person": "Person",
-    "workspace": "Workspace",
-    "invitation": "Invitation",
-    "comment": "Comment",
-    "reaction": "Reaction",
+    "cycle": _("Cycle"),
+    "team": _("Team"),
+    "person": _("Person"),
+    "workspace": _("Workspace"),
+    "invitation": _("Invitation"),
+    "comment": _("Comment"),
+    "reaction": _("Reaction"),
 }
 
-ACTION_LABELS: dict[str, str] = {
-    "comment.created": "posted",
-    "comment.updated": "edited",
-    "comment.deleted": "deleted",
-    "reaction.added": "added",
-    "reaction.removed": "took back",
-    "workspace.created": "created the workspace",
-    "workspace.settings_changed": "changed the settings of",
-    "person.added": "added",
-    "person.updated": "updated",
-    "person.role_changed": "changed the role of",
-    "person.teams_changed": "changed the teams of",
-    "person.deactivated": "deactivated",
-    "person.reactivated": "reactivated",
-    "person.password_changed": "changed the password of",
-    "invitation.created": "invited",
-    "invitation.accepted": "accepted the invitation for",
-    "invitation.revoked": "revoked the invitation for",
-    "team.created": "created team",
-    "team.renamed": "renamed team",
-    "team.moved": "moved team",
-    "team.archived": "archived team",
-    "team.restored": "restored team",
-    "team.member_added": "added a member to",
-    "cycle.created": "created cycle",
-    "objective.created": "created objective",
-    "objective.updated": "updated objective",
-    "objective.closed": "closed objective",
-    "objective.owner_changed": "handed over objective",
-    "objective.review_requested": "asked for a review of objective",
-    "objective.review_approved": "approved objective",
-    "objective.review_returned": "sent back objective",
-    "key_result.created": "created key result",
-    "key_result.updated": "updated key result",
-    "key_result.owner_changed": "handed over key result",
-    "check_in.created": "checked in on",
-    "kpi.created": "created KPI",
-    "kpi.updated": "updated KPI",
-    "kpi.owner_changed": "handed over KPI",
-    "kpi.measurements_recorded": "recorded values of KPI",
-    "kpi.recovery_created": "created a recovery objective for KPI",
-    "kpi.recovery_dismissed": "dismissed a recovery draft of KPI",
-    "key_result.promoted": "promoted a key result to KPI",
+ACTION_LABELS: dict[str, Any] = {
+    "comment.created": _("posted"),
+    "comment.updated": _("edited"),
+    "comment.deleted": _("deleted"),
+    "reaction.added": _("added"),
+    "reaction.removed": _("took back"),
+    "workspace.created": _("created the workspace"),
+    "workspace.settings_changed": _("changed the settings of"),
+    "person.added": _("added"),
+    "person.updated": _("updated"),
+    "person.role_changed": _("changed the role of"),
+    "person.teams_changed": _("changed the teams of"),
+    "person.deactivated": _("deactivated"),
+    "person.reactivated": _("reactivated"),
+    "person.password_changed": _("changed the password of"),
+    "invitation.created": _("invited"),
+    "invitation.accepted": _("accepted the invitation for"),
+    "invitation.revoked": _("revoked the invitation for"),
+    "team.created": _("created team"),
+    "team.renamed": _("renamed team"),
+    "team.moved": _("moved team"),
+    "team.archived": _("archived team"),
+    "team.restored": _("restored team"),
+    "team.member_added": _("added a member to"),
+    "cycle.created": _("created cycle"),
+    "objective.created": _("created objective"),
+    "objective.updated": _("updated objective"),
+    "objective.closed": _("closed objective"),
+    "objective.owner_changed": _("handed over objective"),
+    "objective.review_requested": _("asked for a review of objective"),
+    "objective.review_approved": _("approved objective"),
+    "objective.review_returned": _("sent back objective"),
+    "key_result.created": _("created key result"),
+    "key_result.updated": _("updated key result"),
+    "key_result.owner_changed": _("handed over key result"),
+    "check_in.created": _("checked in on"),
+    "kpi.created": _("created KPI"),
+    "kpi.updated": _("updated KPI"),
+    "kpi.owner_changed": _("handed over KPI"),
+    "kpi.measurements_recorded": _("recorded values of KPI"),
+    "kpi.recovery_created": _("created a recovery objective for KPI"),
+    "kpi.recovery_dismissed": _("dismissed a recovery draft of KPI"),
+    "key_result.promoted": _("promoted a key result to KPI"),
 }
 
-FIELD_LABELS: dict[str, str] = {
+FIELD_LABELS: dict[str, Any] = {
     "kpi": "KPI",
-    "kpi_mode": "KPI link",
-    "roll_up_children": "Roll up children",
-    "fiscal_year_start_month": "Fiscal year starts",
-    "timezone": "Time zone",
-    "on_track_gap": "On-track gap",
-    "at_risk_gap": "At-risk gap",
-    "stale_days": "Stale after (days)",
-    "alert_hold_periods": "Alert after (periods)",
-    "is_active": "Active",
-    "new_owner": "Handed over to",
-    "start_date": "Start date",
-    "end_date": "End date",
-    "final_score": "Final score",
-    "member": "Member",
-    "reviewer": "Reviewer",
+    "kpi_mode": _("KPI link"),
+    "roll_up_children": _("Roll up children"),
+    "fiscal_year_start_month": _("Fiscal year starts"),
+    "timezone": _("Time zone"),
+    "on_track_gap": _("On-track gap"),
+    "at_risk_gap": _("At-risk gap"),
+    "stale_days": _("Stale after (days)"),
+    "alert_hold_periods": _("Alert after (periods)"),
+    "is_active": _("Active"),
+    "new_owner": _("Handed over to"),
+    "start_date": _("Start date"),
+    "end_date": _("End date"),
+    "final_score": _("Final score"),
+    "member": _("Member"),
+    "reviewer": _("Reviewer"),
 }
 
 # Which fields hold ids of which model, per object type (None: any object type).
@@ -284,11 +288,11 @@ def describe(workspace: Workspace, entries: Sequence[AuditEntry]) -> tuple[Histo
             id=e.pk,
             at=e.at,
             actor_id=e.actor_id,
-            actor_name=e.actor_name or "system",
+            actor_name=e.actor_name or gettext("system"),
             action=e.action,
             verb=action_label(e.action),
             object_type=e.object_type,
-            object_label=TYPE_LABELS.get(e.object_type, e.object_type.capitalize()),
+            object_label=str(TYPE_LABELS.get(e.object_type, e.object_type.capitalize())),
             object_id=e.object_id,
             object_repr=e.object_repr,
             object_url=object_url(e.object_type, e.object_id),
@@ -309,13 +313,13 @@ def describe(workspace: Workspace, entries: Sequence[AuditEntry]) -> tuple[Histo
 def action_label(action: str) -> str:
     """ "objective.updated" -> "updated objective"."""
     if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
-    noun, _, verb = action.partition(".")
+        return str(ACTION_LABELS[action])
+    noun, _dot, verb = action.partition(".")
     return f"{verb.replace('_', ' ')} {noun.replace('_', ' ')}".strip()
 
 
 def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+    return str(FIELD_LABELS.get(field, field.replace("_", " ").capitalize()))
 
 
 # The order fields are shown in: what names the object first, then what it is about; the
@@ -405,13 +409,13 @@ def show_value(value: Any) -> str:
     if value is None or value == "" or value == []:
         return NO_VALUE
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
+        return separated(f"{value:,.4f}".rstrip("0").rstrip("."), *l10n.separators())
     if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+        return separated(f"{value:,}", *l10n.separators()) if abs(value) >= 10_000 else str(value)
     if isinstance(value, list | tuple):
         return ", ".join(show_value(v) for v in value) or NO_VALUE
     text = str(value)

@@ -14,22 +14,23 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.api.errors import error_body
 
 API_PREFIX = "/api/"
 
 TITLES = {
-    400: "This request could not be read",
-    403: "You cannot do this here",
-    404: "This page does not exist",
-    500: "Something went wrong on our side",
+    400: _("This request could not be read"),
+    403: _("You cannot do this here"),
+    404: _("This page does not exist"),
+    500: _("Something went wrong on our side"),
 }
 DEFAULT_REASONS = {
-    400: "The request was malformed or too large. Go back and try again.",
-    403: "Your role in this workspace does not allow it.",
-    404: "It may have been deleted, or the link may be mistyped.",
-    500: "The error was logged. Try again in a moment; if it keeps happening, tell an admin.",
+    400: _("The request was malformed or too large. Go back and try again."),
+    403: _("Your role in this workspace does not allow it."),
+    404: _("It may have been deleted, or the link may be mistyped."),
+    500: _("The error was logged. Try again in a moment; if it keeps happening, tell an admin."),
 }
 API_DETAILS = {400: "Bad request.", 403: "Forbidden.", 404: "Not found.", 500: "Server error."}
 
@@ -54,7 +55,7 @@ def _reason(status: int, exception: Exception | None) -> str:
     message = str(exception) if exception is not None and exception.args else ""
     if status == 403 and message:
         return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
-    return DEFAULT_REASONS[status]
+    return str(DEFAULT_REASONS[status])
 
 
 def _page(request: HttpRequest, status: int, exception: Exception | None) -> HttpResponse:

@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goalkeeper.accounts.decorators import member_required
@@ -253,7 +254,7 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
     now = timezone.now()
     row = rows.key_result_row(person.workspace, key_result, now)
     if row.locked:
-        raise PermissionDenied("this key result's objective or cycle is closed")
+        raise PermissionDenied(_("this key result's objective or cycle is closed"))
     row_context = _row_context(request)
     if request.method == "GET":
         initial = {"confidence": row.confidence, "value": row.current, "done": row.done}

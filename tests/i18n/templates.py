@@ -75,7 +75,8 @@ ATTRIBUTE = re.compile(
 )
 SUBMIT_VALUE = re.compile(r"""\svalue\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
 HIDDEN = re.compile(
-    r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<svg\b.*?</svg\s*>",
+    r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<svg\b.*?</svg\s*>"
+    r"|<code\b.*?</code\s*>|<kbd\b.*?</kbd\s*>",
     re.IGNORECASE | re.DOTALL,
 )
 ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
@@ -216,7 +217,7 @@ def _text_problems(html: str) -> list[str]:
                     problems.append(f"value={quoted}")
     text = ENTITY.sub(" ", TAG.sub(" ", html))
     for chunk in re.split(r"\s{2,}|\n", text):
-        chunk = chunk.strip()
+        chunk = chunk.strip(PLACEHOLDER + " \t")
         if words(chunk):
             problems.append(chunk)
     return problems

@@ -35,7 +35,7 @@ def test_a_person_who_chose_german_gets_german_whatever_the_browser_asks(world: 
     client = world.client_for(world.editor)
     response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
     assert response["Content-Language"] == "de"
-    assert "Abmelden" in response.text
+    assert "Meine Woche" in response.text
 
 
 def test_a_person_who_chose_english_gets_english_whatever_the_browser_asks(world: World) -> None:
@@ -43,7 +43,7 @@ def test_a_person_who_chose_english_gets_english_whatever_the_browser_asks(world
     client = world.client_for(world.editor)
     response = client.get("/", headers={"accept-language": "de-DE,de;q=0.9"})
     assert response["Content-Language"] == "en"
-    assert "Log out" in response.text
+    assert "My week" in response.text
 
 
 def test_a_person_without_a_choice_gets_what_the_browser_asks(world: World) -> None:

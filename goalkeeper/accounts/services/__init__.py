@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone as django_tz
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.holdings import Holdings, holdings_of
 from goalkeeper.accounts.models import Invitation, Membership, Person, Role, Team, User, Workspace
@@ -199,15 +200,20 @@ def invite_person(
     email = email.strip().lower()
     existing = Person.objects.filter(workspace=workspace, user__email=email).first()
     if existing is not None and existing.is_active:
-        raise ValidationError({"email": f"{email} is already a member of this workspace"})
+        raise ValidationError(
+            {"email": _("%(email)s is already a member of this workspace") % {"email": email}}
+        )
     if existing is not None:
         raise ValidationError(
-            {"email": f"{email} was deactivated: reactivate them from their page instead"}
+            {
+                "email": _("%(email)s was deactivated: reactivate them from their page instead")
+                % {"email": email}
+            }
         )
     if role not in Role.values:
-        raise ValidationError({"role": "choose admin, editor or viewer"})
+        raise ValidationError({"role": _("choose admin, editor or viewer")})
     if team is not None and team.workspace_id != workspace.pk:
-        raise ValidationError({"team": "must belong to the same workspace"})
+        raise ValidationError({"team": _("must belong to the same workspace")})
     now = django_tz.now()
     Invitation.objects.filter(
         workspace=workspace, email=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -265,10 +271,10 @@ def accept_invitation(
         .first()
     )
     if invitation is None or not invitation.is_pending():
-        raise ValidationError("this invitation is no longer valid")
+        raise ValidationError(_("this invitation is no longer valid"))
     if user is None:
         if User.objects.filter(email=invitation.email).exists():
-            raise ValidationError("an account with this email exists: log in to accept")
+            raise ValidationError(_("an account with this email exists: log in to accept"))
         person = add_person(
             actor=None,
             workspace=invitation.workspace,
@@ -279,9 +285,9 @@ def accept_invitation(
         )
     else:
         if user.email != invitation.email:
-            raise ValidationError("this invitation is for another email address")
+            raise ValidationError(_("this invitation is for another email address"))
         if Person.objects.filter(workspace=invitation.workspace, user=user).exists():
-            raise ValidationError("you are already in this workspace")
+            raise ValidationError(_("you are already in this workspace"))
         person = add_person(
             actor=None,
             workspace=invitation.workspace,
@@ -308,7 +314,7 @@ def accept_invitation(
 def revoke_invitation(*, actor: Person, invitation: Invitation) -> Invitation:
     """Make a pending invitation's link stop working."""
     if not invitation.is_pending():
-        raise ValidationError("this invitation is no longer pending")
+        raise ValidationError(_("this invitation is no longer pending"))
     invitation.revoked_at = django_tz.now()
     invitation.save(update_fields=["revoked_at"])
     record(
@@ -331,10 +337,10 @@ def update_person(*, actor: Person, person: Person, **changes: Any) -> Person:
     before = snapshot(person, PERSON_FIELDS)
     for name, value in changes.items():
         if name not in PERSON_FIELDS:
-            raise ValidationError({name: "cannot be changed here"})
+            raise ValidationError({name: _("cannot be changed here")})
         setattr(person, name, value.strip() if isinstance(value, str) else value)
     if before["role"] == Role.ADMIN and person.role != Role.ADMIN and _was_last_admin(person):
-        raise ValidationError({"role": "the workspace needs at least one admin"})
+        raise ValidationError({"role": _("the workspace needs at least one admin")})
     person.full_clean()
     person.save()
     changed = diff(before, person)
@@ -363,7 +369,7 @@ def set_memberships(*, actor: Person, person: Person, teams: dict[int, bool]) ->
         for team in Team.objects.filter(workspace_id=person.workspace_id, pk__in=list(teams))
     }
     if len(valid) != len(teams):
-        raise ValidationError({"teams": "every team must belong to the same workspace"})
+        raise ValidationError({"teams": _("every team must belong to the same workspace")})
     current = {
         membership.team_id: membership
         for membership in Membership.objects.select_related("team").filter(person=person)
@@ -408,23 +414,23 @@ def deactivate_person(*, actor: Person, person: Person, new_owner: Person | None
     """
     person = Person.objects.select_for_update().select_related("workspace").get(pk=person.pk)
     if not person.is_active:
-        raise ValidationError("this person is already deactivated")
+        raise ValidationError(_("this person is already deactivated"))
     if person.pk == actor.pk:
-        raise ValidationError("you cannot deactivate yourself: ask another admin")
+        raise ValidationError(_("you cannot deactivate yourself: ask another admin"))
     if person.is_admin and _was_last_admin(person):
-        raise ValidationError("the workspace needs at least one active admin")
+        raise ValidationError(_("the workspace needs at least one active admin"))
     holdings = holdings_of(person)
     if new_owner is not None:
         # Read again under a lock: the caller's copy may predate a deactivation.
         new_owner = Person.objects.select_for_update().get(pk=new_owner.pk)
         if new_owner.workspace_id != person.workspace_id:
-            raise ValidationError({"new_owner": "must belong to the same workspace"})
+            raise ValidationError({"new_owner": _("must belong to the same workspace")})
         if not new_owner.is_active:
-            raise ValidationError({"new_owner": "must be an active person"})
+            raise ValidationError({"new_owner": _("must be an active person")})
         if new_owner.pk == person.pk:
-            raise ValidationError({"new_owner": "choose someone else"})
+            raise ValidationError({"new_owner": _("choose someone else")})
     elif holdings.total:
-        raise ValidationError({"new_owner": "choose who takes over what they own"})
+        raise ValidationError({"new_owner": _("choose who takes over what they own")})
     person_deactivating.send(sender=Person, person=person, new_owner=new_owner, actor=actor)
     person.is_active = False
     person.save(update_fields=["is_active"])
@@ -445,7 +451,7 @@ def deactivate_person(*, actor: Person, person: Person, new_owner: Person | None
 def reactivate_person(*, actor: Person, person: Person) -> Person:
     """Let a deactivated person back into the workspace (what they owned stays handed over)."""
     if person.is_active:
-        raise ValidationError("this person is already active")
+        raise ValidationError(_("this person is already active"))
     person.is_active = True
     person.save(update_fields=["is_active"])
     record(
@@ -489,13 +495,13 @@ def update_team(
         team.name = name.strip()
     if parent is not None and parent.pk != team.parent_id:
         if team.parent_id is None:
-            raise ValidationError({"parent": "the company root stays at the top of the tree"})
+            raise ValidationError({"parent": _("the company root stays at the top of the tree")})
         if parent.workspace_id != team.workspace_id:
-            raise ValidationError({"parent": "must belong to the same workspace"})
+            raise ValidationError({"parent": _("must belong to the same workspace")})
         if parent.pk == team.pk or parent.pk in descendant_ids(team):
             raise ValidationError({"parent": "a team cannot move under itself or its sub-teams"})
         if parent.archived_at is not None:
-            raise ValidationError({"parent": "cannot move under an archived team"})
+            raise ValidationError({"parent": _("cannot move under an archived team")})
         team.parent = parent
     team.full_clean()
     team.save()
@@ -510,11 +516,11 @@ def update_team(
 def archive_team(*, actor: Person, team: Team) -> Team:
     """Archive a team: it leaves the tree and pickers; its objectives and KPIs stay."""
     if team.parent_id is None:
-        raise ValidationError("the company root cannot be archived")
+        raise ValidationError(_("the company root cannot be archived"))
     if team.archived_at is not None:
-        raise ValidationError("this team is already archived")
+        raise ValidationError(_("this team is already archived"))
     if Team.objects.filter(parent=team, archived_at__isnull=True).exists():
-        raise ValidationError("archive or move its sub-teams first")
+        raise ValidationError(_("archive or move its sub-teams first"))
     team.archived_at = django_tz.now()
     team.save(update_fields=["archived_at"])
     record(
@@ -531,9 +537,9 @@ def archive_team(*, actor: Person, team: Team) -> Team:
 def restore_team(*, actor: Person, team: Team) -> Team:
     """Bring an archived team back into the tree."""
     if team.archived_at is None:
-        raise ValidationError("this team is not archived")
+        raise ValidationError(_("this team is not archived"))
     if team.parent is not None and team.parent.archived_at is not None:
-        raise ValidationError("restore its parent team first")
+        raise ValidationError(_("restore its parent team first"))
     team.archived_at = None
     team.save(update_fields=["archived_at"])
     record(
@@ -573,10 +579,12 @@ def update_workspace(*, actor: Person, workspace: Workspace, **changes: Any) -> 
     before = snapshot(workspace, WORKSPACE_FIELDS)
     for name, value in changes.items():
         if name not in WORKSPACE_FIELDS:
-            raise ValidationError({name: "cannot be changed here"})
+            raise ValidationError({name: _("cannot be changed here")})
         setattr(workspace, name, value.strip() if isinstance(value, str) else value)
     if workspace.timezone not in known_time_zones():
-        raise ValidationError({"timezone": f"{workspace.timezone!r} is not a known time zone"})
+        raise ValidationError(
+            {"timezone": _("“%(zone)s” is not a known time zone") % {"zone": workspace.timezone}}
+        )
     workspace.full_clean()
     workspace.save()
     changed = diff(before, workspace)

@@ -18,6 +18,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from goalkeeper.links import url_maker
 from goalkeeper.okrs.view_models import ObjectiveRow, SearchHit, TreeNode, TreeSearch
@@ -70,12 +72,12 @@ def _more(parent_id: int, start: int, total: int, links: _Links) -> str:
     return format_html(
         '<li class="tree__more"><button type="button" class="button button--sm" '
         'hx-get="{}?start={}" hx-target="closest li" hx-swap="outerHTML" data-tree-more>'
-        'Show more</button><span class="muted">{} of {} shown; the search finds any of them'
-        "</span></li>",
+        '{}</button><span class="muted">{}</span></li>',
         links.children(parent_id),
         start,
-        start,
-        total,
+        _("Show more"),
+        _("%(shown)s of %(total)s shown; the search finds any of them")
+        % {"shown": start, "total": total},
     )
 
 
@@ -87,10 +89,13 @@ def _node(node: TreeNode, links: _Links) -> str:
         toggle = mark_safe('<span class="tree__leaf" aria-hidden="true"></span>')
     else:
         label = format_html(
-            '<span class="visually-hidden">{} objective{} supporting {}</span>',
-            count,
-            "" if count == 1 else "s",
-            row.title,
+            '<span class="visually-hidden">{}</span>',
+            ngettext(
+                "%(count)s objective supporting %(title)s",
+                "%(count)s objectives supporting %(title)s",
+                count,
+            )
+            % {"count": count, "title": row.title},
         )
         fetch = ""
         if not node.loaded:
@@ -128,7 +133,8 @@ def _node(node: TreeNode, links: _Links) -> str:
         )
     meta = [
         format_html(
-            '<span class="tree__team">{}</span>', "Company" if row.company_level else row.team_name
+            '<span class="tree__team">{}</span>',
+            _("Company") if row.company_level else row.team_name,
         )
     ]
     if row.owner is not None:
@@ -136,10 +142,12 @@ def _node(node: TreeNode, links: _Links) -> str:
     if count:
         meta.append(
             format_html(
-                '<span class="tree__count" title="Objectives supporting it directly, and at '
-                'every level below">{} supporting{}</span>',
-                count,
-                format_html(", {} below", node.descendants) if node.descendants > count else "",
+                '<span class="tree__count" title="{}">{}</span>',
+                _("Objectives supporting it directly, and at every level below"),
+                _("%(count)s supporting, %(below)s below")
+                % {"count": count, "below": node.descendants}
+                if node.descendants > count
+                else _("%(count)s supporting") % {"count": count},
             )
         )
     return format_html(
@@ -163,9 +171,10 @@ def _via(node: TreeNode, links: _Links) -> SafeString:
     if node.via is None:
         return mark_safe("")
     return format_html(
-        '<p class="tree__via" data-tree-via="{}"><span aria-hidden="true">↳</span> via KR: '
+        '<p class="tree__via" data-tree-via="{}"><span aria-hidden="true">↳</span> {} '
         '<a href="{}">{}</a></p>',
         node.via.id,
+        _("via KR:"),
         _kr_url(links, node.via.objective_id, node.via.id),
         node.via.title,
     )
@@ -189,7 +198,9 @@ def _cascade(node: TreeNode, links: _Links) -> SafeString:
             )
         )
         lines.append(
-            format_html('<li class="tree__also" data-tree-also>Also supports {}</li>', target)
+            format_html(
+                '<li class="tree__also" data-tree-also>{} {}</li>', _("Also supports"), target
+            )
         )
     for kr in node.row.key_results:
         if kr.contributes_to is None:
@@ -197,10 +208,11 @@ def _cascade(node: TreeNode, links: _Links) -> SafeString:
         lines.append(
             format_html(
                 '<li class="tree__contribution" data-tree-contribution="{}">{} '
-                '<span aria-hidden="true">→</span><span class="visually-hidden">contributes to'
+                '<span aria-hidden="true">→</span><span class="visually-hidden">{}'
                 '</span> <a href="{}">{}</a> <span class="muted">({})</span></li>',
                 kr.id,
                 kr.title,
+                _("contributes to"),
                 _kr_url(links, kr.contributes_to.objective_id, kr.contributes_to.id),
                 kr.contributes_to.title,
                 kr.contributes_to.objective_title,
@@ -237,26 +249,34 @@ def _track(row: ObjectiveRow) -> SafeString:
     label = percent(row.progress)
     if width:
         bar = format_html(
-            '<span class="progress__track" role="progressbar" aria-label="Progress" '
+            '<span class="progress__track" role="progressbar" aria-label="{}" '
             'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{}" aria-valuetext="{}, {}">'
             '<span class="progress__fill" style="width: {}%"></span></span>'
             '<span class="progress__label">{}</span>',
+            _("Progress"),
             round(float(width)),
             label,
-            pace_label(row.tone).lower() if row.live else "closed",
+            pace_label(row.tone) if row.live else _("Closed"),
             width,
             label,
         )
     else:
         bar = format_html(
-            '<span class="progress__track" role="progressbar" aria-label="Progress" '
-            'aria-valuemin="0" aria-valuemax="100" aria-valuetext="No progress to show"></span>'
+            '<span class="progress__track" role="progressbar" aria-label="{}" '
+            'aria-valuemin="0" aria-valuemax="100" aria-valuetext="{}"></span>'
             '<span class="progress__label progress__label--none">{}</span>',
+            _("Progress"),
+            _("No progress to show"),
             label,
         )
     return format_html(
         '<span class="progress progress--sm" data-tone="{}">{}</span>', row.tone, bar
     )
+
+
+def _objective_state(state: Any) -> str:
+    states = {"draft": _("Draft"), "active": _("Active"), "closed": _("Closed")}
+    return states.get(str(state), str(state).capitalize())
 
 
 def _badge(row: ObjectiveRow) -> SafeString:
@@ -272,7 +292,7 @@ def _badge(row: ObjectiveRow) -> SafeString:
     return format_html(
         '<span class="badge badge--plain badge--compact">{}</span>'
         '<span class="score-chip" data-tone="{}">{}</span>',
-        "Closed" if row.final else str(row.state).capitalize(),
+        _("Closed") if row.final else _objective_state(row.state),
         tone or "neutral",
         score1(row.final_score if row.final else row.score),
     )
@@ -290,20 +310,21 @@ def _hit(hit: SearchHit, links: _Links) -> str:
     steps = [format_html('<a href="{}">{}</a>', links.focus(pk), title) for pk, title in hit.path]
     path = (
         format_html(
-            '<ol class="search-hit__path" aria-label="Path of {}">{}</ol>',
-            row.title,
+            '<ol class="search-hit__path" aria-label="{}">{}</ol>',
+            _("Path of %(title)s") % {"title": row.title},
             _join(format_html("<li>{}</li>", step) for step in steps),
         )
         if steps
-        else format_html('<p class="search-hit__path search-hit__path--top">{}</p>', "Top level")
+        else format_html('<p class="search-hit__path search-hit__path--top">{}</p>', _("Top level"))
     )
     meta = [format_html('<span class="tree__team">{}</span>', row.team_name)]
     if row.owner is not None:
         meta.append(format_html('<span class="tree__owner">{}</span>', row.owner.name))
     meta.append(
         format_html(
-            '<span><a class="search-hit__jump" href="{}">Show in the tree</a></span>',
+            '<span><a class="search-hit__jump" href="{}">{}</a></span>',
             links.focus(row.id),
+            _("Show in the tree"),
         )
     )
     toggle = mark_safe('<span class="tree__leaf" aria-hidden="true"></span>')

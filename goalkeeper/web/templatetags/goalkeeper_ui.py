@@ -25,8 +25,9 @@ from django import template
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, json_script
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goalkeeper import l10n
@@ -65,6 +66,12 @@ CYCLE_STATE_LABELS: dict[str, Any] = {
     "planning": _("Planning"),
     "active": _("Active"),
     "closed": _("Closed"),
+}
+KR_KIND_LABELS: dict[str, Any] = {
+    "increase": _("Increase"),
+    "decrease": _("Decrease"),
+    "maintain": _("Maintain"),
+    "milestone": _("Milestone"),
 }
 BAND_LABELS: dict[str, Any] = {
     "red": _("red"),
@@ -223,6 +230,12 @@ def cycle_state(state: Any) -> str:
 
 
 @register.filter
+def kr_kind(kind: Any) -> str:
+    """On screen name of a key result's kind (increase, decrease, maintain, milestone)."""
+    return str(KR_KIND_LABELS.get(str(kind), str(kind).capitalize()))
+
+
+@register.filter
 def health_label(health: Any) -> str:
     """On screen name of a KPI health."""
     return str(HEALTH_LABELS.get(str(health), str(health).replace("_", " ").capitalize()))
@@ -318,6 +331,22 @@ def indent(depth: Any) -> str:
     except (TypeError, ValueError):
         return ""
     return "\u00a0\u00a0\u00a0" * min(count, 12)
+
+
+@register.simple_tag
+def js_labels() -> SafeString:
+    """The words the page's scripts write, in the reader's language, as a JSON block
+    (`gk-labels`) that goalkeeper/js/app.js reads; scripts carry no catalogue of their own
+    (docs/languages.md)."""
+    labels = {
+        "expand_all": gettext("Expand all"),
+        "collapse_all": gettext("Collapse all"),
+        "request_failed": gettext(
+            "That did not work: the server could not be reached or refused the request. "
+            "Nothing was saved; try again."
+        ),
+    }
+    return json_script(labels, "gk-labels")
 
 
 @register.simple_tag

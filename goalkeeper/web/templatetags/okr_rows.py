@@ -26,8 +26,11 @@ from urllib.parse import quote
 
 from django import template
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import gettext as _
 
 from goalkeeper.links import url_maker
 from goalkeeper.okrs.view_models import BoardFilters, KeyResultRow, ObjectiveRow
@@ -68,10 +71,62 @@ def okr_icons() -> SafeString:
     return _safe(f'<svg style="display: none" aria-hidden="true">{symbols}</svg>')
 
 
+class _Words:
+    """The fixed texts of the rows in one language, looked up once per language."""
+
+    def __init__(self) -> None:
+        self.done, self.not_done, self.milestone = _("Done"), _("Not done"), _("milestone")
+        self.progress_title = _("Progress from start to target")
+        self.no_owner = _("No owner")
+        self.kr_score = _("Key result score")
+        self.closed_no_pace = _("Closed: no pace")
+        self.confidence_title = _("Confidence of reaching the target, 0 to 10")
+        self.checked_in, self.never = _("Checked in"), _("Never")
+        self.check_in = _("Check in")
+        self.no_check_in = _("No check-in yet")
+        self.objective_progress = _("Objective progress")
+        self.closed = _("Closed")
+        self.no_progress = _("No progress to show")
+        self.no_final_score = _("No final score")
+        self.score_so_far = _("Score so far: its colour is the pace status's")
+        self.states = {"draft": _("Draft"), "active": _("Active"), "closed": _("Closed")}
+        self.kinds = {"committed": _("Committed"), "aspirational": _("Aspirational")}
+        self.no_key_results = _("No key results yet")
+        self.no_key_results_text = _(
+            "An objective is measured by its key results: add two to five to see its progress."
+        )
+        self.open_objective = _("Open the objective")
+        self.add_key_result = _("Add a key result")
+        self.edit = _("Edit")
+        self.day_month = str(get_format("SHORT_DATE_FORMAT"))
+        self.last_check_in = _("Last check-in")
+        heads = [_("Key result"), _("Current"), _("Score"), _("Status"), _("Confidence")]
+        actions = _("Actions")
+        self.table_head = (
+            '<colgroup><col class="col-title"><col class="col-measure"><col class="col-score">'
+            '<col class="col-status"><col class="col-confidence"><col class="col-actions">'
+            "</colgroup><thead><tr>"
+            + "".join(f'<th scope="col">{_e(head)}</th>' for head in heads)
+            + f'<th scope="col"><span class="visually-hidden">{_e(actions)}</span></th>'
+            "</tr></thead>"
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _words_in(language: str | None) -> _Words:
+    return _Words()
+
+
+def _words() -> _Words:
+    """The rows' texts in the active language."""
+    return _words_in(get_language())
+
+
 class _Page:
     """What every row of one render shares: the viewer, the routes, the page's address."""
 
     def __init__(self, context: template.Context) -> None:
+        self.words = _words()
         self.person = context.get("person")
         request = context.get("request")
         self.here = quote(request.get_full_path(), safe="/") if request is not None else ""
@@ -107,10 +162,11 @@ def progress_html(
     marker: Any = None,
     label: Any = None,
     size: str = "",
-    name: str = "Progress",
+    name: str | None = None,
 ) -> str:
     """`{% progress_bar %}`'s markup, from the same values."""
     bar = ui.progress_bar(value, status, marker=marker, label=label, size=size, name=name)
+    name = str(bar["name"])
     if bar["has_value"]:
         said = bar["label"] or ui.percent(value)
         spoken = f"{said}, {bar['status_label'].lower()}" if bar["status_label"] else said
@@ -119,12 +175,14 @@ def progress_html(
             f'<div class="progress__fill" style="width: {bar["width"]}%"></div>'
         )
     else:
-        track = 'aria-valuetext="No progress to show">'
+        track = f'aria-valuetext="{_e(_words().no_progress)}">'
     tick = ""
     if bar["marker"] is not None:
+        expected = _("Expected by now: %(expected)s") % {"expected": bar["marker_label"]}
         tick = (
             f'<div class="progress__marker" style="left: {bar["marker"]}%" '
-            f'title="Expected by now: {bar["marker_label"]}"></div>'
+            f'title="{_e(expected)}">'
+            "</div>"
         )
     text = ""
     if bar["label"]:
@@ -153,11 +211,14 @@ def score_html(value: Any, final: bool = False) -> str:
     """`{% score_chip %}`'s markup."""
     chip = ui.score_chip(value, final=final)
     if chip["band"]:
-        title = f"Final score {chip['text']} ({chip['band']} band)"
+        title = _e(
+            _("Final score %(score)s (%(band)s band)")
+            % {"score": chip["text"], "band": chip["band_label"]}
+        )
     elif final:
-        title = "No final score"
+        title = _e(_words().no_final_score)
     else:
-        title = "Score so far: its colour is the pace status&#x27;s"
+        title = _e(_words().score_so_far)
     return (
         f'<span class="score-chip" data-tone="{chip["tone"]}" title="{title}">{chip["text"]}</span>'
     )
@@ -176,11 +237,12 @@ def avatar_html(name: Any, initials: Any = None, size: str = "") -> str:
 # --- Key result rows -------------------------------------------------------------------------
 
 
-def _measure(kr: KeyResultRow) -> str:
+def _measure(kr: KeyResultRow, words: _Words) -> str:
     if kr.kind == "milestone":
+        done = words.done if kr.done else words.not_done
         return (
-            f'<span class="measure"><strong>{"Done" if kr.done else "Not done"}</strong></span>'
-            '<span class="measure__target">milestone</span>'
+            f'<span class="measure"><strong>{_e(done)}</strong></span>'
+            f'<span class="measure__target">{_e(words.milestone)}</span>'
         )
     current = (
         f'<span class="measure"><strong>{_e(ui.with_unit(kr.current, kr.unit))}</strong></span>'
@@ -193,18 +255,24 @@ def _measure(kr: KeyResultRow) -> str:
             band = f"&ge; {low}"
         else:
             band = f"&le; {high}"
-        return f'{current}<span class="measure__target">keep {band}</span>'
-    return (
-        f'{current}<span class="measure__target">target {_e(ui.with_symbol(kr.target, kr.unit))}'
-        f" · from {_e(ui.with_symbol(kr.start, kr.unit))} · "
-        f'<span title="Progress from start to target">{ui.percent(kr.progress)}</span> reached'
-        "</span>"
+        keep = _e(pgettext("keep a value within a range", "keep"))
+        return f'{current}<span class="measure__target">{keep} {band}</span>'
+    span = _e(
+        _("target %(target)s · from %(start)s")
+        % {
+            "target": ui.with_symbol(kr.target, kr.unit),
+            "start": ui.with_symbol(kr.start, kr.unit),
+        }
     )
+    progress = f'<span title="{_e(words.progress_title)}">{ui.percent(kr.progress)}</span>'
+    reached = _e(_("%(progress)s reached")) % {"progress": progress}
+    return f'{current}<span class="measure__target">{span} · {reached}</span>'
 
 
 def _kr_row(
     kr: KeyResultRow, place: str, page: _Page, *, saved: bool = False, oob: bool = False
 ) -> str:
+    words = page.words
     if place == "waiting":
         who = (
             f'<a class="kr__objective" href="{page.objective(kr.objective_id)}">'
@@ -213,14 +281,14 @@ def _kr_row(
     elif kr.owner is not None:
         who = f'<span class="kr__owner">{_e(kr.owner.name)}</span>'
     else:
-        who = '<span class="kr__owner muted">No owner</span>'
+        who = f'<span class="kr__owner muted">{_e(words.no_owner)}</span>'
     title = _e(kr.title)
     cells = [
         f'<td class="kr-cell--title"><span class="kr__title">{title}</span>{who}</td>',
-        f'<td class="kr-cell--measure">{_measure(kr)}</td>',
+        f'<td class="kr-cell--measure">{_measure(kr, words)}</td>',
     ]
     if place != "waiting":
-        bar = progress_html(kr.score, kr.tone, label="", size="sm", name="Key result score")
+        bar = progress_html(kr.score, kr.tone, label="", size="sm", name=words.kr_score)
         cells.append(
             f'<td class="kr-cell--score"><span class="kr__score">{bar}{score_html(kr.score)}'
             "</span></td>"
@@ -228,29 +296,33 @@ def _kr_row(
     if kr.live:
         badge = status_html(kr.status, True)
     else:
-        badge = '<span class="muted" title="Closed: no pace">-</span>'
+        badge = f'<span class="muted" title="{_e(words.closed_no_pace)}">-</span>'
     cells.append(f'<td class="kr-cell--status">{badge}</td>')
     if kr.confidence is not None:
         cells.append(
-            '<td class="kr-cell--confidence"><span class="confidence" title="Confidence of '
-            f'reaching the target, 0 to 10">{int(kr.confidence)}<span class="confidence__of">'
-            "/10</span></span></td>"
+            '<td class="kr-cell--confidence"><span class="confidence" '
+            f'title="{_e(words.confidence_title)}">{int(kr.confidence)}'
+            '<span class="confidence__of">/10</span></span></td>'
         )
     else:
         cells.append('<td class="kr-cell--confidence"><span class="muted">-</span></td>')
     if place == "waiting":
         if saved:
-            last = f'<span class="checked">{_icon("check", "icon icon--sm")}Checked in</span>'
+            last = (
+                f'<span class="checked">{_icon("check", "icon icon--sm")}'
+                f"{_e(words.checked_in)}</span>"
+            )
         elif kr.last_check_in_at:
             last = (
                 f'<time datetime="{_iso(kr.last_check_in_at)}">'
-                f"{_day_month(kr.last_check_in_at)}</time>"
+                f"{_day_month(kr.last_check_in_at, words)}</time>"
             )
         else:
-            last = '<span class="muted">Never</span>'
+            last = f'<span class="muted">{_e(words.never)}</span>'
         cells.append(f'<td class="kr-cell--last">{last}</td>')
     action = ""
     if ui.checkin_allowed(kr, page.person):
+        label = _("Check in on %(kr)s") % {"kr": kr.title}
         url = page.check_in(kr.id)
         due = " check-in-button--due" if kr.due else ""
         where = _e(place)
@@ -258,7 +330,9 @@ def _kr_row(
             f'<a class="button button--sm check-in-button{due}" '
             f'href="{url}?context={where}&amp;next={_e(page.here)}" '
             f'hx-get="{url}?context={where}" hx-target="closest tr" hx-swap="outerHTML" '
-            f'data-check-in-open="{kr.id}" aria-label="Check in on {title}">Check in</a>'
+            f'data-check-in-open="{kr.id}" '
+            f'aria-label="{_e(label)}">'
+            f"{_e(words.check_in)}</a>"
         )
     cells.append(f'<td class="kr-cell--actions">{action}</td>')
     swap = ""
@@ -270,9 +344,10 @@ def _kr_row(
     )
 
 
-def _day_month(moment: Any) -> str:
-    """ "5 Nov", as the `date:"j M"` filter writes it (in the current time zone)."""
-    return date_format(template_localtime(moment), "j M")
+def _day_month(moment: Any, words: _Words) -> str:
+    """ "5 Nov", as the `date:"SHORT_DATE_FORMAT"` filter writes it (in the current time
+    zone and language)."""
+    return date_format(template_localtime(moment), words.day_month)
 
 
 def _iso(moment: Any) -> str:
@@ -292,13 +367,14 @@ def kr_row(
 
 
 def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) -> str:
+    words = page.words
     if row.last_check_in_at:
         last = (
-            f'Last check-in <time datetime="{_iso(row.last_check_in_at)}">'
-            f"{_day_month(row.last_check_in_at)}</time>"
+            f'{_e(words.last_check_in)} <time datetime="{_iso(row.last_check_in_at)}">'
+            f"{_day_month(row.last_check_in_at, words)}</time>"
         )
     else:
-        last = "No check-in yet"
+        last = _e(words.no_check_in)
     if row.owner is not None:
         name = _e(row.owner.name)
         owner = (
@@ -306,19 +382,25 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
             f'<span class="objective__owner-name">{name}</span>'
         )
     else:
-        owner = f'{_icon("user")}<span class="muted">No owner</span>'
+        owner = f'{_icon("user")}<span class="muted">{_e(words.no_owner)}</span>'
     bar = progress_html(
-        row.progress, row.tone, marker=marker if row.live else None, name="Objective progress"
+        row.progress,
+        row.tone,
+        marker=marker if row.live else None,
+        name=words.objective_progress,
     )
     if row.final:
         status = (
-            f'<span class="badge badge--plain">Closed</span>{score_html(row.final_score, True)}'
+            f'<span class="badge badge--plain">{_e(words.closed)}</span>'
+            f"{score_html(row.final_score, True)}"
         )
     elif row.live:
         status = status_html(row.status)
     else:
-        status = f'<span class="badge badge--plain">{_e(str(row.state).capitalize())}</span>'
+        state = words.states.get(str(row.state), str(row.state).capitalize())
+        status = f'<span class="badge badge--plain">{_e(state)}</span>'
     count = row.key_result_count
+    counted = ngettext("%(count)s key result", "%(count)s key results", count) % {"count": count}
     swap = f" hx-swap-oob=\"outerHTML:[data-objective-summary='{row.id}']\"" if oob else ""
     return (
         f'<summary class="objective__summary" data-objective-summary="{row.id}"{swap}>'
@@ -326,8 +408,9 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
         f'<span class="objective__main"><a class="objective__title" '
         f'href="{page.objective(row.id)}">{_e(row.title)}</a>'
         f'<span class="objective__meta"><span class="badge badge--kind" data-kind="{_e(row.kind)}">'
-        f"{_e(str(row.kind).capitalize())}</span>"
-        f"<span>{_icon('list', 'icon icon--sm')}{count} key result{'' if count == 1 else 's'}"
+        f"{_e(words.kinds.get(str(row.kind), str(row.kind).capitalize()))}</span>"
+        f"<span>{_icon('list', 'icon icon--sm')}"
+        f"{_e(counted)}"
         f"</span><span>{_icon('clock', 'icon icon--sm')}{last}</span></span></span>"
         f'<span class="objective__owner">{owner}</span>'
         f'<span class="objective__progress">{bar}</span>'
@@ -335,41 +418,35 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
     )
 
 
-_KR_TABLE_HEAD = (
-    '<colgroup><col class="col-title"><col class="col-measure"><col class="col-score">'
-    '<col class="col-status"><col class="col-confidence"><col class="col-actions"></colgroup>'
-    '<thead><tr><th scope="col">Key result</th><th scope="col">Current</th>'
-    '<th scope="col">Score</th><th scope="col">Status</th><th scope="col">Confidence</th>'
-    '<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>'
-)
-
-
 def _objective(row: ObjectiveRow, prefix: str, marker: Any, opened: bool, page: _Page) -> str:
+    words = page.words
     if row.key_results:
+        caption = _("Key results of %(objective)s") % {"objective": row.title}
         krs = "".join(_kr_row(kr, "objective", page) for kr in row.key_results)
         body = (
             '<table class="table kr-table" data-kr-table="objective"><caption '
-            f'class="visually-hidden">Key results of {_e(row.title)}</caption>{_KR_TABLE_HEAD}'
+            f'class="visually-hidden">'
+            f"{_e(caption)}"
+            f"</caption>{words.table_head}"
             f"<tbody>{krs}</tbody></table>"
         )
     else:
         body = (
             '<div class="empty-state empty-state--compact"><div class="empty-state__art" '
             f'aria-hidden="true">{_icon("list", "empty-state__icon")}</div><div>'
-            '<p class="empty-state__title">No key results yet</p><p class="empty-state__text">'
-            "An objective is measured by its key results: add two to five to see its progress."
-            "</p></div></div>"
+            f'<p class="empty-state__title">{_e(words.no_key_results)}</p>'
+            f'<p class="empty-state__text">{_e(words.no_key_results_text)}</p></div></div>'
         )
     links = (
-        f'<a class="link-arrow" href="{page.objective(row.id)}">Open the objective'
+        f'<a class="link-arrow" href="{page.objective(row.id)}">{_e(words.open_objective)}'
         f"{_icon('arrow-right', 'icon icon--sm')}</a>"
     )
     if page.can_edit and not row.locked:
         links += (
             f'<a class="link-plain" href="{page.add_key_result(row.id)}">'
-            f"{_icon('plus', 'icon icon--sm')}Add a key result</a>"
+            f"{_icon('plus', 'icon icon--sm')}{_e(words.add_key_result)}</a>"
             f'<a class="link-plain" href="{page.edit(row.id)}">{_icon("edit", "icon icon--sm")}'
-            "Edit</a>"
+            f"{_e(words.edit)}</a>"
         )
     return (
         f'<details class="objective" id="objective-{_e(prefix or "row")}-{row.id}" '

@@ -61,6 +61,16 @@
     }
   });
 
+  /* --- Words the scripts write, translated by the page (web/base.html: gk-labels) ------- */
+  var labels = null;
+  function said(key, fallback) {
+    if (labels === null) {
+      var block = document.getElementById("gk-labels");
+      try { labels = block ? JSON.parse(block.textContent) : {}; } catch (error) { labels = {}; }
+    }
+    return labels[key] || fallback;
+  }
+
   /* --- "Expand all" / "Collapse all" for lists of <details> rows ------------------------ */
   document.addEventListener("click", function (event) {
     var button = closest(event.target, "[data-expand-all]");
@@ -70,7 +80,7 @@
     var open = button.getAttribute("aria-pressed") !== "true";
     rows.forEach(function (row) { row.open = open; });
     button.setAttribute("aria-pressed", open ? "true" : "false");
-    button.textContent = open ? "Collapse all" : "Expand all";
+    button.textContent = open ? said("collapse_all", "Collapse all") : said("expand_all", "Expand all");
   });
 
   /* --- Selects that submit their form on change (cycle switcher) ---------------------- */
@@ -82,8 +92,8 @@
   /* --- htmx: say when a request fails (a refused form comes back as a 200, in place) -- */
   function failed(event) {
     var elt = event.detail && event.detail.elt;
-    var message = "That did not work: the server could not be reached or refused the request. " +
-      "Nothing was saved; try again.";
+    var message = said("request_failed", "That did not work: the server could not be reached " +
+      "or refused the request. Nothing was saved; try again.");
     var form = closest(elt, "form");
     var slot = form && form.querySelector("[data-request-error]");
     if (!slot && form) {

@@ -60,7 +60,9 @@
   function skip(row) {
     row.setAttribute("data-row-state", "unchanged");
     var state = row.querySelector("[data-bulk-state]");
-    if (state) state.textContent = "Left unchanged";
+    // The words come translated from the page (data-label-unchanged on the list).
+    var list = closest(row, "[data-bulk-check-in]");
+    if (state) state.textContent = (list && list.getAttribute("data-label-unchanged")) || "Left unchanged";
     recount();
     focusNext(row);
   }

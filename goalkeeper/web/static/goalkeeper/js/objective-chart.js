@@ -14,8 +14,19 @@
     return Date.parse(iso + "T12:00:00Z");
   }
 
+  // Dates and numbers in the page's language; the words come translated from the page
+  // (data-label-* on the chart), as every text a person reads (docs/languages.md).
+  function language() {
+    return document.documentElement.lang || "en";
+  }
+
   function label(ms) {
-    return new Date(ms).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+    var locale = language() === "en" ? "en-GB" : language();
+    return new Date(ms).toLocaleDateString(locale, { day: "numeric", month: "short", timeZone: "UTC" });
+  }
+
+  function percent(value) {
+    return new Intl.NumberFormat(language(), { maximumFractionDigits: 0 }).format(value) + "%";
   }
 
   function draw() {
@@ -38,13 +49,13 @@
     var highest = points.reduce(function (max, p) { return Math.max(max, p[1] || 0); }, 100);
     var marks = [];
     if (data.today) {
-      marks.push({ xAxis: time(data.today), label: { formatter: "Today", color: text }, lineStyle: { color: ink, opacity: 0.5, type: "solid", width: 1 } });
+      marks.push({ xAxis: time(data.today), label: { formatter: element.getAttribute("data-label-today") || "Today", color: text }, lineStyle: { color: ink, opacity: 0.5, type: "solid", width: 1 } });
     }
 
     // A closed objective is judged by its final score: no expected pace is drawn then.
     var pace = data.pace === false ? [] : [
       {
-        name: "Expected pace",
+        name: element.getAttribute("data-label-pace") || "Expected pace",
         type: "line",
         data: [[start, 0], [end, 100]],
         symbol: "none",
@@ -59,7 +70,7 @@
       grid: { left: 44, right: 20, top: 24, bottom: 28 },
       tooltip: {
         trigger: "axis",
-        valueFormatter: function (value) { return value === null ? "-" : Math.round(value) + "%"; },
+        valueFormatter: function (value) { return value === null ? "-" : percent(value); },
         axisPointer: { type: "line" }
       },
       xAxis: {
@@ -77,12 +88,12 @@
         min: 0,
         max: Math.ceil(highest / 25) * 25,
         interval: 25,
-        axisLabel: { color: text, formatter: "{value}%" },
+        axisLabel: { color: text, formatter: percent },
         splitLine: { lineStyle: { color: grid } }
       },
       series: pace.concat([
         {
-          name: "Progress",
+          name: element.getAttribute("data-label-progress") || "Progress",
           type: "line",
           data: points,
           step: "end",
