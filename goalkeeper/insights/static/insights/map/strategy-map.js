@@ -75,8 +75,8 @@
   };
   var given = document.getElementById("map-words");
   if (given) {
-    var words = JSON.parse(given.textContent);
-    Object.keys(words).forEach(function (key) { WORDS[key] = words[key]; });
+    var translated = JSON.parse(given.textContent);
+    Object.keys(translated).forEach(function (key) { WORDS[key] = translated[key]; });
   }
   function words(key, values) {
     return WORDS[key].replace(/\{(\w+)\}/g, function (all, name) {

@@ -1,6 +1,6 @@
-"""A dashboard for a German reader in Chromium: decimals as Germans write them on the page
-and on the chart's axis, the chart fed plain numbers, the editor and TV mode speaking
-German from the script (docs/languages.md)."""
+"""The leadership view for a German reader in Chromium: a dashboard's decimals as Germans
+write them on the page and on the chart's axis, the chart fed plain numbers, the editor,
+TV mode and the strategy map speaking German from their scripts (docs/languages.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from goalkeeper.dashboards import services
 from goalkeeper.kpis.services import create_kpi, record_measurements
 from tests.browser.conftest import log_in
-from tests.conftest import World
+from tests.conftest import Everything, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,3 +74,18 @@ def test_a_german_reader_gets_german_decimals_and_a_german_editor_and_tv_mode(
     page.goto(f"{base}/dashboards/tv/?d={board.pk}")
     expect(page.locator("[data-tv-position]")).to_have_text("1 von 1")
     expect(page.locator("[data-tv-state]")).to_contain_text("Aktualisiert", timeout=10_000)
+
+
+def test_the_strategy_maps_script_speaks_german_to_a_german_reader(
+    page: Page, live_server: LiveServer, world: World, things: Everything
+) -> None:
+    world.editor.user.language = "de"
+    world.editor.user.save(update_fields=["language"])
+    log_in(page, live_server.url, world.editor.user.email)
+    page.goto(f"{live_server.url}/alignment/map/?cycle={world.cycle.pk}")
+    page.wait_for_selector("[data-strategy-map][data-ready]", state="attached")
+    search = page.locator("[data-map-search]")
+    search.fill("zzzz")
+    expect(page.locator("[data-map-hits]")).to_contain_text(
+        "Kein Objective passt zu „zzzz“.", timeout=10_000
+    )
