@@ -198,13 +198,17 @@ def _donut(items: list[tuple[str, int, str]]) -> dict[str, Any]:
 
 def _pace(insights: Insights) -> InsightChart:
     if insights.closed:
-        items = [(BAND_LABELS[band], n, BAND_COLOURS[band]) for band, n in insights.band_counts]
+        items = [
+            (str(BAND_LABELS[band]), n, BAND_COLOURS[band]) for band, n in insights.band_counts
+        ]
         table = Table((_("Final score"), _("Objectives")), tuple((n, v) for n, v, _colour in items))
         option = _when(
             not any(n for _name, n, _colour in items), _donut(items), _("No final scores yet.")
         )
         return InsightChart("pace", _("Final scores of objectives"), option, table)
-    items = [(PACE_LABELS[status], n, PACE_COLOURS[status]) for status, n in insights.pace_counts]
+    items = [
+        (str(PACE_LABELS[status]), n, PACE_COLOURS[status]) for status, n in insights.pace_counts
+    ]
     table = Table((_("Pace"), _("Objectives")), tuple((n, v) for n, v, _colour in items))
     option = _when(
         not any(n for _name, n, _colour in items), _donut(items), _("No live objectives here yet.")
@@ -351,7 +355,7 @@ def _kpi_health(insights: Insights) -> InsightChart:
     option = _by_team(
         labels,
         [
-            (HEALTH_LABELS[health], HEALTH_COLOURS[health], [c[health] for c in counts])
+            (str(HEALTH_LABELS[health]), HEALTH_COLOURS[health], [c[health] for c in counts])
             for health in HEALTHS
         ],
         stack=True,
@@ -359,7 +363,7 @@ def _kpi_health(insights: Insights) -> InsightChart:
     if not any(any(c.values()) for c in counts):
         option = _empty(option, _("No KPIs in these teams yet."))
     table = Table(
-        (_("Team"), *(HEALTH_LABELS[health] for health in HEALTHS)),
+        (_("Team"), *(str(HEALTH_LABELS[health]) for health in HEALTHS)),
         tuple(
             (label, *(c[health] for health in HEALTHS))
             for label, c in zip(labels, counts, strict=True)
