@@ -47,7 +47,7 @@ def test_a_german_persons_digest_is_german_and_an_english_persons_english_in_one
 
     reminder = sent[(rhythm.omar.user.email, "reminder")]
     assert reminder.subject == "Zeit für Check-ins: 2 Key Results warten auf dich"
-    assert "Hallo Omar Rhythm," in reminder.body
+    assert "Hallo Omar Rhythm! " in reminder.body
     assert "Jetzt einchecken: " in reminder.body
     assert "E-Mails „Check-in-Erinnerung“ abbestellen" in reminder.body
     assert '<html lang="de">' in _html(reminder)
