@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
@@ -49,7 +49,7 @@ CONTENT_TYPES = {
 
 def objective_header() -> tuple[str, ...]:
     """The columns of a team's objectives on a slide, in the person's language."""
-    return (_("Objective"), _("Owner"), _("Kind"), _("Score"), _("Band"))
+    return (_("Objective"), _("Owner"), _("Kind"), _("Score"), pgettext("score", "Band"))
 
 
 def review_file(
@@ -288,7 +288,7 @@ def review_xlsx(
                 _("Owner"),
                 _("Kind"),
                 _("Score"),
-                _("Band"),
+                pgettext("score", "Band"),
                 _("Met its line"),
                 _("Final"),
             ],
@@ -327,7 +327,7 @@ def review_xlsx(
                 _("Objective"),
                 _("Team"),
                 _("Score"),
-                _("Band"),
+                pgettext("score", "Band"),
                 _("Retrospective"),
             ],
             (
