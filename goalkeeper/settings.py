@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "goalkeeper.exports",
     "goalkeeper.dashboards",
     "goalkeeper.reports",
+    "goalkeeper.search",
     "goalkeeper.documents",
 ]
 
@@ -308,16 +309,32 @@ EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "goalkeeper@localhost")
 
+# LOG_LEVEL=DEBUG also shows the worker's routine lines (each job started and finished).
+LOG_LEVEL = envstr("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "formatters": {
+        "worker": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"},
+    },
+    "filters": {
+        "routine_at_debug": {"()": "goalkeeper.core.logs.RoutineAtDebug", "level": LOG_LEVEL},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "worker": {
+            "class": "logging.StreamHandler",
+            "formatter": "worker",
+            "filters": ["routine_at_debug"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # httpx logs every request line at INFO, URL included; a data source's URL may
         # carry a token in its query string.
         "httpx": {"level": "WARNING"},
-        # The worker (huey's consumer) adds a handler of its own to this logger.
-        "huey": {"propagate": False},
+        # The worker's queue: its job-by-job lines are routine (goalkeeper/core/logs.py).
+        # With a handler here, huey's consumer adds none of its own.
+        "huey": {"handlers": ["worker"], "level": LOG_LEVEL, "propagate": False},
     },
 }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("goalkeeper.exports.urls")),
     path("", include("goalkeeper.dashboards.urls")),
     path("", include("goalkeeper.reports.urls")),
+    path("", include("goalkeeper.search.urls")),
     path("", include("goalkeeper.web.urls")),
 ]
 

@@ -42,6 +42,9 @@ def endpoints(ids: dict[str, Any]) -> list[Endpoint]:
         Endpoint("dashboard", f"/dashboards/{ids['dashboard']}/", "people"),
         Endpoint("people admin", "/admin/people/", "admin"),
         Endpoint("teams admin", "/admin/teams/", "admin"),
+        # A common word, so that every kind of the search has hits to rank and bound.
+        Endpoint("search", "/search/?q=re", "people"),
+        Endpoint("search (palette)", "/search/?q=re&format=json", "people"),
         Endpoint("API objectives", "/api/v1/objectives", "token"),
         Endpoint("API key results", "/api/v1/key-results", "token"),
         Endpoint("API KPIs", "/api/v1/kpis", "token"),

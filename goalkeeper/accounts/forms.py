@@ -21,7 +21,16 @@ from django.utils.dates import MONTHS as DJANGO_MONTHS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from goalkeeper.accounts.models import MAX_ALERT_HOLD_PERIODS, Person, Role, Team, User, Workspace
+from goalkeeper.accounts.models import (
+    MAX_ALERT_HOLD_PERIODS,
+    Language,
+    Person,
+    Role,
+    Team,
+    Theme,
+    User,
+    Workspace,
+)
 from goalkeeper.accounts.pickers import people_source, teams_source
 from goalkeeper.accounts.services import known_time_zones
 from goalkeeper.pickers import PickerField, picker
@@ -330,3 +339,32 @@ class WorkspaceSettingsForm(forms.Form):
         if on_track is not None and at_risk is not None and at_risk > on_track:
             self.add_error("at_risk_gap", gettext("Must not be above the on-track gap."))
         return cleaned
+
+
+class ProfileForm(forms.Form):
+    """A person's own name, language and theme (`services.update_profile` checks them)."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=Language.choices,
+        required=False,
+        help_text=_("The language of the pages and of the emails Goalkeeper sends you."),
+    )
+    theme = forms.ChoiceField(
+        label=_("Theme"),
+        choices=Theme.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Light or dark pages; as my system follows your device's setting."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ThemeForm(forms.Form):
+    """The menu's quick switch: one theme, and the page to go back to."""
+
+    theme = forms.ChoiceField(choices=Theme.choices)
+    next = forms.CharField(required=False, max_length=2000)

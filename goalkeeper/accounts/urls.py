@@ -29,6 +29,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="password_reset_complete",
     ),
     path("invite/<str:token>/", views.invite_accept, name="invite_accept"),
+    path("me/", views.profile, name="profile"),
+    path("me/theme/", views.profile_theme, name="profile_theme"),
     path("workspace/switch/", views.workspace_switch, name="workspace_switch"),
     path("admin/", views.admin_home, name="admin"),
     path("admin/people/", views.admin_people, name="admin_people"),

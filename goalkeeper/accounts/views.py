@@ -21,8 +21,9 @@ from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper import pickers
@@ -35,12 +36,14 @@ from goalkeeper.accounts.forms import (
     DeactivateForm,
     InviteForm,
     PersonForm,
+    ProfileForm,
     StyledPasswordChangeForm,
     StyledPasswordResetForm,
     StyledSetPasswordForm,
     TeamAddForm,
     TeamCreateForm,
     TeamEditForm,
+    ThemeForm,
     WorkspaceLoginForm,
     WorkspaceSettingsForm,
 )
@@ -705,3 +708,44 @@ def pick_people(request: HttpRequest, person: Person) -> HttpResponse:
 def pick_teams(request: HttpRequest, person: Person) -> HttpResponse:
     """Teams of the workspace not archived matching `?q=`, at most 20."""
     return pickers.options_response(search_teams(person, pickers.query_of(request)))
+
+
+# --- The person's own profile -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def profile(request: HttpRequest, person: Person) -> HttpResponse:
+    """The person's name, email, language and theme (docs/navigation.md)."""
+    user = person.user
+    initial = {"name": person.name, "language": user.language, "theme": user.theme}
+    form = ProfileForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, gettext("Saved your profile."))
+            return redirect("profile")
+    status = 400 if form.errors else 200
+    context = {"form": form, "email": user.email}
+    return render_page(request, person, "accounts/profile.html", context, status)
+
+
+@require_POST
+@member_required
+def profile_theme(request: HttpRequest, person: Person) -> HttpResponse:
+    """The user menu's quick theme switch: save the theme, go back to the page it was on."""
+    form = ThemeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(gettext("theme: must be light, dark or system"), status=400)
+    services.update_profile(person=person, theme=form.cleaned_data["theme"])
+    back = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("profile")
+    if getattr(request, "htmx", False):
+        return HttpResponse(status=204)
+    return redirect(back)

@@ -13,19 +13,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from goalkeeper import l10n
-from goalkeeper.accounts.models import Person, Team, Workspace
+from goalkeeper.accounts.models import Person, Workspace
+from goalkeeper.audit import sentences, words
 from goalkeeper.audit.models import AuditEntry
-from goalkeeper.domain.formatting import separated
-from goalkeeper.kpis.models import Kpi
-from goalkeeper.okrs.models import Cycle, KeyResult, Objective
+from goalkeeper.okrs.models import KeyResult, Objective
 
 HISTORY_LIMIT = 50
 PER_PAGE = 50
@@ -36,7 +35,7 @@ LONG_TEXT = 160
 TYPE_LABELS: dict[str, Any] = {
     "objective": _("Objective"),
     "keyresult": _("Key result"),
-    "kpi": "KPI",
+    "kpi": _("KPI"),
     "cycle": _("Cycle"),
     "team": _("Team"),
     "person": _("Person"),
@@ -44,6 +43,13 @@ TYPE_LABELS: dict[str, Any] = {
     "invitation": _("Invitation"),
     "comment": _("Comment"),
     "reaction": _("Reaction"),
+    "dashboard": _("Dashboard"),
+    "datasource": _("Data source"),
+    "subscription": _("Webhook"),
+    "chatchannel": _("Chat channel"),
+    "apitoken": _("API token"),
+    "export": _("Export"),
+    "digestschedule": _("Digest schedule"),
 }
 
 ACTION_LABELS: dict[str, Any] = {
@@ -91,38 +97,6 @@ ACTION_LABELS: dict[str, Any] = {
     "key_result.promoted": _("promoted a key result to KPI"),
 }
 
-FIELD_LABELS: dict[str, Any] = {
-    "kpi": "KPI",
-    "kpi_mode": _("KPI link"),
-    "roll_up_children": _("Roll up children"),
-    "fiscal_year_start_month": _("Fiscal year starts"),
-    "timezone": _("Time zone"),
-    "on_track_gap": _("On-track gap"),
-    "at_risk_gap": _("At-risk gap"),
-    "stale_days": _("Stale after (days)"),
-    "alert_hold_periods": _("Alert after (periods)"),
-    "is_active": _("Active"),
-    "new_owner": _("Handed over to"),
-    "start_date": _("Start date"),
-    "end_date": _("End date"),
-    "final_score": _("Final score"),
-    "member": _("Member"),
-    "reviewer": _("Reviewer"),
-}
-
-# Which fields hold ids of which model, per object type (None: any object type).
-_REFERENCES: dict[str, type[models.Model]] = {
-    "owner": Person,
-    "member": Person,
-    "person": Person,
-    "new_owner": Person,
-    "reviewer": Person,
-    "team": Team,
-    "kpi": Kpi,
-    "cycle": Cycle,
-}
-_PARENTS: dict[str, type[models.Model]] = {"objective": Objective, "team": Team}
-
 # Pages that show one object, by the trail's type name; a link appears once the route exists.
 _OBJECT_ROUTES: dict[str, str] = {
     "objective": "objective_detail",
@@ -164,6 +138,10 @@ class HistoryEntry:
     object_repr: str
     object_url: str | None
     changes: tuple[FieldChange, ...]
+    # The entry as a sentence ("Robin changed the target of ... from 12 to 8") and, when it
+    # changed several things, one line per change.
+    sentence: str = ""
+    details: tuple[SafeString, ...] = ()
 
 
 def object_filter(target: models.Model | tuple[str, Sequence[int]]) -> Q:
@@ -262,11 +240,10 @@ def filter_choices(workspace: Workspace) -> dict[str, list[tuple[str, str]]]:
     people = Person.objects.filter(workspace=workspace).order_by("name", "id")
     return {
         "actors": [(str(p.pk), p.name) for p in people],
-        "types": [
-            (t, TYPE_LABELS.get(t, t.capitalize()))
-            for t in sorted(set(types.distinct().order_by()))
+        "types": [(t, type_label(t)) for t in sorted(set(types.distinct().order_by()))],
+        "actions": [
+            (a, action_label(a).capitalize()) for a in sorted(set(actions.distinct().order_by()))
         ],
-        "actions": [(a, a) for a in sorted(set(actions.distinct().order_by()))],
     }
 
 
@@ -281,84 +258,70 @@ def export_rows(
 
 
 def describe(workspace: Workspace, entries: Sequence[AuditEntry]) -> tuple[HistoryEntry, ...]:
-    """Entries as view models, with referenced ids turned into names."""
-    names = _Names(workspace, entries)
-    return tuple(
-        HistoryEntry(
-            id=e.pk,
-            at=e.at,
-            actor_id=e.actor_id,
-            actor_name=e.actor_name or gettext("system"),
+    """Entries as view models: each a sentence (`sentences.tell`), ids turned into names."""
+    lookup = _Lookup(workspace, entries)
+    described = []
+    for e in entries:
+        url = object_url(e.object_type, e.object_id)
+        unit, kind = lookup.unit_and_kind(e.object_type, e.object_id)
+        facts = words.Facts(name_of=lookup.name_of, unit=unit, kind=kind, url=url)
+        every = words.pairs(e.changes)
+        told = sentences.tell(
             action=e.action,
-            verb=action_label(e.action),
+            actor_name=e.actor_name,
             object_type=e.object_type,
-            object_label=str(TYPE_LABELS.get(e.object_type, e.object_type.capitalize())),
-            object_id=e.object_id,
             object_repr=e.object_repr,
-            object_url=object_url(e.object_type, e.object_id),
-            changes=tuple(
-                FieldChange(
-                    field=field,
-                    label=field_label(field),
-                    old=names.show(e.object_type, field, pair[0]),
-                    new=names.show(e.object_type, field, pair[1]),
-                )
-                for field, pair in _pairs(e.changes)
-            ),
+            changes=e.changes,
+            facts=facts,
         )
-        for e in entries
-    )
+        described.append(
+            HistoryEntry(
+                id=e.pk,
+                at=e.at,
+                actor_id=e.actor_id,
+                actor_name=e.actor_name or "system",
+                action=e.action,
+                verb=action_label(e.action),
+                object_type=e.object_type,
+                object_label=type_label(e.object_type),
+                object_id=e.object_id,
+                object_repr=e.object_repr,
+                object_url=url,
+                changes=tuple(
+                    FieldChange(
+                        field=field,
+                        label=words.field_label(field).capitalize(),
+                        old=_text(words.shown(e.object_type, field, old, facts)),
+                        new=_text(words.shown(e.object_type, field, new, facts)),
+                    )
+                    for field, old, new in words.worth_telling(every)
+                ),
+                sentence=told.sentence,
+                details=told.details,
+            )
+        )
+    return tuple(described)
+
+
+def _text(value: Any) -> str:
+    return words.plain(str(value))
+
+
+def type_label(object_type: str) -> str:
+    """What the trail's type name reads as: "keyresult" -> "Key result"."""
+    return str(TYPE_LABELS.get(object_type, object_type.capitalize()))
 
 
 def action_label(action: str) -> str:
     """ "objective.updated" -> "updated objective"."""
     if action in ACTION_LABELS:
         return str(ACTION_LABELS[action])
-    noun, _dot, verb = action.partition(".")
+    noun, _, verb = action.partition(".")
     return f"{verb.replace('_', ' ')} {noun.replace('_', ' ')}".strip()
 
 
 def field_label(field: str) -> str:
-    return str(FIELD_LABELS.get(field, field.replace("_", " ").capitalize()))
-
-
-# The order fields are shown in: what names the object first, then what it is about; the
-# rest alphabetically. (PostgreSQL's jsonb does not keep the order the keys were written in.)
-_FIELD_ORDER = (
-    "title",
-    "name",
-    "email",
-    "role",
-    "is_active",
-    "owner",
-    "new_owner",
-    "team",
-    "teams",
-    "parent",
-    "current",
-    "done",
-    "confidence",
-    "note",
-    "kind",
-    "start",
-    "target",
-)
-
-
-def _field_rank(field: str) -> tuple[int, str]:
-    return (_FIELD_ORDER.index(field), "") if field in _FIELD_ORDER else (len(_FIELD_ORDER), field)
-
-
-def _pairs(changes: Any) -> list[tuple[str, list[Any]]]:
-    if not isinstance(changes, dict):
-        return []
-    pairs = []
-    for field, value in changes.items():
-        if isinstance(value, list | tuple) and len(value) == 2:
-            pairs.append((str(field), list(value)))
-        else:
-            pairs.append((str(field), [None, value]))
-    return sorted(pairs, key=lambda pair: _field_rank(pair[0]))
+    return words.field_label(field).capitalize()
 
 
 def object_url(object_type: str, object_id: int | None) -> str | None:
@@ -372,36 +335,68 @@ def object_url(object_type: str, object_id: int | None) -> str | None:
         return None
 
 
-def _model_for(object_type: str, field: str) -> type[models.Model] | None:
-    if field == "parent":
-        return _PARENTS.get(object_type)
-    return _REFERENCES.get(field)
+# The objects whose unit (and kind) the sentences need: numbers read "€600,000", a milestone
+# says done or not done.
+_MEASURED: dict[str, tuple[str, str]] = {"keyresult": ("okrs", "KeyResult"), "kpi": ("kpis", "Kpi")}
 
 
-class _Names:
-    """Names of the objects an entry list refers to by id: one query per model."""
+def _ids(value: Any) -> Iterator[int]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _ids(item)
+
+
+class _Lookup:
+    """Names of the objects a page of entries refers to by id, and the units and kinds of the
+    objects they are about: one query per kind of object, whatever the number of entries."""
 
     def __init__(self, workspace: Workspace, entries: Iterable[AuditEntry]) -> None:
-        wanted: dict[type[models.Model], set[int]] = {}
+        wanted: dict[tuple[str, str], set[int]] = {}
         for e in entries:
-            for field, pair in _pairs(e.changes):
-                model = _model_for(e.object_type, field)
-                if model is None:
+            if e.object_type in _MEASURED and e.object_id is not None:
+                wanted.setdefault(_MEASURED[e.object_type], set()).add(e.object_id)
+            for field, old, new in words.pairs(e.changes):
+                if field == "parents":
+                    for links in (old, new):
+                        for link in links if isinstance(links, list) else []:
+                            if isinstance(link, dict):
+                                for name in ("objective", "key_result"):
+                                    kind = words.REFERENCES[name]
+                                    wanted.setdefault(kind, set()).update(_ids(link.get(name)))
                     continue
-                for value in pair:
-                    if isinstance(value, int) and not isinstance(value, bool):
-                        wanted.setdefault(model, set()).add(value)
-        self._names: dict[type[models.Model], dict[int, str]] = {}
-        for model, ids in wanted.items():
-            # Scoped to the workspace: an id from elsewhere is shown as a bare number.
-            rows = model._default_manager.filter(pk__in=ids, workspace=workspace)
-            self._names[model] = {row.pk: str(row) for row in rows}
+                referred = words.reference(e.object_type, field)
+                if referred is not None:
+                    wanted.setdefault(referred, set()).update(_ids(old))
+                    wanted.setdefault(referred, set()).update(_ids(new))
+        self._names: dict[tuple[str, str], dict[int, str]] = {}
+        self._measures: dict[tuple[str, str], dict[int, tuple[str, str]]] = {}
+        for key, ids in wanted.items():
+            if not ids:
+                continue
+            found = apps.get_model(*key)
+            # Scoped to the workspace: an id from elsewhere reads as a deleted object.
+            rows = found._default_manager.filter(pk__in=ids, workspace=workspace)
+            self._names[key] = {}
+            self._measures[key] = {}
+            for row in rows:
+                self._names[key][row.pk] = str(row)
+                self._measures[key][row.pk] = (
+                    str(getattr(row, "unit", "") or ""),
+                    str(getattr(row, "kind", "") or ""),
+                )
 
-    def show(self, object_type: str, field: str, value: Any) -> str:
-        model = _model_for(object_type, field)
-        if model is not None and isinstance(value, int) and not isinstance(value, bool):
-            return self._names.get(model, {}).get(value, f"#{value}")
-        return show_value(value)
+    def name_of(self, model: tuple[str, str], pk: int) -> str | None:
+        return self._names.get(model, {}).get(pk)
+
+    def unit_and_kind(self, object_type: str, pk: int | None) -> tuple[str, str]:
+        model = _MEASURED.get(object_type)
+        if model is None or pk is None:
+            return "", ""
+        return self._measures.get(model, {}).get(pk, ("", ""))
 
 
 def show_value(value: Any) -> str:
@@ -409,13 +404,13 @@ def show_value(value: Any) -> str:
     if value is None or value == "" or value == []:
         return NO_VALUE
     if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
+        return "Yes" if value else "No"
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)
-        return separated(f"{value:,.4f}".rstrip("0").rstrip("."), *l10n.separators())
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
     if isinstance(value, int):
-        return separated(f"{value:,}", *l10n.separators()) if abs(value) >= 10_000 else str(value)
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
     if isinstance(value, list | tuple):
         return ", ".join(show_value(v) for v in value) or NO_VALUE
     text = str(value)

@@ -6,7 +6,8 @@ class BridgesConfig(AppConfig):
     label = "bridges"
 
     def ready(self) -> None:
-        from goalkeeper.bridges import queries, receivers
+        from goalkeeper.bridges import kpi_upkeep, queries, receivers
+        from goalkeeper.kpis import links
         from goalkeeper.kpis.pickers import kpis_source
         from goalkeeper.kpis.signals import measurements_recorded
         from goalkeeper.okrs import kpi_links
@@ -23,3 +24,7 @@ class BridgesConfig(AppConfig):
             source=lambda workspace, keep: kpis_source(workspace, keep=keep),
             find=queries.kpi_for_key_result,
         )
+        # The page that archives or deletes a KPI lists what of the OKRs links to it.
+        links.register("key_results", kpi_upkeep.driven_key_results)
+        links.register("formula_inputs", kpi_upkeep.formula_key_results)
+        links.register("recoveries", kpi_upkeep.recoveries)

@@ -120,7 +120,7 @@ def coach_objective(draft: ObjectiveDraft) -> list[Remark]:
             Remark(
                 "too_few_key_results",
                 Severity.WARNING,
-                f"This objective has {count} key result(s); aim for 2 to 5.",
+                _too_few_message(count),
                 "One key result rarely captures an objective, and none cannot measure it.",
                 "objective",
             )
@@ -140,6 +140,12 @@ def coach_objective(draft: ObjectiveDraft) -> list[Remark]:
     for position, key_result in enumerate(draft.key_results, start=1):
         remarks += _coach_key_result(key_result, f"key_result:{position}", position)
     return remarks
+
+
+def _too_few_message(count: int) -> str:
+    if count == 0:
+        return "This objective has no key results yet; aim for 2 to 5."
+    return "This objective has only one key result; aim for 2 to 5."
 
 
 def _coach_key_result(key_result: KeyResultDraft, subject: str, position: int) -> list[Remark]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -12,6 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import (
     GetJsonSchemaHandler,
     SerializerFunctionWrapHandler,
+    StringConstraints,
     model_serializer,
     model_validator,
 )
@@ -303,6 +304,27 @@ def delete_kpi(request: HttpRequest, id: Id) -> Status[None]:
     return Status(204, None)
 
 
+@router.post("/kpis/{id}/archive", response=responses({200: KpiOut}, UPDATE))
+def archive_kpi(request: HttpRequest, id: Id) -> KpiOut:
+    """Archive a KPI (editors): it leaves the board, the pickers and the alerts; its values
+    and links stay. What the KPI page's "Archive" does."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    kpi.workspace = person.workspace
+    services.archive_kpi(actor=person, kpi=kpi)
+    return one_kpi(person, kpi.pk, person.workspace.clock())
+
+
+@router.post("/kpis/{id}/restore", response=responses({200: KpiOut}, UPDATE))
+def restore_kpi(request: HttpRequest, id: Id) -> KpiOut:
+    """Bring an archived KPI back (editors)."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    kpi.workspace = person.workspace
+    services.restore_kpi(actor=person, kpi=kpi)
+    return one_kpi(person, kpi.pk, person.workspace.clock())
+
+
 # --- Measurements ---------------------------------------------------------------------------
 
 
@@ -497,3 +519,49 @@ def upload_measurements(
         actor=person, kpi=kpi, points=parsed.points, source="upload"
     )
     return UpsertOut(created=result.created, updated=result.updated)
+
+
+class MeasurementCorrection(Input):
+    value: Number
+    timestamp: Instant | None = Field(
+        None, description="a new instant for the value (omitted: it keeps its own)"
+    )
+    reason: Annotated[str, StringConstraints(max_length=services.MAX_REASON)] = Field(
+        "", description="why, kept in the audit trail with the old and the new value"
+    )
+
+
+@router.patch("/kpis/{id}/measurements/{at}", response=responses({200: MeasurementOut}, UPDATE))
+def correct_measurement(
+    request: HttpRequest, id: Id, at: Instant, payload: MeasurementCorrection
+) -> MeasurementOut:
+    """Correct the value stored at the instant `at` (ISO 8601 with a time zone), and
+    optionally move it (editors): what "Correct" on the KPI page's values does. The figures
+    and the key results the KPI drives follow at once."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    kpi.workspace = person.workspace
+    found = services.correct_measurement(
+        actor=person,
+        kpi=kpi,
+        timestamp=at,
+        value=payload.value,
+        new_timestamp=payload.timestamp,
+        reason=payload.reason,
+    )
+    return MeasurementOut(timestamp=found.timestamp, value=found.value)
+
+
+@router.delete("/kpis/{id}/measurements/{at}", response=responses({204: None}, DELETE))
+def delete_measurement(
+    request: HttpRequest,
+    id: Id,
+    at: Instant,
+    reason: Annotated[str, StringConstraints(max_length=services.MAX_REASON)] = "",
+) -> Status[None]:
+    """Delete the value stored at the instant `at` (editors), with an optional `reason`."""
+    person = caller(request)
+    kpi = access_kpi_by_id(person, id, for_write=True)
+    kpi.workspace = person.workspace
+    services.delete_measurement(actor=person, kpi=kpi, timestamp=at, reason=reason)
+    return Status(204, None)

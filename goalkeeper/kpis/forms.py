@@ -7,13 +7,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source, teams_source
 from goalkeeper.domain.kpis import Direction
 from goalkeeper.domain.periods import Aggregation, Frequency
 from goalkeeper.kpis.imports import DateFormat
-from goalkeeper.pickers import PickerField, picker
+from goalkeeper.pickers import PickerField, PickerWidget, picker
 
 DIRECTION_CHOICES = [
     (Direction.HIGHER_IS_BETTER.value, "Higher is better"),
@@ -254,3 +255,89 @@ class UploadForm(forms.Form):
         help_text="Optional: its header or number. Found by itself when named value.",
         widget=forms.TextInput(attrs=_input()),
     )
+
+
+# --- Upkeep: correct a value, delete a KPI, bulk changes (docs/kpis.md, "Upkeep") -----------
+
+
+class MeasurementForm(ValueForm):
+    """One stored value corrected: its value, its time, and why."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        help_text=_("Optional: kept in the KPI's history with the old and the new value."),
+        widget=forms.TextInput(attrs=_input()),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].label = _("Date")
+        self.fields["time"].label = _("Time")
+        self.fields["time"].help_text = _("Midnight when empty.")
+        self.fields["value"].label = _("Value")
+
+
+class DeleteKpiForm(forms.Form):
+    """Deleting a KPI for good: the person types its name, or ticks the box."""
+
+    name = forms.CharField(
+        label=_("Type the KPI's name to confirm"),
+        required=False,
+        widget=forms.TextInput(attrs=_input(autocomplete="off", spellcheck="false")),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that its values and links are deleted for good"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, kpi_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kpi_name = kpi_name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        typed = " ".join(str(data.get("name") or "").split()).casefold()
+        if typed != " ".join(self.kpi_name.split()).casefold() and not data.get("confirm"):
+            raise ValidationError(
+                _("Type the KPI's name exactly, or tick the box, to delete it for good.")
+            )
+        return data
+
+
+BULK_CHOICES = [
+    ("owner", _("New owner")),
+    ("team", _("New team")),
+    ("archive", _("Archive")),
+]
+
+
+class BulkKpiForm(forms.Form):
+    """What the board's action bar sends: the selected KPIs and one change for all."""
+
+    kpis = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=_("KPIs"))
+    action = forms.ChoiceField(choices=BULK_CHOICES, label=_("Change"))
+    owner = PickerField(noun="person", required=False, empty_label="")
+    team = PickerField(noun="team", required=False)
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker(self, "team").use(teams_source(workspace))
+        picker(self, "owner").use(people_source(workspace))
+        self.fields["owner"].label = _("New owner")
+        # Said in the language of the request, not of the process that imported the form.
+        owner_widget = self.fields["owner"].widget
+        assert isinstance(owner_widget, PickerWidget)
+        owner_widget.empty_label = str(_("No owner"))
+        self.fields["team"].label = _("New team")
+        field = self.fields["kpis"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        # Any id is parsed here; the service keeps those of the workspace and names the rest.
+        field.valid_value = lambda value: str(value).isdigit()  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "team" and not data.get("team"):
+            self.add_error("team", _("Choose the new team."))
+        return data

@@ -2,7 +2,8 @@
 
 Nothing here touches the database: a file becomes a list of `(timestamp, value)` points
 and a list of errors, each naming the line of the file it was found on. The caller writes
-the points only when the error list is empty, so a file with one bad line writes nothing.
+the points only when the error list is empty, so a file with one bad line writes nothing,
+unless the person chooses to skip the bad lines (docs/kpis.md, "Skipping bad rows").
 
 Dates without a time of day are midnight in the workspace's time zone; timestamps with an
 explicit offset ("2026-11-20T14:00+01:00", "...Z") keep it. The user says how dates are
@@ -69,6 +70,8 @@ class RowError:
 
     line: int
     message: str
+    # The column at fault: "date" or "value"; "" for the row as a whole.
+    column: str = ""
 
     def __str__(self) -> str:
         return f"Line {self.line}: {self.message}"
@@ -87,6 +90,12 @@ class ParseResult:
     def ok(self) -> bool:
         """True when every line was read and there is something to write."""
         return not self.errors and not self.problems and bool(self.points)
+
+    @property
+    def partly_ok(self) -> bool:
+        """True when some lines cannot be read but the others can be written without them
+        (the file as a whole was read): the person may choose to skip the bad ones."""
+        return bool(self.errors) and not self.problems and bool(self.points)
 
 
 class UnreadableFileError(ValueError):
@@ -400,14 +409,18 @@ def _read_row(
         return
     try:
         when = parse_when(cells[columns.date], date_format, zone)
+    except ValueError as exc:
+        result.errors.append(RowError(line, str(exc), "date"))
+        return
+    try:
         value = parse_value(cells[columns.value])
     except ValueError as exc:
-        result.errors.append(RowError(line, str(exc)))
+        result.errors.append(RowError(line, str(exc), "value"))
         return
     key = when.astimezone(dt.UTC)
     if key in seen:
         result.errors.append(
-            RowError(line, f"{_show(when, zone)} already appears on line {seen[key]}")
+            RowError(line, f"{_show(when, zone)} already appears on line {seen[key]}", "date")
         )
         return
     seen[key] = line

@@ -192,6 +192,9 @@ class StagedUpload(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     # [[ISO 8601 timestamp with offset, value], ...] in file order.
     points = models.JSONField(default=list)
+    # The lines that could not be read, [{"line": 4, "column": "value", "reason": "..."}]:
+    # written only when the person chooses to skip them.
+    skipped = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

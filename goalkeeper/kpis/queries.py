@@ -239,6 +239,8 @@ class MeasurementRow:
 
     timestamp: dt.datetime
     value: float
+    # Its row, for the page that corrects or deletes it.
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -364,7 +366,7 @@ def kpi_page(
     rows = list(
         Measurement.objects.filter(kpi=kpi)
         .order_by("-timestamp")
-        .values_list("timestamp", "value")[start : start + PAGE_SIZE + 1]
+        .values_list("timestamp", "value", "id")[start : start + PAGE_SIZE + 1]
     )
     return KpiPage(
         kpi=kpi,
@@ -372,7 +374,7 @@ def kpi_page(
         chart_frequency=frequency,
         chart_frequencies=options,
         chart=chart,
-        measurements=tuple(MeasurementRow(ts, value) for ts, value in rows[:PAGE_SIZE]),
+        measurements=tuple(MeasurementRow(ts, value, pk) for ts, value, pk in rows[:PAGE_SIZE]),
         page=page,
         has_newer=page > 1,
         has_older=len(rows) > PAGE_SIZE,

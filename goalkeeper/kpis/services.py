@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -49,6 +50,15 @@ UPSERT_CHUNK = 1_000
 # A parsed upload waits this long for its confirmation before it is purged.
 STAGED_UPLOAD_TTL = dt.timedelta(hours=1)
 _LATEST = "latest"
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A line of an upload that could not be read, left out by the person's choice."""
+
+    line: int
+    column: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -268,10 +278,13 @@ def stage_upload(
     points: Sequence[tuple[dt.datetime, float]],
     filename: str = "",
     now: dt.datetime | None = None,
+    skipped: Sequence[SkippedRow] = (),
 ) -> StagedUpload:
     """Keep a parsed file until its preview is confirmed; purges expired ones.
 
-    Nothing is measured yet, so there is no audit entry: the write, when confirmed, has it.
+    `skipped` are the lines that could not be read: the preview lists them, and the write
+    happens only if the person chooses to skip them. Nothing is measured yet, so there is
+    no audit entry: the write, when confirmed, has it.
     """
     batch = _validated(points)
     if not batch:
@@ -283,6 +296,7 @@ def stage_upload(
         person=actor,
         filename=filename[:255],
         points=[[ts.isoformat(), value] for ts, value in batch.items()],
+        skipped=[{"line": row.line, "column": row.column, "reason": row.reason} for row in skipped],
         created_at=now or timezone.now(),
     )
 
@@ -293,11 +307,36 @@ def staged_points(staged: StagedUpload) -> list[tuple[dt.datetime, float]]:
 
 
 @transaction.atomic
-def write_staged_upload(*, actor: Person, staged: StagedUpload) -> UpsertResult:
-    """Write a previewed upload, all or nothing, and forget it."""
+def write_staged_upload(
+    *, actor: Person, staged: StagedUpload, skip_bad: bool = False
+) -> UpsertResult:
+    """Write a previewed upload, all or nothing, and forget it.
+
+    An upload with lines that could not be read is written only with `skip_bad` (the
+    person's explicit choice); the lines left out are audited with the write."""
+    if staged.skipped and not skip_bad:
+        count = len(staged.skipped)
+        raise ValidationError(
+            {
+                "skip_bad": f"{count} line{'s' if count != 1 else ''} cannot be read: "
+                "choose to skip them, or fix the file"
+            }
+        )
     result = record_measurements(
         actor=actor, kpi=staged.kpi, points=staged_points(staged), source="upload"
     )
+    if staged.skipped:
+        record(
+            workspace=staged.kpi.workspace,
+            actor=actor,
+            action="kpi.upload_rows_skipped",
+            obj=staged.kpi,
+            changes={
+                "skipped": [None, len(staged.skipped)],
+                "lines": [None, [row["line"] for row in staged.skipped]],
+                "file": [None, staged.filename],
+            },
+        )
     staged.delete()
     return result
 
@@ -407,3 +446,270 @@ def refresh_figures(
         chunk = list(Kpi.objects.filter(pk__in=ids[start : start + FIGURES_BATCH * 4]))
         done += store_figures(chunk, now=at)
     return done
+
+
+# --- Upkeep: archive, restore, correct one value (docs/kpis.md, "Upkeep") ------------------------
+
+
+@transaction.atomic
+def archive_kpi(*, actor: Person | None, kpi: Kpi, now: dt.datetime | None = None) -> Kpi:
+    """Hide a KPI from the board, the pickers and the alerts; its values and links stay.
+
+    Archiving an archived KPI is refused, so a double click leaves one audit entry."""
+    locked = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    if locked.archived_at is not None:
+        raise ValidationError({"archived": "this KPI is archived already"})
+    kpi.archived_at = now or timezone.now()
+    Kpi.objects.filter(pk=kpi.pk).update(archived_at=kpi.archived_at)
+    record(
+        workspace=kpi.workspace,
+        actor=actor,
+        action="kpi.archived",
+        obj=kpi,
+        changes={"archived_at": [None, kpi.archived_at.isoformat()]},
+    )
+    kpi_events.kpi_event("kpi.updated", kpi)
+    return kpi
+
+
+@transaction.atomic
+def restore_kpi(*, actor: Person | None, kpi: Kpi) -> Kpi:
+    """Bring an archived KPI back on the board, as it was."""
+    locked = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    if locked.archived_at is None:
+        raise ValidationError({"archived": "this KPI is not archived"})
+    before = locked.archived_at
+    kpi.archived_at = None
+    Kpi.objects.filter(pk=kpi.pk).update(archived_at=None)
+    # Time went on while it was archived: its health is read again at once.
+    store_figures([kpi])
+    record(
+        workspace=kpi.workspace,
+        actor=actor,
+        action="kpi.restored",
+        obj=kpi,
+        changes={"archived_at": [before.isoformat(), None]},
+    )
+    kpi_events.kpi_event("kpi.updated", kpi)
+    return kpi
+
+
+MAX_REASON = 500
+
+
+def _measurement_of(kpi: Kpi, timestamp: dt.datetime) -> Measurement:
+    found = Measurement.objects.select_for_update().filter(kpi=kpi, timestamp=timestamp).first()
+    if found is None:
+        raise ValidationError({"timestamp": "this KPI has no value at that time"})
+    return found
+
+
+def _reason(reason: str) -> str:
+    cleaned = reason.strip()
+    if len(cleaned) > MAX_REASON:
+        raise ValidationError({"reason": f"at most {MAX_REASON} characters"})
+    return cleaned
+
+
+@transaction.atomic
+def correct_measurement(
+    *,
+    actor: Person | None,
+    kpi: Kpi,
+    timestamp: dt.datetime,
+    value: float,
+    new_timestamp: dt.datetime | None = None,
+    reason: str = "",
+) -> Measurement:
+    """Change one stored value (and, with `new_timestamp`, its instant); audited with the old
+    and the new value and the reason. Moving it onto an instant that holds another value is
+    refused: delete that one first."""
+    note = _reason(reason)
+    measurement = _measurement_of(kpi, timestamp)
+    moved_to = new_timestamp if new_timestamp is not None else measurement.timestamp
+    if moved_to.tzinfo is None:
+        raise ValidationError({"timestamp": "needs a time zone"})
+    problems = check_value("value", value)
+    if problems:
+        raise ValidationError({"value": problems[0].message})
+    if (
+        moved_to != measurement.timestamp
+        and Measurement.objects.filter(kpi=kpi, timestamp=moved_to).exists()
+    ):
+        raise ValidationError({"timestamp": "the KPI already has a value at that time"})
+    changes: dict[str, list[Any]] = {}
+    if float(value) != measurement.value:
+        changes["value"] = [measurement.value, float(value)]
+    if moved_to != measurement.timestamp:
+        changes["timestamp"] = [measurement.timestamp.isoformat(), moved_to.isoformat()]
+    if not changes:
+        return measurement
+    health_before = kpi_events.health_of(kpi)
+    measurement.value = float(value)
+    measurement.timestamp = moved_to
+    measurement.save(update_fields=["value", "timestamp"])
+    if note:
+        changes["reason"] = [None, note]
+    _values_changed(
+        actor=actor,
+        kpi=kpi,
+        action="kpi.measurement_corrected",
+        changes=changes,
+        health_before=health_before,
+        result=UpsertResult(created=0, updated=1),
+    )
+    return measurement
+
+
+@transaction.atomic
+def delete_measurement(
+    *, actor: Person | None, kpi: Kpi, timestamp: dt.datetime, reason: str = ""
+) -> None:
+    """Remove one stored value for good; audited with the value and the reason."""
+    note = _reason(reason)
+    measurement = _measurement_of(kpi, timestamp)
+    health_before = kpi_events.health_of(kpi)
+    changes: dict[str, list[Any]] = {
+        "timestamp": [measurement.timestamp.isoformat(), None],
+        "value": [measurement.value, None],
+    }
+    if note:
+        changes["reason"] = [None, note]
+    measurement.delete()
+    _values_changed(
+        actor=actor,
+        kpi=kpi,
+        action="kpi.measurement_deleted",
+        changes=changes,
+        health_before=health_before,
+        result=UpsertResult(created=0, updated=0),
+    )
+
+
+# The `source` a corrected series is told to the apps above with; the KPI's `last_source`
+# keeps saying how its values last arrived.
+CORRECTION = "correction"
+
+
+def _values_changed(
+    *,
+    actor: Person | None,
+    kpi: Kpi,
+    action: str,
+    changes: dict[str, list[Any]],
+    health_before: str,
+    result: UpsertResult,
+) -> None:
+    """What a corrected or deleted value causes, as `measurements_written` for a batch: the
+    newest instant, the stored figures, the audit entry, the key results the KPI drives
+    (`measurements_recorded`) and the events."""
+    newest = (
+        Measurement.objects.filter(kpi=kpi)
+        .order_by("-timestamp")
+        .values_list("timestamp", flat=True)
+        .first()
+    )
+    Kpi.objects.filter(pk=kpi.pk).update(last_measurement_at=newest)
+    kpi.last_measurement_at = newest
+    store_figures([kpi])
+    record(workspace=kpi.workspace, actor=actor, action=action, obj=kpi, changes=changes)
+    measurements_recorded.send(
+        sender=Kpi, kpi=kpi, actor=actor, source=CORRECTION, result=result, received=1
+    )
+    kpi_events.kpi_event(
+        "kpi.measurements_recorded", kpi, created=result.created, updated=result.updated
+    )
+    kpi_events.kpi_health_changed(kpi, health_before)
+
+
+# --- Bulk changes from the board -----------------------------------------------------------------
+
+# How many KPIs one bulk change takes: the board's pages are smaller, and each KPI still
+# costs its own audit entry and events.
+MAX_BULK = 200
+
+
+class BulkAction(StrEnum):
+    """What a bulk change does to every selected KPI."""
+
+    OWNER = "owner"
+    TEAM = "team"
+    ARCHIVE = "archive"
+
+
+def _named(kpis: Iterable[Kpi]) -> str:
+    return ", ".join(f"“{kpi.name}”" for kpi in kpis)
+
+
+def selected_kpis(*, actor: Person, kpi_ids: Sequence[int], lock: bool = False) -> list[Kpi]:
+    """The KPIs of `kpi_ids` in the actor's workspace, by id; refuses an empty or too large
+    selection and ids that are not there (named), so nothing is half-changed."""
+    wanted = sorted(set(kpi_ids))
+    if not wanted:
+        raise ValidationError({"kpis": "select at least one KPI"})
+    if len(wanted) > MAX_BULK:
+        raise ValidationError({"kpis": f"at most {MAX_BULK} KPIs at once"})
+    rows = Kpi.objects.filter(pk__in=wanted, workspace_id=actor.workspace_id).order_by("id")
+    if lock:
+        rows = rows.select_for_update()
+    found = list(rows)
+    missing = sorted(set(wanted) - {kpi.pk for kpi in found})
+    if missing:
+        raise ValidationError(
+            {"kpis": "no such KPI in this workspace: " + ", ".join(str(pk) for pk in missing)}
+        )
+    return found
+
+
+@transaction.atomic
+def bulk_change_kpis(
+    *,
+    actor: Person,
+    kpi_ids: Sequence[int],
+    action: BulkAction,
+    owner: Person | None = None,
+    team: Team | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Give every selected KPI a new owner or team, or archive them, in one transaction with
+    one audit entry and one `kpi.updated` event per KPI changed; returns how many changed.
+
+    Refused as a whole, naming the KPIs, when the actor may not change one of them."""
+    kpis = selected_kpis(actor=actor, kpi_ids=kpi_ids, lock=True)
+    if not actor.can_edit:
+        raise ValidationError({"kpis": "only editors and admins may change " + _named(kpis)})
+    workspace = actor.workspace
+    new_value: int | dt.datetime | None
+    entries: list[tuple[Kpi, dict[str, list[Any]]]]
+    if action is BulkAction.OWNER:
+        if owner is not None and (owner.workspace_id != actor.workspace_id or not owner.is_active):
+            raise ValidationError({"owner": "must be an active person of this workspace"})
+        new_id = owner.pk if owner is not None else None
+        changed = [kpi for kpi in kpis if kpi.owner_id != new_id]
+        column, new_value = "owner_id", new_id
+        entries = [(kpi, {"owner": [kpi.owner_id, new_id]}) for kpi in changed]
+        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(owner_id=new_id)
+    elif action is BulkAction.TEAM:
+        if team is None or team.workspace_id != actor.workspace_id or team.archived_at:
+            raise ValidationError({"team": "must be a team of this workspace, not archived"})
+        new_id = team.pk
+        changed = [kpi for kpi in kpis if kpi.team_id != new_id]
+        column, new_value = "team_id", new_id
+        entries = [(kpi, {"team": [kpi.team_id, new_id]}) for kpi in changed]
+        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(team_id=new_id)
+    else:
+        at = now or timezone.now()
+        changed = [kpi for kpi in kpis if kpi.archived_at is None]
+        column, new_value = "archived_at", at
+        entries = [(kpi, {"archived_at": [None, at.isoformat()]}) for kpi in changed]
+        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(archived_at=at)
+    audit_action = "kpi.archived" if action is BulkAction.ARCHIVE else "kpi.updated"
+    record_many(
+        audit_entry(workspace=workspace, actor=actor, action=audit_action, obj=kpi, changes=c)
+        for kpi, c in entries
+    )
+    for kpi in changed:
+        setattr(kpi, column, new_value)
+        kpi.workspace = workspace
+        kpi_events.kpi_event("kpi.updated", kpi)
+    return len(changed)

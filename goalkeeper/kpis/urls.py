@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from goalkeeper.kpis import views
+from goalkeeper.kpis import upkeep_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("kpis/", views.board, name="kpis"),
@@ -13,4 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kpis/<int:pk>/values/", views.values, name="kpi_values"),
     path("kpis/<int:pk>/upload/", views.upload, name="kpi_upload"),
     path("kpis/<int:pk>/upload/<uuid:token>/", views.upload_preview, name="kpi_upload_preview"),
+    path("kpis/bulk/", upkeep_views.bulk, name="kpi_bulk"),
+    path("kpis/<int:pk>/archive/", upkeep_views.archive, name="kpi_archive"),
+    path("kpis/<int:pk>/restore/", upkeep_views.restore, name="kpi_restore"),
+    path("kpis/<int:pk>/delete/", upkeep_views.delete, name="kpi_delete"),
+    path("kpis/<int:pk>/values/<int:measurement_id>/", upkeep_views.value, name="kpi_value_edit"),
 ]

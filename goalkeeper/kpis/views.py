@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goalkeeper import pickers
@@ -28,11 +29,13 @@ from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis import board as board_reads
 from goalkeeper.kpis import imports, queries, services
 from goalkeeper.kpis.access import access_kpi_by_id
-from goalkeeper.kpis.forms import KpiForm, PasteForm, UploadForm, ValueForm
+from goalkeeper.kpis.forms import BulkKpiForm, KpiForm, PasteForm, UploadForm, ValueForm
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
 from goalkeeper.kpis.pickers import search_kpis
 
 PREVIEW_ROWS = 20
+# The bad lines a preview lists; the others are counted.
+MAX_SKIPPED_SHOWN = 200
 
 
 def _person(request: HttpRequest) -> Person:
@@ -76,7 +79,12 @@ def board(request: HttpRequest) -> HttpResponse:
         "kpi-results"
     )
     if not results_only:
-        return _render(request, person, "kpis/board.html", {"board": data})
+        context: dict[str, Any] = {"board": data}
+        if person.can_edit:
+            # The action bar of bulk changes (docs/kpis.md, "Bulk changes").
+            context["bulk_form"] = BulkKpiForm(workspace=person.workspace, auto_id="bulk_%s")
+            context["bulk_max"] = services.MAX_BULK
+        return _render(request, person, "kpis/board.html", context)
     response = _render(request, person, "kpis/_board_results.html", {"board": data})
     # The address bar shows the board's own short query, not every field of the form.
     query = data.filters.query(page=data.page.number)
@@ -233,9 +241,18 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             date_column=form.cleaned_data["date_column"],
             value_column=form.cleaned_data["value_column"],
         )
-        if parsed.ok:
+        if parsed.ok or parsed.partly_ok:
+            # A file with bad lines goes to the preview too: it lists them, and writes the
+            # good ones only when the person chooses to skip the bad ones.
             staged = services.stage_upload(
-                actor=person, kpi=kpi, points=parsed.points, filename=upload_file.name or ""
+                actor=person,
+                kpi=kpi,
+                points=parsed.points,
+                filename=upload_file.name or "",
+                skipped=[
+                    services.SkippedRow(error.line, error.column, error.message)
+                    for error in parsed.errors
+                ],
             )
             return redirect("kpi_upload_preview", pk=kpi.pk, token=staged.token)
     return _render(
@@ -256,14 +273,29 @@ def _staged(person: Person, kpi: Kpi, token: uuid.UUID) -> StagedUpload:
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload_preview(request: HttpRequest, pk: int, token: uuid.UUID) -> HttpResponse:
-    """What an upload will write; "Write N values" writes it, all or nothing."""
+    """What an upload will write; "Write N values" writes it, all or nothing. With lines that
+    cannot be read, it lists them and writes only on "Import the N good rows, skip the M bad
+    ones" (`skip_bad`)."""
     person = _person(request)
     kpi = _kpi(person, pk, for_write=True)
     staged = _staged(person, kpi, token)
+    problems: list[str] = []
     if request.method == "POST":
-        result = services.write_staged_upload(actor=person, staged=staged)
-        messages.success(request, _written(result))
-        return redirect("kpi_detail", pk=kpi.pk)
+        skipped = len(staged.skipped)
+        try:
+            result = services.write_staged_upload(
+                actor=person, staged=staged, skip_bad=request.POST.get("skip_bad") == "yes"
+            )
+        except ValidationError as error:
+            problems = _error_messages(error)
+        else:
+            message = _written(result)
+            if skipped:
+                message += " " + ngettext(
+                    "%(count)d bad line skipped.", "%(count)d bad lines skipped.", skipped
+                ) % {"count": skipped}
+            messages.success(request, message)
+            return redirect("kpi_detail", pk=kpi.pk)
     points = services.staged_points(staged)
     existing = Measurement.objects.filter(kpi=kpi, timestamp__in=[ts for ts, _ in points]).count()
     ordered = sorted(points, key=lambda point: point[0])
@@ -281,6 +313,9 @@ def upload_preview(request: HttpRequest, pk: int, token: uuid.UUID) -> HttpRespo
             "last": ordered[-1][0],
             "rows": points[:PREVIEW_ROWS],
             "more": max(len(points) - PREVIEW_ROWS, 0),
+            "skipped": staged.skipped[:MAX_SKIPPED_SHOWN],
+            "skipped_count": len(staged.skipped),
+            "problems": problems,
         },
     )
 

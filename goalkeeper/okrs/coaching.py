@@ -5,12 +5,17 @@ drafts into the coach's inputs, and adds one hint of its own: a key result whose
 opens with a task verb ("Launch the beta"), whatever its kind. The domain flags that only
 for milestones (a task with no metric); while a person is still writing, the hint helps for
 every kind, and it is advice (`info`), never a refusal.
+
+The coach speaks only about what was typed: a key result row without a title is not a key
+result yet, so it gets no remark and does not count; and the number of key results is
+judged only once one has a title (docs/okrs.md, "The coach").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from goalkeeper.domain.coach import (
     KeyResultDraft,
@@ -29,6 +34,8 @@ from goalkeeper.domain.key_results import (
 from goalkeeper.okrs.models import KeyResult
 
 TASK_TITLE = "task_title"
+# The remarks on the number of key results: said once a key result has a title.
+COUNT_CODES = frozenset({"too_few_key_results", "too_many_key_results"})
 
 
 @dataclass(frozen=True)
@@ -65,18 +72,67 @@ def draft_of(title: str, spec: KeyResultSpec, has_owner: bool) -> KeyResultDraft
     )
 
 
+def draft_of_values(
+    title: str, kind: str, has_owner: bool, values: Mapping[str, Any]
+) -> KeyResultDraft:
+    """The coach's view of a key result being typed: `values` are its form's numbers (those
+    it could read; the others count as not given)."""
+
+    def number(name: str) -> float | None:
+        value = values.get(name)
+        return value if isinstance(value, float) else None
+
+    known = kind if kind in KeyResultKind._value2member_map_ else KeyResultKind.INCREASE
+    spec = KeyResultSpec(
+        kind=KeyResultKind(known),
+        start=number("start"),
+        target=number("target"),
+        low=number("low"),
+        high=number("high"),
+        commit=number("commit"),
+        stretch=number("stretch"),
+    )
+    return draft_of(title, spec, has_owner)
+
+
 def draft_of_row(key_result: KeyResult) -> KeyResultDraft:
     """The coach's view of a saved key result."""
     return draft_of(key_result.title, key_result.spec, key_result.owner_id is not None)
 
 
 def coach(title: str, has_owner: bool, key_results: Sequence[KeyResultDraft]) -> Coaching:
-    """The domain coach's remarks on an objective and its key results, plus title hints."""
-    remarks = list(coach_objective(ObjectiveDraft(title, has_owner, key_results)))
-    for position, draft in enumerate(key_results, start=1):
+    """The domain coach's remarks on an objective and its key results, plus title hints.
+
+    `key_results` are the rows as numbered on screen, from 1; the rows without a title are
+    left out (nothing typed is nothing to remark on), the others keep their number.
+    """
+    written = [(n, draft) for n, draft in enumerate(key_results, start=1) if draft.title.strip()]
+    drafts = [draft for _, draft in written]
+    remarks = []
+    for remark in coach_objective(ObjectiveDraft(title, has_owner, drafts)):
+        if remark.code in COUNT_CODES and not drafts:
+            continue
+        remarks.append(_renumbered(remark, [n for n, _ in written]))
+    for position, draft in written:
         if draft.kind is not KeyResultKind.MILESTONE and looks_like_task(draft.title):
             remarks.append(task_title_hint(draft.title, position))
     return Coaching(tuple(_objective_first(remarks)))
+
+
+def _renumbered(remark: Remark, positions: Sequence[int]) -> Remark:
+    """A key result's remark under its number on screen (the domain counts titled rows)."""
+    kind, _, number = remark.subject.partition(":")
+    if kind != "key_result" or not number.isdigit():
+        return remark
+    counted = int(number)
+    shown = positions[counted - 1]
+    if shown == counted:
+        return remark
+    message = remark.message
+    prefix = f"Key result {counted} "
+    if message.startswith(prefix):
+        message = f"Key result {shown} " + message[len(prefix) :]
+    return replace(remark, message=message, subject=f"key_result:{shown}")
 
 
 def task_title_hint(title: str, position: int) -> Remark:

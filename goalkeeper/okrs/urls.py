@@ -9,6 +9,7 @@ from goalkeeper.okrs import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("objectives/new/", views.objective_create, name="objective_create"),
+    path("objectives/bulk/", views.objective_bulk, name="objective_bulk"),
     path("objectives/validate/", views.objective_validate, name="objective_validate"),
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
     path("objectives/<int:pk>/delete/", views.objective_delete, name="objective_delete"),

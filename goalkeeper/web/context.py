@@ -7,10 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.middleware import person_of
-from goalkeeper.accounts.models import Person
+from goalkeeper.accounts.models import Person, Theme
 from goalkeeper.notifications.queries import open_count
 
 
@@ -22,7 +23,7 @@ class NavItem:
     linking to a 404. It turns into a link by itself once a route named `url_name` exists.
     """
 
-    label: str
+    label: str | Promise
     icon: str
     url_name: str
     url: str | None
@@ -32,16 +33,16 @@ class NavItem:
 
 
 # (label, icon, route name, admins only). Later pages register these route names.
-NAVIGATION: tuple[tuple[str, str, str, bool], ...] = (
-    ("Home", "home", "home", False),
-    ("Inbox", "inbox", "inbox", False),
-    ("Objectives", "target", "cycles", False),
-    ("KPIs", "kpi", "kpis", False),
-    ("Data sources", "source", "sources", False),
-    ("Alignment", "alignment", "alignment", False),
-    ("Insights", "insights", "insights", False),
-    ("Dashboards", "dashboard", "dashboards", False),
-    ("Admin", "admin", "admin", True),
+NAVIGATION: tuple[tuple[str | Promise, str, str, bool], ...] = (
+    (_("Home"), "home", "home", False),
+    (_("Inbox"), "inbox", "inbox", False),
+    (_("Objectives"), "target", "cycles", False),
+    (_("KPIs"), "kpi", "kpis", False),
+    (_("Data sources"), "source", "sources", False),
+    (_("Alignment"), "alignment", "alignment", False),
+    (_("Insights"), "insights", "insights", False),
+    (_("Dashboards"), "dashboard", "dashboards", False),
+    (_("Admin"), "admin", "admin", True),
 )
 
 
@@ -75,6 +76,52 @@ SECTION_OF: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class AdminTab:
+    """One tab of the admin sections, shown above every admin page of every app."""
+
+    label: str | Promise
+    url_name: str
+    current: bool
+
+
+# (label, route name) of each admin section, in the order of the tabs.
+ADMIN_TABS: tuple[tuple[str | Promise, str], ...] = (
+    (_("Overview"), "admin"),
+    (_("People"), "admin_people"),
+    (_("Teams"), "admin_teams"),
+    (_("Webhooks"), "webhooks"),
+    (_("Chat channels"), "chat_channels"),
+    (_("Audit log"), "admin_audit"),
+    (_("Settings"), "workspace_settings"),
+)
+
+# Admin pages and the tab they belong to (the tabs' own routes belong to themselves).
+ADMIN_SECTION_OF: dict[str, str] = {
+    "admin_invite": "admin_people",
+    "admin_person_edit": "admin_people",
+    "admin_person_deactivate": "admin_people",
+    "admin_team_edit": "admin_teams",
+    "webhook_detail": "webhooks",
+    "chat_channel_edit": "chat_channels",
+    "chat_channel_deliveries": "chat_channels",
+    "digest_schedule": "workspace_settings",
+}
+
+
+def admin_tabs(request: HttpRequest, person: Person | None) -> list[AdminTab]:
+    """The admin tabs when an admin is on an admin page, the current one marked; else none
+    (a team lead managing their team's chat channels sees no tabs: the others are closed)."""
+    if person is None or not person.is_admin:
+        return []
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match is not None else None
+    section = ADMIN_SECTION_OF.get(name or "", name)
+    if section not in {url_name for _label, url_name in ADMIN_TABS}:
+        return []
+    return [AdminTab(label, url_name, url_name == section) for label, url_name in ADMIN_TABS]
+
+
 def nav_items(request: HttpRequest, person: Person | None) -> list[NavItem]:
     """The navigation for `person`: admin pages only for admins, missing pages disabled."""
     match = getattr(request, "resolver_match", None)
@@ -97,13 +144,24 @@ def nav_items(request: HttpRequest, person: Person | None) -> list[NavItem]:
     return items
 
 
+def theme_of(request: HttpRequest) -> str:
+    """The `data-theme` of the page: the login's light or dark, "" to follow the system."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    theme = getattr(user, "theme", "")
+    return theme if theme in (Theme.LIGHT, Theme.DARK) else ""
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The signed-in person, their workspace and the navigation, for the layout."""
     person = person_of(request) if hasattr(request, "user") else None
     return {
+        "ui_theme": theme_of(request),
         "person": person,
         "workspace": person.workspace if person else None,
         # Lazy: a fragment swapped in by htmx never shows the navigation, so it never pays
         # for its links or the inbox count.
         "nav_items": SimpleLazyObject(lambda: nav_items(request, person)) if person else [],
+        "admin_tabs": admin_tabs(request, person),
     }

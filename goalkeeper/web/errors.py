@@ -9,6 +9,7 @@ under `/api/`).
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -33,6 +34,16 @@ DEFAULT_REASONS = {
     500: _("The error was logged. Try again in a moment; if it keeps happening, tell an admin."),
 }
 API_DETAILS = {400: "Bad request.", 403: "Forbidden.", 404: "Not found.", 500: "Server error."}
+
+
+class Refused(PermissionDenied):
+    """A refusal with its reason and the page it concerns, offered as the way back (a path
+    of this site, e.g. the objective of a key result that can no longer be checked in on)."""
+
+    def __init__(self, reason: str, way_back: str, way_back_label: str) -> None:
+        super().__init__(reason)
+        self.way_back = way_back
+        self.way_back_label = way_back_label
 
 
 def _for_api(request: HttpRequest) -> bool:
@@ -66,6 +77,8 @@ def _page(request: HttpRequest, status: int, exception: Exception | None) -> Htt
         "title": TITLES[status],
         "reason": _reason(status, exception),
         "back_url": _back(request),
+        "way_back": getattr(exception, "way_back", ""),
+        "way_back_label": getattr(exception, "way_back_label", ""),
         "home_url": reverse("home"),
     }
     return render(request, "web/error.html", context, status=status)

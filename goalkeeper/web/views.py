@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -45,13 +45,14 @@ from goalkeeper.okrs.cycles import (
     newest_cycle,
     open_cycles_for,
 )
-from goalkeeper.okrs.models import Cycle, KeyResult
+from goalkeeper.okrs.models import Cycle, CycleState, KeyResult
 from goalkeeper.okrs.pages import alignment as alignment_page
 from goalkeeper.okrs.pages import board as board_page
 from goalkeeper.okrs.pages import home as home_page
 from goalkeeper.okrs.pages import objective as objective_page
 from goalkeeper.okrs.view_models import KeyResultRow
 from goalkeeper.sources import queries as source_queries
+from goalkeeper.web.errors import Refused
 from goalkeeper.web.forms import CheckInForm
 
 # Where a key result row is shown; each place lays its row out differently.
@@ -128,7 +129,7 @@ def _board(request: HttpRequest, person: Person, cycle: Cycle) -> HttpResponse:
     cycle.workspace = person.workspace
     filters = board_page.parse_board_filters(request.GET)
     board = board_page.cycle_board(person.workspace, cycle, timezone.now(), filters, person)
-    context = {"board": board}
+    context = {"board": board, **board_page.bulk_context(person, cycle)}
     # The filter form asks for the results only; history navigation asks for the page.
     if _is_htmx(request) and request.headers.get("HX-Target") == "board-results":
         return render_page(request, person, "web/okrs/_board_results.html", context)
@@ -254,7 +255,7 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
     now = timezone.now()
     row = rows.key_result_row(person.workspace, key_result, now)
     if row.locked:
-        raise PermissionDenied(_("this key result's objective or cycle is closed"))
+        raise _locked(key_result)
     row_context = _row_context(request)
     if request.method == "GET":
         initial = {"confidence": row.confidence, "value": row.current, "done": row.done}
@@ -281,6 +282,20 @@ def key_result_check_in(request: HttpRequest, person: Person, pk: int) -> HttpRe
     if not _is_htmx(request):
         return HttpResponseRedirect(_safe_next(request, key_result))
     return _check_in_saved(request, person, key_result, row_context, timezone.now())
+
+
+def _locked(key_result: KeyResult) -> Refused:
+    """Why a key result takes no more check-ins, with its objective as the way back."""
+    objective = key_result.objective
+    if objective.cycle.state == CycleState.CLOSED:
+        reason = _("%(cycle)s is closed: its key results take no more check-ins.") % {
+            "cycle": objective.cycle.name
+        }
+    else:
+        reason = _("This key result's objective is closed: it takes no more check-ins.")
+    return Refused(
+        reason, reverse("objective_detail", args=[objective.pk]), _("Back to the objective")
+    )
 
 
 def _check_in_form(

@@ -134,4 +134,4 @@ def test_the_team_page_shows_members_and_history(world: World):
 
     assert "Eddie Editor" in html
     assert "lead" in html
-    assert "created team" in html
+    assert "created the team" in html

@@ -68,8 +68,8 @@ def test_the_log_pages_newest_first(world: World, things: Everything):
     second = log(client, type="objective", page=2)
 
     assert "Page 1 of 2" in first
-    assert ">t60<" in first
-    assert ">t60<" not in second
+    assert "“t60”" in first
+    assert "“t60”" not in second
     assert 'rel="next"' in first
     assert "type=objective&amp;page=2" in first
 

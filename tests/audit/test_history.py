@@ -30,7 +30,7 @@ def test_an_objectives_history_includes_its_key_results_and_check_ins(
     assert (owner.label, owner.old, owner.new) == ("Owner", "Acme secret person", "Vera Viewer")
     check_in = history[0]
     assert check_in.object_label == "Key result"
-    assert [(c.label, c.old, c.new) for c in check_in.changes][:1] == [("Current", "10", "42")]
+    assert [(c.label, c.old, c.new) for c in check_in.changes][:1] == [("Value", "10", "42")]
 
 
 def test_a_key_results_history_is_its_own(world: World, things: Everything):
@@ -67,7 +67,8 @@ def test_history_never_names_another_workspaces_objects(world: World, things: Ev
 
     newest = history_for(world.acme, things.acme.objective)[0]
 
-    assert newest.changes[0].new == f"#{things.globex.person.pk}"
+    assert newest.changes[0].new == "someone no longer here"
+    assert str(things.globex.person.pk) not in newest.sentence
 
 
 def test_another_workspaces_entries_are_not_in_the_history(world: World, things: Everything):
@@ -146,7 +147,7 @@ def test_htmx_gets_the_fragment_and_a_browser_gets_a_page(world: World, things: 
     assert "<html" not in fragment
     assert "<html" in page
     assert "Acme secret objective" in page
-    assert "created objective" in page
+    assert "created the objective" in page
 
 
 def test_the_loader_include_fetches_the_history_with_a_link_fallback(world: World):

@@ -64,6 +64,7 @@ def test_log_in_see_the_cycle_and_log_out(
     assert page.evaluate("typeof window.htmx") == "object"
     assert console_errors == []
 
+    page.get_by_test_id("user-menu").click()
     page.get_by_test_id("logout").click()
 
     expect(page).to_have_url(f"{live_server.url}/login/")

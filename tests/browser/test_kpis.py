@@ -114,16 +114,16 @@ def test_a_csv_upload_turns_the_kpi_red_and_a_resend_changes_nothing(
     page.goto(f"{live_server.url}/kpis/{kpi.pk}/")
     expect(page.get_by_test_id("kpi-health")).to_have_attribute("data-health", "no_data")
 
-    # A file with bad rows: every bad line listed, nothing written.
+    # A file with bad rows: its preview lists every bad line, nothing is written; fix it.
     page.get_by_test_id("upload-link").click()
     page.get_by_label("File", exact=True).set_input_files(str(bad))
     page.get_by_test_id("upload-preview").click()
-    errors = page.get_by_test_id("row-errors")
-    expect(errors).to_contain_text("Nothing was written.")
-    expect(errors.locator("li")).to_have_count(2)
-    expect(errors).to_contain_text("Line 3:")
-    expect(errors).to_contain_text("Line 4:")
+    bad_rows = page.get_by_test_id("bad-rows")
+    expect(bad_rows.locator("tbody tr")).to_have_count(2)
+    expect(bad_rows.locator('tr[data-line="3"]')).to_be_visible()
+    expect(bad_rows.locator('tr[data-line="4"]')).to_be_visible()
     assert not Measurement.objects.filter(kpi=kpi).exists()
+    page.get_by_test_id("fix-file").click()
 
     # The good file: a preview, then the write.
     page.get_by_label("File", exact=True).set_input_files(str(good))

@@ -7,7 +7,6 @@ its parent in the alignment tree; close the cycle with final scores; find it loc
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,12 @@ from tests.web import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def add_key_result(page: Page, title: str, kind: str, **numbers: str) -> None:
-    page.get_by_label("Title", exact=True).fill(title)
-    page.get_by_role("radio", name=re.compile(f"^{kind}")).check()
-    for label, value in numbers.items():
-        page.get_by_label(label, exact=True).fill(value)
+def add_key_result(page: Page, row: int, title: str, kind: str, **numbers: str) -> None:
+    """Fill key result row `row` (from 0) of the objective's page."""
+    page.locator(f"[name='kr-{row}-title']").fill(title)
+    page.locator(f"[name='kr-{row}-kind']").select_option(kind)
+    for name, value in numbers.items():
+        page.locator(f"[name='kr-{row}-{name}']").fill(value)
 
 
 def test_plan_check_in_align_and_close_a_cycle(
@@ -55,18 +55,15 @@ def test_plan_check_in_align_and_close_a_cycle(
     expect(page.locator("select[name=aligned_0_objective]")).to_have_value(str(parent.pk))
     page.get_by_label("Title", exact=True).fill("Win the mid-market")
     pick(page, "Team", "Sal", "Sales")
-    page.get_by_test_id("save-objective").click()
 
-    # Its three key results, one after another.
-    expect(page.get_by_role("heading", name="Add key result 1")).to_be_visible()
-    add_key_result(page, "Qualified leads", "Increase", Start="0", Target="100")
-    page.get_by_test_id("add-key-result").click()
-    expect(page.get_by_role("heading", name="Add key result 2")).to_be_visible()
-    add_key_result(page, "Days to close a deal", "Decrease", Start="60", Target="30")
-    page.get_by_test_id("add-key-result").click()
-    expect(page.get_by_role("heading", name="Add key result 3")).to_be_visible()
-    add_key_result(page, "Mid-market pricing page live", "Milestone")
-    page.get_by_test_id("add-and-finish").click()
+    # Its three key results, on the same page, saved with it.
+    add_key_result(page, 0, "Qualified leads", "increase", start="0", target="100")
+    page.get_by_test_id("add-row").click()
+    add_key_result(page, 1, "Days to close a deal", "decrease", start="60", target="30")
+    page.get_by_test_id("add-row").click()
+    add_key_result(page, 2, "Mid-market pricing page live", "milestone")
+    page.get_by_test_id("save-objective").click()
+    expect(page.get_by_test_id("objective-progress")).to_be_visible()
 
     objective = Objective.objects.get(title="Win the mid-market")
     assert objective.parent == parent

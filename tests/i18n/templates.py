@@ -256,7 +256,8 @@ def _filter_literals(content: str) -> list[str]:
         if before.strip() == "":
             if words(quoted[1:-1]):
                 problems.append(f"{{{{ {content} }}}}")
-        elif _shown_filter(before) and words(quoted[1:-1]):
+        elif _shown_filter(before) and re.match(r"[A-Z][a-z]", quoted[1:-1]):
+            # "Nobody" is shown; "light dark" (a CSS value in an attribute) is not.
             problems.append(f"{{{{ {content} }}}}")
     return problems
 

@@ -173,10 +173,30 @@ def test_a_value_beyond_the_limits_is_refused_on_its_line() -> None:
     assert [value for _, value in result.points] == [1e15]
 
 
+def test_each_bad_line_names_the_column_at_fault() -> None:
+    result = parse("date,value\n2026-10-01,x\n2026-13-01,2\n2026-10-02\n2026-10-03,4\n")
+
+    assert [(error.line, error.column) for error in result.errors] == [
+        (2, "value"),
+        (3, "date"),
+        (4, ""),
+    ]
+    assert result.partly_ok
+    assert not result.ok
+
+
+def test_a_file_whose_every_line_is_bad_cannot_be_written_in_part() -> None:
+    result = parse("date,value\n2026-10-01,x\n")
+
+    assert not result.partly_ok
+
+
 def test_a_day_first_date_read_as_month_first_is_an_error_not_a_guess() -> None:
     result = parse("25/12/2026,1", DateFormat.MDY)
 
-    assert result.errors == [RowError(1, "“25/12/2026” is not a date in the MM/DD/YYYY format")]
+    assert result.errors == [
+        RowError(1, "“25/12/2026” is not a date in the MM/DD/YYYY format", "date")
+    ]
 
 
 def test_more_rows_than_the_limit_is_refused_as_a_whole() -> None:
@@ -231,7 +251,7 @@ def test_an_xlsx_file_is_read_with_real_dates_numbers_and_text() -> None:
 
     assert [v for _, v in result.points] == [12.0, 13.5, 14.0]
     assert result.points[0][0] == dt.datetime(2026, 10, 1, 9, 30, tzinfo=PARIS)
-    assert result.errors == [RowError(6, "“oops” is not a number")]
+    assert result.errors == [RowError(6, "“oops” is not a number", "value")]
 
 
 def test_a_broken_workbook_is_a_clear_problem() -> None:

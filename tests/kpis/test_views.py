@@ -419,18 +419,56 @@ BAD_CSV = (
 )
 
 
-def test_a_file_with_bad_rows_writes_nothing_and_reports_every_bad_line(
+def test_a_file_with_bad_rows_writes_nothing_and_lists_every_bad_line_in_its_preview(
+    world: World, make_kpi: MakeKpi
+) -> None:
+    kpi = make_kpi()
+    editor = world.client_for(world.editor)
+
+    response = upload(editor, kpi, csv_file(BAD_CSV))
+    preview = editor.get(response["Location"])
+
+    body = text(preview)
+    assert re.findall(r'<tr data-line="(\d+)"', body) == ["3", "4", "6", "7"]
+    assert "2026-09-01 already appears on line 2" in body
+    assert "Import the 2 good rows, skip the 4 bad ones" in body
+    assert 'data-testid="write-values"' not in body
+    assert not Measurement.objects.exists()
+
+
+def test_a_file_with_bad_rows_is_written_only_when_the_bad_ones_are_skipped(
+    world: World, make_kpi: MakeKpi
+) -> None:
+    kpi = make_kpi()
+    editor = world.client_for(world.editor)
+    preview_url = upload(editor, kpi, csv_file(BAD_CSV))["Location"]
+
+    refused = editor.post(preview_url)
+
+    assert refused.status_code == 200
+    assert "choose to skip them, or fix the file" in text(refused)
+    assert not Measurement.objects.exists()
+
+    written = editor.post(preview_url, {"skip_bad": "yes"})
+
+    assert written["Location"] == url("kpi_detail", kpi.pk)
+    assert sorted(Measurement.objects.values_list("value", flat=True)) == [10.0, 30.0]
+    shown = text(editor.get(written["Location"]))
+    assert "2 values written (2 new). 4 bad lines skipped." in shown
+    skipped = AuditEntry.objects.get(action="kpi.upload_rows_skipped")
+    assert skipped.changes["skipped"] == [None, 4]
+    assert skipped.changes["lines"] == [None, [3, 4, 6, 7]]
+
+
+def test_a_file_that_cannot_be_read_at_all_stays_on_the_upload_page(
     world: World, make_kpi: MakeKpi
 ) -> None:
     kpi = make_kpi()
 
-    response = upload(world.client_for(world.editor), kpi, csv_file(BAD_CSV))
+    response = upload(world.client_for(world.editor), kpi, csv_file("date,value\n2026-10-01,x\n"))
 
-    body = text(response)
     assert response.status_code == 200
-    assert re.findall(r'data-line="(\d+)"', body) == ["3", "4", "6", "7"]
-    assert "2026-09-01 already appears on line 2" in body
-    assert not Measurement.objects.exists()
+    assert 'data-testid="row-errors"' in text(response)
     assert not StagedUpload.objects.exists()
 
 

@@ -487,3 +487,43 @@ def test_an_empty_cycle_post_answers_with_the_errors_not_a_crash(
     assert response.status_code == 200
     world.cycle.refresh_from_db()
     assert world.cycle.state == "active"
+
+
+def test_the_close_page_of_a_closed_cycle_shows_its_scores_and_notes_read_only(
+    world: World, admin: Client, scored: dict[str, Objective], now: dt.datetime
+) -> None:
+    grow = next(iter(scored.values()))
+    services.close_cycle(
+        actor=world.admin,
+        cycle=world.cycle,
+        closings=[
+            Closing(o.pk, 0.5, "Slow start, strong finish." if o.pk == grow.pk else "")
+            for o in scored.values()
+        ],
+    )
+
+    html = admin.get(reverse("cycle_close", args=[world.cycle.pk])).content.decode()
+
+    assert 'data-testid="closed-scores"' in html
+    assert "Slow start, strong finish." in html
+    assert "0.5" in html
+    assert "<input" not in html.split('data-testid="closed-scores"')[1].split("</ol>")[0]
+    assert "<textarea" not in html
+    assert 'data-testid="back-to-board"' in html
+    assert reverse("objective_detail", args=[grow.pk]) in html
+
+
+def test_the_close_page_of_a_cycle_in_planning_has_no_form(world: World, admin: Client) -> None:
+    planning = services.create_cycle(
+        actor=world.admin,
+        workspace=world.acme,
+        name="2027-Q1",
+        start_date=dt.date(2027, 1, 1),
+        end_date=dt.date(2027, 3, 31),
+    )
+
+    html = admin.get(reverse("cycle_close", args=[planning.pk])).content.decode()
+
+    assert 'data-testid="not-active"' in html
+    assert 'class="closing-form"' not in html
+    assert 'data-testid="close-cycle"' not in html

@@ -378,7 +378,7 @@ def test_the_coach_counts_the_draft_among_the_objectives_key_results(
     factories.key_result(objective, "Existing")
     second = live(editor, objective, form_data(world, _touched="title"))
 
-    assert "This objective has 1 key result(s); aim for 2 to 5." in first
+    assert "This objective has only one key result; aim for 2 to 5." in first
     assert "too_few_key_results" not in second
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from goalkeeper.bridges.services import link_key_result
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.kpis.services import create_kpi, record_measurements
+from goalkeeper.kpis.services import archive_kpi, create_kpi, record_measurements
 from goalkeeper.okrs.services import create_key_result, create_objective
 from goalkeeper.webhooks.models import EVENTS
 from goalkeeper.webhooks.services import create_subscription
@@ -226,3 +226,71 @@ def test_uploading_a_file(world: World, editor_api: Api, retention: Kpi) -> None
     )
 
     assert "kpi.measurements_recorded" in names(trace)
+
+
+# --- Upkeep (docs/kpis.md, "Upkeep") ---------------------------------------------------------
+
+
+def test_archiving_a_kpi(world: World, editor_api: Api, retention: Kpi) -> None:
+    client = world.client_for(world.editor)
+
+    trace = compare_paths(
+        web=lambda: expect_status(client.post(reverse("kpi_archive", args=[retention.pk])), 302),
+        api=lambda: expect_status(editor_api.post(f"/kpis/{retention.pk}/archive", {}), 200),
+    )
+
+    assert names(trace) == ["kpi.updated"]
+
+
+def test_restoring_a_kpi(world: World, editor_api: Api, retention: Kpi) -> None:
+    client = world.client_for(world.editor)
+    archive = lambda: archive_kpi(actor=world.editor, kpi=retention)  # noqa: E731
+
+    def web() -> object:
+        archive()
+        return expect_status(client.post(reverse("kpi_restore", args=[retention.pk])), 302)
+
+    def api() -> object:
+        archive()
+        return expect_status(editor_api.post(f"/kpis/{retention.pk}/restore", {}), 200)
+
+    compare_paths(web=web, api=api)
+
+
+def test_correcting_a_value(world: World, editor_api: Api, measured: Kpi) -> None:
+    client = world.client_for(world.editor)
+    stored = measured.measurements.get()
+    form = {"action": "save", "date": "2026-10-05", "time": "", "value": "99", "reason": "typo"}
+    body = {"value": 99, "reason": "typo"}
+
+    trace = compare_paths(
+        web=lambda: expect_status(
+            client.post(reverse("kpi_value_edit", args=[measured.pk, stored.pk]), form), 302
+        ),
+        api=lambda: expect_status(
+            editor_api.patch(f"/kpis/{measured.pk}/measurements/2026-10-05T00:00:00Z", body), 200
+        ),
+    )
+
+    assert "kpi.measurements_recorded" in names(trace)
+
+
+def test_deleting_a_value(world: World, editor_api: Api, measured: Kpi) -> None:
+    client = world.client_for(world.editor)
+    stored = measured.measurements.get()
+
+    compare_paths(
+        web=lambda: expect_status(
+            client.post(
+                reverse("kpi_value_edit", args=[measured.pk, stored.pk]),
+                {"action": "delete", "reason": "duplicate"},
+            ),
+            302,
+        ),
+        api=lambda: expect_status(
+            editor_api.delete(
+                f"/kpis/{measured.pk}/measurements/2026-10-05T00:00:00Z", reason="duplicate"
+            ),
+            204,
+        ),
+    )

@@ -34,7 +34,7 @@ from goalkeeper.dashboards import services as dashboards
 from goalkeeper.exports.models import Format, ListKind
 from goalkeeper.exports.services.requests import start_export
 from goalkeeper.exports.services.running import run_export
-from goalkeeper.kpis.models import Kpi, RecoveryLink
+from goalkeeper.kpis.models import Kpi, Measurement, RecoveryLink
 from goalkeeper.kpis.services import stage_upload
 from goalkeeper.notifications import services as notifications
 from goalkeeper.notifications.models import Notification
@@ -193,6 +193,8 @@ def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str
         "invitation_token": things.invitation_token,
         "linked_key_result": linked.pk,
         "recovery": things.objective.pk,
+        # One stored value of the KPI, for the page that corrects it.
+        "measurement": Measurement.objects.filter(kpi=things.kpi).values_list("pk", flat=True)[0],
     }
 
 

@@ -156,6 +156,7 @@ ROUTES: dict[str, Route] = {
     "cycle_review_xlsx": _page(obj="cycle"),
     "objective_detail": _page(obj="objective", shows=_shows("objective", "key_result")),
     "objective_create": _page(read="editor", write="editor"),
+    "objective_bulk": _page(read=None, write="editor"),
     "objective_edit": _page(read="editor", write="editor", obj="objective"),
     "objective_delete": _page(read="editor", write="editor", obj="objective"),
     "key_result_create": _page(read="editor", write="editor", obj="objective"),
@@ -206,6 +207,13 @@ ROUTES: dict[str, Route] = {
     "kpi_link": _page(read=None, write="editor", obj="kpi"),
     "kpi_values": _page(read="editor", write="editor", obj="kpi"),
     # A staged upload is its maker's: each persona previews and writes their own.
+    "kpi_archive": _page(read="editor", write="editor", obj="kpi", shows=_shows("kpi")),
+    "kpi_restore": _page(read=None, write="editor", obj="kpi"),
+    "kpi_delete": _page(read="editor", write="editor", obj="kpi", shows=_shows("kpi")),
+    "kpi_value_edit": _page(
+        read="editor", write="editor", obj="kpi", params={"measurement_id": "{measurement}"}
+    ),
+    "kpi_bulk": _page(read=None, write="editor"),
     "kpi_upload_preview": _page(
         read="editor", write="editor", obj="kpi", params={"token": "{upload}"}, shows=_shows("kpi")
     ),
@@ -237,6 +245,12 @@ ROUTES: dict[str, Route] = {
     "source_test": _page(read=None, write="admin", obj="kpi"),
     "source_sync": _page(read=None, write="admin", obj="kpi"),
     "source_delete": _page(read="admin", write="admin", obj="kpi"),
+    # --- the person's own profile, and the search (docs/navigation.md) -------------------------
+    "profile": _page(
+        write="member", data=lambda ids: {"name": "Matrix", "language": "", "theme": "dark"}
+    ),
+    "profile_theme": _page(read=None, write="member", data=lambda ids: {"theme": "dark"}),
+    "search": _page(params={}),
     # --- API tokens page (any member: a viewer's tokens are read-only) ------------------------
     "api_tokens": _page(write="member"),
     # A person revokes their own tokens only: each persona revokes theirs; the outsider tries
@@ -344,7 +358,19 @@ ROUTES: dict[str, Route] = {
     "api-v1:get_kpi": _api(read="member", obj="kpi"),
     "api-v1:update_kpi": _api(write="editor", obj="kpi"),
     "api-v1:delete_kpi": _api(write="editor", obj="kpi"),
+    "api-v1:archive_kpi": _api(write="editor", obj="kpi"),
+    "api-v1:restore_kpi": _api(write="editor", obj="kpi"),
     "api-v1:list_measurements": _api(read="member", obj="kpi"),
+    # The instant holds no value of the Acme KPI: a permitted persona is refused with 422.
+    "api-v1:correct_measurement": _api(
+        write="editor",
+        obj="kpi",
+        params={"at": "2026-10-02T00:00:00Z"},
+        data=lambda ids: {"value": 1},
+    ),
+    "api-v1:delete_measurement": _api(
+        write="editor", obj="kpi", params={"at": "2026-10-02T00:00:00Z"}
+    ),
     "api-v1:record_measurements": _api(
         write="editor",
         obj="kpi",

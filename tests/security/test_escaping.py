@@ -15,6 +15,7 @@ import pytest
 from goalkeeper.accounts.models import Role
 from goalkeeper.accounts.services import add_person
 from goalkeeper.comments.services import add_comment
+from goalkeeper.kpis.models import Measurement
 from goalkeeper.kpis.services import create_kpi
 from goalkeeper.notifications import services as notifications
 from goalkeeper.notifications.models import Notification
@@ -93,6 +94,7 @@ def hostile(world: World) -> dict[str, Any]:
         "upload": own_upload(world.admin, things.kpi),
         "notification": hostile_notification(world, things.objective.pk),
         "export": export,
+        "measurement": Measurement.objects.filter(kpi=things.kpi).values_list("pk", flat=True)[0],
     }
 
 

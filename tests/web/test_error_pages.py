@@ -9,6 +9,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from goalkeeper.okrs import services
 from goalkeeper.okrs.models import CycleState
 from goalkeeper.web.errors import server_error
 from tests.conftest import World
@@ -38,7 +39,9 @@ def test_a_missing_page_for_someone_logged_out_has_no_navigation() -> None:
     assert 'aria-label="Main"' not in html
 
 
-def test_a_refusal_says_why_and_leads_back(world: World, now: dt.datetime) -> None:
+def test_a_check_in_on_a_closed_cycle_says_so_and_leads_back_to_the_objective(
+    world: World, now: dt.datetime
+) -> None:
     objective = factories.objective(world.cycle, world.sales, "Grow", world.editor)
     key_result = factories.key_result(objective, "Leads")
     world.cycle.state = CycleState.CLOSED
@@ -54,8 +57,8 @@ def test_a_refusal_says_why_and_leads_back(world: World, now: dt.datetime) -> No
     html = response.content.decode()
     assert response.status_code == 403
     assert "You cannot do this here" in html
-    assert "This key result&#x27;s objective or cycle is closed." in html
-    assert f'href="http://testserver{page}"' in html  # "Go back"
+    assert "2026-Q4 is closed: its key results take no more check-ins." in html
+    assert f'href="{page}" data-testid="error-way-back">Back to the objective</a>' in html
 
 
 def test_a_referer_from_another_site_is_not_offered_as_the_way_back(world: World) -> None:
@@ -85,3 +88,20 @@ def test_a_server_error_page_needs_no_database_and_the_api_gets_json() -> None:
     assert "Something went wrong on our side" in page.content.decode()
     assert api.status_code == 500
     assert api["Content-Type"] == "application/json"
+
+
+def test_a_check_in_on_a_closed_objective_names_the_objective(
+    world: World, now: dt.datetime
+) -> None:
+    objective = factories.objective(world.cycle, world.sales, "Grow", world.editor)
+    key_result = factories.key_result(objective, "Leads")
+    services.close_objective(actor=world.editor, objective=objective, final_score=0.5)
+
+    response = world.client_for(world.editor).post(
+        reverse("key_result_check_in", args=[key_result.pk]), {"value": "5"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "This key result&#x27;s objective is closed: it takes no more check-ins." in html
+    assert reverse("objective_detail", args=[objective.pk]) in html

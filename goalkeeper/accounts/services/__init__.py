@@ -609,6 +609,7 @@ from goalkeeper.accounts.services.compound import (  # noqa: E402
     change_person,
     change_team,
 )
+from goalkeeper.accounts.services.profile import update_profile  # noqa: E402
 
 __all__ = [
     "add_person_with_teams",
@@ -617,4 +618,5 @@ __all__ = [
     "change_team",
     "clear_attempts",
     "count_attempt",
+    "update_profile",
 ]

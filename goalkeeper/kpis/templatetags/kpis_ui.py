@@ -18,6 +18,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.domain.kpis import Direction, Trend
 from goalkeeper.web.templatetags.goalkeeper_ui import with_unit
@@ -44,6 +45,13 @@ AGGREGATION_LABELS = {
     "average": "average",
     "min": "lowest value",
     "max": "highest value",
+}
+# How the latest values arrived (`Kpi.last_source`), in words; a source's pull is "<kind> sync".
+ARRIVALS = {
+    "manual": _("entered by hand"),
+    "upload": _("uploaded from a file"),
+    "api": _("sent over the API"),
+    "hand down": _("copied from a key result"),
 }
 ARROWS = {
     "up": "M4 12 12 4l8 8M12 4v16",
@@ -199,6 +207,17 @@ def warning_text(kpi: Any) -> str:
         return f"yellow up to {with_unit(kpi.warning, unit)} outside the range"
     sign = "≥" if direction is Direction.HIGHER_IS_BETTER else "≤"
     return f"yellow {sign} {with_unit(kpi.warning, unit)}"
+
+
+@register.filter
+def arrival_text(last_source: Any) -> str:
+    """How a KPI's latest values arrived, in words: "entered by hand"; "" when unknown."""
+    code = str(last_source or "").strip()
+    if code in ARRIVALS:
+        return str(ARRIVALS[code])
+    if code.endswith(" sync"):
+        return str(_("pulled by its data source"))
+    return ""
 
 
 @register.filter

@@ -14,6 +14,7 @@ from goalkeeper.accounts.models import Membership, Person, Team, Workspace
 from goalkeeper.domain.pace import PaceStatus
 from goalkeeper.domain.scoring import score_band
 from goalkeeper.okrs.cycles import cycle_choices, cycle_header
+from goalkeeper.okrs.forms.bulk import BulkObjectiveForm
 from goalkeeper.okrs.models import Cycle, CycleState, ObjectiveKind
 from goalkeeper.okrs.rows import (
     BAND_LABELS,
@@ -23,6 +24,7 @@ from goalkeeper.okrs.rows import (
     load_rows,
     pace_counts,
 )
+from goalkeeper.okrs.services.bulk import MAX_BULK
 from goalkeeper.okrs.standing import Standing, cycle_standings, owners_of
 from goalkeeper.okrs.view_models import (
     BOARD_ROWS,
@@ -333,3 +335,14 @@ def cycle_overview(
         teams=group_by_team(rows),
         counts=pace_counts(rows),
     )
+
+
+def bulk_context(person: Person, cycle: Cycle) -> dict[str, Any]:
+    """The action bar of the board's bulk changes (docs/okrs.md, "Bulk changes"), for those
+    who may change objectives in a cycle still open; empty otherwise."""
+    if not person.can_edit or cycle.state == CycleState.CLOSED:
+        return {}
+    return {
+        "bulk_form": BulkObjectiveForm(workspace=person.workspace, auto_id="bulk_%s"),
+        "bulk_max": MAX_BULK,
+    }

@@ -13,6 +13,7 @@ from goalkeeper.okrs.services.alignments import (
     refuse_alignment_loop,
     set_alignments,
 )
+from goalkeeper.okrs.services.bulk import ObjectiveBulkAction, bulk_change_objectives
 from goalkeeper.okrs.services.carry_over import (
     carried_key_result_fields,
     carry_over,
@@ -61,6 +62,7 @@ from goalkeeper.okrs.services.reviews import (
 )
 from goalkeeper.okrs.services.rollups import refuse_contribution_loop, roll_up
 from goalkeeper.okrs.services.split import Share, share_field, split_target
+from goalkeeper.okrs.services.writer import KeyResultPlan, row_key, write_objective
 
 __all__ = [
     "CLOSED_CYCLE",
@@ -73,9 +75,12 @@ __all__ = [
     "VALUE_FIELDS",
     "Closing",
     "CycleOverlapError",
+    "KeyResultPlan",
+    "ObjectiveBulkAction",
     "Share",
     "activate_cycle",
     "approve_review",
+    "bulk_change_objectives",
     "carried_key_result_fields",
     "carry_over",
     "carry_over_candidates",
@@ -102,6 +107,7 @@ __all__ = [
     "request_review",
     "return_for_changes",
     "roll_up",
+    "row_key",
     "set_alignments",
     "set_kpi_formula",
     "share_field",
@@ -109,4 +115,5 @@ __all__ = [
     "update_cycle",
     "update_key_result",
     "update_objective",
+    "write_objective",
 ]

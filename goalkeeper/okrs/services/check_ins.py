@@ -15,12 +15,13 @@ its own check-ins do not start another roll-up (docs/cascade.md).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from goalkeeper.accounts.models import Person
-from goalkeeper.audit.services import diff, record, snapshot
+from goalkeeper.audit.services import record, snapshot
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.models import CheckIn, KeyResult
@@ -101,11 +102,24 @@ def write_check_in(
         actor=actor,
         action="check_in.created",
         obj=key_result,
-        changes={**diff(before, key_result), "note": [None, check_in.note]},
+        # The value stated is kept even when it did not move: the history says "still 45%".
+        changes={**_stated(before, key_result), "note": [None, check_in.note]},
     )
     okr_events.check_in_created(check_in, key_result)
     okr_events.key_result_status_changed(key_result, status_before)
     return check_in
+
+
+def _stated(before: dict[str, Any], key_result: KeyResult) -> dict[str, list[Any]]:
+    """What a check-in said, as [before, after] pairs: the value (or done flag) always, the
+    confidence when given or cleared."""
+    after = snapshot(key_result, before.keys())
+    stated = "done" if key_result.kind == KeyResultKind.MILESTONE else "current"
+    return {
+        name: [before[name], after[name]]
+        for name in before
+        if name == stated or before[name] != after[name] or after[name] is not None
+    }
 
 
 def link_changed(key_result: KeyResult) -> None:

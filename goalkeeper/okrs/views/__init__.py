@@ -8,6 +8,7 @@ The pages live by purpose in the modules below; `goalkeeper.okrs.urls` routes to
 re-exported here.
 """
 
+from goalkeeper.okrs.views.bulk import objective_bulk
 from goalkeeper.okrs.views.cycles import (
     cycle_activate,
     cycle_carry_over,
@@ -44,6 +45,7 @@ __all__ = [
     "key_result_edit",
     "key_result_split",
     "key_result_validate",
+    "objective_bulk",
     "objective_create",
     "objective_delete",
     "objective_edit",

@@ -14,7 +14,6 @@ from goalkeeper.accounts.access import require_editor
 from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.models import Person
 from goalkeeper.domain.coach import KeyResultDraft
-from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec
 from goalkeeper.okrs import coaching, services
 from goalkeeper.okrs.access import (
     access_key_result_by_id,
@@ -68,20 +67,8 @@ def _key_result_coaching(
 
 
 def _draft(title: str, kind: str, has_owner: bool, values: dict[str, Any]) -> KeyResultDraft:
-    def number(name: str) -> float | None:
-        value = values.get(name) if name in KIND_FIELDS.get(kind, ()) else None
-        return value if isinstance(value, float) else None
-
-    spec = KeyResultSpec(
-        kind=KeyResultKind(kind),
-        start=number("start"),
-        target=number("target"),
-        low=number("low"),
-        high=number("high"),
-        commit=number("commit"),
-        stretch=number("stretch"),
-    )
-    return coaching.draft_of(title, spec, has_owner)
+    kept = {name: values.get(name) for name in KIND_FIELDS.get(kind, ())}
+    return coaching.draft_of_values(title, kind, has_owner, kept)
 
 
 def _key_result_page(

@@ -1,8 +1,8 @@
-"""Pages that write objectives: create, edit, delete, live validation with coaching."""
+"""Pages that write objectives: create and edit (with their key results, on one page:
+`goalkeeper.okrs.forms.writer`), delete, live validation with coaching."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -10,26 +10,26 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.access import access_team_by_id, require_editor
 from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.models import Person
-from goalkeeper.okrs import coaching, services
+from goalkeeper.okrs import services
 from goalkeeper.okrs.access import (
     access_cycle_by_id,
     access_objective_by_id,
 )
 from goalkeeper.okrs.cycles import active_cycle
-from goalkeeper.okrs.forms import ObjectiveForm
 from goalkeeper.okrs.forms.alignments import current_rows, editing_action
-from goalkeeper.okrs.forms.objectives import ALIGNED_ALIASES
+from goalkeeper.okrs.forms.writer import ObjectiveWriter, row_action
 from goalkeeper.okrs.models import CycleState, KeyResult, Objective
 from goalkeeper.okrs.views.common import (
     _annotate,
     _default_team,
     _int,
-    _live_errors,
     _posted,
     _render,
     _touched,
@@ -42,27 +42,37 @@ from goalkeeper.okrs.views.common import (
 
 
 def _saving(request: HttpRequest) -> bool:
-    """A post that saves: not one that only adds, removes or reorders "Contributes to" rows."""
-    return request.method == "POST" and not editing_action(request.POST)
-
-
-def _objective_coaching(title: str, has_owner: bool, key_results: Iterable[KeyResult]) -> Any:
-    return coaching.coach(title, has_owner, [coaching.draft_of_row(kr) for kr in key_results])
+    """A post that saves: not one that only adds, removes or reorders "Contributes to" rows
+    or key result rows (the page without JavaScript)."""
+    return (
+        request.method == "POST"
+        and not editing_action(request.POST)
+        and not row_action(request.POST)
+    )
 
 
 def _objective_page(
     request: HttpRequest,
     person: Person,
-    form: ObjectiveForm,
+    writer: ObjectiveWriter,
     objective: Objective | None,
-    key_results: list[KeyResult],
 ) -> HttpResponse:
-    row_action = form.is_bound and editing_action(form.data)
-    if row_action:
+    form = writer.form
+    aligned_action = form.is_bound and editing_action(form.data)
+    if aligned_action:
         form.after_row_action()
-    _annotate(form, focus=not row_action)
-    title = form.data.get("title", "") if form.is_bound else form.initial.get("title", "")
-    has_owner = bool(form.data.get("owner") if form.is_bound else form.initial.get("owner"))
+    _annotate(form, focus=not aligned_action and writer.added is None)
+    template_row = writer.template_row()
+    for row in [*writer.rows, template_row]:
+        _annotate(row.form, focus=False)
+    focus = writer.added.form["title"] if writer.added is not None else None
+    if focus is None and not form.errors:
+        # A refused save whose problems are all in the rows: the first of them.
+        wrong = (bound for row in writer.rows for bound in row.form if bound.errors)
+        focus = next(wrong, None)
+    if focus is not None:
+        form["title"].field.widget.attrs.pop("autofocus", None)
+        focus.field.widget.attrs["autofocus"] = True
     cycle = form.chosen_cycle
     return _render(
         request,
@@ -70,20 +80,59 @@ def _objective_page(
         {
             "person": person,
             "form": form,
+            "writer": writer,
+            "template_row": template_row,
+            "problems": writer.problems() if _saving(request) else [],
             "objective": objective,
             "cycle": cycle,
-            "key_results": key_results,
             "locked": cycle is not None and cycle.state == CycleState.CLOSED,
-            "coaching": _objective_coaching(str(title), has_owner, key_results),
+            "coaching": writer.coaching(),
             "cancel_url": objective_url(objective.pk) if objective else _url("home"),
         },
+    )
+
+
+def _save(
+    request: HttpRequest, person: Person, writer: ObjectiveWriter, objective: Objective | None
+) -> Objective | None:
+    """Write the objective and its key results in one call; None when refused."""
+    form = writer.form
+    try:
+        return services.write_objective(
+            actor=person,
+            objective=objective,
+            cycle=form.cleaned_data.get("cycle"),
+            parents=form.parents(),
+            fields=form.service_fields(),
+            key_results=writer.plans(),
+        )
+    except ValidationError as error:
+        writer.add_service_errors(error)
+        return None
+
+
+def _saved_message(objective: Objective, created: bool, count: int) -> str:
+    if created:
+        return ngettext(
+            "Objective “%(title)s” created with %(count)s key result.",
+            "Objective “%(title)s” created with %(count)s key results.",
+            count,
+        ) % {"title": objective.title, "count": count}
+    return _("Objective “%(title)s” saved.") % {"title": objective.title}
+
+
+def _key_results_of(objective: Objective) -> list[KeyResult]:
+    return list(
+        objective.key_results.select_related("owner", "kpi", "contributes_to__objective").order_by(
+            "position", "id"
+        )
     )
 
 
 @member_required
 @require_http_methods(["GET", "POST"])
 def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
-    """A new objective; `?cycle=&team=&parent=` prefill it. Then its key results, one by one."""
+    """A new objective with its key results, on one page; `?cycle=&team=&parent=` prefill it."""
     require_editor(person)
     cycle_id, team_id, parent_id = (_int(request.GET.get(k)) for k in ("cycle", "team", "parent"))
     parent = access_objective_by_id(person, parent_id) if parent_id else None
@@ -95,37 +144,29 @@ def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
         "team": team,
         "cycle": cycle.pk if cycle else "",
     }
-    form = ObjectiveForm(
+    writer = ObjectiveWriter(
         _posted(request),
         workspace=person.workspace,
         cycle=cycle,
         initial=initial,
         parents=current_rows(None, parent),
+        default_owner=person,
     )
-    if _saving(request) and form.check():
-        try:
-            objective = services.create_objective(
-                actor=person,
-                cycle=form.cleaned_data["cycle"],
-                parents=form.parents(),
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            form.add_model_errors(error, ALIGNED_ALIASES)
-        else:
-            messages.success(
-                request, f"Objective “{objective.title}” created. Now add its key results."
-            )
-            return redirect("key_result_create", objective.pk)
-    return _objective_page(request, person, form, None, [])
+    if _saving(request) and writer.check():
+        objective = _save(request, person, writer, None)
+        if objective is not None:
+            messages.success(request, _saved_message(objective, True, len(writer.written)))
+            return redirect(objective_url(objective.pk))
+    return _objective_page(request, person, writer, None)
 
 
 @member_required
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase:
-    """Change an objective's title, team, owner, kind, alignment or state."""
+    """Change an objective and its key results: fields, alignment, state; rows added,
+    changed, removed or reordered, all saved at once."""
     objective = access_objective_by_id(person, pk, for_write=True)
-    key_results = list(objective.key_results.select_related("owner").order_by("position", "id"))
+    key_results = _key_results_of(objective)
     if objective.parent_key_result_id is not None:
         objective.parent_key_result = (
             KeyResult.objects.select_related("objective")
@@ -141,24 +182,21 @@ def objective_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         "roll_up_children": objective.roll_up_children,
         "state": objective.state,
     }
-    form = ObjectiveForm(
+    writer = ObjectiveWriter(
         _posted(request),
         workspace=person.workspace,
         objective=objective,
         initial=initial,
+        key_results=key_results,
         parents=current_rows(objective),
+        default_owner=objective.owner or person,
     )
-    if _saving(request) and form.check():
-        try:
-            services.update_objective(
-                actor=person, objective=objective, parents=form.parents(), **form.service_fields()
-            )
-        except ValidationError as error:
-            form.add_model_errors(error, ALIGNED_ALIASES)
-        else:
-            messages.success(request, f"Objective “{objective.title}” saved.")
+    if _saving(request) and writer.check():
+        saved = _save(request, person, writer, objective)
+        if saved is not None:
+            messages.success(request, _saved_message(saved, False, len(writer.written)))
             return redirect(objective_url(objective.pk))
-    return _objective_page(request, person, form, objective, key_results)
+    return _objective_page(request, person, writer, objective)
 
 
 @member_required
@@ -196,7 +234,8 @@ def objective_delete(request: HttpRequest, person: Person, pk: int) -> HttpRespo
 @member_required
 @require_POST
 def objective_validate(request: HttpRequest, person: Person) -> HttpResponse:
-    """Live validation of the objective form: field errors and the coach's remarks.
+    """Live validation of the objective writer: each field's errors (the objective's and
+    every key result row's), the list of problems by row and field, the coach's remarks.
 
     Nothing is saved. Errors show on the fields the person has typed in (`_touched`).
     """
@@ -205,20 +244,23 @@ def objective_validate(request: HttpRequest, person: Person) -> HttpResponse:
     objective = (
         access_objective_by_id(person, objective_id, for_write=True) if objective_id else None
     )
-    form = ObjectiveForm(request.POST, workspace=person.workspace, objective=objective)
-    form.check()
-    key_results: list[KeyResult] = []
-    if objective is not None:
-        key_results = list(objective.key_results.select_related("owner"))
-    remarks = _objective_coaching(
-        request.POST.get("title", ""), bool(request.POST.get("owner")), key_results
+    writer = ObjectiveWriter(
+        request.POST,
+        workspace=person.workspace,
+        objective=objective,
+        initial={},
+        key_results=_key_results_of(objective) if objective is not None else (),
     )
+    writer.check()
+    touched = _touched(request)
     return _render(
         request,
-        "okrs/_live.html",
+        "okrs/_writer_live.html",
         {
             "person": person,
-            "coaching": remarks,
-            "errors": _live_errors(form, _touched(request)),
+            "coaching": writer.coaching(),
+            "errors": writer.live_errors(touched),
+            "problems": writer.problems(touched),
+            "live": True,
         },
     )

@@ -25,7 +25,7 @@ from django import template
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join, json_script
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +152,20 @@ ICONS: dict[str, str] = {
     "team": (
         '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c1-3.5 3.5-5 6.5-5s5.5 1.5 6.5 5"/>'
         '<path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 15c2 .6 3.2 2.2 3.5 5"/>'
+    ),
+    "lock": '<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
+    "key": '<circle cx="8" cy="15" r="4"/><path d="m11 12 9-9M17 6l3 3M15 8l2 2"/>',
+    "sun": '<circle cx="12" cy="12" r="4"/><path d="M12 2v2M12 20v2M2 12h2M20 12h2"/>',
+    "moon": '<path d="M20 14.5A8 8 0 1 1 9.5 4a6.5 6.5 0 0 0 10.5 10.5Z"/>',
+    "chat": '<path d="M4 5h16v11H9l-5 4V5Z"/>',
+    "book": (
+        '<path d="M4 4h6a2 2 0 0 1 2 2v14a2 2 0 0 0-2-2H4V4Z"/>'
+        '<path d="M20 4h-6a2 2 0 0 0-2 2v14a2 2 0 0 1 2-2h6V4Z"/>'
+    ),
+    "language": (
+        '<circle cx="12" cy="12" r="9"/>'
+        '<path d="M3 12h18M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9c-2.5-2.5-3.5-5.5-3.5-9'
+        's1-6.5 3.5-9Z"/>'
     ),
 }
 
@@ -334,19 +348,13 @@ def indent(depth: Any) -> str:
 
 
 @register.simple_tag
-def js_labels() -> SafeString:
-    """The words the page's scripts write, in the reader's language, as a JSON block
-    (`gk-labels`) that goalkeeper/js/app.js reads; scripts carry no catalogue of their own
-    (docs/languages.md)."""
-    labels = {
-        "expand_all": gettext("Expand all"),
-        "collapse_all": gettext("Collapse all"),
-        "request_failed": gettext(
-            "That did not work: the server could not be reached or refused the request. "
-            "Nothing was saved; try again."
-        ),
-    }
-    return json_script(labels, "gk-labels")
+def js_request_failed() -> str:
+    """What app.js says when a request fails, in the reader's language (on the page's live
+    region: scripts carry no catalogue of their own, docs/languages.md)."""
+    return gettext(
+        "That did not work: the server could not be reached or refused the request. "
+        "Nothing was saved; try again."
+    )
 
 
 @register.simple_tag

@@ -29,7 +29,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from goalkeeper.links import url_maker
@@ -456,6 +456,17 @@ def _objective(row: ObjectiveRow, prefix: str, marker: Any, opened: bool, page: 
     )
 
 
+def _select(row: ObjectiveRow, form: str) -> str:
+    """The row's checkbox for the board's bulk changes: beside the row, never inside it."""
+    if not form:
+        return ""
+    label = _e(gettext("Select %(title)s") % {"title": row.title})
+    return (
+        f'<input type="checkbox" class="bulk-check" name="objectives" value="{row.id}" '
+        f'form="{_e(form)}" aria-label="{label}" data-testid="select-objective">'
+    )
+
+
 def _safe(markup: str) -> SafeString:
     return mark_safe(markup)  # noqa: S308 - every text from the data escaped by _e
 
@@ -467,11 +478,14 @@ def objective_list(
     prefix: str = "row",
     marker: Any = None,
     opened: bool = False,
+    select: str = "",
 ) -> SafeString:
-    """Objectives as folded rows (`<details>`), each with its key results table."""
+    """Objectives as folded rows (`<details>`), each with its key results table; with
+    `select` (a form's id), a checkbox beside each row joins that form (bulk changes)."""
     page = _page(context)
     items = "".join(
-        f"<li>{_objective(row, prefix, marker, bool(opened), page)}</li>" for row in rows
+        f"<li>{_select(row, select)}{_objective(row, prefix, marker, bool(opened), page)}</li>"
+        for row in rows
     )
     return _safe(f'<ul class="objective-list">{items}</ul>')
 

@@ -56,20 +56,67 @@
 
   document.addEventListener("keydown", function (event) {
     var shell = document.querySelector(".shell");
-    if (event.key === "Escape" && shell && shell.classList.contains("nav-open")) {
+    // An open user menu takes Escape first (it closes itself, below).
+    if (event.key === "Escape" && shell && shell.classList.contains("nav-open") &&
+      !document.querySelector("[data-user-menu][open]")) {
       setNav(false);
     }
   });
 
-  /* --- Words the scripts write, translated by the page (web/base.html: gk-labels) ------- */
-  var labels = null;
-  function said(key, fallback) {
-    if (labels === null) {
-      var block = document.getElementById("gk-labels");
-      try { labels = block ? JSON.parse(block.textContent) : {}; } catch (error) { labels = {}; }
-    }
-    return labels[key] || fallback;
+  /* Words the scripts write come translated from the page, in data-label-* attributes
+     (docs/languages.md). */
+  function said(element, name, fallback) {
+    return (element && element.getAttribute("data-label-" + name)) || fallback;
   }
+
+  /* --- The user menu: a <details> disclosure (it opens without JavaScript); here Escape
+     closes it and gives the focus back to its toggle, a click elsewhere closes it, and the
+     arrow keys move between its items. The theme switch shows the new theme at once. ---- */
+  function menuItems(menu) {
+    return Array.prototype.slice.call(
+      menu.querySelectorAll(".user-menu__panel a, .user-menu__panel button")
+    );
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var menu = closest(event.target, "[data-user-menu]");
+    if (!menu) return;
+    var toggle = menu.querySelector("summary");
+    if (event.key === "Escape" && menu.open) {
+      event.preventDefault();
+      event.stopPropagation();
+      menu.open = false;
+      toggle.focus();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var items = menuItems(menu);
+    if (!items.length) return;
+    event.preventDefault();
+    if (!menu.open) menu.open = true;
+    var at = items.indexOf(document.activeElement);
+    var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    if (at === -1) next = event.key === "ArrowDown" ? 0 : items.length - 1;
+    items[(next + items.length) % items.length].focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("[data-user-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = closest(event.target, "[data-theme-switch]");
+    var choice = event.submitter && event.submitter.value;
+    if (!form || !choice) return;
+    var root = document.documentElement;
+    if (choice === "light" || choice === "dark") {
+      root.setAttribute("data-theme", choice);
+    } else {
+      root.removeAttribute("data-theme");
+    }
+  });
 
   /* --- "Expand all" / "Collapse all" for lists of <details> rows ------------------------ */
   document.addEventListener("click", function (event) {
@@ -80,7 +127,7 @@
     var open = button.getAttribute("aria-pressed") !== "true";
     rows.forEach(function (row) { row.open = open; });
     button.setAttribute("aria-pressed", open ? "true" : "false");
-    button.textContent = open ? said("collapse_all", "Collapse all") : said("expand_all", "Expand all");
+    button.textContent = open ? said(button, "collapse", "Collapse all") : said(button, "expand", "Expand all");
   });
 
   /* --- Selects that submit their form on change (cycle switcher) ---------------------- */
@@ -92,8 +139,9 @@
   /* --- htmx: say when a request fails (a refused form comes back as a 200, in place) -- */
   function failed(event) {
     var elt = event.detail && event.detail.elt;
-    var message = said("request_failed", "That did not work: the server could not be reached " +
-      "or refused the request. Nothing was saved; try again.");
+    var message = said(document.getElementById("live-region"), "request-failed",
+      "That did not work: the server could not be reached or refused the request. " +
+      "Nothing was saved; try again.");
     var form = closest(elt, "form");
     var slot = form && form.querySelector("[data-request-error]");
     if (!slot && form) {
@@ -218,7 +266,35 @@
     }
   });
 
+  // On a phone the admin tabs scroll sideways: the current one is brought into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var tab = document.querySelector(".admin-tabs [aria-current=page]");
+    var bar = tab && tab.parentElement;
+    if (bar && bar.scrollWidth > bar.clientWidth) {
+      tab.scrollIntoView({ block: "nearest", inline: "center" });
+    }
+  });
+
   // A focused objective (from "See it in the alignment tree") scrolls into view.
+  // Tables that stack on a phone (.table--stack in app.css) show each cell under its
+  // column's name: cells without a data-label take the words of their column's header.
+  function labelCells(root) {
+    (root.querySelectorAll ? root.querySelectorAll("table.table--stack") : []).forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (!cell.hasAttribute("data-label") && heads[index]) {
+            cell.setAttribute("data-label", heads[index]);
+          }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+  document.addEventListener("htmx:load", function (event) { labelCells(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
     var focused = document.querySelector(".tree__row.is-focused");
     if (focused) focused.scrollIntoView({ block: "center" });
