@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,17 +49,15 @@ def test_log_in_see_the_cycle_and_log_out(
     expect(page.get_by_test_id("cycle-name")).to_have_text("2026-Q4")
     expect(page.get_by_test_id("person-name")).to_have_text("Eddie Editor")
     # My objective comes unfolded, with its key results.
-    row = page.locator("#mine details.objective", has_text="Grow the pipeline")
+    row = page.locator("#mine .objective", has_text="Grow the pipeline")
     expect(row.get_by_role("progressbar", name="Objective progress")).to_be_visible()
-    expect(row.locator("summary .progress__label")).to_have_text("50%")
+    expect(row.locator(".objective__summary .progress__label")).to_have_text("50%")
     expect(row.get_by_text("Qualified leads")).to_be_visible()
     # The company's objectives come folded, below.
-    empty = page.locator("#teams details.objective", has_text="Be the reference")
-    expect(empty.locator("summary .progress__label")).to_have_text("-")
+    empty = page.locator("#teams .objective", has_text="Be the reference")
+    expect(empty.locator(".objective__summary .progress__label")).to_have_text("-")
     expect(page.get_by_text("Net promoter score")).to_be_hidden()
-    page.locator("#teams details.objective", has_text="Delight customers").locator(
-        "summary .objective__toggle"
-    ).click()
+    page.get_by_role("button", name="Key results of Delight customers").click()
     expect(page.get_by_text("Net promoter score")).to_be_visible()
     page.screenshot(path=screenshot_dir / "home-desktop.png", full_page=True)
     assert page.evaluate("typeof window.htmx") == "object"
@@ -115,7 +114,7 @@ def test_the_page_has_no_horizontal_scroll_on_a_phone(
     admin_page.set_viewport_size(MOBILE)
     admin_page.goto(f"{live_server.url}/")
     # My objectives come unfolded: the widest rows, the key result tables, are showing.
-    expect(admin_page.locator("#mine details.objective").first).to_have_attribute("open", "")
+    expect(admin_page.locator("#mine .objective").first).to_have_class(re.compile("is-open"))
 
     overflow = admin_page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -129,13 +128,13 @@ def test_expand_all_opens_every_objective_and_collapses_them_again(
 ) -> None:
     add_objectives(world)
     log_in(page, live_server.url, world.editor.user.email)
-    rows = page.locator("#teams details.objective")
+    rows = page.locator("#teams .objective")
     button = page.get_by_role("button", name="Expand all")
 
     button.click()
 
-    expect(rows.nth(0)).to_have_attribute("open", "")
-    expect(rows.nth(1)).to_have_attribute("open", "")
+    expect(rows.nth(0)).to_have_class(re.compile("is-open"))
+    expect(rows.nth(1)).to_have_class(re.compile("is-open"))
     expect(page.locator("#teams").get_by_text("Net promoter score")).to_be_visible()
     page.get_by_role("button", name="Collapse all").click()
     expect(page.locator("#teams").get_by_text("Net promoter score")).to_be_hidden()

@@ -73,8 +73,8 @@ def test_check_in_from_home_updates_the_row_the_objective_and_the_counts(
     grow = page.locator(f"#objective-mine-{company['grow'].pk}")
     expect(waiting.locator("[data-waiting-count]")).to_have_text("1")
     # (0.2 + 0.5) / 2 = 35% at half the cycle: at risk.
-    expect(grow.locator("summary .progress__label")).to_have_text("35%")
-    expect(grow.locator("summary .badge--status")).to_have_text("At risk")
+    expect(grow.locator(".objective__summary .progress__label")).to_have_text("35%")
+    expect(grow.locator(".objective__summary .badge--status")).to_have_text("At risk")
     expect(page.get_by_test_id("count-at_risk").locator(".stat__value")).to_have_text("1")
     page.screenshot(path=screenshot_dir / "okr-home-desktop.png", full_page=True)
 
@@ -99,8 +99,8 @@ def test_check_in_from_home_updates_the_row_the_objective_and_the_counts(
     expect(waiting.locator("[data-waiting-count]")).to_have_text("0")
     expect(grow.locator("[data-kr-row]").first).to_contain_text("180 leads")
     # (0.9 + 0.5) / 2 = 70%: on track now.
-    expect(grow.locator("summary .progress__label")).to_have_text("70%")
-    expect(grow.locator("summary .badge--status")).to_have_text("On track")
+    expect(grow.locator(".objective__summary .progress__label")).to_have_text("70%")
+    expect(grow.locator(".objective__summary .badge--status")).to_have_text("On track")
     expect(page.get_by_test_id("count-at_risk").locator(".stat__value")).to_have_text("0")
     expect(page.get_by_test_id("count-on_track").locator(".stat__value")).to_have_text("2")
     expect(row.get_by_role("link", name="Check in on Qualified leads")).to_be_focused()
@@ -367,7 +367,7 @@ def test_the_pages_fit_a_phone(
     page.set_viewport_size(MOBILE)
     page.goto(f"{live_server.url}{urls[name]}")
     if name == "board":
-        page.locator("details.objective summary").first.click()
+        page.locator(".objective__toggle").first.click()
     if name != "alignment":
         page.locator("[data-check-in-open]").first.click()
         expect(page.locator("[data-kr-form]")).to_have_count(1)

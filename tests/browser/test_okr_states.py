@@ -69,7 +69,7 @@ def test_a_live_board_colours_by_pace_and_shows_scores_neutral(
     page.get_by_role("button", name="Expand all").click()
 
     lagging = page.locator(f"#objective-board-{quarter['lagging'].pk}")
-    expect(lagging.locator("summary .badge--status")).to_have_text("At risk")
+    expect(lagging.locator(".objective__summary .badge--status")).to_have_text("At risk")
     idle = page.locator(f"#objective-board-{quarter['idle'].pk}")
     expect(idle.locator("tr.kr-row")).to_have_attribute("data-tone", "not_started")
     expect(idle.locator("tr.kr-row .score-chip")).to_have_text("0.0")

@@ -236,12 +236,14 @@ def test_an_upload_names_the_line_beyond_the_limits(world: World, kpi: Kpi) -> N
     stream = io.BytesIO(b"date,value\n2026-11-18,5\n2026-11-19,1.7e308\n")
     stream.name = "values.csv"
 
-    response = world.client_for(world.editor).post(
-        f"/kpis/{kpi.pk}/upload/", {"file": stream, "date_format": "iso"}
-    )
+    client = world.client_for(world.editor)
+    response = client.post(f"/kpis/{kpi.pk}/upload/", {"file": stream, "date_format": "iso"})
 
-    assert response.status_code == 200
-    assert f"<strong>Line 3:</strong> the value {VALUE_LIMIT}" in response.content.decode()
+    # The good line waits in the preview; the bad one is listed there, named by its line.
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert '<tr data-line="3">' in preview
+    assert f"the value {VALUE_LIMIT}" in preview
     assert not Measurement.objects.exists()
 
 

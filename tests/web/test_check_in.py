@@ -102,8 +102,8 @@ def test_saving_returns_the_row_and_updates_the_objective_and_its_roll_up(
     assert ">8<" in row
     # The objective (0.9 + 0.4) / 2 = 65%, on track at 55% elapsed; its parent rolls it up.
     grow_summary = re.search(
-        rf'<summary[^>]*data-objective-summary="{grow.pk}" hx-swap-oob="outerHTML:'
-        rf"\[data-objective-summary='{grow.pk}'\]\">.*?</summary>",
+        rf'<div[^>]*data-objective-summary="{grow.pk}" hx-swap-oob="outerHTML:'
+        rf"\[data-objective-summary='{grow.pk}'\]\">.*?objective__status.*?</div>",
         html,
         re.S,
     )
@@ -125,7 +125,7 @@ def test_objectives_the_page_does_not_show_are_not_sent(world: World, leads: Key
     )
 
     html = response.content.decode()
-    assert html.count("<summary") == 1
+    assert html.count('class="objective__summary"') == 1
     assert 'data-kr-context="waiting"' not in html  # no other copy was on the page
 
 

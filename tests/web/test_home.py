@@ -63,8 +63,9 @@ def test_my_objectives_show_their_progress_and_key_results(world: World, now: dt
     assert "100</strong>" in mine
     assert "target 200 · from 0 · " in mine
     assert ">50%</span>" in mine  # the key result's own progress, next to its numbers
-    assert '<details class="objective" id="objective-mine-' in mine
-    assert " open>" in mine.split("<summary")[0]  # my objectives come unfolded
+    # My objectives come unfolded.
+    assert '<div class="objective is-open" id="objective-mine-' in mine
+    assert 'aria-expanded="true"' in mine.split("objective__body")[0]
 
 
 def test_an_objective_where_i_own_a_key_result_is_mine_too(world: World, now: dt.datetime) -> None:

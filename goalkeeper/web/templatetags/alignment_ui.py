@@ -126,7 +126,7 @@ def _node(node: TreeNode, links: _Links) -> str:
         if node.loaded and node.more_from is not None:
             inner.append(_more(row.id, node.more_from, count, links))
         children = format_html(
-            '<ul class="tree__children" id="children-{}" role="group"{}>{}</ul>',
+            '<ul class="tree__children" id="children-{}"{}>{}</ul>',
             row.id,
             "" if node.expanded else mark_safe(" data-collapsed"),
             _join(inner),

@@ -366,7 +366,9 @@ def kr_row(
 # --- Objective rows --------------------------------------------------------------------------
 
 
-def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) -> str:
+def _summary(
+    row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False, opened: bool = False
+) -> str:
     words = page.words
     if row.last_check_in_at:
         last = (
@@ -402,9 +404,15 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
     count = row.key_result_count
     counted = ngettext("%(count)s key result", "%(count)s key results", count) % {"count": count}
     swap = f" hx-swap-oob=\"outerHTML:[data-objective-summary='{row.id}']\"" if oob else ""
+    # The row's title is its link and the toggle a button beside it (a link inside a
+    # <summary> is a control inside a control, which assistive technology cannot reach).
+    # An out-of-band copy cannot know whether its row is open: app.js sets aria-expanded.
+    toggle_name = _e(gettext("Key results of %(title)s") % {"title": row.title})
     return (
-        f'<summary class="objective__summary" data-objective-summary="{row.id}"{swap}>'
-        f'<span class="objective__toggle">{_icon("chevron")}</span>'
+        f'<div class="objective__summary" data-objective-summary="{row.id}"{swap}>'
+        f'<button type="button" class="objective__toggle" data-objective-toggle '
+        f'aria-expanded="{"true" if opened else "false"}">{_icon("chevron")}'
+        f'<span class="visually-hidden">{toggle_name}</span></button>'
         f'<span class="objective__main"><a class="objective__title" '
         f'href="{page.objective(row.id)}">{_e(row.title)}</a>'
         f'<span class="objective__meta"><span class="badge badge--kind" data-kind="{_e(row.kind)}">'
@@ -414,7 +422,7 @@ def _summary(row: ObjectiveRow, marker: Any, page: _Page, *, oob: bool = False) 
         f"</span><span>{_icon('clock', 'icon icon--sm')}{last}</span></span></span>"
         f'<span class="objective__owner">{owner}</span>'
         f'<span class="objective__progress">{bar}</span>'
-        f'<span class="objective__status">{status}</span></summary>'
+        f'<span class="objective__status">{status}</span></div>'
     )
 
 
@@ -449,10 +457,11 @@ def _objective(row: ObjectiveRow, prefix: str, marker: Any, opened: bool, page: 
             f"{_e(words.edit)}</a>"
         )
     return (
-        f'<details class="objective" id="objective-{_e(prefix or "row")}-{row.id}" '
-        f'data-objective-id="{row.id}"{" open" if opened else ""}>{_summary(row, marker, page)}'
-        f'<div class="objective__body">{body}<div class="objective__links">{links}</div></div>'
-        "</details>"
+        f'<div class="objective{" is-open" if opened else ""}" '
+        f'id="objective-{_e(prefix or "row")}-{row.id}" data-objective-id="{row.id}">'
+        f"{_summary(row, marker, page, opened=opened)}"
+        f'<div class="objective__body"{"" if opened else " hidden"}>{body}'
+        f'<div class="objective__links">{links}</div></div></div>'
     )
 
 
@@ -480,8 +489,8 @@ def objective_list(
     opened: bool = False,
     select: str = "",
 ) -> SafeString:
-    """Objectives as folded rows (`<details>`), each with its key results table; with
-    `select` (a form's id), a checkbox beside each row joins that form (bulk changes)."""
+    """Objectives as folded rows (a disclosure button each), each with its key results table;
+    with `select` (a form's id), a checkbox beside each row joins that form (bulk changes)."""
     page = _page(context)
     items = "".join(
         f"<li>{_select(row, select)}{_objective(row, prefix, marker, bool(opened), page)}</li>"

@@ -16,7 +16,6 @@
     if (!state) return;
     state.menu.hidden = true;
     state.menu.replaceChildren();
-    state.input.setAttribute("aria-expanded", "false");
     state.input.removeAttribute("aria-activedescendant");
     state = null;
   }
@@ -81,7 +80,6 @@
       menu.appendChild(empty);
     }
     menu.hidden = false;
-    input.setAttribute("aria-expanded", "true");
     state = { input: input, menu: menu, start: start, options: options, active: 0 };
     highlight(0);
   }

@@ -308,6 +308,28 @@
     });
   }
 
+  // A tile whose content overflows scrolls: keyboard users reach it with Tab (a named region)
+  // to scroll it with the arrow keys.
+  function scrollableByKeyboard() {
+    document.querySelectorAll(".dash-tile__body").forEach(function (body) {
+      var overflows = body.scrollHeight > body.clientHeight + 1 ||
+        body.scrollWidth > body.clientWidth + 1;
+      var title = body.parentElement && body.parentElement.querySelector(".dash-tile__title[id]");
+      if (overflows && !body.hasAttribute("tabindex")) {
+        body.setAttribute("tabindex", "0");
+        body.setAttribute("role", "region");
+        if (title) body.setAttribute("aria-labelledby", title.id);
+      } else if (!overflows && body.getAttribute("tabindex") === "0") {
+        body.removeAttribute("tabindex");
+        body.removeAttribute("role");
+        body.removeAttribute("aria-labelledby");
+      }
+    });
+  }
+  window.addEventListener("load", scrollableByKeyboard);
+  window.addEventListener("resize", scrollableByKeyboard);
+  document.addEventListener("htmx:afterSettle", scrollableByKeyboard);
+
   document.addEventListener("DOMContentLoaded", function () {
     initCharts(document);
     document.querySelectorAll("[data-dash-refresh]").forEach(startRefresh);

@@ -69,6 +69,51 @@
     return (element && element.getAttribute("data-label-" + name)) || fallback;
   }
 
+  /* --- Objective rows: a button folds the key results; so does a click on the row -------- */
+  var OBJECTIVE_ROW = ".objective[data-objective-id]";
+
+  function setObjectiveOpen(row, open) {
+    row.classList.toggle("is-open", open);
+    var body = row.querySelector(".objective__body");
+    if (body) body.hidden = !open;
+    var toggle = row.querySelector("[data-objective-toggle]");
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("click", function (event) {
+    var summary = closest(event.target, "[data-objective-summary]");
+    var row = summary && closest(summary, OBJECTIVE_ROW);
+    if (!row) return;
+    // The row's own controls (its title link...) do what they say; the toggle and the
+    // rest of the row fold.
+    var control = closest(event.target, "a, button, input, select, textarea, label");
+    if (control && !control.hasAttribute("data-objective-toggle")) return;
+    setObjectiveOpen(row, !row.classList.contains("is-open"));
+  });
+
+  // A summary swapped in out of band (after a check-in) cannot know whether its row is open.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll(OBJECTIVE_ROW).forEach(function (row) {
+      var toggle = row.querySelector("[data-objective-toggle]");
+      var open = row.classList.contains("is-open") ? "true" : "false";
+      if (toggle && toggle.getAttribute("aria-expanded") !== open) {
+        toggle.setAttribute("aria-expanded", open);
+      }
+    });
+  });
+
+  /* --- Menus drawn as <details> (a key result's "More", "Export"): Escape closes them and
+     gives the focus back to their button --------------------------------------------------- */
+  var MENUS = "details.kr-more[open], details.export-menu[open]";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = closest(event.target, MENUS);
+    if (!menu) return;
+    menu.open = false;
+    var summary = menu.querySelector("summary");
+    if (summary) summary.focus();
+  });
+
   /* --- The user menu: a <details> disclosure (it opens without JavaScript); here Escape
      closes it and gives the focus back to its toggle, a click elsewhere closes it, and the
      arrow keys move between its items. The theme switch shows the new theme at once. ---- */
@@ -118,14 +163,14 @@
     }
   });
 
-  /* --- "Expand all" / "Collapse all" for lists of <details> rows ------------------------ */
+  /* --- "Expand all" / "Collapse all" for lists of objective rows ------------------------- */
   document.addEventListener("click", function (event) {
     var button = closest(event.target, "[data-expand-all]");
     if (!button) return;
     var scope = document.querySelector(button.getAttribute("data-expand-all")) || document;
-    var rows = scope.querySelectorAll("details.objective");
+    var rows = scope.querySelectorAll(OBJECTIVE_ROW);
     var open = button.getAttribute("aria-pressed") !== "true";
-    rows.forEach(function (row) { row.open = open; });
+    rows.forEach(function (row) { setObjectiveOpen(row, open); });
     button.setAttribute("aria-pressed", open ? "true" : "false");
     button.textContent = open ? said(button, "collapse", "Collapse all") : said(button, "expand", "Expand all");
   });

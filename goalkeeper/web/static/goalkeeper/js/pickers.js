@@ -103,6 +103,10 @@
         loading: function () { return node("div", "picker__loading", "Searching…"); },
       },
     });
+    // Tom Select's box is the control people use, named by the field's label; the select it
+    // keeps for the form (visually hidden, out of the tab order) would be a second, nameless
+    // control to assistive technology.
+    select.setAttribute("aria-hidden", "true");
     // While a query is typed, the chosen option steps aside so that the text reads alone.
     function typing(query) { picker.wrapper.classList.toggle("picker--typing", !!query); }
     picker.on("type", typing);
