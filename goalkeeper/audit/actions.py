@@ -27,7 +27,7 @@ from goalkeeper.audit.words import (
     strong,
     worth_telling,
 )
-from goalkeeper.domain.formatting import qty, with_unit
+from goalkeeper.l10n import qty, with_unit
 
 # --- Actions that read better in words of their own -------------------------------------------
 

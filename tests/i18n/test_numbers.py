@@ -8,6 +8,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
+from goalkeeper import l10n
 from goalkeeper.web.templatetags import goalkeeper_ui as ui
 
 SOURCE = (
@@ -39,3 +40,11 @@ def test_the_filters_follow_the_active_language() -> None:
         assert ui.with_symbol(0.5, "%") == "0,5%"
     with translation.override("en"):
         assert ui.qty(12.5) == "12.5"
+
+
+def test_emails_messages_and_the_audit_trail_format_through_the_active_language() -> None:
+    with translation.override("de"):
+        assert l10n.with_unit(511875, "€") == "€511.875"
+        assert l10n.qty(0.5) == "0,5"
+        assert l10n.score1(0.7) == "0,7"
+    assert l10n.with_unit(511875, "€") == "€511,875"
