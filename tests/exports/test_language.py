@@ -4,11 +4,13 @@ person's, the API's English (docs/exports.md)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from goalkeeper.exports.models import Export
@@ -16,6 +18,13 @@ from goalkeeper.exports.services.running import file_of, run_export
 from goalkeeper.notifications.models import Notification
 from tests.api.conftest import Api, connection_kept, token_for
 from tests.exports.conftest import Company
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A German request leaves German active in the test's thread: English for the next."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

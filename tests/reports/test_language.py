@@ -7,8 +7,11 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Iterator
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from pptx import Presentation
 
@@ -17,6 +20,13 @@ from goalkeeper.dashboards import services as dashboards
 from goalkeeper.kpis.services import create_kpi, record_measurements
 from tests.conftest import World
 from tests.reports.conftest import Review
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A German request leaves German active in the test's thread: English for the next."""
+    yield
+    translation.activate("en")
 
 
 def _speaks(person: Person, language: str) -> None:
