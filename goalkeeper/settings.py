@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "goalkeeper.dashboards",
     "goalkeeper.reports",
     "goalkeeper.search",
+    "goalkeeper.documents",
 ]
 
 MIDDLEWARE = [

@@ -12,12 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from goalkeeper.channels.messages import ChatMessage
 from goalkeeper.domain.alerting import is_none
-from goalkeeper.domain.formatting import with_unit
 from goalkeeper.domain.kpis import Direction, Health
 from goalkeeper.kpis.models import Kpi
+from goalkeeper.l10n import with_unit
 from goalkeeper.notifications.tokens import absolute
 from goalkeeper.sources.models import DataSource
 
@@ -27,12 +30,12 @@ SOURCE_BROKEN = "source_broken"
 
 # "two weeks": what two periods of each frequency are called.
 PERIOD_NAMES = {
-    "hourly": "hours",
-    "daily": "days",
-    "weekly": "weeks",
-    "monthly": "months",
-    "quarterly": "quarters",
-    "yearly": "years",
+    "hourly": gettext_lazy("two hours"),
+    "daily": gettext_lazy("two days"),
+    "weekly": gettext_lazy("two weeks"),
+    "monthly": gettext_lazy("two months"),
+    "quarterly": gettext_lazy("two quarters"),
+    "yearly": gettext_lazy("two years"),
 }
 
 # How a chat post colours an alert (the channels' palette).
@@ -46,7 +49,8 @@ TONES = {
 
 @dataclass(frozen=True)
 class Alert:
-    """One alert about one subject, ready to be told (inbox) or posted (chat)."""
+    """One alert about one subject, ready to be told (inbox) or posted (chat), worded in
+    the language active when it was made (callers make it again in each reader's)."""
 
     workspace_id: int
     kind: str
@@ -57,7 +61,7 @@ class Alert:
     body: str = ""
     tone: str = "grey"
     team_id: int | None = None
-    link_label: str = "Open"
+    link_label: str = ""
     fields: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
@@ -65,15 +69,28 @@ def _day(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
     """ "3 Nov 2026" in the workspace's zone."""
     if moment is None:
         return "-"
-    local = moment.astimezone(zone)
-    return f"{local.day} {local:%b %Y}"
+    return date_format(moment.astimezone(zone).date(), "DATE_FORMAT")
 
 
 def _goal(kpi: Kpi) -> str:
     """ "a target of 3%", "a range of 2% to 4%"."""
     if kpi.direction == Direction.IN_RANGE.value:
-        return f"a range of {with_unit(kpi.low, kpi.unit)} to {with_unit(kpi.high, kpi.unit)}"
-    return f"a target of {with_unit(kpi.target, kpi.unit)}"
+        return _("a range of %(low)s to %(high)s") % {
+            "low": with_unit(kpi.low, kpi.unit),
+            "high": with_unit(kpi.high, kpi.unit),
+        }
+    return _("a target of %(target)s") % {"target": with_unit(kpi.target, kpi.unit)}
+
+
+def _health(health: str) -> str:
+    """A health in words: "red", "rot"."""
+    words = {
+        Health.GREEN.value: pgettext("health", "green"),
+        Health.YELLOW.value: pgettext("health", "yellow"),
+        Health.RED.value: pgettext("health", "red"),
+        Health.STALE.value: pgettext("health", "stale"),
+    }
+    return words.get(health, health)
 
 
 def stored_value(kpi: Kpi, now: dt.datetime) -> float | None:
@@ -90,18 +107,31 @@ def kpi_health_alert(
     """ "Churn rate turned red (4.1% against a target of 3%)", "... improved to yellow (...)",
     "... is back to green (...)", "... turned stale (no value since 3 Nov 2026)"."""
     value = stored_value(kpi, now)
-    figures = f" ({with_unit(value, kpi.unit)} against {_goal(kpi)})" if value is not None else ""
+    figures = (
+        " ("
+        + _("%(value)s against %(goal)s")
+        % {"value": with_unit(value, kpi.unit), "goal": _goal(kpi)}
+        + ")"
+        if value is not None
+        else ""
+    )
+    words = {"kpi": kpi.name, "figures": figures}
     if health == Health.STALE.value:
-        title = f"{kpi.name} turned stale (no value since {_day(kpi.last_measurement_at, zone)})"
+        title = _("%(kpi)s turned stale (no value since %(day)s)") % {
+            "kpi": kpi.name,
+            "day": _day(kpi.last_measurement_at, zone),
+        }
     elif health == Health.GREEN.value:
-        title = f"{kpi.name} is back to green{figures}"
+        title = _("%(kpi)s is back to green%(figures)s") % words
     elif (before, health) == (Health.RED.value, Health.YELLOW.value):
-        title = f"{kpi.name} improved to yellow{figures}"
+        title = _("%(kpi)s improved to yellow%(figures)s") % words
     else:
-        title = f"{kpi.name} turned {health}{figures}"
+        title = _("%(kpi)s turned %(health)s%(figures)s") % {**words, "health": _health(health)}
     told_before = not is_none(before)
-    body = f"It was {before} before." if told_before else ""
-    fields = [("Health", health)] + ([("Before", before)] if told_before else [])
+    body = _("It was %(health)s before.") % {"health": _health(before)} if told_before else ""
+    fields = [(_("Health"), _health(health))] + (
+        [(_("Before"), _health(before))] if told_before else []
+    )
     return Alert(
         workspace_id=kpi.workspace_id,
         kind=KPI_HEALTH,
@@ -112,7 +142,7 @@ def kpi_health_alert(
         body=body,
         tone=TONES.get(health, "grey"),
         team_id=kpi.team_id,
-        link_label="Open the KPI",
+        link_label=_("Open the KPI"),
         fields=tuple(fields),
     )
 
@@ -126,12 +156,16 @@ def source_silent_alert(
         kind=SOURCE_SILENT,
         subject=("source", source.pk),
         key=f"source:{source.pk}:{since.isoformat()}",
-        title=f"Nothing pushed to {kpi.name} since {_day(since, zone)}"[:200],
+        title=(
+            _("Nothing pushed to %(kpi)s since %(day)s")
+            % {"kpi": kpi.name, "day": _day(since, zone)}
+        )[:200],
         url=reverse("source_detail", args=[kpi.pk]),
-        body=f"Its push source has received nothing for two {PERIOD_NAMES[kpi.frequency]}.",
+        body=_("Its push source has received nothing for %(periods)s.")
+        % {"periods": PERIOD_NAMES[kpi.frequency]},
         tone="yellow",
         team_id=kpi.team_id,
-        link_label="Open the data source",
+        link_label=_("Open the data source"),
     )
 
 
@@ -142,12 +176,12 @@ def source_broken_alert(source_id: int, kpi: Kpi, *, error: str) -> Alert:
         kind=SOURCE_BROKEN,
         subject=("source", source_id),
         key=f"source:{source_id}:broken",
-        title=f"The data source of {kpi.name} is broken"[:200],
+        title=(_("The data source of %(kpi)s is broken") % {"kpi": kpi.name})[:200],
         url=reverse("source_detail", args=[kpi.pk]),
         body=error[:1000],
         tone="red",
         team_id=kpi.team_id,
-        link_label="Open the data source",
+        link_label=_("Open the data source"),
     )
 
 
@@ -158,7 +192,7 @@ def chat_message_for(alert: Alert) -> ChatMessage:
         title=alert.title,
         text=alert.body,
         url=absolute(alert.url),
-        link_label=alert.link_label,
+        link_label=alert.link_label or _("Open"),
         fields=alert.fields,
         tone=alert.tone,
     )

@@ -21,8 +21,10 @@ escape sequence is never cut in half.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.translation import gettext
 
 KINDS = ("slack", "teams", "mattermost", "rocketchat", "json")
 TONES = ("green", "yellow", "red", "grey")
@@ -67,7 +69,8 @@ class ChatMessage:
     title: str
     text: str
     url: str | None = None
-    link_label: str = "Open in Goalkeeper"
+    # Worded when the message is made: in the language active then (the channel's).
+    link_label: str = field(default_factory=lambda: gettext("Open in Goalkeeper"))
     fields: tuple[tuple[str, str], ...] = ()
     tone: str | None = None
 
@@ -175,16 +178,16 @@ def slack(message: ChatMessage) -> dict[str, Any]:
                         "type": "button",
                         "text": {
                             "type": "plain_text",
-                            "text": fit(message.link_label or "Open", SLACK_BUTTON_LIMIT),
+                            "text": fit(message.link_label or gettext("Open"), SLACK_BUTTON_LIMIT),
                         },
                         "url": message.url,
                     }
                 ],
             }
         )
-    context = f"Sent by {BOT_NAME}"
+    context = gettext("Sent by %(bot)s") % {"bot": BOT_NAME}
     if message.url:
-        context += " · " + _slack_link(message.url, message.link_label or "Open")
+        context += " · " + _slack_link(message.url, message.link_label or gettext("Open"))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
     fallback = fit(title, TITLE_LIMIT, slack_escape)
     if message.text.strip():
@@ -236,7 +239,7 @@ def teams(message: ChatMessage) -> dict[str, Any]:
         card["actions"] = [
             {
                 "type": "Action.OpenUrl",
-                "title": fit(message.link_label or "Open", TITLE_LIMIT),
+                "title": fit(message.link_label or gettext("Open"), TITLE_LIMIT),
                 "url": message.url,
             }
         ]
@@ -281,7 +284,7 @@ def _markdown_text(message: ChatMessage, bold: str) -> str:
     """The title in bold (`**` on Mattermost, `*` on Rocket.Chat) and the link."""
     text = bold + fit(_title(message), TITLE_LIMIT, markdown_escape) + bold
     if message.url:
-        label = fit(message.link_label or "Open", TITLE_LIMIT, markdown_escape)
+        label = fit(message.link_label or gettext("Open"), TITLE_LIMIT, markdown_escape)
         text += f" · [{label}]({_link_target(message.url)})"
     return text
 

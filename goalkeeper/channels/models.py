@@ -8,10 +8,14 @@ a Slack workflow that messages them). Its webhook URL holds a token: it is kept 
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Kind(models.TextChoices):
@@ -19,22 +23,32 @@ class Kind(models.TextChoices):
     TEAMS = "teams", "Microsoft Teams"
     MATTERMOST = "mattermost", "Mattermost"
     ROCKETCHAT = "rocketchat", "Rocket.Chat"
-    JSON = "json", "Generic JSON webhook"
+    JSON = "json", _("Generic JSON webhook")
 
 
 # Where to get the URL, shown under the kind select and in docs/chat.md.
-KIND_HELP: dict[str, str] = {
-    Kind.SLACK: "In Slack: create an app, turn on Incoming Webhooks, add one to a channel "
-    "and copy its https://hooks.slack.com/services/… URL.",
-    Kind.TEAMS: "In Teams: Workflows → “Post to a channel when a webhook request is received” "
-    "(or a Power Automate flow with “When a Teams webhook request is received”) and copy the "
-    "HTTP POST URL.",
-    Kind.MATTERMOST: "In Mattermost: Integrations → Incoming Webhooks → Add, choose the channel "
-    "and copy the …/hooks/… URL.",
-    Kind.ROCKETCHAT: "In Rocket.Chat: Administration → Integrations → New → Incoming, choose the "
-    "channel, enable it, save and copy the Webhook URL.",
-    Kind.JSON: "Any HTTPS endpoint of yours: it receives Goalkeeper's JSON envelope, signed "
-    "with the channel's secret like outbound webhooks (see docs/chat.md).",
+KIND_HELP: dict[str, StrOrPromise] = {
+    Kind.SLACK: _(
+        "In Slack: create an app, turn on Incoming Webhooks, add one to a channel "
+        "and copy its https://hooks.slack.com/services/… URL."
+    ),
+    Kind.TEAMS: _(
+        "In Teams: Workflows → “Post to a channel when a webhook request is received” "
+        "(or a Power Automate flow with “When a Teams webhook request is received”) and copy the "
+        "HTTP POST URL."
+    ),
+    Kind.MATTERMOST: _(
+        "In Mattermost: Integrations → Incoming Webhooks → Add, choose the channel "
+        "and copy the …/hooks/… URL."
+    ),
+    Kind.ROCKETCHAT: _(
+        "In Rocket.Chat: Administration → Integrations → New → Incoming, choose the "
+        "channel, enable it, save and copy the Webhook URL."
+    ),
+    Kind.JSON: _(
+        "Any HTTPS endpoint of yours: it receives Goalkeeper's JSON envelope, signed "
+        "with the channel's secret like outbound webhooks (see docs/chat.md)."
+    ),
 }
 
 
@@ -100,16 +114,16 @@ class ChatChannel(models.Model):
 
 
 class Purpose(models.TextChoices):
-    ALERT = "alert", "Alert"
-    DIGEST = "digest", "Digest"
-    NOTIFICATION = "notification", "Notification"
-    TEST = "test", "Test"
+    ALERT = "alert", _("Alert")
+    DIGEST = "digest", _("Digest")
+    NOTIFICATION = "notification", _("Notification")
+    TEST = "test", _("Test")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class ChatDelivery(models.Model):

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.audit.services import record
@@ -36,13 +39,13 @@ _WANTS = {Purpose.ALERT: "alerts", Purpose.NOTIFICATION: "alerts", Purpose.DIGES
 def _check_url(url: str) -> str:
     url = url.strip()
     if not url:
-        raise ValidationError({"url": "enter the channel's webhook URL"})
+        raise ValidationError({"url": gettext_noop("enter the channel's webhook URL")})
     if len(url) > URL_MAX_LENGTH:
         raise ValidationError({"url": f"must be at most {URL_MAX_LENGTH} characters"})
     try:
         _url_validator(url)
     except ValidationError:
-        raise ValidationError({"url": "enter an http:// or https:// URL"}) from None
+        raise ValidationError({"url": gettext_noop("enter an http:// or https:// URL")}) from None
     return url
 
 
@@ -131,7 +134,7 @@ def update_channel(*, actor: Person | None, channel: ChatChannel, **changes: Any
     new_url = changes.pop("url", None)
     for name, value in changes.items():
         if name not in CHANNEL_FIELDS:
-            raise ValidationError({name: "cannot be changed here"})
+            raise ValidationError({name: gettext_noop("cannot be changed here")})
         setattr(channel, name, value)
     _check(channel)
     target = None
@@ -191,11 +194,14 @@ def send_test(*, actor: Person, channel: ChatChannel) -> ChatDelivery:
     require_scope(actor, team=channel.team, owner=channel.person)
     delivery = post(
         channel=channel,
-        message=ChatMessage(
-            title="Test message from Goalkeeper",
-            text=f"{actor.name} sent this to check the channel “{channel.name}”. "
-            "Alerts and digests will look like this.",
-            fields=(("Channel", channel.name), ("Receives", _receives(channel))),
+        message=lambda: ChatMessage(
+            title=_("Test message from Goalkeeper"),
+            text=_(
+                "%(person)s sent this to check the channel “%(channel)s”. "
+                "Alerts and digests will look like this."
+            )
+            % {"person": actor.name, "channel": channel.name},
+            fields=((_("Channel"), channel.name), (_("Receives"), _receives(channel))),
             tone="green",
         ),
         purpose=Purpose.TEST,
@@ -205,19 +211,36 @@ def send_test(*, actor: Person, channel: ChatChannel) -> ChatDelivery:
 
 
 def _receives(channel: ChatChannel) -> str:
-    wanted = [
-        label for label, on in (("alerts", channel.alerts), ("digests", channel.digests)) if on
-    ]
-    return " and ".join(wanted) or "nothing yet"
+    if channel.alerts and channel.digests:
+        return _("alerts and digests")
+    if channel.alerts:
+        return _("alerts")
+    if channel.digests:
+        return _("digests")
+    return _("nothing yet")
 
 
 # --- Posting ----------------------------------------------------------------------------
 
 
-def _delivery(channel: ChatChannel, message: ChatMessage, purpose: str) -> ChatDelivery:
+# A message, or a function writing it in the active language (called in the channel's).
+Said = ChatMessage | Callable[[], ChatMessage]
+
+
+def channel_language(channel: ChatChannel) -> str:
+    """The language a channel is written in: its person's (a personal channel), else the
+    language of the person who added it, else English (docs/chat.md)."""
+    owner = channel.person if channel.person_id else channel.created_by
+    language = owner.user.language if owner is not None else ""
+    return language or "en"
+
+
+def _delivery(channel: ChatChannel, said: Said, purpose: str) -> ChatDelivery:
     now = timezone.now()
     delivery_id = uuid.uuid4()
-    payload = payload_for(channel.kind, message)
+    with translation.override(channel_language(channel)):
+        message = said() if callable(said) else said
+        payload = payload_for(channel.kind, message)
     if channel.kind == Kind.JSON:
         payload = {
             "id": str(delivery_id),
@@ -239,7 +262,7 @@ def _delivery(channel: ChatChannel, message: ChatMessage, purpose: str) -> ChatD
 
 
 @transaction.atomic
-def post(*, channel: ChatChannel, message: ChatMessage, purpose: str) -> ChatDelivery:
+def post(*, channel: ChatChannel, message: Said, purpose: str) -> ChatDelivery:
     """Queue `message` to one channel; the worker sends it once the transaction commits."""
     if purpose not in Purpose.values:
         raise ValueError(f"unknown purpose {purpose!r}")
@@ -253,7 +276,7 @@ def post(*, channel: ChatChannel, message: ChatMessage, purpose: str) -> ChatDel
 def post_to_scope(
     *,
     workspace_id: int,
-    message: ChatMessage,
+    message: Said,
     purpose: str,
     team_id: int | None = None,
     person_id: int | None = None,
@@ -261,14 +284,15 @@ def post_to_scope(
     """Queue `message` to every active channel of one scope that takes `purpose`.
 
     The scope is a person's own channels (`person_id`), a team's (`team_id`) or, with
-    neither, the workspace's. Returns how many deliveries were queued.
+    neither, the workspace's. A `message` given as a function is written in each channel's
+    language. Returns how many deliveries were queued.
     """
     wants = _WANTS.get(Purpose(purpose))
     if wants is None:
         raise ValueError(f"purpose {purpose!r} is sent to one channel: use post()")
     channels = ChatChannel.objects.filter(
         workspace_id=workspace_id, is_active=True, **{wants: True}
-    )
+    ).select_related("person__user", "created_by__user")
     if person_id is not None:
         channels = channels.filter(person_id=person_id)
     elif team_id is not None:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.middleware import person_of
@@ -48,7 +49,8 @@ def _base(person: Person) -> str:
 def _form_errors(form: ChannelForm, exc: ValidationError) -> None:
     for field, problems in exc.message_dict.items():
         for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
+            # A refusal worded by a service, in the reader's language when it has one.
+            form.add_error(field if field in form.fields else None, _(problem))
 
 
 def _with_last_delivery(channels: QuerySet[ChatChannel]) -> QuerySet[ChatChannel]:
@@ -82,7 +84,7 @@ def _create(request: HttpRequest, form: ChannelForm, actor: Person, **scope: Any
     except PermissionDenied as exc:
         form.add_error(None, str(exc))
         return False
-    messages.success(request, "Channel added. Send a test message to check it.")
+    messages.success(request, _("Channel added. Send a test message to check it."))
     return True
 
 
@@ -172,7 +174,7 @@ def channel_edit(request: HttpRequest, channel_id: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Channel saved.")
+            messages.success(request, _("Channel saved."))
             return redirect("chat_channel_edit", channel.pk)
     signing_secret = ""
     unreadable = False
@@ -207,7 +209,7 @@ def channel_test(request: HttpRequest, channel_id: int) -> HttpResponse:
     person = _caller(request)
     channel = access_channel_by_id(person, channel_id)
     services.send_test(actor=person, channel=channel)
-    messages.success(request, "Test message queued: its result shows below once it is sent.")
+    messages.success(request, _("Test message queued: its result shows below once it is sent."))
     return redirect("chat_channel_deliveries", channel.pk)
 
 
@@ -218,7 +220,7 @@ def channel_delete(request: HttpRequest, channel_id: int) -> HttpResponse:
     person = _caller(request)
     channel = access_channel_by_id(person, channel_id)
     services.delete_channel(actor=person, channel=channel)
-    messages.success(request, "Channel deleted.")
+    messages.success(request, _("Channel deleted."))
     return _back(channel)
 
 

@@ -8,10 +8,13 @@ reaction view answers with the same function, so the bar has one spelling.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, ngettext, pgettext
+from django.utils.translation import override as language_override
 
 from goalkeeper.comments.models import Emoji
 from goalkeeper.comments.queries import ReactionCount
@@ -24,21 +27,23 @@ _ADD_ICON = (
 )
 
 
-def _picker() -> str:
+@lru_cache(maxsize=8)
+def _picker(language: str) -> str:
+    """The emoji picker, built once per language."""
+    with language_override(language):
+        react = escape(gettext("React"))
+        add = escape(gettext("Add a reaction"))
     options = "".join(
         f'<button class="reaction-picker__option" type="submit" name="emoji" '
-        f'value="{escape(name)}" aria-label="React {escape(name)}" data-emoji="{escape(name)}">'
+        f'value="{escape(name)}" aria-label="{react} {escape(name)}" data-emoji="{escape(name)}">'
         f"{escape(symbol)}</button>"
         for name, symbol in Emoji.choices
     )
     return (
         '<details class="reaction-picker"><summary class="reaction reaction--add" '
-        f'aria-label="Add a reaction">{_ADD_ICON}</summary>'
+        f'aria-label="{add}">{_ADD_ICON}</summary>'
         f'<div class="reaction-picker__menu">{options}</div></details>'
     )
-
-
-_PICKER = _picker()
 
 
 def _count(reaction: ReactionCount) -> str:
@@ -76,7 +81,7 @@ def reactions_html(
         f'<form class="reactions" data-reactions="{pk}" method="post" action="{url}" '
         f'hx-post="{url}" hx-target="this" hx-swap="outerHTML">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
-        f"{buttons}{_PICKER}</form>"
+        f"{buttons}{_picker(get_language() or 'en')}</form>"
     )
 
 
@@ -86,9 +91,14 @@ def loader_html(
     """A collapsed "3 comments" toggle that loads the thread when opened."""
     kind, pk, n = escape(subject_type), int(subject_id), int(count)
     url = escape(comments_url or reverse("comments"))
-    shown = f"{n} comment{'s' if n != 1 else ''}" if n else "Comment"
+    shown = (
+        escape(ngettext("%(count)s comment", "%(count)s comments", n) % {"count": n})
+        if n
+        else escape(pgettext("button", "Comment"))
+    )
     named = f'<span class="thread-toggle__label">{escape(label)}</span> ' if label else ""
-    hidden = f" on {escape(label)}" if label else ""
+    hidden = " " + escape(gettext("on %(subject)s") % {"subject": label}) if label else ""
+    loading = escape(gettext("Loading…"))
     return mark_safe(  # noqa: S308 - every value above is escaped or an int
         f'<details class="thread-toggle" data-testid="thread-toggle-{kind}-{pk}">'
         f'<summary class="thread-toggle__summary">{named}'
@@ -96,5 +106,5 @@ def loader_html(
         f'<span class="visually-hidden">{hidden}</span></summary>'
         f'<div class="thread-toggle__body" hx-get="{url}?subject_type={kind}&amp;subject_id={pk}" '
         'hx-trigger="toggle from:closest details once" hx-swap="innerHTML">'
-        '<p class="muted">Loading&hellip;</p></div></details>'
+        f'<p class="muted">{loading}</p></div></details>'
     )

@@ -13,14 +13,15 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 BODY_MAX = 5_000
 
 
 class SubjectType(models.TextChoices):
-    OBJECTIVE = "objective", "Objective"
-    KEY_RESULT = "key_result", "Key result"
-    CHECK_IN = "check_in", "Check-in"
+    OBJECTIVE = "objective", _("Objective")
+    KEY_RESULT = "key_result", _("Key result")
+    CHECK_IN = "check_in", _("Check-in")
     KPI = "kpi", "KPI"
 
 
@@ -76,7 +77,7 @@ class Comment(models.Model):
 
     def clean(self) -> None:
         if not self.body.strip():
-            raise ValidationError({"body": "write something"})
+            raise ValidationError({"body": _("write something")})
 
 
 class Reaction(models.Model):

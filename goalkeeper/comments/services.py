@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper import events
 from goalkeeper.accounts.models import Person
@@ -29,7 +30,9 @@ MENTIONS_MAX = 50
 
 def _subject(actor: Person, subject_type: str, subject_id: int) -> Subject:
     if subject_type not in SubjectType.values:
-        raise ValidationError({"subject_type": "must be objective, key_result, check_in or kpi"})
+        raise ValidationError(
+            {"subject_type": gettext_noop("must be objective, key_result, check_in or kpi")}
+        )
     subject = find_subject(actor.workspace_id, subject_type, subject_id)
     if subject is None:
         noun = NOUNS[SubjectType(subject_type)]
@@ -44,7 +47,7 @@ def _clean_body(actor: Person, body: str) -> tuple[str, list[int], dict[int, str
     wrong."""
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "write something"})
+        raise ValidationError({"body": gettext_noop("write something")})
     if len(body) > BODY_MAX:
         raise ValidationError(
             {"body": f"at most {BODY_MAX:,} characters (this one has {len(body):,})"}
@@ -154,7 +157,9 @@ def edit_comment(*, actor: Person, comment: Comment, body: str) -> Comment:
     now = check_editable(actor, comment)
     subject = find_subject(comment.workspace_id, comment.subject_type, comment.subject_id)
     if subject is None:
-        raise ValidationError({"subject_id": "the comment's subject no longer exists"})
+        raise ValidationError(
+            {"subject_id": gettext_noop("the comment's subject no longer exists")}
+        )
     text, ids, names = _clean_body(actor, body)
     before_ids = sorted(comment.mentions.values_list("id", flat=True))
     before = comment.body

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.comments.models import SubjectType
@@ -98,7 +99,8 @@ def find_subject(workspace_id: int, subject_type: str, subject_id: int) -> Subje
             type=subject_type,
             id=subject_id,
             workspace_id=workspace_id,
-            label=f"Check-in on {check_in['key_result__title']}",
+            label=gettext("Check-in on %(key_result)s")
+            % {"key_result": check_in["key_result__title"]},
             url=_objective_url(check_in["key_result__objective_id"], subject_type, subject_id),
             owner_ids=_ids(check_in["author_id"], check_in["key_result__owner_id"]),
             key_result_id=check_in["key_result_id"],

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goalkeeper.accounts.decorators import member_required
@@ -61,7 +62,9 @@ def _thread(
 def _errors(exc: ValidationError) -> list[str]:
     """`Body: ...` for a field's problem, the bare message for the input's as a whole."""
     return [
-        msg if field == "__all__" else f"{field.replace('_', ' ').capitalize()}: {msg}"
+        gettext(msg)
+        if field == "__all__"
+        else f"{field.replace('_', ' ').capitalize()}: {gettext(msg)}"
         for field, msg in validation_messages(exc)
     ]
 

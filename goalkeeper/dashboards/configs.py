@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Team, Workspace
 from goalkeeper.dashboards.models import TileKind
@@ -30,20 +31,22 @@ MAX_TEXT = 2000
 MAX_TITLE = 120
 
 # The insight charts a tile may show, key -> title.
-INSIGHT_CHARTS: dict[str, str] = CHARTS
+INSIGHT_CHARTS = CHARTS
 
 
 def _id(raw: Mapping[str, Any], name: str, *, required: bool = True) -> int | None:
     value = raw.get(name)
     if value in (None, ""):
         if required:
-            raise ValidationError({f"config.{name}": "is required for this kind of tile"})
+            raise ValidationError(
+                {f"config.{name}": gettext_noop("is required for this kind of tile")}
+            )
         return None
     if isinstance(value, bool):
-        raise ValidationError({f"config.{name}": "must be an id (a whole number)"})
+        raise ValidationError({f"config.{name}": gettext_noop("must be an id (a whole number)")})
     text = str(value).strip()
     if not text.isdigit():
-        raise ValidationError({f"config.{name}": "must be an id (a whole number)"})
+        raise ValidationError({f"config.{name}": gettext_noop("must be an id (a whole number)")})
     return int(text)
 
 
@@ -64,12 +67,12 @@ def _kpi_group(workspace: Workspace, raw: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(value, str | int):
         value = [value]
     if not isinstance(value, list | tuple) or not value:
-        raise ValidationError({"config.kpis": "choose at least one KPI"})
+        raise ValidationError({"config.kpis": gettext_noop("choose at least one KPI")})
     ids: list[int] = []
     for item in value:
         text = str(item).strip()
         if isinstance(item, bool) or not text.isdigit():
-            raise ValidationError({"config.kpis": "must be a list of KPI ids"})
+            raise ValidationError({"config.kpis": gettext_noop("must be a list of KPI ids")})
         if int(text) not in ids:
             ids.append(int(text))
     if len(ids) > MAX_GROUP:
@@ -106,7 +109,7 @@ def _health_counts(workspace: Workspace, raw: Mapping[str, Any]) -> dict[str, An
 def _insight_chart(workspace: Workspace, raw: Mapping[str, Any]) -> dict[str, Any]:
     key = str(raw.get("chart") or "").strip()
     if not key:
-        raise ValidationError({"config.chart": "choose an insight chart"})
+        raise ValidationError({"config.chart": gettext_noop("choose an insight chart")})
     if key not in INSIGHT_CHARTS:
         raise ValidationError(
             {"config.chart": f"unknown chart; one of: {', '.join(sorted(INSIGHT_CHARTS))}"}
@@ -117,7 +120,7 @@ def _insight_chart(workspace: Workspace, raw: Mapping[str, Any]) -> dict[str, An
 def _text(workspace: Workspace, raw: Mapping[str, Any]) -> dict[str, Any]:
     text = str(raw.get("text") or "").replace("\r\n", "\n").strip()
     if not text:
-        raise ValidationError({"config.text": "write the text to show"})
+        raise ValidationError({"config.text": gettext_noop("write the text to show")})
     if len(text) > MAX_TEXT:
         raise ValidationError({"config.text": f"at most {MAX_TEXT} characters"})
     return {"text": text}
@@ -155,5 +158,5 @@ def clean_config(workspace: Workspace, kind: str, raw: Mapping[str, Any]) -> dic
     if kind not in tile_kinds():
         raise ValidationError({"kind": f"unknown kind of tile; one of: {', '.join(tile_kinds())}"})
     if not isinstance(raw, Mapping):
-        raise ValidationError({"config": "must be an object"})
+        raise ValidationError({"config": gettext_noop("must be an object")})
     return CLEANERS[kind](workspace, raw)

@@ -11,7 +11,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.dashboards.models import Dashboard, TileKind
@@ -47,7 +50,7 @@ TONES = {
     "no_data": "#98a2b3",
     "not_started": "#98a2b3",
 }
-NOT_AVAILABLE = "Not available: what this tile showed is gone or not yours to see."
+NOT_AVAILABLE = gettext_lazy("Not available: what this tile showed is gone or not yours to see.")
 
 
 def file_name(dashboard: Dashboard, extension: str) -> str:
@@ -78,7 +81,7 @@ def _svg_of(view: TileView) -> SafeString:
                 [health_label(t.health) for t in tallies],
                 [float(t.count) for t in tallies],
                 colours=[TONES.get(str(t.health), "#98a2b3") for t in tallies],
-                title=f"KPI health · {view.title}",
+                title=_("KPI health · %(title)s") % {"title": view.title},
                 height=1.8,
             )
         )
@@ -118,16 +121,18 @@ def _kpi_rows(body: KpiGroupBody | KpiChartBody) -> tuple[list[list[str]], list[
 def _slide(deck: Deck, view: TileView) -> None:
     body: Any = view.body
     if body is None:
-        deck.add_bullets(view.title, [NOT_AVAILABLE])
+        deck.add_bullets(view.title, [str(NOT_AVAILABLE)])
     elif isinstance(body, KpiChartBody):
         note = (
             f"{body.tile.status.period_label}: {with_unit(body.tile.value, body.tile.unit)}"
             f" · {health_label(body.tile.health)}"
         )
         if body.tile.target is not None:
-            note += f" · target {with_unit(body.tile.target, body.tile.unit)}"
+            note += " · " + _("target %(value)s") % {
+                "value": with_unit(body.tile.target, body.tile.unit)
+            }
         if not body.points:
-            deck.add_bullets(view.title, [note, "No values yet."])
+            deck.add_bullets(view.title, [note, _("No values yet.")])
             return
         deck.add_line_chart(
             view.title,
@@ -137,16 +142,18 @@ def _slide(deck: Deck, view: TileView) -> None:
         )
     elif isinstance(body, KpiGroupBody):
         rows, fills = _kpi_rows(body)
-        deck.add_table(view.title, ["KPI", "Team", "Value", "Target", "Health"], rows, fills)
+        deck.add_table(
+            view.title, ["KPI", _("Team"), _("Value"), _("Target"), _("Health")], rows, fills
+        )
     elif isinstance(body, ObjectiveBody):
         row = body.row
-        header = ["Key result", "Owner", "Progress", "Status"]
+        header = [_("Key result"), _("Owner"), _("Progress"), _("Status")]
         rows = [
             [
                 kr.title,
                 kr.owner.name if kr.owner else "-",
                 percent(kr.progress),
-                pace_label(kr.status) if not row.locked else "Closed",
+                pace_label(kr.status) if not row.locked else _("Closed"),
             ]
             for kr in row.key_results
         ]
@@ -155,10 +162,23 @@ def _slide(deck: Deck, view: TileView) -> None:
         deck.add_table(title, header, rows, fills)
     elif isinstance(body, TeamSummaryBody):
         lines = [
-            f"{body.objective_count} objectives in {body.cycle_name or 'no open cycle'}: "
-            + ", ".join(f"{c.count} {pace_label(c.status).lower()}" for c in body.pace),
-            f"{body.kpi_count} KPIs: "
-            + ", ".join(f"{t.count} {health_label(t.health).lower()}" for t in body.health),
+            ngettext(
+                "%(count)s objective in %(cycle)s: %(paces)s",
+                "%(count)s objectives in %(cycle)s: %(paces)s",
+                body.objective_count,
+            )
+            % {
+                "count": body.objective_count,
+                "cycle": body.cycle_name or _("no open cycle"),
+                "paces": ", ".join(f"{c.count} {pace_label(c.status).lower()}" for c in body.pace),
+            },
+            ngettext("%(count)s KPI: %(healths)s", "%(count)s KPIs: %(healths)s", body.kpi_count)
+            % {
+                "count": body.kpi_count,
+                "healths": ", ".join(
+                    f"{t.count} {health_label(t.health).lower()}" for t in body.health
+                ),
+            },
             *(
                 f"{o.title}: {percent(o.progress)}, {pace_label(o.status).lower()}"
                 for o in body.objectives
@@ -168,7 +188,7 @@ def _slide(deck: Deck, view: TileView) -> None:
     elif isinstance(body, HealthCountsBody):
         deck.add_table(
             view.title,
-            ["Health", "KPIs"],
+            [_("Health"), "KPIs"],
             [[health_label(t.health), str(t.count)] for t in body.health],
             [TONES.get(str(t.health)) for t in body.health],
         )
@@ -186,7 +206,8 @@ def _slide(deck: Deck, view: TileView) -> None:
 def dashboard_pptx(dashboard: Dashboard, viewer: Person, now: dt.datetime) -> bytes:
     """A title slide, then one slide per tile (tables continue on further slides)."""
     local = timezone.localtime(now, viewer.workspace.zone)
-    deck = Deck(dashboard.title, f"{dashboard.description or 'Dashboard'} · {local:%d %b %Y %H:%M}")
+    made = date_format(local, "DATETIME_FORMAT")
+    deck = Deck(dashboard.title, f"{dashboard.description or _('Dashboard')} · {made}")
     for view in tile_views(dashboard, viewer, now):
         _slide(deck, view)
     return deck.to_bytes()

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import teams_source
@@ -23,31 +26,55 @@ def _input(**attrs: Any) -> dict[str, Any]:
     return {"class": "field__input", **attrs}
 
 
+def _empty_label(form: forms.Form, name: str, text: str) -> None:
+    """What an optional picker shows when nothing is chosen, in the reader's language."""
+    widget = picker(form, name).widget
+    assert isinstance(widget, PickerWidget)
+    widget.empty_label = text
+
+
+def _day_count(days: int) -> str:
+    return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+
+
+# Read when the form is shown, so in the language of the person looking.
+_days = lazy(_day_count, str)
+
+
 class DashboardForm(forms.Form):
     """A dashboard's title, description and who it is shared with."""
 
-    title = forms.CharField(max_length=MAX_TITLE, widget=forms.TextInput(attrs=_input()))
+    title = forms.CharField(
+        label=_("Title"), max_length=MAX_TITLE, widget=forms.TextInput(attrs=_input())
+    )
     description = forms.CharField(
-        required=False, max_length=500, widget=forms.Textarea(attrs=_input(rows=2))
+        label=_("Description"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs=_input(rows=2)),
     )
     sharing = forms.ChoiceField(
-        choices=Sharing.choices, initial=Sharing.PRIVATE, widget=forms.RadioSelect
+        label=_("Who sees it"),
+        choices=Sharing.choices,
+        initial=Sharing.PRIVATE,
+        widget=forms.RadioSelect,
     )
     team = PickerField(
         noun="team",
+        label=_("Team"),
         required=False,
-        empty_label="Choose a team",
-        help_text="Its members see the dashboard when it is shared with a team.",
+        help_text=_("Its members see the dashboard when it is shared with a team."),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         picker(self, "team").use(teams_source(workspace))
+        _empty_label(self, "team", gettext("Choose a team"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("sharing") == Sharing.TEAM and data.get("team") is None:
-            self.add_error("team", "Choose the team to share the dashboard with.")
+            self.add_error("team", _("Choose the team to share the dashboard with."))
         return data
 
 
@@ -57,23 +84,24 @@ class TileForm(forms.Form):
     title = forms.CharField(
         required=False,
         max_length=MAX_TITLE,
-        label="Title",
-        help_text="Leave empty to use the name of what it shows.",
+        label=_("Title"),
+        help_text=_("Leave empty to use the name of what it shows."),
         widget=forms.TextInput(attrs=_input()),
     )
-    kpi = PickerField(noun="KPI", required=False, empty_label="Choose a KPI", label="KPI")
-    kpi_2 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
-    kpi_3 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
-    kpi_4 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
-    kpi_5 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
-    kpi_6 = PickerField(noun="KPI", required=False, empty_label="Another KPI", label="KPI")
-    objective = PickerField(noun="objective", required=False, empty_label="Choose an objective")
-    team = PickerField(noun="team", required=False, empty_label="The whole workspace")
-    chart = forms.ChoiceField(required=False, label="Chart", widget=forms.Select(_input()))
+    kpi = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_2 = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_3 = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_4 = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_5 = PickerField(noun="KPI", required=False, label="KPI")
+    kpi_6 = PickerField(noun="KPI", required=False, label="KPI")
+    objective = PickerField(noun="objective", required=False, label=_("Objective"))
+    team = PickerField(noun="team", required=False, label=_("Team"))
+    chart = forms.ChoiceField(required=False, label=_("Chart"), widget=forms.Select(_input()))
     text = forms.CharField(
         required=False,
         max_length=MAX_TEXT,
-        help_text="Plain text; line breaks are kept.",
+        label=_("Text"),
+        help_text=_("Plain text; line breaks are kept."),
         widget=forms.Textarea(attrs=_input(rows=3)),
     )
 
@@ -87,10 +115,17 @@ class TileForm(forms.Form):
         chart = self.fields["chart"]
         assert isinstance(chart, forms.ChoiceField)
         chart.choices = [(key, title) for key, title in sorted(INSIGHT_CHARTS.items())]
-        if kind == TileKind.TEAM_SUMMARY:
-            widget = picker(self, "team").widget
-            assert isinstance(widget, PickerWidget)
-            widget.empty_label = "Choose a team"
+        _empty_label(self, "kpi", gettext("Choose a KPI"))
+        for name in GROUP_FIELDS[1:]:
+            _empty_label(self, name, gettext("Another KPI"))
+        _empty_label(self, "objective", gettext("Choose an objective"))
+        _empty_label(
+            self,
+            "team",
+            gettext("Choose a team")
+            if kind == TileKind.TEAM_SUMMARY
+            else gettext("The whole workspace"),
+        )
 
     def shown_fields(self) -> list[forms.BoundField]:
         """The fields this kind of tile asks for, title last."""
@@ -131,8 +166,8 @@ class LinkForm(forms.Form):
 
     days = forms.TypedChoiceField(
         coerce=int,
-        choices=[(d, f"{d} day{'s' if d > 1 else ''}") for d in LINK_DAYS],
+        choices=[(d, _days(d)) for d in LINK_DAYS],
         initial=7,
-        label="Works for",
+        label=_("Works for"),
         widget=forms.Select(_input()),
     )

@@ -7,22 +7,23 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Sharing(models.TextChoices):
-    PRIVATE = "private", "Only me"
-    TEAM = "team", "A team"
-    WORKSPACE = "workspace", "The whole workspace"
+    PRIVATE = "private", _("Only me")
+    TEAM = "team", _("A team")
+    WORKSPACE = "workspace", _("The whole workspace")
 
 
 class TileKind(models.TextChoices):
-    KPI_CHART = "kpi_chart", "KPI chart"
-    KPI_GROUP = "kpi_group", "KPI group"
-    OBJECTIVE = "objective", "Objective with its key results"
-    TEAM_SUMMARY = "team_summary", "Team summary"
-    HEALTH_COUNTS = "health_counts", "KPI health counts"
-    INSIGHT_CHART = "insight_chart", "Insight chart"
-    TEXT = "text", "Text"
+    KPI_CHART = "kpi_chart", _("KPI chart")
+    KPI_GROUP = "kpi_group", _("KPI group")
+    OBJECTIVE = "objective", _("Objective with its key results")
+    TEAM_SUMMARY = "team_summary", _("Team summary")
+    HEALTH_COUNTS = "health_counts", _("KPI health counts")
+    INSIGHT_CHART = "insight_chart", _("Insight chart")
+    TEXT = "text", _("Text")
 
 
 class Dashboard(models.Model):

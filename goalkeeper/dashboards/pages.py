@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.models import Membership, Person
 from goalkeeper.dashboards.access import can_see, visible_dashboards
@@ -56,14 +57,14 @@ def dashboard_lists(person: Person) -> tuple[DashboardList, ...]:
         :LIST_MAX
     ]
     return (
-        DashboardList("mine", "My dashboards", "You have no dashboard yet.", mine),
+        DashboardList("mine", _("My dashboards"), _("You have no dashboard yet."), mine),
         DashboardList(
-            "team", "Shared with my teams", "No dashboard is shared with your teams.", team
+            "team", _("Shared with my teams"), _("No dashboard is shared with your teams."), team
         ),
         DashboardList(
             "workspace",
-            "Shared with everyone",
-            "No dashboard is shared with the whole workspace yet.",
+            _("Shared with everyone"),
+            _("No dashboard is shared with the whole workspace yet."),
             everyone,
         ),
     )

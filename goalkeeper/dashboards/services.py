@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.audit.services import record
@@ -48,7 +49,7 @@ class Placement:
 def _title(value: Any) -> str:
     title = " ".join(str(value or "").split())
     if not title:
-        raise ValidationError({"title": "give the dashboard a title"})
+        raise ValidationError({"title": gettext_noop("give the dashboard a title")})
     if len(title) > MAX_TITLE:
         raise ValidationError({"title": f"at most {MAX_TITLE} characters"})
     return title
@@ -67,9 +68,9 @@ def _sharing(dashboard_workspace_id: int, sharing: Any, team: Team | None) -> Te
     if sharing != Sharing.TEAM:
         return None
     if team is None:
-        raise ValidationError({"team": "choose the team to share the dashboard with"})
+        raise ValidationError({"team": gettext_noop("choose the team to share the dashboard with")})
     if team.workspace_id != dashboard_workspace_id:
-        raise ValidationError({"team": "no such team in this workspace"})
+        raise ValidationError({"team": gettext_noop("no such team in this workspace")})
     return team
 
 

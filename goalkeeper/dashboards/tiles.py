@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.dashboards.models import Dashboard, Tile, TileKind
@@ -348,13 +349,13 @@ def views_of(tiles: Sequence[Tile], viewer: Person, now: dt.datetime) -> list[Ti
                     sum(counted.values()),
                 )
             if team is not None:
-                title = title or f"KPI health · {team.name}"
-            title = title or ("KPI health" if team_id else "KPI health · everyone")
+                title = title or _("KPI health · %(team)s") % {"team": team.name}
+            title = title or (_("KPI health") if team_id else _("KPI health · everyone"))
         elif tile.kind == TileKind.INSIGHT_CHART:
             team_id = config.get("team")
             if team_id is None or int(team_id) in teams:
                 body = insight_body(reader.workspace, now, config)
-            title = title or CHARTS.get(str(config.get("chart", "")), "Insight")
+            title = title or str(CHARTS.get(str(config.get("chart", "")), _("Insight")))
         elif tile.kind == TileKind.TEXT:
             body = TextBody(str(config.get("text", "")))
         views.append(

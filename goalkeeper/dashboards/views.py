@@ -17,6 +17,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goalkeeper.accounts.decorators import member_required
@@ -39,9 +40,8 @@ def _render(
 def _add_errors(form: Any, error: ValidationError) -> None:
     for name, message in validation_messages(error):
         field = name if name in form.fields else None
-        form.add_error(
-            field, f"{name}: {message}" if field is None and name != "__all__" else message
-        )
+        shown = _(message)  # a service's refusal, in the reader's language when it has one
+        form.add_error(field, f"{name}: {shown}" if field is None and name != "__all__" else shown)
 
 
 @member_required
@@ -72,7 +72,9 @@ def create(request: HttpRequest, person: Person) -> HttpResponseBase:
             _add_errors(form, error)
         else:
             messages.success(
-                request, f"Dashboard “{dashboard.title}” created. Add its first tiles."
+                request,
+                _("Dashboard “%(title)s” created. Add its first tiles.")
+                % {"title": dashboard.title},
             )
             return redirect("dashboard_edit", pk=dashboard.pk)
     return _render(request, person, "dashboards/form.html", {"form": form, "dashboard": None})
@@ -129,7 +131,7 @@ def edit(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Dashboard saved.")
+            messages.success(request, _("Dashboard saved."))
             return redirect("dashboard_edit", pk=dashboard.pk)
     return _edit_page(request, person, dashboard, form=form)
 
@@ -190,9 +192,9 @@ def tile_add(request: HttpRequest, person: Person, pk: int, kind: str) -> HttpRe
                 field = {"config.kpis": "kpi", "config.chart": "chart", "tile_title": "title"}.get(
                     name, name.removeprefix("config.")
                 )
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(field if field in form.fields else None, _(message))
         else:
-            messages.success(request, f"Tile “{tile}” added.")
+            messages.success(request, _("Tile “%(title)s” added.") % {"title": tile})
             return redirect(reverse("dashboard_edit", args=[dashboard.pk]) + f"#tile-{tile.pk}")
     return _edit_page(request, person, dashboard, tile_form=form, status=422)
 
@@ -204,7 +206,7 @@ def tile_remove(request: HttpRequest, person: Person, pk: int, tile_id: int) -> 
     dashboard = access_dashboard_by_id(person, pk, for_write=True)
     tile = access_tile_by_id(person, dashboard, tile_id)
     services.remove_tile(actor=person, tile=tile)
-    messages.success(request, "Tile removed.")
+    messages.success(request, _("Tile removed."))
     return redirect("dashboard_edit", pk=dashboard.pk)
 
 
@@ -226,7 +228,7 @@ def arrange(request: HttpRequest, person: Person, pk: int) -> JsonResponse:
         placed = services.arrange(actor=person, dashboard=dashboard, layout=layout)
     except ValidationError as error:
         return JsonResponse(
-            {"errors": [{"field": f, "message": m} for f, m in validation_messages(error)]},
+            {"errors": [{"field": f, "message": _(m)} for f, m in validation_messages(error)]},
             status=422,
         )
     return JsonResponse(
@@ -241,7 +243,7 @@ def delete(request: HttpRequest, person: Person, pk: int) -> HttpResponseBase:
     dashboard = access_dashboard_by_id(person, pk, for_write=True)
     title = dashboard.title
     services.delete_dashboard(actor=person, dashboard=dashboard)
-    messages.success(request, f"Dashboard “{title}” deleted.")
+    messages.success(request, _("Dashboard “%(title)s” deleted.") % {"title": title})
     return redirect("dashboards")
 
 
@@ -292,7 +294,7 @@ def link_revoke(request: HttpRequest, person: Person, pk: int, link_id: int) -> 
     if link is None:
         return _render(request, person, "dashboards/link_gone.html", {}, status=404)
     services.revoke_share_link(actor=person, link=link)
-    messages.success(request, "Share link revoked: it no longer works.")
+    messages.success(request, _("Share link revoked: it no longer works."))
     return redirect("dashboard_share", pk=dashboard.pk)
 
 
@@ -302,6 +304,8 @@ def tv(request: HttpRequest, person: Person) -> HttpResponse:
     """TV mode: chosen dashboards full screen, rotating, refreshing themselves; without a
     choice, the form to choose them."""
     context = pages.tv_page(person, request.GET)
+    # The slides take the whole screen; the chooser is an ordinary page.
+    context["body_class"] = "dash-bare dash-tv" if context.get("shows") else "app"
     return _render(request, person, "dashboards/tv.html", context)
 
 

@@ -6,6 +6,8 @@ digests services post it with `channels.services.post_to_scope(..., purpose="dig
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from goalkeeper.channels.messages import ChatMessage
 from goalkeeper.digests.content import Digest
 
@@ -35,11 +37,11 @@ def chat_message_for(digest: Digest) -> ChatMessage:
         ]
         left = len(section.lines) - CHAT_LINES + section.more
         if left > 0:
-            lines.append(f"and {left} more")
+            lines.append(_("and %(count)s more") % {"count": left})
         fields.append((section.title, "\n".join(lines)))
     title = digest.team_name if digest.team_name else digest.workspace_name
     return ChatMessage(
-        title=f"{title}: the week ({digest.week.label})",
+        title=_("%(name)s: the week (%(week)s)") % {"name": title, "week": digest.week.label},
         text=digest.headline,
         url=digest.action_url,
         link_label=digest.action_label,

@@ -14,27 +14,38 @@ A digest with nothing to say is not sent (`Digest.empty`); see docs/digests.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from goalkeeper.accounts.models import Role
 from goalkeeper.digests import links
 from goalkeeper.digests.models import DigestKind
 from goalkeeper.digests.reads import LIST_MAX, KpiInfo, PersonInfo, WorkspaceWeek
-from goalkeeper.domain.formatting import with_unit
 from goalkeeper.domain.kpis import Health
 from goalkeeper.domain.pace import PaceStatus
 from goalkeeper.domain.rhythm import Week
+from goalkeeper.l10n import score1, with_unit
 from goalkeeper.okrs.view_models import KeyResultRow, ObjectiveRow
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WORRYING = (PaceStatus.OFF_TRACK, PaceStatus.AT_RISK)
 PACE_LABELS = {
-    PaceStatus.ON_TRACK: "On track",
-    PaceStatus.AT_RISK: "At risk",
-    PaceStatus.OFF_TRACK: "Off track",
-    PaceStatus.NOT_STARTED: "Not started",
-    PaceStatus.STALE: "Stale",
+    PaceStatus.ON_TRACK: gettext_lazy("On track"),
+    PaceStatus.AT_RISK: gettext_lazy("At risk"),
+    PaceStatus.OFF_TRACK: gettext_lazy("Off track"),
+    PaceStatus.NOT_STARTED: gettext_lazy("Not started"),
+    PaceStatus.STALE: gettext_lazy("Stale"),
 }
-HEALTH_LABELS: dict[str, str] = {Health.RED: "Red", Health.STALE: "Stale"}
+HEALTH_LABELS: dict[str, StrOrPromise] = {
+    Health.RED: gettext_lazy("Red"),
+    Health.STALE: gettext_lazy("Stale"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,8 @@ class Digest:
     action_url: str = ""
     action_label: str = ""
     waiting: int = 0
+    # The language it was written in (the recipient's): its subject and email follow it.
+    language: str = field(default_factory=lambda: translation.get_language() or "en")
 
     @property
     def empty(self) -> bool:
@@ -82,18 +95,28 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        """The subject line of the email."""
+        """The subject line of the email, in the digest's language."""
+        with translation.override(self.language):
+            return self._subject()
+
+    def _subject(self) -> str:
         if self.kind == DigestKind.REMINDER:
-            noun = "key result" if self.waiting == 1 else "key results"
-            return f"Check-in time: {self.waiting} {noun} waiting for you"
+            return ngettext(
+                "Check-in time: %(count)s key result waiting for you",
+                "Check-in time: %(count)s key results waiting for you",
+                self.waiting,
+            ) % {"count": self.waiting}
         if self.kind == DigestKind.PERSONAL:
             if self.waiting:
-                noun = "key result" if self.waiting == 1 else "key results"
-                return f"Your week in Goalkeeper: {self.waiting} {noun} waiting"
-            return "Your week in Goalkeeper"
+                return ngettext(
+                    "Your week in Goalkeeper: %(count)s key result waiting",
+                    "Your week in Goalkeeper: %(count)s key results waiting",
+                    self.waiting,
+                ) % {"count": self.waiting}
+            return _("Your week in Goalkeeper")
         if self.kind == DigestKind.TEAM:
-            return f"{self.team_name} this week in Goalkeeper"
-        return f"{self.workspace_name} this week in Goalkeeper"
+            return _("%(team)s this week in Goalkeeper") % {"team": self.team_name}
+        return _("%(workspace)s this week in Goalkeeper") % {"workspace": self.workspace_name}
 
 
 def _section(title: str, lines: Iterable[Line], note: str = "") -> Section:
@@ -105,13 +128,25 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{round(value * 100)}%"
 
 
+def _objectives(count: int) -> str:
+    return ngettext("%(count)s objective", "%(count)s objectives", count) % {"count": count}
+
+
+def _red_kpis(count: int) -> str:
+    return ngettext("%(count)s red KPI", "%(count)s red KPIs", count) % {"count": count}
+
+
 def _key_result_line(row: KeyResultRow) -> Line:
-    confidence = "" if row.confidence is None else f" · confidence {row.confidence}/10"
+    confidence = (
+        ""
+        if row.confidence is None
+        else " · " + _("confidence %(confidence)s/10") % {"confidence": row.confidence}
+    )
     return Line(
         title=row.title,
         url=links.objective(row.objective_id),
         status=str(row.status),
-        label=PACE_LABELS.get(row.status, str(row.status)),
+        label=str(PACE_LABELS.get(row.status, str(row.status))),
         detail=f"{row.objective_title} · {_percent(row.progress)}{confidence}",
         progress=row.score,
     )
@@ -122,7 +157,7 @@ def _objective_line(row: ObjectiveRow) -> Line:
         title=row.title,
         url=links.objective(row.id),
         status=str(row.status),
-        label=PACE_LABELS.get(row.status, str(row.status)),
+        label=str(PACE_LABELS.get(row.status, str(row.status))),
         detail=f"{row.team_name} · {_percent(row.progress)}",
         progress=row.progress,
     )
@@ -130,12 +165,12 @@ def _objective_line(row: ObjectiveRow) -> Line:
 
 def _kpi_lines(week: WorkspaceWeek, kpis: Iterable[KpiInfo]) -> Iterator[Line]:
     for kpi in kpis:
-        value = "no value" if kpi.value is None else with_unit(kpi.value, kpi.unit)
+        value = _("no value") if kpi.value is None else with_unit(kpi.value, kpi.unit)
         yield Line(
             title=kpi.name,
             url=links.kpi(kpi.id),
             status=kpi.health,
-            label=HEALTH_LABELS.get(kpi.health, kpi.health),
+            label=str(HEALTH_LABELS.get(kpi.health, kpi.health)),
             detail=f"{week.teams.get(kpi.team_id, '')} · {value}",
         )
 
@@ -165,7 +200,12 @@ def _rate_line(week: WorkspaceWeek, team_id: int) -> Line | None:
         url=links.team_board(),
         status=status,
         label=_percent(share),
-        detail=f"{checked} of {total} key results checked in",
+        detail=ngettext(
+            "%(checked)s of %(total)s key result checked in",
+            "%(checked)s of %(total)s key results checked in",
+            total,
+        )
+        % {"checked": checked, "total": total},
         progress=share,
     )
 
@@ -178,10 +218,15 @@ def reminder(week: WorkspaceWeek, person: PersonInfo, of: Week) -> Digest:
         person=person,
         week=of,
         workspace_name=week.workspace.name,
-        headline=f"{len(waiting)} of your key results have no check-in yet this week.",
-        sections=(_section("Waiting for your check-in", map(_key_result_line, waiting)),),
+        headline=ngettext(
+            "%(count)s of your key results has no check-in yet this week.",
+            "%(count)s of your key results have no check-in yet this week.",
+            len(waiting),
+        )
+        % {"count": len(waiting)},
+        sections=(_section(_("Waiting for your check-in"), map(_key_result_line, waiting)),),
         action_url=links.check_in_all(),
-        action_label="Check in now",
+        action_label=_("Check in now"),
         waiting=len(waiting),
     )
 
@@ -196,7 +241,7 @@ def personal(week: WorkspaceWeek, person: PersonInfo, of: Week) -> Digest:
         Line(
             title=check_in.key_result_title,
             url=links.objective(check_in.objective_id),
-            label="Check-in",
+            label=_("Check-in"),
             detail=f"{check_in.author_name} · {week.teams.get(check_in.team_id, '')}",
         )
         for team_id in teams
@@ -206,20 +251,21 @@ def personal(week: WorkspaceWeek, person: PersonInfo, of: Week) -> Digest:
         Line(
             title=closed.title,
             url=links.objective(closed.id),
-            label="Closed",
-            detail=f"{week.teams.get(closed.team_id, '')} · final score "
-            + ("-" if closed.final_score is None else f"{closed.final_score:.1f}"),
+            label=_("Closed"),
+            detail=f"{week.teams.get(closed.team_id, '')} · "
+            + _("final score %(score)s")
+            % {"score": "-" if closed.final_score is None else score1(closed.final_score)},
         )
         for team_id in teams
         for closed in week.closed_by_team.get(team_id, [])
     ]
     changes += [
-        Line(title=item.title, url=links.on_site(item.url), label="KPI health")
+        Line(title=item.title, url=links.on_site(item.url), label=_("KPI health"))
         for team_id in teams
         for item in week.health_changes_by_team.get(team_id, [])
     ]
     mentions = [
-        Line(title=item.title, url=links.on_site(item.url), label="Mention")
+        Line(title=item.title, url=links.on_site(item.url), label=_("Mention"))
         for item in week.mentions.get(person.id, [])
     ]
     return Digest(
@@ -228,18 +274,23 @@ def personal(week: WorkspaceWeek, person: PersonInfo, of: Week) -> Digest:
         week=of,
         workspace_name=week.workspace.name,
         headline=(
-            f"{waiting} of your key results are waiting for a check-in."
+            ngettext(
+                "%(count)s of your key results is waiting for a check-in.",
+                "%(count)s of your key results are waiting for a check-in.",
+                waiting,
+            )
+            % {"count": waiting}
             if waiting
-            else "Here is how your goals stand this week."
+            else _("Here is how your goals stand this week.")
         ),
         sections=(
-            _section("Your key results", map(_key_result_line, mine)),
-            _section("Your red and stale KPIs", _kpi_lines(week, my_kpis)),
-            _section("What changed in your teams", changes),
-            _section("What mentions you", mentions),
+            _section(_("Your key results"), map(_key_result_line, mine)),
+            _section(_("Your red and stale KPIs"), _kpi_lines(week, my_kpis)),
+            _section(_("What changed in your teams"), changes),
+            _section(_("What mentions you"), mentions),
         ),
         action_url=links.check_in_all() if waiting else links.inbox(),
-        action_label="Check in now" if waiting else "Open your inbox",
+        action_label=_("Check in now") if waiting else _("Open your inbox"),
         waiting=waiting,
     )
 
@@ -255,16 +306,17 @@ def team(week: WorkspaceWeek, person: PersonInfo, of: Week, team_id: int) -> Dig
         person=person,
         week=of,
         workspace_name=week.workspace.name,
-        headline=f"{len(worrying)} objectives at risk or off track, {len(red)} red KPIs.",
+        headline=_("%(objectives)s at risk or off track, %(kpis)s.")
+        % {"objectives": _objectives(len(worrying)), "kpis": _red_kpis(len(red))},
         sections=(
-            _section("Objectives at risk or off track", map(_objective_line, worrying)),
-            _section("Red KPIs", _kpi_lines(week, red)),
-            _section("Check-ins in the last seven days", [rate] if rate else []),
+            _section(_("Objectives at risk or off track"), map(_objective_line, worrying)),
+            _section(_("Red KPIs"), _kpi_lines(week, red)),
+            _section(_("Check-ins in the last seven days"), [rate] if rate else []),
         ),
         team_id=team_id,
         team_name=name,
         action_url=links.team_board(),
-        action_label="Open the objectives",
+        action_label=_("Open the objectives"),
     )
 
 
@@ -283,30 +335,35 @@ def company(week: WorkspaceWeek, person: PersonInfo, of: Week) -> Digest:
         person=person,
         week=of,
         workspace_name=week.workspace.name,
-        headline=(
-            f"{len(worrying)} objectives at risk or off track ({top} at the company level), "
-            f"{len(red)} red KPIs."
-        ),
+        headline=_("%(objectives)s at risk or off track (%(top)s at the company level), %(kpis)s.")
+        % {"objectives": _objectives(len(worrying)), "top": top, "kpis": _red_kpis(len(red))},
         sections=(
-            _section("Objectives at risk or off track", map(_objective_line, worrying)),
-            _section("Red KPIs", _kpi_lines(week, red)),
-            _section("Check-in rate per team, lowest first", rates),
+            _section(_("Objectives at risk or off track"), map(_objective_line, worrying)),
+            _section(_("Red KPIs"), _kpi_lines(week, red)),
+            _section(_("Check-in rate per team, lowest first"), rates),
         ),
         action_url=links.team_board(),
-        action_label="Open the objectives",
+        action_label=_("Open the objectives"),
     )
 
 
 def digests_for(week: WorkspaceWeek, kind: str, of: Week) -> Iterator[Digest]:
-    """Every message of `kind` the workspace's people would get, empty ones included."""
+    """Every message of `kind` the workspace's people would get, empty ones included, each
+    written in its recipient's language (their own choice, else English)."""
     for person in week.people.values():
-        if kind == DigestKind.REMINDER:
-            yield reminder(week, person, of)
-        elif kind == DigestKind.PERSONAL:
-            yield personal(week, person, of)
-        elif kind == DigestKind.TEAM:
-            for team_id in sorted(week.leads.get(person.id, set())):
-                if team_id in week.teams:
-                    yield team(week, person, of, team_id)
-        elif kind == DigestKind.COMPANY and person.role == Role.ADMIN:
-            yield company(week, person, of)
+        with translation.override(person.language or "en"):
+            written = list(_digests_of(week, kind, of, person))
+        yield from written
+
+
+def _digests_of(week: WorkspaceWeek, kind: str, of: Week, person: PersonInfo) -> Iterator[Digest]:
+    if kind == DigestKind.REMINDER:
+        yield reminder(week, person, of)
+    elif kind == DigestKind.PERSONAL:
+        yield personal(week, person, of)
+    elif kind == DigestKind.TEAM:
+        for team_id in sorted(week.leads.get(person.id, set())):
+            if team_id in week.teams:
+                yield team(week, person, of, team_id)
+    elif kind == DigestKind.COMPANY and person.role == Role.ADMIN:
+        yield company(week, person, of)

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.channels.models import ChatChannel
@@ -46,15 +48,17 @@ DIGEST_HEADER = "X-Goalkeeper-Digest"
 
 
 def message_for(digest: Digest, person: Person) -> EmailMultiAlternatives:
-    """The email of one digest, built by the notifications app's mail builder."""
-    message = build_email(
-        person=person,
-        kind=notification_kind(digest.kind),
-        subject_line=digest.subject,
-        html_template=mail.HTML_TEMPLATE,
-        text_template=mail.TEXT_TEMPLATE,
-        context=mail.context(digest),
-    )
+    """The email of one digest, built by the notifications app's mail builder, in the
+    language the digest was written in (the recipient's)."""
+    with translation.override(digest.language):
+        message = build_email(
+            person=person,
+            kind=notification_kind(digest.kind),
+            subject_line=digest.subject,
+            html_template=mail.HTML_TEMPLATE,
+            text_template=mail.TEXT_TEMPLATE,
+            context=mail.context(digest),
+        )
     message.extra_headers[DIGEST_HEADER] = digest.kind
     return message
 
@@ -65,7 +69,7 @@ def check_in_due(workspace: Workspace, person_id: int, row: KeyResultRow, week: 
         workspace_id=workspace.pk,
         people=[person_id],
         kind="check_in_due",
-        title=f"Check in on {row.title}",
+        title=lambda: _("Check in on %(key_result)s") % {"key_result": row.title},
         url=reverse("key_result_check_in", args=[row.id]),
         subject=("key_result", row.id),
         key=f"kr:{row.id}:{week.monday.isoformat()}",

@@ -9,11 +9,18 @@ headers) is built by the notifications app's mail builder, as every email of Goa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from goalkeeper.digests import links
 from goalkeeper.digests.content import Digest, Line, Section
 from goalkeeper.digests.models import DigestKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HTML_TEMPLATE = "digests/email/digest.html"
 TEXT_TEMPLATE = "digests/email/digest.txt"
@@ -36,17 +43,19 @@ STATUS_TONES = {
     "stale": "grey",
     "no_data": "grey",
 }
-TITLES: dict[str, str] = {
-    DigestKind.REMINDER: "Time to check in",
-    DigestKind.PERSONAL: "Your week in Goalkeeper",
-    DigestKind.TEAM: "Your team's week",
-    DigestKind.COMPANY: "The company's week",
+TITLES: dict[str, StrOrPromise] = {
+    DigestKind.REMINDER: gettext_lazy("Time to check in"),
+    DigestKind.PERSONAL: gettext_lazy("Your week in Goalkeeper"),
+    DigestKind.TEAM: gettext_lazy("Your team's week"),
+    DigestKind.COMPANY: gettext_lazy("The company's week"),
 }
-FOOTERS: dict[str, str] = {
-    DigestKind.REMINDER: "You get this because you own key results in an active cycle.",
-    DigestKind.PERSONAL: "Your weekly digest.",
-    DigestKind.TEAM: "You get this because you lead the team.",
-    DigestKind.COMPANY: "You get this because you are an admin of the workspace.",
+FOOTERS: dict[str, StrOrPromise] = {
+    DigestKind.REMINDER: gettext_lazy(
+        "You get this because you own key results in an active cycle."
+    ),
+    DigestKind.PERSONAL: gettext_lazy("Your weekly digest."),
+    DigestKind.TEAM: gettext_lazy("You get this because you lead the team."),
+    DigestKind.COMPANY: gettext_lazy("You get this because you are an admin of the workspace."),
 }
 
 
@@ -84,20 +93,21 @@ def _section(section: Section) -> ShownSection:
 def title_of(digest: Digest) -> str:
     """The heading of the message."""
     if digest.kind == DigestKind.TEAM:
-        return f"{digest.team_name}: the week"
-    return TITLES.get(digest.kind, "Goalkeeper")
+        return _("%(team)s: the week") % {"team": digest.team_name}
+    return str(TITLES.get(digest.kind, "Goalkeeper"))
 
 
 def context(digest: Digest, unsubscribe_url: str = "") -> dict[str, Any]:
-    """What both templates render."""
-    _, number = digest.week.iso
+    """What both templates render (in the active language: the recipient's)."""
+    _year, number = digest.week.iso
     return {
         "digest": digest,
         "title": title_of(digest),
         "subject_line": digest.subject,
-        "week_label": f"{digest.week.monday:%-d %B %Y} (week {number})",
+        "week_label": _("%(monday)s (week %(number)s)")
+        % {"monday": date_format(digest.week.monday, "DATE_FORMAT"), "number": number},
         "sections": tuple(_section(section) for section in digest.sections),
-        "footer": FOOTERS.get(digest.kind, ""),
+        "footer": str(FOOTERS.get(digest.kind, "")),
         "inbox_url": links.inbox(),
         "unsubscribe_url": unsubscribe_url,
     }

@@ -12,25 +12,26 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
 
-from goalkeeper.domain.rhythm import WEEKDAY_NAMES
-
-WEEKDAY_CHOICES = list(enumerate(WEEKDAY_NAMES))
+# Monday first, as `domain.rhythm.WEEKDAY_NAMES`; the names in the reader's language.
+WEEKDAY_CHOICES = sorted(WEEKDAYS.items())
 
 
 class DigestKind(models.TextChoices):
-    REMINDER = "reminder", "Check-in reminder"
-    PERSONAL = "personal", "Personal digest"
-    TEAM = "team", "Team digest"
-    COMPANY = "company", "Company digest"
+    REMINDER = "reminder", _("Check-in reminder")
+    PERSONAL = "personal", _("Personal digest")
+    TEAM = "team", _("Team digest")
+    COMPANY = "company", _("Company digest")
 
 
 class SendStatus(models.TextChoices):
     # Claimed by a worker that is sending it right now.
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
     # The attempt raised; the next run claims it again (nothing went out).
-    FAILED = "failed", "Failed"
+    FAILED = "failed", _("Failed")
 
 
 class DigestSchedule(models.Model):

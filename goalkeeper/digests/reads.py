@@ -44,6 +44,8 @@ class PersonInfo:
     name: str
     email: str
     role: str
+    # Their own choice of language ("" for none: English in what is sent to them).
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,10 +177,12 @@ def load_week(workspace: Workspace, now: dt.datetime) -> WorkspaceWeek:
     clock = workspace.clock(now)
     since = now - WINDOW
     people = {
-        row["id"]: PersonInfo(row["id"], row["name"], row["user__email"], row["role"])
+        row["id"]: PersonInfo(
+            row["id"], row["name"], row["user__email"], row["role"], row["user__language"]
+        )
         for row in Person.objects.filter(
             workspace=workspace, is_active=True, user__is_active=True
-        ).values("id", "name", "role", "user__email")
+        ).values("id", "name", "role", "user__email", "user__language")
     }
     teams: dict[int, str] = {}
     company: set[int] = set()

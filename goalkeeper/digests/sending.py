@@ -14,14 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
 from goalkeeper.accounts.models import Person, Workspace
+from goalkeeper.channels.messages import ChatMessage
 from goalkeeper.digests import delivery, services
 from goalkeeper.digests.chat import chat_message_for
 from goalkeeper.digests.content import Digest, company, digests_for, team, waiting_key_results
@@ -224,11 +226,12 @@ def _post_to_chat(loaded: WorkspaceWeek, kind: str, week: Week, dry_run: bool) -
     scopes = delivery.channel_scopes(loaded.workspace)
     if kind == DigestKind.TEAM:
         teams = sorted(t for t in scopes if t is not None and t in loaded.teams)
-        digests = [team(loaded, CHANNEL, week, team_id) for team_id in teams]
+        writers = [partial(team, loaded, CHANNEL, week, team_id) for team_id in teams]
     else:
-        digests = [company(loaded, CHANNEL, week)] if None in scopes else []
+        writers = [partial(company, loaded, CHANNEL, week)] if None in scopes else []
     outcomes = []
-    for digest in digests:
+    for write in writers:
+        digest = write()
         if digest.empty:
             continue
         if dry_run:
@@ -239,7 +242,8 @@ def _post_to_chat(loaded: WorkspaceWeek, kind: str, week: Week, dry_run: bool) -
                 kind=kind,
                 week=week.monday,
                 team_id=digest.team_id,
-                message=chat_message_for(digest),
+                # Written again in each channel's language.
+                message=partial(_chat_message, write),
             )
             status = "posted" if queued is not None else "skipped"
         reason = "already posted" if status == "skipped" else ""
@@ -247,6 +251,10 @@ def _post_to_chat(loaded: WorkspaceWeek, kind: str, week: Week, dry_run: bool) -
             Outcome(kind, 0, CHANNEL.name, digest.team_name, status, reason, digest.subject)
         )
     return outcomes
+
+
+def _chat_message(write: Callable[[], Digest]) -> ChatMessage:
+    return chat_message_for(write())
 
 
 def _already_sent(workspace: Workspace, kind: str, week: Week) -> set[tuple[int, int | None]]:

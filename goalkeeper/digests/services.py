@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.audit.services import diff, record, snapshot
-from goalkeeper.channels.messages import ChatMessage
-from goalkeeper.channels.services import post_to_scope
+from goalkeeper.channels.services import Said, post_to_scope
 from goalkeeper.digests.models import (
     DigestPost,
     DigestRound,
@@ -45,7 +45,7 @@ def update_schedule(*, actor: Person, workspace: Workspace, **changes: Any) -> D
     before = snapshot(schedule, SCHEDULE_FIELDS)
     for name, value in changes.items():
         if name not in SCHEDULE_FIELDS:
-            raise ValidationError({name: "cannot be changed here"})
+            raise ValidationError({name: gettext_noop("cannot be changed here")})
         setattr(schedule, name, value)
     schedule.full_clean(exclude=["workspace"])
     schedule.updated_at = timezone.now()
@@ -142,10 +142,11 @@ def finish_round(
 
 
 def post_digest(
-    *, workspace_id: int, kind: str, week: dt.date, team_id: int | None, message: ChatMessage
+    *, workspace_id: int, kind: str, week: dt.date, team_id: int | None, message: Said
 ) -> int | None:
     """Post a team digest to the team's channels (the company digest to the workspace's)
-    once a week: the channels it was queued to, or None when another run had posted it."""
+    once a week: the channels it was queued to, or None when another run had posted it.
+    A `message` given as a function is written in each channel's language."""
     try:
         with transaction.atomic():
             row = DigestPost.objects.create(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from goalkeeper.accounts.decorators import admin_required
@@ -32,9 +33,9 @@ def digest_schedule(request: HttpRequest, person: Person) -> HttpResponse:
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+                    form.add_error(field if field in form.fields else None, _(problem))
         else:
-            messages.success(request, "Saved the schedule of reminders and digests.")
+            messages.success(request, _("Saved the schedule of reminders and digests."))
             return redirect(reverse("workspace_settings") + "#digests")
     status = 400 if form.errors else 200
     context = {"section": "settings", "form": form, "zone": workspace.timezone}

@@ -17,6 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 Cell = str | int | float | Decimal | dt.date | dt.datetime | bool | None
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
@@ -70,7 +72,7 @@ def write_xlsx(target: Path | IO[bytes], sheets: Iterable[Sheet]) -> None:
         for row in sheet.rows:
             worksheet.append([_cell(value) for value in row])
     if not used:
-        book.create_sheet("Empty")
+        book.create_sheet(_("Empty"))
     book.save(target)
 
 
@@ -82,7 +84,7 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
 
 
 def _title(title: str, used: set[str]) -> str:
-    base = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()[:TITLE_MAX] or "Sheet"
+    base = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()[:TITLE_MAX] or _("Sheet")
     name, number = base, 2
     while name.lower() in used:
         suffix = f" ({number})"

@@ -11,6 +11,9 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 ROWS_PER_SLIDE = 12
 TEAM_ROWS = 10
 TEAM_CHARTS = 3
@@ -73,7 +76,7 @@ class Deck:
         ]
         for number, chunk in enumerate(chunks or [[]]):
             start = number * ROWS_PER_SLIDE
-            heading = title if number == 0 else f"{title} (continued)"
+            heading = title if number == 0 else _("%(title)s (continued)") % {"title": title}
             slide = self._blank(heading)
             chunk_fills = fills[start : start + len(chunk)] if fills else None
             self._table(slide, header, chunk, chunk_fills, left=0.6, top=1.4, width=12.1)
@@ -126,9 +129,16 @@ class Deck:
         )
         cut = []
         if len(rows) > len(shown):
-            cut.append(_count(len(rows) - len(shown), "more objective", "more objectives"))
+            left = len(rows) - len(shown)
+            cut.append(
+                ngettext("%(count)s more objective", "%(count)s more objectives", left)
+                % {"count": left}
+            )
         if len(charts) > TEAM_CHARTS:
-            cut.append(_count(len(charts) - TEAM_CHARTS, "more KPI", "more KPIs"))
+            extra = len(charts) - TEAM_CHARTS
+            cut.append(
+                ngettext("%(count)s more KPI", "%(count)s more KPIs", extra) % {"count": extra}
+            )
         for index, (name, categories, values) in enumerate(charts[:TEAM_CHARTS]):
             top = 1.4 + index * 1.9
             self._chart(
@@ -143,7 +153,7 @@ class Deck:
             )
         if cut:
             box = slide.shapes.add_textbox(Inches(0.6), Inches(6.9), Inches(8.4), Inches(0.4))
-            box.text_frame.text = "Not shown: " + ", ".join(cut) + "."
+            box.text_frame.text = _("Not shown: %(what)s.") % {"what": ", ".join(cut)}
             box.text_frame.paragraphs[0].font.size = Pt(11)
 
     def to_bytes(self) -> bytes:
@@ -251,10 +261,6 @@ def _fit(shape: Any, slide_width: float) -> None:
     # The layouts are drawn for 4:3; centre them on the wider slide.
     shape.left = Inches(0.8)
     shape.width = Inches(slide_width - 1.6)
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 def _check_fills(rows: Sequence[Sequence[str]], fills: Sequence[str | None] | None) -> None:

@@ -17,6 +17,8 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -70,14 +72,14 @@ def _line(
     if unit:
         axes.set_ylabel(unit, color=MUTED, fontsize=7)
     if not points or all(value is None for _, value in points):
-        axes.text(0.5, 0.5, "No values", transform=axes.transAxes, ha="center", color=MUTED)
+        axes.text(0.5, 0.5, _("No values"), transform=axes.transAxes, ha="center", color=MUTED)
         axes.set_xticks([])
         axes.set_yticks([])
     else:
         locator = mdates.AutoDateLocator(minticks=2, maxticks=6)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    return _svg(figure, title or "Line chart")
+    return _svg(figure, title or _("Line chart"))
 
 
 def bar_chart_svg(
@@ -112,9 +114,9 @@ def _bars(
     axes.set_xticks(positions)
     axes.set_xticklabels([_short(label) for label in labels], fontsize=7)
     if not values:
-        axes.text(0.5, 0.5, "No values", transform=axes.transAxes, ha="center", color=MUTED)
+        axes.text(0.5, 0.5, _("No values"), transform=axes.transAxes, ha="center", color=MUTED)
         axes.set_yticks([])
-    return _svg(figure, title or "Bar chart")
+    return _svg(figure, title or _("Bar chart"))
 
 
 def _style() -> AbstractContextManager[None]:

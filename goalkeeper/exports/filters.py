@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Person
 from goalkeeper.domain.kpis import Health
@@ -160,7 +162,7 @@ def _number(values: Mapping[str, str], name: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or len(raw) > 12:
-        raise FilterError(name, "must be a whole number (an id)")
+        raise FilterError(name, gettext_noop("must be a whole number (an id)"))
     return int(raw)
 
 
@@ -198,7 +200,7 @@ def _check_kpi_filters(values: Mapping[str, str]) -> None:
 def _cycle(values: Mapping[str, str], person: Person) -> Cycle:
     pk = _number(values, "cycle")
     if pk is None:
-        raise FilterError("cycle", "choose a cycle")
+        raise FilterError("cycle", gettext_noop("choose a cycle"))
     cycle = access_cycle_by_id(person, pk)
     cycle.workspace = person.workspace
     return cycle
@@ -212,7 +214,7 @@ def _dates(
     days = {name: _date(values, name) for name in ("from", "to")}
     first, last = days["from"], days["to"]
     if first is not None and last is not None and last < first:
-        raise FilterError("to", "must not be before from")
+        raise FilterError("to", gettext_noop("must not be before from"))
     start = _midnight(first, clock) if first is not None else None
     end = _midnight(last + dt.timedelta(days=1), clock) if last is not None else None
     return start, end
@@ -225,7 +227,7 @@ def _date(values: Mapping[str, str], name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise FilterError(name, "must be a date as YYYY-MM-DD") from None
+        raise FilterError(name, gettext_noop("must be a date as YYYY-MM-DD")) from None
 
 
 def _midnight(day: dt.date, clock: Clock) -> dt.datetime:

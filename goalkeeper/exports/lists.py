@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Person, Team, Workspace
@@ -36,6 +38,9 @@ from goalkeeper.okrs.pages.board import matching_standings
 from goalkeeper.okrs.rows import CycleIndex, load_rows
 from goalkeeper.okrs.standing import Standing
 from goalkeeper.okrs.view_models import KeyResultRow, ObjectiveRow
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Rows read per query (check-ins, measurements), and objectives or KPIs per page.
 PAGE_ROWS = 5000
@@ -78,28 +83,34 @@ def _local(moment: dt.datetime | None, clock: Clock) -> dt.datetime | None:
 
 # --- Objectives with key results --------------------------------------------------------------
 
+
+def _words(header: Sequence[StrOrPromise]) -> tuple[str, ...]:
+    """A header in the active language (the person's: see `services.running`)."""
+    return tuple(str(name) for name in header)
+
+
 OBJECTIVE_HEADER = (
-    "Cycle",
-    "Team",
-    "Objective",
-    "Objective owner",
-    "Objective kind",
-    "Objective state",
-    "Objective progress",
-    "Objective score",
-    "Objective pace",
-    "Key result",
-    "Key result owner",
-    "Key result kind",
-    "Unit",
-    "Start",
-    "Target",
-    "Current",
-    "Progress",
-    "Score",
-    "Pace",
-    "Confidence",
-    "Last check-in",
+    _("Cycle"),
+    _("Team"),
+    _("Objective"),
+    _("Objective owner"),
+    _("Objective kind"),
+    _("Objective state"),
+    _("Objective progress"),
+    _("Objective score"),
+    _("Objective pace"),
+    _("Key result"),
+    _("Key result owner"),
+    _("Key result kind"),
+    _("Unit"),
+    _("Start"),
+    _("Target"),
+    _("Current"),
+    _("Progress"),
+    _("Score"),
+    _("Pace"),
+    _("Confidence"),
+    _("Last check-in"),
 )
 
 
@@ -190,24 +201,29 @@ def _objectives(workspace: Workspace, clock: Clock, query: ObjectivesQuery) -> T
         )
         return sum(max(per_objective.get(s.id, 0), 1) for s in matching())
 
-    return Table(f"{cycle.name} objectives", OBJECTIVE_HEADER, rows(), count)
+    return Table(
+        gettext("%(cycle)s objectives") % {"cycle": cycle.name},
+        _words(OBJECTIVE_HEADER),
+        rows(),
+        count,
+    )
 
 
 # --- Check-ins ----------------------------------------------------------------------------------
 
 CHECK_IN_HEADER = (
-    "Cycle",
-    "Team",
-    "Objective",
-    "Key result",
-    "Unit",
-    "Value",
-    "Done",
-    "Confidence",
-    "Note",
-    "Author",
-    "Automatic",
-    "Time",
+    _("Cycle"),
+    _("Team"),
+    _("Objective"),
+    _("Key result"),
+    _("Unit"),
+    _("Value"),
+    _("Done"),
+    _("Confidence"),
+    _("Note"),
+    _("Author"),
+    _("Automatic"),
+    _("Time"),
 )
 _CHECK_IN_FIELDS = (
     "id",
@@ -311,29 +327,34 @@ def _check_ins(workspace: Workspace, clock: Clock, query: CheckInsQuery) -> Tabl
         )
         return sum(n for pk, n in per_objective if pk in keep)
 
-    return Table(f"{cycle.name} check-ins", CHECK_IN_HEADER, rows(), count)
+    return Table(
+        gettext("%(cycle)s check-ins") % {"cycle": cycle.name},
+        _words(CHECK_IN_HEADER),
+        rows(),
+        count,
+    )
 
 
 # --- KPIs -----------------------------------------------------------------------------------
 
 KPI_HEADER = (
     "KPI",
-    "Team",
-    "Owner",
-    "Unit",
-    "Direction",
-    "Frequency",
-    "Aggregation",
-    "Target",
-    "Warning",
-    "Low",
-    "High",
-    "Latest value",
-    "Period",
-    "Provisional",
-    "Health",
-    "Trend",
-    "Last measurement",
+    _("Team"),
+    _("Owner"),
+    _("Unit"),
+    _("Direction"),
+    _("Frequency"),
+    _("Aggregation"),
+    _("Target"),
+    _("Warning"),
+    _("Low"),
+    _("High"),
+    _("Latest value"),
+    _("Period"),
+    _("Provisional"),
+    _("Health"),
+    _("Trend"),
+    _("Last measurement"),
 )
 
 
@@ -380,12 +401,12 @@ def _kpis(workspace: Workspace, person: Person, clock: Clock, query: KpisQuery) 
                     _local(kpi.last_measurement_at, clock),
                 )
 
-    return Table("KPIs", KPI_HEADER, rows(), lambda: scope.order_by().count())
+    return Table("KPIs", _words(KPI_HEADER), rows(), lambda: scope.order_by().count())
 
 
 # --- Measurements ------------------------------------------------------------------------------
 
-MEASUREMENT_HEADER = ("KPI", "Unit", "Timestamp", "Value")
+MEASUREMENT_HEADER = ("KPI", _("Unit"), _("Timestamp"), _("Value"))
 
 
 def _measurements(
@@ -402,7 +423,7 @@ def _measurements(
         title = kpi.name
     else:
         kpis = _kpi_scope(workspace, person, clock, query)
-        title = "Measurements"
+        title = gettext("Measurements")
 
     def rows() -> Iterator[Row]:
         listed = list(kpis.values_list("id", "name", "unit"))
@@ -414,4 +435,4 @@ def _measurements(
     def count() -> int:
         return measurements.filter(kpi__in=kpis.order_by().values("id")).count()
 
-    return Table(title, MEASUREMENT_HEADER, rows(), count)
+    return Table(title, _words(MEASUREMENT_HEADER), rows(), count)

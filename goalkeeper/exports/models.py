@@ -7,15 +7,16 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ListKind(models.TextChoices):
     """The lists that export."""
 
-    OBJECTIVES = "objectives", "Objectives and key results"
-    CHECK_INS = "check_ins", "Check-ins"
+    OBJECTIVES = "objectives", _("Objectives and key results")
+    CHECK_INS = "check_ins", _("Check-ins")
     KPIS = "kpis", "KPIs"
-    MEASUREMENTS = "measurements", "Measurements"
+    MEASUREMENTS = "measurements", _("Measurements")
 
 
 class Format(models.TextChoices):
@@ -26,11 +27,11 @@ class Format(models.TextChoices):
 
 
 class ExportState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
 
 
 class Export(models.Model):
@@ -54,6 +55,9 @@ class Export(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)
+    # The language of the request that asked for it: the file's headings are written in it
+    # (a page's export speaks the person's language, the API's English).
+    language = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]

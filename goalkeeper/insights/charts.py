@@ -12,7 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from goalkeeper.domain.insights import decile_labels
 from goalkeeper.domain.kpis import Health
@@ -22,6 +26,9 @@ from goalkeeper.insights.queries import HEALTHS, Insights, insights_of
 from goalkeeper.insights.scope import InsightScope, default_scope
 from goalkeeper.okrs.rows import BAND_LABELS
 from goalkeeper.web.templatetags.goalkeeper_ui import HEALTH_LABELS, PACE_LABELS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "CHARTS",
@@ -87,8 +94,8 @@ def percent(value: float | None) -> float | None:
 
 
 def week_label(monday: dt.date) -> str:
-    """A week as its Monday: "5 Oct"."""
-    return f"{monday.day} {monday:%b}"
+    """A week as its Monday: "5 Oct" ("5. Okt." in German)."""
+    return date_format(monday, "SHORT_DATE_FORMAT")
 
 
 def _grid() -> dict[str, Any]:
@@ -191,14 +198,22 @@ def _donut(items: list[tuple[str, int, str]]) -> dict[str, Any]:
 
 def _pace(insights: Insights) -> InsightChart:
     if insights.closed:
-        items = [(BAND_LABELS[band], n, BAND_COLOURS[band]) for band, n in insights.band_counts]
-        table = Table(("Final score", "Objectives"), tuple((n, v) for n, v, _ in items))
-        option = _when(not any(n for _, n, _ in items), _donut(items), "No final scores yet.")
-        return InsightChart("pace", "Final scores of objectives", option, table)
-    items = [(PACE_LABELS[status], n, PACE_COLOURS[status]) for status, n in insights.pace_counts]
-    table = Table(("Pace", "Objectives"), tuple((n, v) for n, v, _ in items))
-    option = _when(not any(n for _, n, _ in items), _donut(items), "No live objectives here yet.")
-    return InsightChart("pace", CHARTS["pace"], option, table)
+        items = [
+            (str(BAND_LABELS[band]), n, BAND_COLOURS[band]) for band, n in insights.band_counts
+        ]
+        table = Table((_("Final score"), _("Objectives")), tuple((n, v) for n, v, _colour in items))
+        option = _when(
+            not any(n for _name, n, _colour in items), _donut(items), _("No final scores yet.")
+        )
+        return InsightChart("pace", _("Final scores of objectives"), option, table)
+    items = [
+        (str(PACE_LABELS[status]), n, PACE_COLOURS[status]) for status, n in insights.pace_counts
+    ]
+    table = Table((_("Pace"), _("Objectives")), tuple((n, v) for n, v, _colour in items))
+    option = _when(
+        not any(n for _name, n, _colour in items), _donut(items), _("No live objectives here yet.")
+    )
+    return InsightChart("pace", str(CHARTS["pace"]), option, table)
 
 
 def _progress(insights: Insights) -> InsightChart:
@@ -206,9 +221,9 @@ def _progress(insights: Insights) -> InsightChart:
     counts = insights.progress_histogram
     option = _bars(labels, counts)
     option["xAxis"]["axisLabel"] = {"interval": 0, "rotate": 45}
-    option = _when(not any(counts), option, "No objective with key results here yet.")
-    table = Table(("Progress", "Objectives"), tuple(zip(labels, counts, strict=True)))
-    return InsightChart("progress", CHARTS["progress"], option, table)
+    option = _when(not any(counts), option, _("No objective with key results here yet."))
+    table = Table((_("Progress"), _("Objectives")), tuple(zip(labels, counts, strict=True)))
+    return InsightChart("progress", str(CHARTS["progress"]), option, table)
 
 
 def _labels(insights: Insights) -> list[str]:
@@ -221,15 +236,23 @@ def _adoption(insights: Insights) -> InsightChart:
     option = _by_team(
         labels,
         [
-            ("People", NEUTRAL, [percent(a.people_share) for a in rows]),
-            ("Teams", SECOND, [percent(a.teams_share) for a in rows]),
+            (_("People"), NEUTRAL, [percent(a.people_share) for a in rows]),
+            (_("Teams"), SECOND, [percent(a.teams_share) for a in rows]),
         ],
         stack=False,
         unit="%",
     )
-    option = _when(not any(a.people or a.teams for a in rows), option, "No teams here yet.")
+    option = _when(not any(a.people or a.teams for a in rows), option, _("No teams here yet."))
     table = Table(
-        ("Team", "People", "With objectives", "Share", "Teams", "With objectives", "Share"),
+        (
+            _("Team"),
+            _("People"),
+            _("With objectives"),
+            _("Share"),
+            _("Teams"),
+            _("With objectives"),
+            _("Share"),
+        ),
         tuple(
             (
                 label,
@@ -243,7 +266,7 @@ def _adoption(insights: Insights) -> InsightChart:
             for label, a in zip(labels, rows, strict=True)
         ),
     )
-    return InsightChart("adoption", CHARTS["adoption"], option, table)
+    return InsightChart("adoption", str(CHARTS["adoption"]), option, table)
 
 
 def _pct(value: float | None) -> str | None:
@@ -283,21 +306,21 @@ def _heatmap(insights: Insights) -> InsightChart:
         ],
     }
     if not any(value is not None for row in cells for value in row):
-        option = _empty(option, "No key results to check in on here yet.")
+        option = _empty(option, _("No key results to check in on here yet."))
     table = Table(
-        ("Team", *weeks),
+        (_("Team"), *weeks),
         tuple(
             (label, *(_pct(value) for value in row))
             for label, row in zip(labels, cells, strict=True)
         ),
     )
-    return InsightChart("heatmap", CHARTS["heatmap"], option, table)
+    return InsightChart("heatmap", str(CHARTS["heatmap"]), option, table)
 
 
 def _confidence(insights: Insights) -> InsightChart:
     weeks = [week_label(monday) for monday in insights.activity.weeks]
     points = insights.confidence
-    means = [None if mean is None else round(mean, 1) for mean, _ in points]
+    means = [None if mean is None else round(mean, 1) for mean, _given in points]
     option = {
         "grid": _grid(),
         "tooltip": {"trigger": "axis"},
@@ -305,7 +328,7 @@ def _confidence(insights: Insights) -> InsightChart:
         "yAxis": {"type": "value", "min": 0, "max": 10, "interval": 2},
         "series": [
             {
-                "name": "Mean confidence",
+                "name": _("Mean confidence"),
                 "type": "line",
                 "data": [m if m is not None else "-" for m in means],
                 "connectNulls": True,
@@ -315,14 +338,15 @@ def _confidence(insights: Insights) -> InsightChart:
         ],
     }
     if all(m is None for m in means):
-        option = _empty(option, "No check-in gave a confidence yet.")
+        option = _empty(option, _("No check-in gave a confidence yet."))
     table = Table(
-        ("Week of", "Mean confidence (0-10)", "Check-ins with a confidence"),
+        (_("Week of"), _("Mean confidence (0-10)"), _("Check-ins with a confidence")),
         tuple(
-            (week, mean, given) for week, mean, (_, given) in zip(weeks, means, points, strict=True)
+            (week, mean, given)
+            for week, mean, (_mean, given) in zip(weeks, means, points, strict=True)
         ),
     )
-    return InsightChart("confidence", CHARTS["confidence"], option, table)
+    return InsightChart("confidence", str(CHARTS["confidence"]), option, table)
 
 
 def _kpi_health(insights: Insights) -> InsightChart:
@@ -331,21 +355,21 @@ def _kpi_health(insights: Insights) -> InsightChart:
     option = _by_team(
         labels,
         [
-            (HEALTH_LABELS[health], HEALTH_COLOURS[health], [c[health] for c in counts])
+            (str(HEALTH_LABELS[health]), HEALTH_COLOURS[health], [c[health] for c in counts])
             for health in HEALTHS
         ],
         stack=True,
     )
     if not any(any(c.values()) for c in counts):
-        option = _empty(option, "No KPIs in these teams yet.")
+        option = _empty(option, _("No KPIs in these teams yet."))
     table = Table(
-        ("Team", *(HEALTH_LABELS[health] for health in HEALTHS)),
+        (_("Team"), *(str(HEALTH_LABELS[health]) for health in HEALTHS)),
         tuple(
             (label, *(c[health] for health in HEALTHS))
             for label, c in zip(labels, counts, strict=True)
         ),
     )
-    return InsightChart("kpi_health", CHARTS["kpi_health"], option, table)
+    return InsightChart("kpi_health", str(CHARTS["kpi_health"]), option, table)
 
 
 def _alignment(insights: Insights) -> InsightChart:
@@ -355,18 +379,18 @@ def _alignment(insights: Insights) -> InsightChart:
         if c.objectives
     ]
     option = _by_team(
-        [label for label, _ in pairs],
-        [("Aligned objectives", NEUTRAL, [percent(c.share) for _, c in pairs])],
+        [label for label, _coverage in pairs],
+        [(_("Aligned objectives"), NEUTRAL, [percent(c.share) for _label, c in pairs])],
         stack=False,
         unit="%",
     )
     if not pairs:
-        option = _empty(option, "No team objectives below the company yet.")
+        option = _empty(option, _("No team objectives below the company yet."))
     table = Table(
-        ("Team", "Objectives", "Aligned", "Share"),
+        (_("Team"), _("Objectives"), _("Aligned"), _("Share")),
         tuple((label, c.objectives, c.aligned, _pct(c.share)) for label, c in pairs),
     )
-    return InsightChart("alignment", CHARTS["alignment"], option, table)
+    return InsightChart("alignment", str(CHARTS["alignment"]), option, table)
 
 
 def _coach(insights: Insights) -> InsightChart:
@@ -375,35 +399,40 @@ def _coach(insights: Insights) -> InsightChart:
     option = _by_team(
         labels,
         [
-            ("Teams over 5 objectives", NEUTRAL, [len(c.too_many_objectives) for c in rows]),
-            ("Task-like key results", THIRD, [c.task_like for c in rows]),
-            ("Teams sandbagging", "var(--red-fill)", [len(c.sandbagging) for c in rows]),
+            (_("Teams over 5 objectives"), NEUTRAL, [len(c.too_many_objectives) for c in rows]),
+            (_("Task-like key results"), THIRD, [c.task_like for c in rows]),
+            (_("Teams sandbagging"), "var(--red-fill)", [len(c.sandbagging) for c in rows]),
         ],
         stack=False,
     )
     if not any(c.too_many_objectives or c.task_like or c.sandbagging for c in rows):
-        option = _empty(option, "Nothing to flag: the coach found no issue here.")
+        option = _empty(option, _("Nothing to flag: the coach found no issue here."))
     table = Table(
-        ("Team", "Teams with too many objectives", "Task-like key results", "Teams sandbagging"),
+        (
+            _("Team"),
+            _("Teams with too many objectives"),
+            _("Task-like key results"),
+            _("Teams sandbagging"),
+        ),
         tuple(
             (label, len(c.too_many_objectives), c.task_like, len(c.sandbagging))
             for label, c in zip(labels, rows, strict=True)
         ),
     )
-    return InsightChart("coach", CHARTS["coach"], option, table)
+    return InsightChart("coach", str(CHARTS["coach"]), option, table)
 
 
 # Every chart a page may show, by key, with its title. In a closed cycle, "pace" counts final
-# score bands instead, titled "Final scores of objectives".
-CHARTS: dict[str, str] = {
-    "pace": "Pace of objectives",
-    "progress": "Progress of objectives",
-    "adoption": "Adoption by team",
-    "heatmap": "Check-in rate by team and week",
-    "confidence": "Confidence over time",
-    "kpi_health": "KPI health by team",
-    "alignment": "Alignment coverage by team",
-    "coach": "Quality coach findings by team",
+# score bands instead, titled _("Final scores of objectives").
+CHARTS: dict[str, StrOrPromise] = {
+    "pace": gettext_lazy("Pace of objectives"),
+    "progress": gettext_lazy("Progress of objectives"),
+    "adoption": gettext_lazy("Adoption by team"),
+    "heatmap": gettext_lazy("Check-in rate by team and week"),
+    "confidence": gettext_lazy("Confidence over time"),
+    "kpi_health": gettext_lazy("KPI health by team"),
+    "alignment": gettext_lazy("Alignment coverage by team"),
+    "coach": gettext_lazy("Quality coach findings by team"),
 }
 
 _BUILDERS: dict[str, Callable[[Insights], InsightChart]] = {

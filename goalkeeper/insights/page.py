@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from goalkeeper.audit.kept import Kept, newest_audit_entry
 from goalkeeper.domain.pace import PaceStatus
@@ -128,7 +129,11 @@ def _work_out(scope: InsightScope, newest: int | None) -> InsightsPage:
             ListSection(found, board_url(scope.team.pk, found.status)) for found in insights.lists
         ),
         crowded=tuple(
-            Link(names[team].name, board_url(team), f"{n} objectives")
+            Link(
+                names[team].name,
+                board_url(team),
+                ngettext("%(count)s objective", "%(count)s objectives", n) % {"count": n},
+            )
             for team, n in insights.crowded_teams[:COACH_ITEMS]
         ),
         crowded_total=len(insights.crowded_teams),

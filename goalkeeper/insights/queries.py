@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils import translation
+
 from goalkeeper.audit.kept import Kept, newest_audit_entry
 from goalkeeper.domain.coach import coach_team
 from goalkeeper.domain.insights import decile_histogram, share
@@ -381,7 +383,7 @@ _kept: Kept[Insights] = Kept(KEPT)
 def scope_key(scope: InsightScope, newest: int | None) -> tuple[object, ...]:
     """What a scope's figures depend on: the cycle's dates and state, the team, the
     workspace's newest audit entry (every write leaves one), the minute and thresholds
-    (pace moves with the clock)."""
+    (pace moves with the clock) and the language (rows are labelled in words)."""
     cycle = scope.cycle
     return (
         scope.workspace.pk,
@@ -394,6 +396,7 @@ def scope_key(scope: InsightScope, newest: int | None) -> tuple[object, ...]:
         scope.clock.now.replace(second=0, microsecond=0),
         scope.clock.thresholds,
         str(scope.clock.zone),
+        translation.get_language(),
     )
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Team, Workspace
 from goalkeeper.accounts.services import company_team
@@ -107,7 +110,9 @@ class Teams:
         one last row ("12 other teams"), so that every figure still adds up.
         """
         own = self.nodes[team_id]
-        rows = [TeamRow(own.id, f"{own.name} (own)", frozenset({own.id}), own=True)]
+        rows = [
+            TeamRow(own.id, _("%(team)s (own)") % {"team": own.name}, frozenset({own.id}), own=True)
+        ]
         children = [(child, self.subtree(child)) for child in self.children.get(team_id, ())]
         if len(children) > limit:
             ranked = sorted(children, key=lambda c: (-len(c[1]), self.nodes[c[0]].name.lower()))
@@ -121,7 +126,8 @@ class Teams:
             rows.append(
                 TeamRow(
                     team_id,
-                    f"{len(rest)} other teams",
+                    ngettext("%(count)s other team", "%(count)s other teams", len(rest))
+                    % {"count": len(rest)},
                     frozenset().union(*rest),
                     other=True,
                 )

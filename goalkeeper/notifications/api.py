@@ -175,7 +175,7 @@ def _preferences(person_id: int) -> PreferencesOut:
         kinds=[
             ChoiceOut(
                 kind=name,
-                label=KINDS[name].label,
+                label=str(KINDS[name].label),
                 email=choice.email.value,
                 chat=choice.chat,
             )

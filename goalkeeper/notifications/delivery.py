@@ -14,7 +14,8 @@ import uuid
 from collections.abc import Iterable
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.channels.messages import ChatMessage
@@ -52,13 +53,21 @@ def _claim(rows: Q, now: dt.datetime) -> list[Notification]:
 def _send(person: Person, items: list[Notification]) -> bool:
     if not person.is_active or not person.user.is_active or not person.user.email:
         return False
+    # Written for the recipient: in their language, whoever's request or worker sends it.
+    with translation.override(person.user.language or "en"):
+        return _send_in_language(person, items)
+
+
+def _send_in_language(person: Person, items: list[Notification]) -> bool:
     if len(items) == 1:
         item = items[0]
         kind = item.kind
         subject_line = item.title
     else:
         kind = items[0].kind if len({i.kind for i in items}) == 1 else "all"
-        subject_line = f"{len(items)} updates in Goalkeeper"
+        subject_line = ngettext(
+            "%(count)s update in Goalkeeper", "%(count)s updates in Goalkeeper", len(items)
+        ) % {"count": len(items)}
     context = {
         "items": [{"item": i, "url": absolute(i.url), "kind": KINDS.get(i.kind)} for i in items],
         "inbox_url": absolute("/inbox/"),

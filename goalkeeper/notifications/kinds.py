@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Email(StrEnum):
@@ -21,8 +27,8 @@ class Email(StrEnum):
 @dataclass(frozen=True)
 class Kind:
     name: str
-    label: str
-    description: str
+    label: StrOrPromise
+    description: StrOrPromise
     email: Email
     # Weekly mails (digest, reminder) go once a week or not at all: no "batched" choice.
     weekly: bool = False
@@ -31,86 +37,89 @@ class Kind:
 
 
 _KINDS = (
-    Kind("check_in_due", "Check-in due", "Key results waiting for your check-in.", Email.OFF),
+    Kind("check_in_due", _("Check-in due"), _("Key results waiting for your check-in."), Email.OFF),
     Kind(
         "kpi_health",
-        "KPI health",
-        "A KPI you own or watch turned yellow, red or stale, or recovered.",
+        _("KPI health"),
+        _("A KPI you own or watch turned yellow, red or stale, or recovered."),
         Email.IMMEDIATE,
     ),
     Kind(
         "kpi_signal",
-        "KPI signal",
-        "A KPI you own or watch shows an unusual run of values.",
+        _("KPI signal"),
+        _("A KPI you own or watch shows an unusual run of values."),
         Email.BATCHED,
     ),
     Kind(
-        "source_broken", "Source broken", "A data source of yours stopped working.", Email.IMMEDIATE
+        "source_broken",
+        _("Source broken"),
+        _("A data source of yours stopped working."),
+        Email.IMMEDIATE,
     ),
     Kind(
         "source_silent",
-        "Source silent",
-        "A push source of yours received nothing for two periods.",
+        _("Source silent"),
+        _("A push source of yours received nothing for two periods."),
         Email.IMMEDIATE,
     ),
     Kind(
         "mention",
-        "Mention",
-        "Someone mentioned you in a comment.",
+        _("Mention"),
+        _("Someone mentioned you in a comment."),
         Email.IMMEDIATE,
         cleared_by_reading=True,
     ),
     Kind(
         "comment",
-        "Comment",
-        "A comment on something you own or watch.",
+        _("Comment"),
+        _("A comment on something you own or watch."),
         Email.BATCHED,
         cleared_by_reading=True,
     ),
     Kind(
         "review_requested",
-        "Review requested",
-        "A draft objective waits for your review.",
+        _("Review requested"),
+        _("A draft objective waits for your review."),
         Email.IMMEDIATE,
     ),
     Kind(
         "review_returned",
-        "Draft sent back",
-        "A reviewer sent your draft objective back with a note.",
+        _("Draft sent back"),
+        _("A reviewer sent your draft objective back with a note."),
         Email.IMMEDIATE,
         cleared_by_reading=True,
     ),
     Kind(
         "watched_check_in",
-        "Check-in on what you watch",
-        "Someone checked in on a key result you own or watch.",
+        _("Check-in on what you watch"),
+        _("Someone checked in on a key result you own or watch."),
         Email.BATCHED,
         cleared_by_reading=True,
     ),
     Kind(
         "objective_closed",
-        "Objective closed",
-        "An objective you own or watch was closed with its score.",
+        _("Objective closed"),
+        _("An objective you own or watch was closed with its score."),
         Email.BATCHED,
         cleared_by_reading=True,
     ),
     Kind(
         "export_ready",
-        "Export ready",
-        "A large export you asked for is ready to download.",
+        _("Export ready"),
+        _("A large export you asked for is ready to download."),
         Email.OFF,
     ),
     Kind(
         "reminder",
-        "Check-in reminder",
-        "The weekly reminder when key results wait for your check-in.",
+        _("Check-in reminder"),
+        _("The weekly reminder when key results wait for your check-in."),
         Email.IMMEDIATE,
         weekly=True,
     ),
     Kind(
         "digest",
-        "Weekly digest",
-        "Your weekly summary (and your team's or company's, if you lead one).",
+        _("Weekly digest"),
+        _("Your weekly summary (and your team's or company's, if you lead one)."),
         Email.IMMEDIATE,
         weekly=True,
     ),

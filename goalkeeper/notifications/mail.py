@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.notifications.kinds import KINDS
@@ -31,7 +32,8 @@ def build_email(
     text_template: str,
     context: dict[str, Any],
 ) -> EmailMultiAlternatives:
-    """One email to `person` about `kind`, ready to send (`.send()`)."""
+    """One email to `person` about `kind`, ready to send (`.send()`), in the person's
+    language (their own choice, else English)."""
     unsubscribe = unsubscribe_url(person.pk, kind)
     context = {
         **context,
@@ -41,8 +43,9 @@ def build_email(
         "unsubscribe_url": unsubscribe,
         "preferences_url": absolute(reverse("notification_preferences")),
     }
-    text = render_to_string(text_template, context)
-    html = _INLINER.inline(render_to_string(html_template, context))
+    with translation.override(person.user.language or "en"):
+        text = render_to_string(text_template, context)
+        html = _INLINER.inline(render_to_string(html_template, context))
     message = EmailMultiAlternatives(
         subject=" ".join(subject_line.split())[:200],
         body=text,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from goalkeeper.accounts.models import Person
-from goalkeeper.domain.formatting import with_unit
 from goalkeeper.domain.scoring import final_score
 from goalkeeper.events import Event
+from goalkeeper.l10n import score1, with_unit
 from goalkeeper.notifications import services
 from goalkeeper.notifications.subjects import describe_one
 from goalkeeper.notifications.watching import watchers, watchers_of
@@ -22,10 +24,15 @@ Handler = Callable[[Event], None]
 
 
 def _name(person_id: int | None) -> str:
+    """The person's name, or "" when unknown (`_who` words it)."""
     if person_id is None:
-        return "Someone"
+        return ""
     name = Person.objects.filter(pk=person_id).values_list("name", flat=True).first()
-    return name or "Someone"
+    return name or ""
+
+
+def _who(name: str) -> str:
+    return name or _("Someone")
 
 
 def _check_in(event: Event) -> None:
@@ -39,18 +46,33 @@ def _check_in(event: Event) -> None:
     info = describe_one(subject)
     if info is None:
         return
-    shown = (
-        "done" if check_in.get("done") else with_unit(check_in.get("value"), key_result.get("unit"))
-    )
     confidence = check_in.get("confidence")
-    body = f"Now {shown}" + (f", confidence {confidence}/10" if confidence is not None else "")
-    if check_in.get("note"):
-        body += f". {check_in['note']}"
+    author = _name(check_in.get("author"))
+
+    def body() -> str:
+        shown = (
+            _("done")
+            if check_in.get("done")
+            else with_unit(check_in.get("value"), key_result.get("unit"))
+        )
+        text = _("Now %(value)s") % {"value": shown}
+        if confidence is not None:
+            text = _("Now %(value)s, confidence %(confidence)s/10") % {
+                "value": shown,
+                "confidence": confidence,
+            }
+        if check_in.get("note"):
+            text += f". {check_in['note']}"
+        return text
+
     services.notify(
         workspace_id=event.workspace_id,
         people=watchers_of([info])[subject],
         kind="watched_check_in",
-        title=f"{_name(check_in.get('author'))} checked in on {info.title}",
+        title=lambda: (
+            _("%(person)s checked in on %(subject)s")
+            % {"person": _who(author), "subject": info.title}
+        ),
         body=body,
         url=f"{info.url}#check-in-{check_in['id']}",
         subject=subject,
@@ -65,12 +87,20 @@ def _objective_closed(event: Event) -> None:
     if info is None:
         return
     score = final_score(objective.get("final_score"))
-    shown = f" with a score of {score:.1f}" if score is not None else ""
+
+    def title() -> str:
+        if score is None:
+            return _("%(objective)s was closed") % {"objective": info.title}
+        return _("%(objective)s was closed with a score of %(score)s") % {
+            "objective": info.title,
+            "score": score1(score),
+        }
+
     services.notify(
         workspace_id=event.workspace_id,
         people=watchers_of([info])[subject],
         kind="objective_closed",
-        title=f"{info.title} was closed{shown}",
+        title=title,
         url=info.url,
         subject=subject,
         key=f"closed:{subject[1]}",
@@ -84,11 +114,15 @@ def _review_requested(event: Event) -> None:
     if info is None:
         return
     requested_by = event.payload.get("requested_by")
+    asking = _name(requested_by)
     services.notify(
         workspace_id=event.workspace_id,
         people=[int(event.payload["reviewer"])],
         kind="review_requested",
-        title=f"{_name(requested_by)} asks you to review {info.title}",
+        title=lambda: (
+            _("%(person)s asks you to review %(objective)s")
+            % {"person": _who(asking), "objective": info.title}
+        ),
         url=info.url,
         subject=subject,
         actor_id=requested_by,
@@ -105,11 +139,15 @@ def _review_returned(event: Event) -> None:
     if info is None or owner is None:
         return
     reviewer = event.payload.get("reviewer")
+    returning = _name(reviewer)
     services.notify(
         workspace_id=event.workspace_id,
         people=[int(owner)],
         kind="review_returned",
-        title=f"{_name(reviewer)} sent {info.title} back",
+        title=lambda: (
+            _("%(person)s sent %(objective)s back")
+            % {"person": _who(returning), "objective": info.title}
+        ),
         body=str(event.payload.get("note", "")),
         url=info.url,
         subject=subject,
@@ -144,7 +182,10 @@ def _comment(event: Event) -> None:
         workspace_id=event.workspace_id,
         people=mentioned,
         kind="mention",
-        title=f"{who} mentioned you on {info.title}",
+        title=lambda: (
+            _("%(person)s mentioned you on %(subject)s")
+            % {"person": _who(who), "subject": info.title}
+        ),
         body=excerpt,
         url=str(comment.get("url") or info.url),
         subject=subject,
@@ -156,7 +197,9 @@ def _comment(event: Event) -> None:
         workspace_id=event.workspace_id,
         people=watchers(event.workspace_id, subject) - mentioned,
         kind="comment",
-        title=f"{who} commented on {info.title}",
+        title=lambda: (
+            _("%(person)s commented on %(subject)s") % {"person": _who(who), "subject": info.title}
+        ),
         body=excerpt,
         url=str(comment.get("url") or info.url),
         subject=subject,

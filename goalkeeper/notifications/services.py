@@ -8,11 +8,12 @@ commits, so a rolled-back write notifies nobody (docs/notifications.md).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
@@ -29,6 +30,18 @@ from goalkeeper.notifications.subjects import Subject, SubjectInfo
 
 _STATE_OF = {Email.IMMEDIATE: EmailState.PENDING, Email.BATCHED: EmailState.BATCHED}
 
+# What a notification says: a text, or a function writing it in the active language, called
+# once per language of the recipients (docs/languages.md).
+Text = str | Callable[[], str]
+
+
+def in_language(text: Text, language: str) -> str:
+    """`text` as a reader of `language` ("" for English) reads it."""
+    if isinstance(text, str):
+        return text
+    with translation.override(language or "en"):
+        return str(text())
+
 
 # One INSERT: atomic by itself, and no savepoint added to the caller's transaction.
 def notify(
@@ -36,10 +49,10 @@ def notify(
     workspace_id: int,
     people: Iterable[int],
     kind: str,
-    title: str,
+    title: Text,
     url: str,
     subject: Subject | None = None,
-    body: str = "",
+    body: Text = "",
     actor_id: int | None = None,
     key: str = "",
 ) -> int:
@@ -47,17 +60,19 @@ def notify(
 
     Skips the actor (nobody is told of their own doing), people who are deactivated or not
     in the workspace, and who already has an open item with the same `key`. Returns how
-    many items were written.
+    many items were written. `title` and `body` given as functions are written in each
+    recipient's language.
     """
     kind_named(kind)
     wanted = {int(p) for p in people} - {actor_id}
     if not wanted:
         return 0
-    recipients = set(
+    languages = dict(
         Person.objects.filter(
             pk__in=wanted, workspace_id=workspace_id, is_active=True, user__is_active=True
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "user__language")
     )
+    recipients = set(languages)
     if key:
         recipients -= set(
             Notification.objects.filter(
@@ -68,6 +83,10 @@ def notify(
         return 0
     choices = choices_for(recipients, kind)
     now = timezone.now()
+    said = {
+        language: (in_language(title, language), in_language(body, language))
+        for language in {languages[p] or "" for p in recipients}
+    }
     rows = [
         Notification(
             workspace_id=workspace_id,
@@ -75,8 +94,8 @@ def notify(
             kind=kind,
             subject_type=subject[0] if subject else "",
             subject_id=subject[1] if subject else None,
-            title=title[:300],
-            body=body,
+            title=said[languages[person_id] or ""][0][:300],
+            body=said[languages[person_id] or ""][1],
             url=url[:500],
             actor_id=actor_id,
             key=key[:200],
@@ -183,9 +202,9 @@ def snooze(*, person: Person, notification_id: int, until: dt.date) -> int:
     """Hide one of the person's open items until the morning of `until` (their workspace's)."""
     today = person.workspace.clock().today
     if until <= today:
-        raise ValidationError({"until": "pick a date after today"})
+        raise ValidationError({"until": gettext_noop("pick a date after today")})
     if until > today + dt.timedelta(days=366):
-        raise ValidationError({"until": "pick a date within a year"})
+        raise ValidationError({"until": gettext_noop("pick a date within a year")})
     return Notification.objects.filter(
         person=person, pk=notification_id, done_at__isnull=True
     ).update(snoozed_until=until)
@@ -208,7 +227,7 @@ def set_watching(*, person: Person, info: SubjectInfo, watching: bool) -> Watch:
     if info.subject[0] not in WATCHABLE:
         raise ValidationError({"subject_type": f"{info.subject[0]} cannot be watched"})
     if info.workspace_id != person.workspace_id:
-        raise ValidationError({"subject_id": "no such item in this workspace"})
+        raise ValidationError({"subject_id": gettext_noop("no such item in this workspace")})
     watch, _ = Watch.objects.update_or_create(
         person=person,
         subject_type=info.subject[0],
@@ -226,11 +245,11 @@ def set_preferences(
     errors: dict[str, str] = {}
     for kind, (email, _chat) in choices.items():
         if kind not in KINDS:
-            errors[kind] = "unknown notification kind"
+            errors[kind] = gettext_noop("unknown notification kind")
         elif email not in {e.value for e in Email}:
             errors[kind] = f"email must be one of {', '.join(e.value for e in Email)}"
         elif KINDS[kind].weekly and email == Email.BATCHED:
-            errors[kind] = "a weekly email is sent or not: choose immediate or off"
+            errors[kind] = gettext_noop("a weekly email is sent or not: choose immediate or off")
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.links import url_maker
 from goalkeeper.okrs.models import CheckIn, KeyResult, Objective
 from goalkeeper.sources.models import DataSource
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Subject = tuple[str, int]
 
@@ -24,7 +31,8 @@ class SubjectInfo:
 
     subject: Subject
     workspace_id: int
-    title: str
+    # Lazy when worded by Goalkeeper ("Data source of ..."): read in the reader's language.
+    title: StrOrPromise
     url: str
     team_id: int | None
     # Owners watch by default (the key result's and its objective's owner, the KPI's...).
@@ -115,7 +123,7 @@ def describe(subjects: Iterable[Subject]) -> dict[Subject, SubjectInfo]:
             found[("source", pk)] = SubjectInfo(
                 ("source", pk),
                 workspace_id,
-                f"Data source of {name}",
+                format_lazy(gettext_lazy("Data source of {name}"), name=name),
                 source_url(kpi_id),
                 team_id,
                 frozenset(p for p in (kpi_owner, creator) if p is not None),

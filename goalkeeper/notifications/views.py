@@ -11,7 +11,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -129,7 +132,11 @@ def inbox_all_done(request: HttpRequest) -> HttpResponse:
     """Mark every open item (of one kind, if asked) as done."""
     kind = request.POST.get("kind", "")
     done = services.mark_all_done(person=_person(request), kind=kind if kind in KINDS else None)
-    messages.success(request, f"{done} item{'s' if done != 1 else ''} marked as done.")
+    messages.success(
+        request,
+        ngettext("%(count)s item marked as done.", "%(count)s items marked as done.", done)
+        % {"count": done},
+    )
     return redirect("inbox")
 
 
@@ -142,15 +149,20 @@ def inbox_snooze(request: HttpRequest, notification_id: int) -> HttpResponse:
     try:
         until = dt.date.fromisoformat(request.POST.get("until", ""))
     except ValueError:
-        messages.error(request, "Snooze until: enter a date such as 2026-12-31.")
+        messages.error(request, _("Snooze until: enter a date such as 2026-12-31."))
         return _back(request, reverse("inbox"))
     try:
         services.snooze(person=person, notification_id=notification_id, until=until)
     except ValidationError as exc:
-        messages.error(request, f"Snooze until: {exc.message_dict['until'][0]}.")
+        messages.error(
+            request,
+            _("Snooze until: %(reason)s.") % {"reason": _(exc.message_dict["until"][0])},
+        )
         return _back(request, reverse("inbox"))
     if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, f"Snoozed until {until:%A %d %B}.")
+        messages.success(
+            request, _("Snoozed until %(day)s.") % {"day": date_format(until, "l, j F")}
+        )
     return _after_change(request)
 
 
@@ -172,7 +184,11 @@ def watch(request: HttpRequest, subject_type: str, subject_id: int) -> HttpRespo
             "notifications/_watch_button.html",
             {"info": info, "watching": is_watching(person.pk, info)},
         )
-    messages.success(request, f"{'Watching' if watching else 'No longer watching'} {info.title}.")
+    messages.success(
+        request,
+        (_("Watching %(subject)s.") if watching else _("No longer watching %(subject)s."))
+        % {"subject": info.title},
+    )
     return _back(request, info.url)
 
 
@@ -195,9 +211,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 person=person, choices=choices, all_email=request.POST.get("all_email") == "1"
             )
         except ValidationError as exc:
-            errors = {k: v[0] for k, v in exc.message_dict.items()}
+            errors = {k: _(v[0]) for k, v in exc.message_dict.items()}
         else:
-            messages.success(request, "Notification preferences saved.")
+            messages.success(request, _("Notification preferences saved."))
             return redirect("notification_preferences")
     table = table_for(person.pk)
     rows = [

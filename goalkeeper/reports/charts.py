@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from goalkeeper.domain.scoring import ReviewBand
 from goalkeeper.reports.review import BandCount, CycleReview
 
@@ -33,4 +35,5 @@ def review_charts(review: CycleReview) -> dict[str, Any]:
             ],
         },
         "final": not review.provisional,
+        "objectives": _("Objectives"),
     }

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.okrs.models import Cycle, CycleState, Objective
@@ -80,14 +83,20 @@ class ReviewDocument:
     @property
     def title(self) -> str:
         """The document's title."""
-        return f"{self.cycle.name} cycle review"
+        return _("%(cycle)s cycle review") % {"cycle": self.cycle.name}
 
     @property
     def subtitle(self) -> str:
         """Whose review, and whether its scores are final."""
         whose = self.team_name or self.workspace_name
-        state = "provisional scores (the cycle is not closed)" if self.provisional else "final"
-        span = f"{self.cycle.start_date:%-d %b %Y} - {self.cycle.end_date:%-d %b %Y}"
+        state = (
+            _("provisional scores (the cycle is not closed)")
+            if self.provisional
+            else _("final scores")
+        )
+        start = date_format(self.cycle.start_date, "DATE_FORMAT")
+        end = date_format(self.cycle.end_date, "DATE_FORMAT")
+        span = f"{start} - {end}"
         return f"{whose} · {span} · {state}"
 
 

@@ -9,7 +9,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
@@ -26,6 +29,7 @@ from goalkeeper.reports.moves import KpiMove
 from goalkeeper.reports.review import (
     band_counts,
     carried_over,
+    kind_label,
     kind_results,
     retrospectives,
     review_objective,
@@ -41,7 +45,11 @@ CONTENT_TYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-OBJECTIVE_HEADER = ("Objective", "Owner", "Kind", "Score", "Band")
+
+
+def objective_header() -> tuple[str, ...]:
+    """The columns of a team's objectives on a slide, in the person's language."""
+    return (_("Objective"), _("Owner"), _("Kind"), _("Score"), pgettext("score", "Band"))
 
 
 def review_file(
@@ -83,7 +91,7 @@ def review_pdf(document: ReviewDocument) -> bytes:
             [band.label for band in document.bands],
             [float(band.count) for band in document.bands],
             colours=[FILLS[band.colour] for band in document.bands],
-            title="Objectives by score band",
+            title=_("Objectives by score band"),
             width=6.5,
             height=2.4,
         )
@@ -109,7 +117,7 @@ def _printed(document: ReviewDocument, move: KpiMove, width: float) -> PrintedKp
     chart = line_chart_svg(
         [(point.day, point.value) for point in points],
         unit=move.unit,
-        title=f"{move.name} over the cycle",
+        title=_("%(kpi)s over the cycle") % {"kpi": move.name},
         width=width,
         height=1.7,
     )
@@ -128,7 +136,7 @@ def _safe_svg(svg: str) -> SafeString:
 def review_pptx(document: ReviewDocument) -> bytes:
     """The deck: a title slide, a summary, one slide per team (objectives and KPI charts)."""
     deck = Deck(document.title, document.subtitle)
-    deck.add_bullets("Summary", summary_lines(document))
+    deck.add_bullets(_("Summary"), summary_lines(document))
     for section in document.sections:
         rows, fills = _objective_rows(section)
         charts = []
@@ -140,36 +148,58 @@ def review_pptx(document: ReviewDocument) -> bytes:
                 )
         title = section.name
         if section.left_out:
-            title = f"{section.name} ({len(section.objectives)} of {section.total} objectives)"
-        deck.add_team(title, OBJECTIVE_HEADER, rows, fills, charts)
+            title = _("%(team)s (%(shown)s of %(total)s objectives)") % {
+                "team": section.name,
+                "shown": len(section.objectives),
+                "total": section.total,
+            }
+        deck.add_team(title, objective_header(), rows, fills, charts)
     return deck.to_bytes()
 
 
 def summary_lines(document: ReviewDocument) -> list[str]:
     """The summary as sentences: bands, kinds against their lines, KPIs, what was cut."""
-    lines = [
-        f"{document.total} objectives"
-        + (f", {document.unscored} without a score" if document.unscored else "")
-        + (" · provisional scores: the cycle is not closed" if document.provisional else ""),
-        "Scores: "
-        + ", ".join(f"{band.label}: {band.count} ({band.share:.0%})" for band in document.bands),
-    ]
+    first = ngettext("%(count)s objective", "%(count)s objectives", document.total) % {
+        "count": document.total
+    }
+    if document.unscored:
+        first += ", " + _("%(count)s without a score") % {"count": document.unscored}
+    if document.provisional:
+        first += " · " + _("provisional scores: the cycle is not closed")
+    scores = ", ".join(
+        f"{band.label}: {band.count} ({_share(band.share)})" for band in document.bands
+    )
+    lines = [first, _("Scores: %(bands)s") % {"bands": scores}]
     for kind in document.kinds:
         if kind.scored:
             lines.append(
-                f"{kind.kind.value.capitalize()}: {kind.met} of {kind.scored} reached "
-                f"{kind.expected:.1f} ({(kind.share or 0):.0%})"
+                _("%(kind)s: %(met)s of %(scored)s reached %(line)s (%(share)s)")
+                % {
+                    "kind": kind_label(kind.kind.value),
+                    "met": kind.met,
+                    "scored": kind.scored,
+                    "line": number_format(kind.expected, 1),
+                    "share": _share(kind.share or 0),
+                }
             )
     if document.kpis:
         biggest = document.kpis[0]
         lines.append(
-            f"{document.kpis_total} KPIs aimed at; biggest move: {biggest.name} "
-            f"{_change(biggest.change)}"
+            _("%(count)s KPIs aimed at; biggest move: %(kpi)s %(change)s")
+            % {
+                "count": document.kpis_total,
+                "kpi": biggest.name,
+                "change": _change(biggest.change),
+            }
         )
     if document.teams_left_out:
         lines.append(
-            f"{document.teams_left_out} more teams with objectives are not shown: "
-            "filter the review by team."
+            ngettext(
+                "%(count)s more team with objectives is not shown: filter the review by team.",
+                "%(count)s more teams with objectives are not shown: filter the review by team.",
+                document.teams_left_out,
+            )
+            % {"count": document.teams_left_out}
         )
     return lines
 
@@ -181,7 +211,7 @@ def _objective_rows(section: TeamSection) -> tuple[list[list[str]], list[str | N
             [
                 objective.title,
                 objective.owner_name,
-                objective.kind.capitalize(),
+                kind_label(objective.kind),
                 _score(objective.score),
                 objective.band_label,
             ]
@@ -191,7 +221,11 @@ def _objective_rows(section: TeamSection) -> tuple[list[list[str]], list[str | N
 
 
 def _score(score: float | None) -> str:
-    return f"{score:.1f}" if score is not None else "-"
+    return number_format(score, 1) if score is not None else "-"
+
+
+def _share(share: float) -> str:
+    return f"{share:.0%}"
 
 
 def _change(change: float | None) -> str:
@@ -216,25 +250,48 @@ def review_xlsx(
         if pk in standing
     }
     lines = [review_objective(standing[pk], titles.get(pk, ""), scope) for pk in sorted(standing)]
-    moves, _ = scope_kpi_moves(workspace, cycle, clock, scope, None)
-    notes, _ = retrospectives(workspace, cycle, scope, 0, None)
-    carried, _ = carried_over(workspace, cycle, scope, None)
+    moves, _moves_total = scope_kpi_moves(workspace, cycle, clock, scope, None)
+    notes, _notes_total = retrospectives(workspace, cycle, scope, 0, None)
+    carried, _carried_total = carried_over(workspace, cycle, scope, None)
     summary: list[list[Cell]] = [
-        ["Cycle", cycle.name],
-        ["Team", scope.team.label if scope.team else "Whole workspace"],
-        ["Scores", "Provisional (cycle not closed)" if cycle.state != "closed" else "Final"],
-        ["Objectives", len(scope.standings)],
+        [_("Cycle"), cycle.name],
+        [_("Team"), scope.team.label if scope.team else _("Whole workspace")],
+        [
+            _("Scores"),
+            _("Provisional (cycle not closed)") if cycle.state != "closed" else _("Final"),
+        ],
+        [_("Objectives"), len(scope.standings)],
     ]
-    summary += [[f"Band {band.label}", band.count] for band in band_counts(scope.standings)]
+    summary += [
+        [_("Band %(band)s") % {"band": band.label}, band.count]
+        for band in band_counts(scope.standings)
+    ]
     for kind in kind_results(scope.standings):
-        summary.append([f"{kind.kind.value.capitalize()} scored", kind.scored])
-        summary.append([f"{kind.kind.value.capitalize()} met {kind.expected:.1f}", kind.met])
-    summary.append(["Carried over", len(carried)])
+        word = kind_label(kind.kind.value)
+        summary.append([_("%(kind)s scored") % {"kind": word}, kind.scored])
+        summary.append(
+            [
+                _("%(kind)s met %(line)s")
+                % {"kind": word, "line": number_format(kind.expected, 1)},
+                kind.met,
+            ]
+        )
+    summary.append([_("Carried over"), len(carried)])
     sheets = [
-        Sheet("Summary", ["Figure", "Value"], summary),
+        Sheet(_("Summary"), [_("Figure"), _("Value")], summary),
         Sheet(
-            "Objectives",
-            ["ID", "Objective", "Team", "Owner", "Kind", "Score", "Band", "Met its line", "Final"],
+            _("Objectives"),
+            [
+                "ID",
+                _("Objective"),
+                _("Team"),
+                _("Owner"),
+                _("Kind"),
+                _("Score"),
+                pgettext("score", "Band"),
+                _("Met its line"),
+                _("Final"),
+            ],
             (
                 [
                     o.id,
@@ -251,13 +308,28 @@ def review_xlsx(
             ),
         ),
         Sheet(
-            "Key results",
-            ["ID", "Objective ID", "Key result", "Kind", "Progress", "Score", "KPI ID"],
+            _("Key results"),
+            [
+                "ID",
+                _("Objective ID"),
+                _("Key result"),
+                _("Kind"),
+                _("Progress"),
+                _("Score"),
+                _("KPI ID"),
+            ],
             _key_result_rows(workspace, cycle, clock, set(standing)),
         ),
         Sheet(
-            "Retrospectives",
-            ["Objective ID", "Objective", "Team", "Score", "Band", "Retrospective"],
+            _("Retrospectives"),
+            [
+                _("Objective ID"),
+                _("Objective"),
+                _("Team"),
+                _("Score"),
+                pgettext("score", "Band"),
+                _("Retrospective"),
+            ],
             (
                 [
                     r.objective.id,
@@ -275,15 +347,15 @@ def review_xlsx(
             [
                 "ID",
                 "KPI",
-                "Team",
-                "Unit",
-                "Start period",
-                "Start value",
-                "End period",
-                "End value",
-                "Change",
-                "Health",
-                "Objectives",
+                _("Team"),
+                _("Unit"),
+                _("Start period"),
+                _("Start value"),
+                _("End period"),
+                _("End value"),
+                _("Change"),
+                _("Health"),
+                _("Objectives"),
             ],
             (
                 [
@@ -303,8 +375,15 @@ def review_xlsx(
             ),
         ),
         Sheet(
-            "Carried over",
-            ["Objective ID", "Objective", "Team", "Score", "Copy ID", "Into cycle"],
+            _("Carried over"),
+            [
+                _("Objective ID"),
+                _("Objective"),
+                _("Team"),
+                _("Score"),
+                _("Copy ID"),
+                _("Into cycle"),
+            ],
             (
                 [c.objective_id, c.title, c.team_name, c.score, c.copy_id, c.copy_cycle]
                 for c in carried

@@ -13,11 +13,12 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy
+
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.domain.scoring import (
     REVIEW_BAND_COLOURS,
-    REVIEW_BAND_LABELS,
     SUCCESS_SCORE,
     ObjectiveKind,
     ReviewBand,
@@ -37,6 +38,30 @@ RETROSPECTIVES_PER_PAGE = 10
 CARRIED_SHOWN = 25
 KPIS_SHOWN = 10
 OBJECTIVES_SHOWN = 50
+
+# The review bands and the kinds of objective in words, in the person's language (the
+# domain's `REVIEW_BAND_LABELS` are the English ones).
+BAND_WORDS = {
+    ReviewBand.BELOW: gettext_lazy("Below 0.3"),
+    ReviewBand.LOW: gettext_lazy("0.3-0.7"),
+    ReviewBand.HIGH: gettext_lazy("0.7-1.0"),
+    ReviewBand.FULL: gettext_lazy("1.0"),
+}
+KIND_WORDS = {
+    ObjectiveKind.COMMITTED.value: gettext_lazy("Committed"),
+    ObjectiveKind.ASPIRATIONAL.value: gettext_lazy("Aspirational"),
+}
+
+
+def band_label(band: ReviewBand) -> str:
+    """A review band as people read it: "Below 0.3", "Unter 0,3"."""
+    return str(BAND_WORDS[band])
+
+
+def kind_label(kind: str) -> str:
+    """A kind of objective as people read it: "Committed", "Verbindlich"."""
+    word = KIND_WORDS.get(str(kind))
+    return str(word) if word is not None else str(kind).capitalize()
 
 
 @dataclass(frozen=True)
@@ -84,7 +109,7 @@ class ReviewObjective:
     @property
     def band_label(self) -> str:
         """The band as people read it, or "-" without a score."""
-        return REVIEW_BAND_LABELS[self.band] if self.band is not None else "-"
+        return band_label(self.band) if self.band is not None else "-"
 
 
 @dataclass(frozen=True)
@@ -252,7 +277,7 @@ def band_counts(standings: Sequence[Standing]) -> tuple[BandCount, ...]:
     return tuple(
         BandCount(
             band=band,
-            label=REVIEW_BAND_LABELS[band],
+            label=band_label(band),
             colour=REVIEW_BAND_COLOURS[band],
             count=count,
             share=count / len(scored) if scored else 0.0,

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # The events a subscription may ask for, with what they mean (shown on the page and in docs).
 EVENTS: dict[str, str] = {
@@ -67,9 +68,9 @@ class Subscription(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Delivered"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class Delivery(models.Model):

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.audit.services import record
@@ -84,7 +85,7 @@ def update_subscription(
     before = {name: getattr(subscription, name) for name in SUBSCRIPTION_FIELDS}
     for name, value in changes.items():
         if name not in SUBSCRIPTION_FIELDS:
-            raise ValidationError({name: "cannot be changed here"})
+            raise ValidationError({name: gettext_noop("cannot be changed here")})
         setattr(subscription, name, value.strip() if isinstance(value, str) else value)
     _check(subscription)
     subscription.save()

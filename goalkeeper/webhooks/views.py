@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper.accounts.access import require_admin
@@ -32,7 +33,8 @@ def _admin(request: HttpRequest) -> Person:
 def _form_errors(form: SubscriptionForm, exc: ValidationError) -> None:
     for field, problems in exc.message_dict.items():
         for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
+            # A refusal worded by a service, in the reader's language when it has one.
+            form.add_error(field if field in form.fields else None, _(problem))
 
 
 @login_required
@@ -53,7 +55,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Webhook added. Its signing secret is on its page.")
+            messages.success(request, _("Webhook added. Its signing secret is on its page."))
             return redirect("webhook_detail", subscription.pk)
     subscriptions = (
         Subscription.objects.filter(workspace_id=person.workspace_id)
@@ -106,7 +108,7 @@ def webhook_detail(request: HttpRequest, subscription_id: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Webhook saved.")
+            messages.success(request, _("Webhook saved."))
             return redirect("webhook_detail", subscription.pk)
     deliveries = Delivery.objects.filter(subscription=subscription).order_by("-created_at", "-id")[
         :RECENT_DELIVERIES
@@ -130,7 +132,9 @@ def webhook_toggle(request: HttpRequest, subscription_id: int) -> HttpResponse:
     services.update_subscription(
         actor=person, subscription=subscription, is_active=not subscription.is_active
     )
-    messages.success(request, "Webhook resumed." if subscription.is_active else "Webhook paused.")
+    messages.success(
+        request, _("Webhook resumed.") if subscription.is_active else _("Webhook paused.")
+    )
     return redirect("webhook_detail", subscription.pk)
 
 
@@ -141,7 +145,7 @@ def webhook_ping(request: HttpRequest, subscription_id: int) -> HttpResponse:
     person = _admin(request)
     subscription = access_subscription_by_id(person, subscription_id)
     services.send_ping(actor=person, subscription=subscription)
-    messages.success(request, "Test delivery queued: it shows below once the worker sends it.")
+    messages.success(request, _("Test delivery queued: it shows below once the worker sends it."))
     return redirect("webhook_detail", subscription.pk)
 
 
@@ -152,7 +156,7 @@ def webhook_rotate(request: HttpRequest, subscription_id: int) -> HttpResponse:
     person = _admin(request)
     subscription = access_subscription_by_id(person, subscription_id)
     services.rotate_secret(actor=person, subscription=subscription)
-    messages.success(request, "New secret made: update your receiver.")
+    messages.success(request, _("New secret made: update your receiver."))
     return redirect("webhook_detail", subscription.pk)
 
 
@@ -163,7 +167,7 @@ def webhook_delete(request: HttpRequest, subscription_id: int) -> HttpResponse:
     person = _admin(request)
     subscription = access_subscription_by_id(person, subscription_id)
     services.delete_subscription(actor=person, subscription=subscription)
-    messages.success(request, "Webhook deleted.")
+    messages.success(request, _("Webhook deleted."))
     return redirect("webhooks")
 
 
@@ -177,5 +181,5 @@ def delivery_retry(request: HttpRequest, subscription_id: int, delivery_id: int)
     if delivery is None:
         raise Http404("no such delivery")
     services.redeliver(actor=person, delivery=delivery)
-    messages.success(request, "Delivery queued again.")
+    messages.success(request, _("Delivery queued again."))
     return redirect("webhook_detail", subscription.pk)

@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from goalkeeper.alerts.messages import (
     Alert,
@@ -105,3 +106,25 @@ def test_a_silent_source_says_how_long_in_its_kpi_s_periods():
     assert alert.title == "Nothing pushed to Churn rate since 2 Nov 2026"
     assert alert.body == "Its push source has received nothing for two weeks."
     assert alert.key == f"source:3:{since.isoformat()}"
+
+
+@pytest.mark.parametrize(
+    ("before", "health", "title", "body"),
+    [
+        (
+            "green",
+            "red",
+            "Churn rate ist rot geworden (4,1% gegenüber einem Zielwert von 3%)",
+            "Vorher war er grün.",
+        ),
+        ("green", "stale", "Churn rate ist veraltet (kein Messwert seit 2. Nov 2026)", None),
+    ],
+)
+def test_a_health_alert_made_for_a_german_reader_is_german(before, health, title, body):
+    with translation.override("de"):
+        alert = kpi_health_alert(churn(), before=before, health=health, now=NOW, zone=dt.UTC)
+        message = chat_message_for(alert)
+    assert alert.title == title
+    if body is not None:
+        assert alert.body == body
+    assert message.link_label == "KPI öffnen"

@@ -20,7 +20,7 @@ from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from goalkeeper.accounts.models import Workspace
-from goalkeeper.alerts.messages import KPI_HEALTH, kpi_health_alert
+from goalkeeper.alerts.messages import KPI_HEALTH, Alert, kpi_health_alert
 from goalkeeper.alerts.models import KpiAlertState
 from goalkeeper.alerts.services.chat import post_alert
 from goalkeeper.domain.alerting import Decision, Outcome, decide, observe
@@ -198,7 +198,11 @@ def tell(due: Due, *, now: dt.datetime | None = None, people: Iterable[int] | No
         return 0
     kpi = due.kpi
     subject = ("kpi", kpi.pk)
-    alert = kpi_health_alert(kpi, before=due.before, health=due.health, now=now, zone=_zone(kpi))
+
+    def write() -> Alert:
+        return kpi_health_alert(kpi, before=due.before, health=due.health, now=now, zone=_zone(kpi))
+
+    alert = write()
     notifications.resolve(workspace_id=kpi.workspace_id, kind=KPI_HEALTH, subject=subject)
     if people is None:
         people = watchers(kpi.workspace_id, subject)
@@ -206,13 +210,13 @@ def tell(due: Due, *, now: dt.datetime | None = None, people: Iterable[int] | No
         workspace_id=kpi.workspace_id,
         people=sorted(people),
         kind=alert.kind,
-        title=alert.title,
+        title=lambda: write().title,
         url=alert.url,
         subject=subject,
-        body=alert.body,
+        body=lambda: write().body,
         key=alert.key,
     )
-    post_alert(alert)
+    post_alert(write)
     return told
 
 

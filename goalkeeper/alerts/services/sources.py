@@ -20,6 +20,7 @@ from django.utils import timezone
 from goalkeeper.alerts.messages import (
     SOURCE_BROKEN,
     SOURCE_SILENT,
+    Alert,
     source_broken_alert,
     source_silent_alert,
 )
@@ -84,19 +85,23 @@ def tell_silent(source: DataSource, since: dt.datetime, *, now: dt.datetime | No
     if not claimed:
         return 0
     kpi = source.kpi
-    alert = source_silent_alert(source, kpi, since=since, zone=kpi.workspace.zone)
+
+    def write() -> Alert:
+        return source_silent_alert(source, kpi, since=since, zone=kpi.workspace.zone)
+
+    alert = write()
     owner = owner_of(source)
     told = notifications.notify(
         workspace_id=source.workspace_id,
         people=[owner] if owner is not None else [],
         kind=alert.kind,
-        title=alert.title,
+        title=lambda: write().title,
         url=alert.url,
         subject=alert.subject,
-        body=alert.body,
+        body=lambda: write().body,
         key=alert.key,
     )
-    post_alert(alert)
+    post_alert(write)
     return told
 
 
@@ -141,18 +146,22 @@ def source_broke(*, workspace_id: int, source_id: int, kpi_id: int, error: str) 
     owner = source.created_by_id or kpi.owner_id
     if owner is not None:
         people.add(owner)
-    alert = source_broken_alert(source_id, kpi, error=error)
+
+    def write() -> Alert:
+        return source_broken_alert(source_id, kpi, error=error)
+
+    alert = write()
     told = notifications.notify(
         workspace_id=workspace_id,
         people=sorted(people),
         kind=alert.kind,
-        title=alert.title,
+        title=lambda: write().title,
         url=alert.url,
         subject=alert.subject,
-        body=alert.body,
+        body=lambda: write().body,
         key=alert.key,
     )
-    post_alert(alert)
+    post_alert(write)
     return told
 
 

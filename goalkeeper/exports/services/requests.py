@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import record
@@ -16,12 +16,19 @@ from goalkeeper.notifications.services import resolve_key
 
 
 def start_export(
-    *, person: Person, kind: ListKind, file_format: Format, filters: dict[str, str], rows: int
+    *,
+    person: Person,
+    kind: ListKind,
+    file_format: Format,
+    filters: dict[str, str],
+    rows: int,
+    language: str | None = None,
 ) -> Export:
     """Queue an export of `kind` with `filters` (checked by the caller) for the worker.
 
     `rows` is the count the caller made (the progress bar's length until the worker counts
-    again). The worker is handed the export once this transaction commits.
+    again). The worker is handed the export once this transaction commits. The file is
+    written in `language`, by default the language of the request asking for it.
     """
     with transaction.atomic():
         export = Export.objects.create(
@@ -31,6 +38,7 @@ def start_export(
             format=file_format,
             filters=filters,
             rows_total=rows,
+            language=(language if language is not None else translation.get_language()) or "",
         )
         record(
             workspace=person.workspace,

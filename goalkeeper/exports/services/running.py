@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from goalkeeper.exports.filters import FilterError, list_kind, parse_query
 from goalkeeper.exports.lists import Row, table_for
@@ -63,6 +65,8 @@ def run_export(export_id: int) -> Export | None:
     if export is None:
         return None
     person = export.person
+    # The file speaks the language of the request that asked for it.
+    language = export.language or "en"
     workspace = export.workspace
     name = f"{export.pk}-{secrets.token_hex(8)}.{export.format}"
     path = exports_dir() / name
@@ -72,8 +76,9 @@ def run_export(export_id: int) -> Export | None:
             raise PermissionDenied("the person who asked for it is no longer active")
         person.workspace = workspace
         clock = workspace.clock()
-        query = parse_query(list_kind(export.kind), export.filters, person, clock)
-        table = table_for(workspace, person, clock, query)
+        with translation.override(language):
+            query = parse_query(list_kind(export.kind), export.filters, person, clock)
+            table = table_for(workspace, person, clock, query)
         total = table.count()
         Export.objects.filter(pk=export.pk).update(rows_total=total)
 
@@ -88,20 +93,25 @@ def run_export(export_id: int) -> Export | None:
                     )
 
         table.rows = through(table.rows)
-        write_table(table, export.format, path)
+        with translation.override(language):
+            write_table(table, export.format, path)
     except (FilterError, Http404, PermissionDenied) as refused:
         path.unlink(missing_ok=True)
-        return _fail(export, _reason(refused))
+        with translation.override(language):
+            reason = _reason(refused)
+        return _fail(export, reason)
     except Exception:
         log.exception("export %s failed", export.pk)
         path.unlink(missing_ok=True)
-        return _fail(export, "the export failed; try again, or ask an admin to look at the log")
+        with translation.override(language):
+            reason = _("the export failed; try again, or ask an admin to look at the log")
+        return _fail(export, reason)
     return _finish(export, name, path.stat().st_size, done)
 
 
 def _reason(refused: Exception) -> str:
     if isinstance(refused, Http404):
-        return "what it lists is no longer there"
+        return _("what it lists is no longer there")
     return str(refused)[:300]
 
 
@@ -125,7 +135,14 @@ def _finish(export: Export, name: str, size: int, rows: int) -> Export | None:
             workspace_id=export.workspace_id,
             people=[export.person_id],
             kind="export_ready",
-            title=f"Your export is ready ({rows} row{'s' if rows != 1 else ''})",
+            title=lambda: (
+                ngettext(
+                    "Your export is ready (%(count)s row)",
+                    "Your export is ready (%(count)s rows)",
+                    rows,
+                )
+                % {"count": rows}
+            ),
             url=reverse("export_list"),
             key=f"export:{export.pk}",
         )

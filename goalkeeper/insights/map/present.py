@@ -7,8 +7,9 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from goalkeeper.domain.formatting import with_unit
 from goalkeeper.insights.map.queries import (
     COMPANY,
     KEY_RESULT,
@@ -25,14 +26,15 @@ from goalkeeper.web.templatetags.goalkeeper_ui import (
     PACE_LABELS,
     percent,
     score1,
+    with_unit,
 )
 
 KIND_LABELS = {
-    COMPANY: "Company",
-    TEAM: "Team",
-    OBJECTIVE: "Objective",
+    COMPANY: gettext_lazy("Company"),
+    TEAM: gettext_lazy("Team"),
+    OBJECTIVE: gettext_lazy("Objective"),
     KPI: "KPI",
-    KEY_RESULT: "Key result",
+    KEY_RESULT: gettext_lazy("Key result"),
 }
 
 
@@ -58,10 +60,10 @@ def status_text(node: MapNode) -> str:
     row = node.objective
     if row is not None:
         if row.final:
-            return f"Final score {score1(row.final_score)}"
+            return _("Final score %(score)s") % {"score": score1(row.final_score)}
         if row.live:
             return str(PACE_LABELS.get(str(row.status), ""))
-        return "Cycle closed"
+        return _("Cycle closed")
     if node.kpi is not None:
         return str(HEALTH_LABELS.get(node.kpi.health, node.kpi.health))
     return ""
@@ -156,3 +158,32 @@ def search_json(search: MapSearch) -> dict[str, Any]:
 
 def _without_children(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key != "children"}
+
+
+def map_words() -> dict[str, str]:
+    """The sentences the map's script shows, in the person's language ("{name}" marks
+    what the script fills in)."""
+    return {
+        "unaligned": _("unaligned"),
+        "key_result": _("key result"),
+        "kr_prefix": _("KR:"),
+        "also_prefix": _("also:"),
+        "drives": _("drives"),
+        "contributes": _("contributes"),
+        "also": _("also supports"),
+        "unaligned_edge": _("Unaligned ·"),
+        "supporting": _("+ {count} supporting"),
+        "click_to_load": _("Click to load them"),
+        "drives_kr": _("Drives its key result"),
+        "contributes_kr": _("Contributes to the key result above"),
+        "also_supports": _("Also supports the one above (not its primary parent)"),
+        "kr_aligns": _("Key result: what hangs below aligns to it"),
+        "loaded": _("{count} supporting objectives of {name} loaded"),
+        "load_failed": _("The supporting objectives could not be loaded. Try again."),
+        "shown": _("{name} shown on the map, with its path"),
+        "search_failed": _("The search failed. Try again."),
+        "no_match": _("No objective matches “{query}”."),
+        "more_hits": _("{count} more: type more of the name."),
+        "found_one": _("1 objective found"),
+        "found_many": _("{count} objectives found"),
+    }

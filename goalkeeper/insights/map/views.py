@@ -77,6 +77,7 @@ def strategy_map(request: HttpRequest, person: Person) -> HttpResponse:
     context: dict[str, Any] = {
         "map": strategy,
         "map_data": present.map_json(strategy),
+        "map_words": present.map_words(),
         "query": query[:100],
         "search": present.search_json(search) if search is not None else None,
     }

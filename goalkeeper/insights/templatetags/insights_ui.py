@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 
 from django import template
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from goalkeeper.domain.formatting import NO_VALUE
 from goalkeeper.insights.charts import Table
+from goalkeeper.okrs.models import CycleState
 
 register = template.Library()
 
@@ -22,8 +25,19 @@ def cell(value: object) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return NO_VALUE
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
     return str(value)
+
+
+@register.filter
+def cycle_state(state: object) -> str:
+    """A cycle's state in words, in the person's language: "Active", "Aktiv"."""
+    try:
+        label = CycleState(str(state)).label
+    except ValueError:
+        return str(state)
+    return gettext(str(label))
 
 
 @register.simple_tag
@@ -33,7 +47,9 @@ def table_body(table: Table) -> SafeString:
     Built here rather than with template loops: a heatmap's table is a few hundred cells.
     """
     if not table.rows:
-        return format_html('<tr><td colspan="{}">Nothing to show yet.</td></tr>', len(table.header))
+        return format_html(
+            '<tr><td colspan="{}">{}</td></tr>', len(table.header), gettext("Nothing to show yet.")
+        )
     return format_html_join(
         "\n",
         "<tr>{}</tr>",

@@ -17,7 +17,7 @@ register = template.Library()
 def kind_label(name: str) -> str:
     """The on-screen name of a notification kind."""
     kind = KINDS.get(str(name))
-    return kind.label if kind else str(name).replace("_", " ").capitalize()
+    return str(kind.label) if kind else str(name).replace("_", " ").capitalize()
 
 
 @register.inclusion_tag("notifications/_watch_button.html", takes_context=True)

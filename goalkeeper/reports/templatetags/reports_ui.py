@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 from django import template
 
+from goalkeeper.reports import review
+
 register = template.Library()
 
 
@@ -39,3 +41,9 @@ def team_param(team: Any) -> str:
 def get_title(titles: Mapping[int, str], key: int) -> str:
     """An objective's title from the review's titles by id."""
     return titles.get(key, "")
+
+
+@register.filter
+def kind_label(kind: Any) -> str:
+    """A kind of objective in words, in the person's language."""
+    return review.kind_label(str(kind))

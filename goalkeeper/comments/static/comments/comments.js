@@ -76,7 +76,7 @@
     if (!options.length) {
       var empty = document.createElement("li");
       empty.className = "mention-menu__empty";
-      empty.textContent = "No one by that name";
+      empty.textContent = menu.getAttribute("data-none-text") || "No one by that name";
       menu.appendChild(empty);
     }
     menu.hidden = false;

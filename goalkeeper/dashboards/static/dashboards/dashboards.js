@@ -11,15 +11,29 @@
     return value || fallback;
   }
 
+  /* Numbers in the page's language: "12.5" in English, "12,5" in German. */
+  var lang = document.documentElement.lang || "en";
+  var bigNumber = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+  var smallNumber = new Intl.NumberFormat(lang, { maximumFractionDigits: 2, useGrouping: false });
+
+  /* A sentence the page wrote in the person's language (a data- attribute holding
+     "{name}" placeholders), or the English fallback when the attribute is missing. */
+  function phrase(element, name, fallback, values) {
+    var text = (element && element.getAttribute(name)) || fallback;
+    return text.replace(/\{(\w+)\}/g, function (all, key) {
+      return values && key in values ? String(values[key]) : all;
+    });
+  }
+
   function withUnit(value, unit) {
     if (value === null || value === undefined) return "-";
-    var text = Math.abs(value) >= 1000 ? Math.round(value).toLocaleString() : String(Math.round(value * 100) / 100);
+    var text = Math.abs(value) >= 1000 ? bigNumber.format(Math.round(value)) : smallNumber.format(Math.round(value * 100) / 100);
     if (!unit) return text;
     return unit === "%" ? text + "%" : (unit.length <= 1 ? unit + text : text + " " + unit);
   }
 
   function clock(date) {
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return date.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
   }
 
   function initCharts(root) {
@@ -53,7 +67,7 @@
           formatter: function (items) {
             var point = data.points[items[0].dataIndex];
             return window.goalkeeperTooltip(
-              point.label + (point.complete ? "" : " (so far)"), withUnit(point.value, data.unit), ""
+              point.label + (point.complete ? "" : " (" + phrase(element, "data-so-far", "so far") + ")"), withUnit(point.value, data.unit), ""
             );
           }
         },
@@ -142,7 +156,7 @@
         var note = box.querySelector("[data-refreshed]");
         if (note) {
           note.setAttribute("data-offline", "");
-          note.textContent = "Offline since " + clock(offlineSince) + ": showing the last figures";
+          note.textContent = phrase(box, "data-offline-text", "Offline since {time}: showing the last figures", { time: clock(offlineSince) });
         }
       }).finally(function () {
         window.setTimeout(tick, every);
@@ -174,13 +188,13 @@
         swap(stage, html);
         stage.setAttribute("data-showing", String(slide.id));
         title.textContent = slide.title;
-        position.textContent = (index + 1) + " of " + slides.length;
+        position.textContent = phrase(main, "data-position-text", "{position} of {total}", { position: index + 1, total: slides.length });
         state.removeAttribute("data-offline");
-        state.textContent = "Updated " + clock(new Date());
+        state.textContent = phrase(main, "data-updated-text", "Updated {time}", { time: clock(new Date()) });
       }).catch(function () {
         offlineSince = offlineSince || new Date();
         state.setAttribute("data-offline", "");
-        state.textContent = "Offline since " + clock(offlineSince);
+        state.textContent = phrase(main, "data-offline-text", "Offline since {time}", { time: clock(offlineSince) });
       }).finally(function () {
         index = (index + 1) % slides.length;
         window.setTimeout(show, every);
@@ -233,14 +247,14 @@
       }).then(function (result) {
         if (result.ok) {
           element.setAttribute("data-saved", String(Date.now()));
-          say((message ? message + ". " : "") + "Layout saved.");
+          say((message ? message + ". " : "") + phrase(element, "data-saved-text", "Layout saved."));
         } else {
           var first = (result.body.errors || [])[0] || {};
-          say("Could not save the layout: " + (first.field ? first.field + " " : "") + (first.message || "try again"));
+          say(phrase(element, "data-failed-text", "Could not save the layout: {reason}", { reason: (first.field ? first.field + " " : "") + (first.message || phrase(element, "data-retry-text", "try again")) }));
         }
         message = "";
       }).catch(function () {
-        say("Could not save the layout: the server did not answer. Try again.");
+        say(phrase(element, "data-unanswered-text", "Could not save the layout: the server did not answer. Try again."));
       });
     }
 
@@ -253,7 +267,10 @@
     grid.on("dragstop resizestop", function (event, item) {
       var node = item.gridstackNode;
       var content = item.querySelector("[data-title]");
-      message = "“" + (content ? content.getAttribute("data-title") : "Tile") + "” now at column " + (node.x + 1) + ", row " + (node.y + 1) + ", " + node.w + " × " + node.h;
+      message = phrase(element, "data-placed-text", "“{title}” now at column {column}, row {row}, {width} × {height}", {
+        title: content ? content.getAttribute("data-title") : phrase(element, "data-tile-text", "Tile"),
+        column: node.x + 1, row: node.y + 1, width: node.w, height: node.h
+      });
       scheduleSave();
     });
 
@@ -266,17 +283,17 @@
       event.preventDefault();
       var item = content.closest(".grid-stack-item");
       var node = item.gridstackNode;
-      var name = content.getAttribute("data-title") || "Tile";
+      var name = content.getAttribute("data-title") || phrase(element, "data-tile-text", "Tile");
       if (event.shiftKey) {
         var w = Math.min(Math.max(node.w + step[0], 1), 12 - node.x);
         var h = Math.min(Math.max(node.h + step[1], 1), 12);
         grid.update(item, { w: w, h: h });
-        message = "“" + name + "” resized to " + item.gridstackNode.w + " × " + item.gridstackNode.h;
+        message = phrase(element, "data-resized-text", "“{title}” resized to {width} × {height}", { title: name, width: item.gridstackNode.w, height: item.gridstackNode.h });
       } else {
         var x = Math.min(Math.max(node.x + step[0], 0), 12 - node.w);
         var y = Math.max(node.y + step[1], 0);
         grid.update(item, { x: x, y: y });
-        message = "“" + name + "” moved to column " + (item.gridstackNode.x + 1) + ", row " + (item.gridstackNode.y + 1);
+        message = phrase(element, "data-moved-text", "“{title}” moved to column {column}, row {row}", { title: name, column: item.gridstackNode.x + 1, row: item.gridstackNode.y + 1 });
       }
       say(message);
       content.focus();
@@ -287,7 +304,7 @@
   function startCopy(button) {
     button.addEventListener("click", function () {
       if (navigator.clipboard) navigator.clipboard.writeText(button.getAttribute("data-copy"));
-      button.textContent = "Copied";
+      button.textContent = phrase(button, "data-copied", "Copied");
     });
   }
 

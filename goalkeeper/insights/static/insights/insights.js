@@ -22,6 +22,19 @@
     return value;
   }
 
+  /* Numbers in the page's language ("12,5" in German); ECharts would write them in English. */
+  var number = new Intl.NumberFormat(document.documentElement.lang || "en", { maximumFractionDigits: 2 });
+  function localNumber(value) {
+    return typeof value === "number" ? number.format(value) : value;
+  }
+  function axisNumbers(axis) {
+    if (!axis || axis.type !== "value") return axis;
+    var label = axis.axisLabel || {};
+    var suffix = typeof label.formatter === "string" ? label.formatter.replace("{value}", "") : "";
+    if (label.formatter && typeof label.formatter !== "string") return axis;
+    return Object.assign({}, axis, { axisLabel: Object.assign({}, label, { formatter: function (v) { return number.format(v) + suffix; } }) });
+  }
+
   function themed(option, style) {
     var text = style.getPropertyValue("--text-3").trim() || "#5d6675";
     var line = style.getPropertyValue("--border").trim() || "#e3e6eb";
@@ -31,6 +44,9 @@
       if (!value || Array.isArray(value)) return;
       option[name] = Object.assign({}, axis, value, { axisLabel: Object.assign({}, axis.axisLabel, value.axisLabel || {}) });
     });
+    option.xAxis = Array.isArray(option.xAxis) ? option.xAxis : axisNumbers(option.xAxis);
+    option.yAxis = Array.isArray(option.yAxis) ? option.yAxis : axisNumbers(option.yAxis);
+    if (option.tooltip) option.tooltip = Object.assign({ valueFormatter: localNumber }, option.tooltip);
     if (option.legend) option.legend = Object.assign({ textStyle: { color: text } }, option.legend);
     option.animation = false;
     option.textStyle = Object.assign({ fontFamily: style.getPropertyValue("--font-sans").trim() || "system-ui" }, option.textStyle || {});

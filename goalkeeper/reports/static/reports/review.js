@@ -32,7 +32,7 @@
     option.xAxis = { type: "category", data: data.bands.labels, axisTick: { show: false }, axisLabel: { interval: 0 } };
     option.yAxis = { type: "value", minInterval: 1, splitLine: { lineStyle: { color: token("--border", "#e3e6eb") } } };
     option.series = [{
-      name: "Objectives",
+      name: data.objectives || "Objectives",
       type: "bar",
       barMaxWidth: 56,
       data: data.bands.counts.map(function (count, index) {

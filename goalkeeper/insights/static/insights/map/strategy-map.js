@@ -58,8 +58,33 @@
   }
 
   // How a dashed leaf hangs from its parent, in the chart's labels and in the list.
-  var EDGE_PREFIX = { contributes: "↑ ", also: "also: " };
-  var EDGE_WORDS = { contributes: "contributes", also: "also supports" };
+  // The words the script shows: English here, the person's language from the page's
+  // "map-words" block ("{name}" marks what is filled in).
+  var WORDS = {
+    unaligned: "unaligned", key_result: "key result", kr_prefix: "KR:", also_prefix: "also:",
+    drives: "drives", contributes: "contributes", also: "also supports", unaligned_edge: "Unaligned ·",
+    supporting: "+ {count} supporting", click_to_load: "Click to load them",
+    drives_kr: "Drives its key result", contributes_kr: "Contributes to the key result above",
+    also_supports: "Also supports the one above (not its primary parent)",
+    kr_aligns: "Key result: what hangs below aligns to it",
+    loaded: "{count} supporting objectives of {name} loaded",
+    load_failed: "The supporting objectives could not be loaded. Try again.",
+    shown: "{name} shown on the map, with its path", search_failed: "The search failed. Try again.",
+    no_match: "No objective matches “{query}”.", more_hits: "{count} more: type more of the name.",
+    found_one: "1 objective found", found_many: "{count} objectives found"
+  };
+  var given = document.getElementById("map-words");
+  if (given) {
+    var translated = JSON.parse(given.textContent);
+    Object.keys(translated).forEach(function (key) { WORDS[key] = translated[key]; });
+  }
+  function words(key, values) {
+    return WORDS[key].replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
+  var EDGE_PREFIX = { contributes: "↑ ", also: WORDS.also_prefix + " " };
+  var EDGE_WORDS = { contributes: WORDS.contributes, also: WORDS.also };
 
   function StrategyMap(element) {
     this.element = element;
@@ -97,7 +122,7 @@
     // Key-result-level links and further parents are drawn dashed (docs/cascade.md).
     var dashed = node.edge === "contributes" || node.edge === "also";
     var item = {
-      name: team ? node.name + " · unaligned" : EDGE_PREFIX[node.edge] ? EDGE_PREFIX[node.edge] + node.name : isKr ? "KR: " + node.name : node.name,
+      name: team ? node.name + " · " + WORDS.unaligned : EDGE_PREFIX[node.edge] ? EDGE_PREFIX[node.edge] + node.name : isKr ? WORDS.kr_prefix + " " + node.name : node.name,
       node: node,
       symbol: isKpi ? "diamond" : node.kind === "company" || team ? "roundRect" : isKr ? "rect" : "circle",
       symbolSize: focused ? 18 : node.kind === "company" ? 16 : isKpi || isKr ? 10 : 12,
@@ -115,7 +140,7 @@
       state.index += 1;
       state.leaves += 1;
       item.children.push({
-        name: "+ " + node.unloaded + " supporting",
+        name: words("supporting", { count: node.unloaded }),
         more: node.key,
         symbol: "circle",
         symbolSize: 9,
@@ -129,7 +154,7 @@
 
   StrategyMap.prototype.tooltip = function (params) {
     var data = params.data || {};
-    if (data.more) return escapeHtml(data.name) + "<br>Click to load them";
+    if (data.more) return escapeHtml(data.name) + "<br>" + escapeHtml(WORDS.click_to_load);
     var node = data.node;
     if (!node) return "";
     var lines = ["<strong>" + escapeHtml(node.name) + "</strong>"];
@@ -137,10 +162,10 @@
     if (facts) lines.push(facts);
     var who = [node.team, node.owner].filter(Boolean).map(escapeHtml).join(" · ");
     if (who) lines.push(who);
-    if (node.kind === "kpi") lines.push("Drives its key result");
-    if (node.edge === "contributes") lines.push("Contributes to the key result above");
-    if (node.edge === "also") lines.push("Also supports the one above (not its primary parent)");
-    if (node.kind === "key_result" && node.edge === "aligns") lines.push("Key result: what hangs below aligns to it");
+    if (node.kind === "kpi") lines.push(escapeHtml(WORDS.drives_kr));
+    if (node.edge === "contributes") lines.push(escapeHtml(WORDS.contributes_kr));
+    if (node.edge === "also") lines.push(escapeHtml(WORDS.also_supports));
+    if (node.kind === "key_result" && node.edge === "aligns") lines.push(escapeHtml(WORDS.kr_aligns));
     return lines.join("<br>");
   };
 
@@ -284,9 +309,9 @@
       self.zoom = self.currentZoom();
       self.render(true);
       self.renderList();
-      self.say(page.nodes.length + " supporting objectives of " + node.name + " loaded");
+      self.say(words("loaded", { count: page.nodes.length, name: node.name }));
     }).catch(function () {
-      self.say("The supporting objectives could not be loaded. Try again.");
+      self.say(WORDS.load_failed);
     }).then(function () {
       self.element.removeAttribute("aria-busy");
     });
@@ -305,7 +330,7 @@
       self.render(false, true);
       self.renderList();
       var node = self.find(data.focus);
-      if (node) self.say(node.name + " shown on the map, with its path");
+      if (node) self.say(words("shown", { name: node.name }));
       // The map stays in view; the list marks the objective too (aria-current).
       self.element.scrollIntoView({ block: "nearest" });
     });
@@ -338,7 +363,7 @@
       dot.className = "map-list__dot";
       dot.setAttribute("aria-hidden", "true");
       li.appendChild(dot);
-      var edge = node.kind === "kpi" ? "drives" : node.kind === "team" ? "Unaligned ·" : EDGE_WORDS[node.edge] || (node.kind === "key_result" ? "key result" : "");
+      var edge = node.kind === "kpi" ? WORDS.drives : node.kind === "team" ? WORDS.unaligned_edge : EDGE_WORDS[node.edge] || (node.kind === "key_result" ? WORDS.key_result : "");
       if (edge) {
         var edgeSpan = document.createElement("span");
         edgeSpan.className = "map-list__edge";
@@ -364,7 +389,7 @@
         more.className = "map-list__more";
         more.href = "?cycle=" + encodeURIComponent(self.data.cycle) + "&focus=" + encodeURIComponent(node.id);
         more.setAttribute("data-map-more", node.key);
-        more.textContent = "+ " + node.unloaded + " supporting";
+        more.textContent = words("supporting", { count: node.unloaded });
         li.appendChild(more);
       }
       ul.appendChild(li);
@@ -418,7 +443,7 @@
     fetchJson(this.url + "&q=" + encodeURIComponent(query)).then(function (answer) {
       if (ticket === self.asked) self.show(answer);
     }).catch(function () {
-      if (ticket === self.asked) self.map.say("The search failed. Try again.");
+      if (ticket === self.asked) self.map.say(WORDS.search_failed);
     });
   };
 
@@ -453,18 +478,18 @@
     if (!items.length) {
       var none = document.createElement("li");
       none.className = "map-search__none";
-      none.textContent = "No objective matches “" + answer.query + "”.";
+      none.textContent = words("no_match", { query: answer.query });
       items.push(none);
     } else if (answer.total > answer.hits.length) {
       var left = document.createElement("li");
       left.className = "map-search__none";
-      left.textContent = (answer.total - answer.hits.length) + " more: type more of the name.";
+      left.textContent = words("more_hits", { count: answer.total - answer.hits.length });
       items.push(left);
     }
     this.hits.replaceChildren.apply(this.hits, items);
     this.hits.hidden = false;
     this.input.setAttribute("aria-expanded", "true");
-    this.map.say(answer.total + " objective" + (answer.total === 1 ? "" : "s") + " found");
+    this.map.say(answer.total === 1 ? WORDS.found_one : words("found_many", { count: answer.total }));
   };
 
   Search.prototype.key = function (event) {
