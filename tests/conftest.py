@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from django.utils.text import slugify
 
 from goalkeeper.accounts.models import Invitation, Person, Role, Team, Workspace
@@ -59,6 +61,15 @@ def own_source_files(worker_id: str) -> None:
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is slow on purpose; tests that are not about hashing need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default() -> Iterator[None]:
+    """A request in German leaves German active in the thread that served it (the test's own
+    thread for the test client): every test starts, and ends, in English."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
