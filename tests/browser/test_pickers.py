@@ -82,7 +82,7 @@ def test_a_team_and_a_parent_are_picked_on_a_phone(
     dropdown = page.locator(".ts-dropdown")
     # The search waits for typing to pause, then asks the server: allow for a busy machine.
     expect(dropdown.get_by_role("option", name=re.compile("Be the reference"))).to_be_visible(
-        timeout=15_000
+        timeout=30_000
     )
     page.screenshot(path=screenshot_dir / "picker-parent-mobile.png", full_page=False)
     page.keyboard.press("Enter")
