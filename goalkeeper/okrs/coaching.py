@@ -50,6 +50,9 @@ class Coaching:
     """The remarks on one draft, objective first, then by key result."""
 
     remarks: tuple[Remark, ...]
+    # Nothing typed yet: no title and no key result with one. The coach then says nothing
+    # about the draft, not even that it reads well.
+    blank: bool = False
 
     @property
     def warnings(self) -> int:
@@ -124,7 +127,7 @@ def coach(title: str, has_owner: bool, key_results: Sequence[KeyResultDraft]) ->
         if draft.kind is not KeyResultKind.MILESTONE and looks_like_task(draft.title):
             remarks.append(task_title_hint(draft.title, position))
     shown = [in_words(remark, key_results, count=len(drafts)) for remark in remarks]
-    return Coaching(tuple(_objective_first(shown)))
+    return Coaching(tuple(_objective_first(shown)), blank=not title.strip() and not drafts)
 
 
 def _renumbered(remark: Remark, positions: Sequence[int]) -> Remark:

@@ -79,3 +79,16 @@ def test_no_count_remark_speaks_in_brackets(titles: list[str]) -> None:
     for count in range(len(drafts) + 1):
         for remark in coach("Win", True, drafts[:count]).remarks:
             assert "(s)" not in remark.message
+
+
+@given(st.lists(BLANK_TITLES, max_size=4), BLANK_TITLES)
+def test_a_form_with_nothing_typed_is_blank_and_gets_no_praise(rows: list, title: str) -> None:
+    coaching = coach(title, True, [draft_of_values(row, "increase", True, {}) for row in rows])
+
+    assert coaching.blank
+    assert coaching.remarks == ()
+
+
+def test_a_typed_title_or_key_result_ends_the_blank() -> None:
+    assert not coach("Win the mid-market", True, [blank_row()]).blank
+    assert not coach("", True, [good_row()]).blank

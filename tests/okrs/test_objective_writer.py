@@ -243,6 +243,9 @@ def test_the_new_objective_page_starts_with_one_empty_key_result_row(editor: Cli
     assert 'name="kr-0-title"' in html
     assert 'name="kr-__row__-title"' in html
     assert 'name="kr_rows"' in html
+    # Nothing typed yet: the coach waits rather than calling the empty form a good OKR.
+    assert 'data-testid="coach-idle"' in html
+    assert 'data-testid="coach-ok"' not in html
 
 
 def test_the_page_saves_the_objective_with_its_rows_in_their_order(
