@@ -14,6 +14,7 @@ from django.urls import reverse
 from goalkeeper.audit.models import AuditEntry
 from goalkeeper.events import Event, recorded
 from goalkeeper.okrs import services
+from goalkeeper.okrs.forms.writer import MAX_ROWS
 from goalkeeper.okrs.models import CheckIn, KeyResult, Objective
 from goalkeeper.okrs.services import Closing, KeyResultPlan
 from tests.conftest import World
@@ -327,6 +328,33 @@ def test_the_edit_page_saves_rows_added_changed_and_removed(world: World, editor
     assert rows[0] == (deals.pk, "Closed deals", 12.0)
     assert rows[1][1:] == ("Referrals", 5.0)
     assert not KeyResult.objects.filter(pk=calls.pk).exists()
+
+
+def test_an_objective_with_more_key_results_than_a_page_holds_keeps_them_all(
+    world: World, editor: Client
+) -> None:
+    objective = factories.objective(world.cycle, world.sales, "Grow", owner=world.editor)
+    saved = [
+        factories.key_result(objective, f"Deals {n}", start=0, target=10)
+        for n in range(MAX_ROWS + 2)
+    ]
+    rows = [{"id": kr.pk, "title": kr.title, "start": "0", "target": "10"} for kr in saved]
+
+    response = editor.post(reverse("objective_edit", args=[objective.pk]), page_data(world, rows))
+
+    assert response.status_code == 302
+    assert objective.key_results.count() == MAX_ROWS + 2
+
+
+def test_rows_beyond_the_limit_are_refused_not_dropped(world: World, editor: Client) -> None:
+    rows = [{"title": f"Deals {n}", "start": "0", "target": "10"} for n in range(MAX_ROWS + 1)]
+
+    response = editor.post(CREATE, page_data(world, rows))
+
+    assert response.status_code == 200
+    problems = [p.message for p in response.context["problems"]]
+    assert any(f"At most {MAX_ROWS} key results" in message for message in problems)
+    assert not Objective.objects.filter(title="Win the mid-market").exists()
 
 
 def test_an_edit_post_without_rows_changes_the_objective_only(world: World, editor: Client) -> None:

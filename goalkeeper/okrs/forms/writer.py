@@ -140,6 +140,11 @@ class ObjectiveWriter:
         # replaced by the objective form's draft once read (see `check`).
         self._owner = objective if objective is not None else Objective(workspace=workspace)
         saved = {kr.pk: kr for kr in key_results}
+        # Rows beyond the limit are refused, never dropped: a dropped row of a saved key
+        # result would read as removed and take its check-ins with it. Key results made
+        # elsewhere (the API, a split) may exceed MAX_ROWS; all of them always fit.
+        self.limit = max(MAX_ROWS, len(key_results))
+        self.too_many = False
         self.rows: list[KeyResultRow] = []
         self.added: KeyResultRow | None = None
         # A post without the rows (an older page, a script) leaves the key results alone.
@@ -151,13 +156,15 @@ class ObjectiveWriter:
                 self.rows.append(self._row("0", None, None))
         else:
             removed = str(data.get(REMOVE_ROW) or "")
-            for key in _keys(data):
+            keys = _keys(data, self.limit + 1)
+            self.too_many = len([key for key in keys if key != removed]) > self.limit
+            for key in keys[: self.limit + 1]:
                 if key == removed:
                     continue
                 posted_id = str(data.get(f"kr-{key}-id") or "")
                 posted = saved.get(int(posted_id)) if posted_id.isdigit() else None
                 self.rows.append(self._row(key, data, posted))
-            if data.get(ADD_ROW) and len(self.rows) < MAX_ROWS:
+            if data.get(ADD_ROW) and len(self.rows) < self.limit:
                 self.added = self._row(str(self.next_key), None, None)
                 self.rows.append(self.added)
         self._number()
@@ -211,6 +218,13 @@ class ObjectiveWriter:
         if self.rows_posted:
             for row in self.written:
                 valid = row.form.check() and valid
+        if self.too_many:
+            self.form.add_error(
+                None,
+                _("At most %(limit)s key results fit on one page: remove some rows, then save.")
+                % {"limit": self.limit},
+            )
+            valid = False
         return valid
 
     def plans(self) -> list[KeyResultPlan] | None:
@@ -293,14 +307,17 @@ def _draft_of_row(row: KeyResultRow) -> KeyResultDraft:
     return coaching.draft_of_values(title, form.kind_value, bool(owner), values)
 
 
-def _keys(data: Mapping[str, Any]) -> list[str]:
+def _keys(data: Mapping[str, Any], most: int) -> list[str]:
+    """The posted rows' keys in order, without repeats, at most `most` of them."""
     getlist = getattr(data, "getlist", None)
     posted = getlist("kr") if getlist is not None else list(data.get("kr") or [])
     keys: list[str] = []
     for key in posted:
         if isinstance(key, str) and key.isdigit() and len(key) < 6 and key not in keys:
             keys.append(key)
-    return keys[:MAX_ROWS]
+            if len(keys) >= most:
+                break
+    return keys
 
 
 def compact(form: KeyResultForm) -> None:
