@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
 .PHONY: demo test install install-dev npm chromium system-libs lint fmt typecheck migrations-check \
-        test-sqlite test-postgres serve worker benchmark clean
+        test-sqlite test-postgres coverage serve worker benchmark clean
 
 ## demo: install, migrate, load the demo company, serve the web app and worker on :8000
 demo: install npm system-libs
@@ -78,6 +78,11 @@ migrations-check: install-dev
 	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/goalkeeper makemigrations --check --dry-run
 
 test-sqlite: install-dev npm
+	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+## coverage: the SQLite run measured by coverage.py (branch coverage, a report per module);
+## kept out of `make test`, whose two runs it would slow by a third
+coverage: install-dev npm
 	GOALKEEPER_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term:skip-covered -q
 
 ## PostgreSQL runs when it answers; a fresh test database is created each run.

@@ -2,7 +2,9 @@
 
 `python -m benchmarks.inside prepare --people 16 --series 100000` makes API tokens, picks the
 pages' objects and loads the long KPI; `python -m benchmarks.inside figures` times the read
-model over the whole company. Each prints one line of JSON.
+model over the whole company; `import` exports the company and imports it into an empty
+workspace (benchmarks/portable.py); `ratelimit --token T --path P` times the rate limiter's write
+(benchmarks/ratelimit.py). Each prints one line of JSON.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ django.setup()
 from django.db.models import Count  # noqa: E402 - after django.setup()
 
 from benchmarks.cascade import cascade  # noqa: E402
+from benchmarks.portable import round_trip  # noqa: E402
+from benchmarks.ratelimit import rate_limit  # noqa: E402
 from goalkeeper.accounts.models import Person, Role, Workspace  # noqa: E402
 from goalkeeper.api.services import create_token  # noqa: E402
 from goalkeeper.dashboards.models import Dashboard  # noqa: E402
@@ -240,6 +244,12 @@ def main() -> None:
     chain.add_argument("--levels", type=int, default=5)
     chain.add_argument("--fan", type=int, default=200)
     chain.add_argument("--repeat", type=int, default=5)
+    commands.add_parser("import")
+    limiter = commands.add_parser("ratelimit")
+    limiter.add_argument("--token", required=True)
+    limiter.add_argument("--path", action="append", required=True)
+    limiter.add_argument("--count", type=int, default=300)
+    limiter.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if args.command == "prepare":
         answer = prepare(args.people, args.series)
@@ -247,6 +257,11 @@ def main() -> None:
         workspace = _workspace()
         owner = _people(workspace, 1)[0]
         answer = cascade(workspace, owner, args.levels, args.fan, args.repeat)
+    elif args.command == "import":
+        workspace = _workspace()
+        answer = round_trip(workspace, _people(workspace, 1)[0])
+    elif args.command == "ratelimit":
+        answer = rate_limit(args.token, args.path, args.count, args.rounds)
     else:
         answer = figures(args.repeat)
     print(json.dumps(answer))

@@ -159,6 +159,84 @@ def w6(section: dict[str, Any]) -> Table:
     )
 
 
+def w7(section: dict[str, Any]) -> Table:
+    upsert = section["upsert"]
+    rows: list[list[object]] = [
+        [
+            "the count alone (one upsert, its own transaction)",
+            _n(upsert["per_second"]),
+            "",
+            f"{upsert['us'] / 1000:.2f}",
+            "",
+        ]
+    ]
+    rows += [
+        [
+            f"GET {r['path']}",
+            _n(r["with_per_second"]),
+            _n(r["without_per_second"]),
+            f"{r['added_ms']:.2f}",
+            f"{r['share']:.0%}",
+        ]
+        for r in section["requests"]
+    ]
+    return Table(
+        f"W7 rate limiter, {section['engine']}, one client in-process "
+        f"(median of {section['rounds']} rounds of {section['count']})",
+        ["request", "req/s with limit", "req/s without", "ms added", "share"],
+        rows,
+    )
+
+
+def w8(section: dict[str, Any]) -> Table:
+    created = section["created"]
+    steps = section["steps_ms"]
+    rows: list[list[object]] = [
+        [
+            "import into an empty workspace",
+            _n(created["objectives"]),
+            _n(created["key_results"]),
+            _n(created["people"]),
+            _n(created["teams"]),
+            _n(created["kpis"]),
+            _n(created["check_ins"]),
+            _n(section["import_ms"]),
+            _n(section["rows_per_s"]),
+        ],
+        [
+            "import again (nothing to change)",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            _n(section["reimport_ms"]),
+            "",
+        ],
+    ]
+    return Table(
+        f"W8 the company through the open format ({_kb(section['document_bytes'])} of YAML; "
+        f"peak memory {_n(section['peak_mb'])} MB)",
+        [
+            "import",
+            "objectives",
+            "key results",
+            "people",
+            "teams",
+            "KPIs",
+            "check-ins",
+            "ms",
+            "rows/s",
+        ],
+        rows,
+        f"export {_n(steps['export_ms'])} ms, YAML {_n(steps['dump_ms'])} ms; import: "
+        f"parse {_n(steps['parse_ms'])} ms, plan {_n(steps['plan_ms'])} ms, apply "
+        f"{_n(steps['apply_ms'])} ms; rows/s counts objectives, key results, people, teams "
+        "and KPIs created (their check-ins are written too)",
+    )
+
+
 def w4(section: dict[str, Any]) -> Table:
     page = section["page"]
     rows: list[list[object]] = [["KPI page", _n(page["ms"]), "", _kb(page["html_bytes"]), ""]]
@@ -285,6 +363,8 @@ def tables(results: dict[str, Any]) -> list[Table]:
         ("writes", [writes]),
         ("w5", [w5]),
         ("w6", [w6]),
+        ("w7", [w7]),
+        ("w8", [w8]),
     ):
         section = results.get(key)
         if section is None:

@@ -33,11 +33,13 @@ from benchmarks.workloads import (
     w4_series,
     w5_scaleout,
     w6_cascade,
+    w7_ratelimit,
+    w8_import,
     write_load,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results"
-WORKLOADS = ("w1", "w2", "w3", "w4", "w5", "w6", "writes")
+WORKLOADS = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "writes")
 SERIES = 100_000
 
 
@@ -186,6 +188,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         _step(results, "w3", lambda: w3_figures.run(site))
     if "w6" in args.only:
         _step(results, "w6", lambda: w6_cascade.run(site))
+    if "w7" in args.only:
+        count = 100 if args.quick else 300
+        _step(results, "w7", lambda: w7_ratelimit.run(site, ids, count))
     if "w5" in args.only:
         if pg and machine.postgresql_version(pg):
             _step(
@@ -195,6 +200,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             )
         else:
             results["w5"] = {"error": f"PostgreSQL does not answer at {pg!r}: W5 skipped"}
+    if "w8" in args.only:
+        # Last: it adds a workspace (the imported company) to the copy it measures.
+        _step(results, "w8", lambda: w8_import.run(site))
     raw.unlink(missing_ok=True)
     return results
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "goalkeeper.core",
     "goalkeeper.accounts",
     "goalkeeper.audit",
+    "goalkeeper.changes",
     "goalkeeper.okrs",
     "goalkeeper.kpis",
     "goalkeeper.bridges",
@@ -53,6 +54,13 @@ INSTALLED_APPS = [
     "goalkeeper.reports",
     "goalkeeper.search",
     "goalkeeper.documents",
+    "goalkeeper.scim",
+    "goalkeeper.sso",
+    "goalkeeper.twofactor",
+    "goalkeeper.backups",
+    "goalkeeper.portability",
+    "goalkeeper.library",
+    "goalkeeper.importers",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +71,8 @@ MIDDLEWARE = [
     # the body. BREACH: the CSRF token in a page is masked anew for every response, and
     # Django pads the gzip header with random bytes.
     "django.middleware.gzip.GZipMiddleware",
+    # /api/v1/: requests per minute per token (RateLimit-* headers, 429) and JSON 405s.
+    "goalkeeper.api.middleware.ApiEdgesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language the browser asks for (Accept-Language), else English; after the session,
     # before anything that renders (docs/languages.md).
@@ -75,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A workspace that requires two-factor: its people set it up before anything else.
+    "goalkeeper.twofactor.middleware.RequirementMiddleware",
 ]
 
 ROOT_URLCONF = "goalkeeper.urls"
@@ -159,9 +171,29 @@ else:
         "immediate": envbool("HUEY_IMMEDIATE", False),
     }
 
+# --- Backups (goalkeeper/backups, docs/operations.md) --------------------------------------
+# `goalkeeper backup` writes one file: the database (SQLite's online backup, or pg_dump's
+# custom format), the data directory's files and a manifest. The worker makes one on this
+# schedule (off, hourly or daily at BACKUP_HOUR in TIME_ZONE) into BACKUP_DIR, once per
+# period whatever the number of workers, and keeps the BACKUP_KEEP newest.
+BACKUP_SCHEDULE = envstr("BACKUP_SCHEDULE", "off")
+BACKUP_HOUR = envint("BACKUP_HOUR", 3)
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+
+# --- REST API ---------------------------------------------------------------------------
+# Requests per minute per token (docs/api.md, "Rate limits"); 0 turns the limit off. Counted
+# in the database, so every process and machine serving the API shares the count.
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 600)
+
 # --- Data sources (goalkeeper/sources) -------------------------------------------------
 # One pull may take at most this long (connecting, querying, downloading).
 SOURCE_TIMEOUT_SECONDS = envint("SOURCE_TIMEOUT_SECONDS", 30)
+# "Test connection" runs in the worker with a shorter bound, and a workspace may have at
+# most MAX_PENDING tests queued or running at once (the next one is refused until one ends;
+# fewer than the worker's threads, so one workspace cannot take them all).
+SOURCE_TEST_TIMEOUT_SECONDS = envint("SOURCE_TEST_TIMEOUT_SECONDS", 10)
+SOURCE_TEST_MAX_PENDING = envint("SOURCE_TEST_MAX_PENDING", 1)
 # A failed pull is retried after RETRY seconds, then twice as long each time (never later
 # than the source's own interval); after BROKEN_AFTER failures in a row it is broken.
 SOURCE_RETRY_SECONDS = envint("SOURCE_RETRY_SECONDS", 60)
@@ -180,6 +212,17 @@ EXPORTS_DIR = DATA_DIR / "exports"
 # decrypt, for rotation). Unset: one key derived from SECRET_KEY.
 SOURCE_ENCRYPTION_KEYS = envlist("GOALKEEPER_ENCRYPTION_KEYS", [])
 
+# --- Template library (goalkeeper/library, docs/templates.md) ---------------------------
+# A folder of the company's own templates (*.yaml, *.yml, *.json in the open format), listed
+# beside the built-in ones. Unset: the built-in templates only.
+_template_dir = envstr("GOALKEEPER_TEMPLATE_DIR", "")
+TEMPLATE_LIBRARY_DIR = Path(_template_dir).resolve() if _template_dir else None
+
+# --- Outbound requests (goalkeeper/outbound.py) -----------------------------------------
+# Sources, webhooks and chat channels may not reach loopback, private, link-local or cloud
+# metadata addresses, except the networks (CIDRs) and host names listed here (on-premise).
+OUTBOUND_ALLOW = envlist("GOALKEEPER_OUTBOUND_ALLOW", [])
+
 # --- Outbound webhooks (goalkeeper/webhooks) --------------------------------------------
 # A failed delivery waits BACKOFF seconds, then twice as long each time (capped at 6 hours),
 # for at most MAX_ATTEMPTS attempts in all.
@@ -195,6 +238,11 @@ CHAT_TIMEOUT_SECONDS = envint("CHAT_TIMEOUT_SECONDS", 10)
 
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Passwords, and logins made through a workspace's single sign-on (docs/sso.md).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "goalkeeper.sso.backends.SingleSignOnBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -212,11 +260,18 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60 * 2)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 # Rate limits (goalkeeper/accounts/ratelimit.py), counted in the database so that every web
-# process shares them: failed logins per account and per client address, reset emails per
-# account and per address, each as "at most COUNT per WINDOW seconds".
-LOGIN_LIMIT_ACCOUNT_COUNT = envint("LOGIN_LIMIT_ACCOUNT", 5)
+# process shares them. Failed logins slow down: after LOGIN_DELAY_AFTER failures of one
+# account from one address each further attempt waits 2 s, 4 s, 8 s..., at most
+# LOGIN_DELAY_MAX seconds; the same per account from every address past
+# LOGIN_ACCOUNT_DELAY_AFTER failures in an hour; the person is emailed at LOGIN_WARN_AFTER
+# failures in an hour. Per client address, and for reset emails per account and per
+# address: "at most COUNT per WINDOW seconds".
+LOGIN_DELAY_AFTER = envint("LOGIN_DELAY_AFTER", 3)
+LOGIN_DELAY_MAX = envint("LOGIN_DELAY_MAX", 15 * 60)
+LOGIN_ACCOUNT_DELAY_AFTER = envint("LOGIN_ACCOUNT_DELAY_AFTER", 20)
+LOGIN_WARN_AFTER = envint("LOGIN_WARN_AFTER", 5)
 LOGIN_LIMIT_ADDRESS_COUNT = envint("LOGIN_LIMIT_ADDRESS", 20)
-LOGIN_LIMIT_ACCOUNT_WINDOW = LOGIN_LIMIT_ADDRESS_WINDOW = envint("LOGIN_LIMIT_WINDOW", 15 * 60)
+LOGIN_LIMIT_ADDRESS_WINDOW = envint("LOGIN_LIMIT_WINDOW", 15 * 60)
 RESET_LIMIT_ACCOUNT_COUNT = envint("RESET_LIMIT_ACCOUNT", 3)
 RESET_LIMIT_ADDRESS_COUNT = envint("RESET_LIMIT_ADDRESS", 10)
 RESET_LIMIT_ACCOUNT_WINDOW = RESET_LIMIT_ADDRESS_WINDOW = 60 * 60

@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("api/v1/", include("goalkeeper.api.urls")),
     path("", include("goalkeeper.accounts.urls")),
+    path("", include("goalkeeper.sso.urls")),
+    path("", include("goalkeeper.twofactor.urls")),
     path("", include("goalkeeper.api.web_urls")),
     path("", include("goalkeeper.audit.urls")),
     path("", include("goalkeeper.webhooks.urls")),
@@ -18,9 +20,14 @@ urlpatterns = [
     path("", include("goalkeeper.notifications.urls")),
     path("", include("goalkeeper.insights.urls")),
     path("", include("goalkeeper.exports.urls")),
+    path("", include("goalkeeper.portability.urls")),
+    path("", include("goalkeeper.library.urls")),
+    path("", include("goalkeeper.importers.urls")),
+    path("", include("goalkeeper.backups.urls")),
     path("", include("goalkeeper.dashboards.urls")),
     path("", include("goalkeeper.reports.urls")),
     path("", include("goalkeeper.search.urls")),
+    path("", include("goalkeeper.scim.urls")),
     path("", include("goalkeeper.web.urls")),
 ]
 

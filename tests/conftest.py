@@ -318,3 +318,11 @@ def build_things(world: World) -> Everything:
         label="Globex secret",
     )
     return Everything(acme=acme, globex=globex)
+
+
+@pytest.fixture
+def allow_local_outbound(settings: Any) -> None:
+    """Let outbound requests reach this machine (docs/security.md, "Outbound requests"): the
+    receivers and servers tests start listen on 127.0.0.1, which the policy refuses by
+    default. Only tests that need a local listener use it."""
+    settings.OUTBOUND_ALLOW = ["127.0.0.0/8", "::1/128", "localhost"]

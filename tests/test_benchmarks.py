@@ -111,6 +111,29 @@ def _results(people: int) -> dict[str, Any]:
             "fan_check_in": {"ms": 8.0, "queries": 20},
             "contributors_read": {"ms": 3.0, "queries": 2},
         },
+        "w8": {
+            "document_bytes": 345_831,
+            "created": {
+                "objectives": 73,
+                "key_results": 207,
+                "people": 31,
+                "teams": 8,
+                "kpis": 85,
+                "check_ins": 1_894,
+            },
+            "rows": 404,
+            "import_ms": 4_000.0,
+            "rows_per_s": 101.0,
+            "reimport_ms": 900.0,
+            "steps_ms": {
+                "export_ms": 90.0,
+                "dump_ms": 400.0,
+                "parse_ms": 600.0,
+                "plan_ms": 400.0,
+                "apply_ms": 3_000.0,
+            },
+            "peak_mb": 350.0,
+        },
     }
 
 
@@ -121,9 +144,14 @@ def _targets(results: dict[str, Any]) -> dict[str, tuple[str, str]]:
 def test_every_section_renders_as_text_and_markdown() -> None:
     made = report.tables(_results(10_000))
     text, markdown = report.text(made), report.markdown(made)
-    for title in ("W1", "W2", "W3", "W4", "W6", "SQLite write load", "w5: failed", "Targets"):
+    for title in ("W1", "W2", "W3", "W4", "W6", "W8", "SQLite write load", "w5: failed"):
         assert title in text
         assert title in markdown
+    assert "Targets" in text
+    assert (
+        "| import into an empty workspace | 73 | 207 | 31 | 8 | 85 | 1,894 | 4,000.0 | 101.0 |"
+        in (markdown)
+    )
 
 
 def test_targets_are_judged_at_full_scale() -> None:

@@ -49,6 +49,8 @@ from goalkeeper.domain.scoring import final_score
 from goalkeeper.kpis.figures import health_now
 from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.kpis.queries import kpi_statuses
+from goalkeeper.okrs.calibration import cycle_calibration
+from goalkeeper.okrs.figures import key_result_figures, key_result_status
 from goalkeeper.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
 
 TODAY = dt.date(2026, 11, 23)
@@ -536,12 +538,12 @@ def counts(summary: DemoSummary) -> tuple[int, ...]:
 
 def test_the_default_demo_keeps_its_size_for_the_same_seed_and_day(demo: Demo) -> None:
     # Pinned: a faster loader must write the same company, not a smaller one.
-    assert counts(demo.summary) == (9, 32, 3, 73, 208, 1699, 82, 16250, 4)
+    assert counts(demo.summary) == (9, 32, 3, 73, 209, 1706, 85, 16418, 4)
 
 
 def test_a_larger_company_keeps_its_size_for_the_same_seed_and_day(demo: Demo) -> None:
     summary = load_demo(people=60, today=TODAY, progress=False, reset=True)
-    assert counts(summary) == (11, 60, 3, 91, 258, 2185, 103, 24686, 4)
+    assert counts(summary) == (11, 60, 3, 91, 259, 2192, 106, 24854, 4)
     workspace = demo_workspace()
     assert summary.measurements == Measurement.objects.filter(kpi__workspace=workspace).count()
     assert summary.check_ins == CheckIn.objects.filter(key_result__workspace=workspace).count()
@@ -612,7 +614,13 @@ def test_another_seed_gives_another_company(demo: Demo) -> None:
 
 def test_reset_keeps_logins_that_other_workspaces_use(demo: Demo) -> None:
     other = create_workspace(name="Elsewhere")
-    add_person(actor=None, workspace=other, email=ADMIN_EMAIL, name="Robin Adeyemi")
+    add_person(
+        actor=None,
+        workspace=other,
+        email=ADMIN_EMAIL,
+        name="Robin Adeyemi",
+        existing_login=True,
+    )
     admin_user = User.objects.get(email=ADMIN_EMAIL)
     load_demo(today=TODAY, progress=False, reset=True)
     assert User.objects.filter(pk=admin_user.pk).exists()
@@ -668,3 +676,63 @@ def test_the_demo_has_a_source_of_each_state_and_its_pulls_agree_with_the_stored
         # The files hold what the demo stored: a pull changes nothing, it only confirms.
         assert done.rows_created == 0
         assert done.rows_updated > 50
+
+
+def test_the_demo_dates_each_change_from_its_story(demo: Demo) -> None:
+    workspace = demo.workspace
+    key_results = list(KeyResult.objects.filter(workspace=workspace))
+    cycles = list(Cycle.objects.filter(workspace=workspace))
+
+    # Loaded in bulk, the rows would all say they changed at load time, after the demo's now.
+    assert all(kr.created_at <= kr.updated_at <= max(kr.created_at, NOW) for kr in key_results)
+    assert len({kr.updated_at for kr in key_results}) > len(key_results) // 2
+    assert all(c.created_at <= c.updated_at <= NOW for c in cycles)
+
+
+# --- Odds and calibration ---------------------------------------------------------------------
+
+
+def test_a_key_result_of_the_active_cycle_has_about_thirty_percent_odds(demo: Demo) -> None:
+    active = cycle(demo.workspace, "active")
+    odds = list(
+        KeyResult.objects.filter(objective__cycle=active, odds_target__isnull=False).values_list(
+            "odds_target", flat=True
+        )
+    )
+    assert len(odds) > 20
+    assert any(value is not None and 0.25 <= value <= 0.35 for value in odds)
+    assert Objective.objects.filter(cycle=active, odds_success__isnull=False).exists()
+
+
+def test_the_closed_cycles_check_ins_carry_the_models_odds_for_its_calibration(
+    demo: Demo,
+) -> None:
+    closed = cycle(demo.workspace, "closed")
+    calibration = cycle_calibration(closed)
+    assert calibration.model is not None
+    assert calibration.model.count > 100
+    assert 0.0 < calibration.model.brier < 0.25
+    assert len(calibration.people) > 5
+
+
+def test_the_bookings_key_result_is_on_track_along_its_phases_not_a_straight_line(
+    demo: Demo,
+) -> None:
+    bookings = KeyResult.objects.select_related("objective__cycle", "workspace").get(
+        workspace=demo.workspace, title="Close €400k of new bookings"
+    )
+    cycle = bookings.objective.cycle
+    clock = demo.workspace.clock(NOW)
+    straight = pace_status(
+        key_result_figures(bookings, cycle, clock).score,
+        cycle.start_date,
+        cycle.end_date,
+        clock.today,
+        bookings.last_check_in_at,
+        clock.now,
+        clock.thresholds,
+    )
+
+    assert len(bookings.phases) == 3
+    assert key_result_status(bookings, clock) == PaceStatus.ON_TRACK
+    assert straight in (PaceStatus.AT_RISK, PaceStatus.OFF_TRACK)

@@ -66,6 +66,40 @@ ALLOWED: dict[str, tuple[frozenset[str], str]] = {
         frozenset({SAVE}),
         "python-pptx's `Presentation.save` writes a PPTX file to a stream, not a model",
     ),
+    # The API's edge keeps its own bookkeeping rows, never a product object (docs/api.md).
+    "goalkeeper/api/edges.py": (
+        frozenset({TRANSACTION}),
+        "a write under `If-Match` compares the stored ETag and writes in one transaction, so "
+        "two clients holding the same tag cannot both win; the service inside writes",
+    ),
+    "goalkeeper/api/idempotency.py": (
+        frozenset({TRANSACTION, CREATE, SAVE, DELETE}),
+        "an `Idempotency-Key` row is claimed before the POST runs and keeps its answer for "
+        "24 hours: a record of the request, not of the product",
+    ),
+    "goalkeeper/api/ratelimit.py": (
+        frozenset({DELETE}),
+        "ended rate-limit windows are dropped; counts are request bookkeeping",
+    ),
+    # Incremental sync: every tracked model's `updated_at` and deletion (docs/api.md).
+    "goalkeeper/changes/stamps.py": (
+        frozenset({SAVE}),
+        "the `Stamped` base's `save` moves `updated_at` only when a stored value changed, "
+        "whichever service saves",
+    ),
+    "goalkeeper/changes/tracking.py": (
+        frozenset({BULK}),
+        "tombstones are written on `post_delete`, so cascades leave one per deleted row",
+    ),
+    "goalkeeper/sources/connection_tests.py": (
+        frozenset({TRANSACTION, CREATE, DELETE, UPDATE}),
+        "the connection tests' own service: queueing a test under the workspace's bound, "
+        "the worker's claim and its outcome are conditional writes on the test's row",
+    ),
+    "goalkeeper/twofactor/middleware.py": (
+        frozenset({DELETE}),
+        "`cache.delete` forgets a cached hint that a login is clear, not a row",
+    ),
 }
 
 # Queryset methods: a chain through one of them (or a manager) ends on a queryset.

@@ -1,11 +1,14 @@
-"""Emails sent by accounts: the invitation. (Password resets use Django's own sending.)
+"""Emails sent by accounts: the invitation and the failed-logins warning. (Password resets
+use Django's own sending.)
 
 Each goes out in its reader's language (docs/languages.md): the invitation in the language
-of the login the email already has, else the inviter's, else the page's it was sent from.
+of the login the email already has, else the inviter's, else the page's it was sent from;
+the warning in its login's language.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 
@@ -54,3 +57,24 @@ def invitation_language(invitation: Invitation) -> str | None:
 def invitation_days(invitation: Invitation) -> int:
     """For how many whole days the link works."""
     return max(1, round((invitation.expires_at - invitation.created_at).total_seconds() / 86400))
+
+
+def send_login_warning(user: User, *, address: str, at: dt.datetime, failures: int) -> bool:
+    """Tell `user` that wrong passwords were tried on their login: how many, when, from
+    which address, with a link to reset the password. False when the mail server refused."""
+    context = {
+        "email": user.email,
+        "address": address,
+        "at": at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "failures": failures,
+        "reset_link": settings.SITE_URL.rstrip("/") + reverse("password_reset"),
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/email/login_warning_subject.txt", context).strip()
+        body = render_to_string("accounts/email/login_warning_body.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send the failed-logins warning to %s", user.email)
+        return False
+    return True

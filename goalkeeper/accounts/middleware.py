@@ -4,6 +4,7 @@ pages speak to them in."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,9 @@ from django.utils import translation
 from goalkeeper.accounts.models import Person
 
 SESSION_KEY = "workspace_id"
+# A session signed in through a workspace's single sign-on reaches that workspace only: its
+# provider vouches for nobody elsewhere (docs/sso.md). Any other way of logging in clears it.
+SSO_SESSION_KEY = "sso_workspace_id"
 _CACHE_ATTR = "_goalkeeper_person"
 
 
@@ -28,11 +32,31 @@ def person_of(request: HttpRequest) -> Person | None:
     return person
 
 
+def sso_workspace_of(request: HttpRequest) -> int | None:
+    """The workspace a session signed in through single sign-on is limited to, else None."""
+    session = getattr(request, "session", None)
+    value = session.get(SSO_SESSION_KEY) if session is not None else None
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return 0  # unreadable: reaches nothing
+
+
+def forget_sso_limit(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """On every login: a new login starts unlimited; single sign-on sets its limit after."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(SSO_SESSION_KEY, None)
+
+
 def _resolve(request: HttpRequest) -> Person | None:
     user = request.user
     if not user.is_authenticated:
         return None
     people = Person.objects.select_related("workspace").filter(user=user, is_active=True)
+    only = sso_workspace_of(request)
+    if only is not None:
+        people = people.filter(workspace_id=only)
     chosen = request.session.get(SESSION_KEY)
     person = None
     if chosen is not None:

@@ -14,6 +14,7 @@ from django.utils import timezone as django_tz
 from django.utils.translation import gettext_lazy as _
 
 from goalkeeper.accounts.clock import Clock, zone_named
+from goalkeeper.changes.stamps import Stamped
 from goalkeeper.domain.pace import PaceThresholds
 
 
@@ -134,7 +135,15 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
-class Person(models.Model):
+class PersonState(models.TextChoices):
+    """Where a person stands in their workspace, as the people page and the API say it."""
+
+    ACTIVE = "active", _("Active")
+    INVITED = "invited", _("Invited")
+    DEACTIVATED = "deactivated", _("Deactivated")
+
+
+class Person(Stamped):
     """A user inside one workspace, with that workspace's role."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="people")
@@ -143,7 +152,12 @@ class Person(models.Model):
     title = models.CharField(max_length=150, blank=True, help_text="Job title")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
     is_active = models.BooleanField(default=True)
+    # Set while the person was added by someone else (an import) and has not joined yet:
+    # they own what they were given, but nothing of the workspace reaches them until they
+    # accept their invitation (docs/security.md, "Invited people"). None once they joined.
+    invited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=django_tz.now)
+    updated_at = models.DateTimeField(default=django_tz.now)
 
     class Meta:
         constraints: ClassVar = [
@@ -162,6 +176,13 @@ class Person(models.Model):
         return "".join(p[0] for p in parts[:2]).upper() or "?"
 
     @property
+    def state(self) -> str:
+        """Active, invited (added, not joined yet) or deactivated."""
+        if self.is_active:
+            return PersonState.ACTIVE
+        return PersonState.INVITED if self.invited_at is not None else PersonState.DEACTIVATED
+
+    @property
     def can_edit(self) -> bool:
         return self.role in (Role.ADMIN, Role.EDITOR)
 
@@ -170,7 +191,7 @@ class Person(models.Model):
         return self.role == Role.ADMIN
 
 
-class Team(models.Model):
+class Team(Stamped):
     """A node of the org tree: the company root, divisions, departments, teams."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="teams")
@@ -181,6 +202,7 @@ class Team(models.Model):
     slug = models.SlugField(max_length=60)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=django_tz.now)
+    updated_at = models.DateTimeField(default=django_tz.now)
     members: models.ManyToManyField[Person, Membership] = models.ManyToManyField(
         Person, through="Membership", related_name="teams"
     )
@@ -231,6 +253,11 @@ class Invitation(models.Model):
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
     )
+    # What an admin who added someone already known (API `POST /people`) asked for besides
+    # the role: the job title and the teams, as [{"team": id, "lead": bool}], applied when
+    # the invitation is accepted.
+    title = models.CharField(max_length=150, blank=True)
+    teams = models.JSONField(default=list, blank=True)
     invited_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -242,6 +269,7 @@ class Invitation(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
@@ -253,9 +281,14 @@ class Invitation(models.Model):
         return self.email
 
     def is_pending(self, now: Any = None) -> bool:
-        """Neither accepted, revoked nor expired."""
+        """Neither accepted, declined, revoked nor expired."""
         moment = now or django_tz.now()
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > moment
+        return (
+            self.accepted_at is None
+            and self.declined_at is None
+            and self.revoked_at is None
+            and self.expires_at > moment
+        )
 
 
 class Attempt(models.Model):

@@ -9,11 +9,20 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from goalkeeper.accounts import holdings
-from goalkeeper.accounts.models import Invitation, Membership, Person, Role, Team, Workspace
+from goalkeeper.accounts.models import (
+    Invitation,
+    Membership,
+    Person,
+    PersonState,
+    Role,
+    Team,
+    User,
+    Workspace,
+)
 
 
 @dataclass(frozen=True)
@@ -135,15 +144,17 @@ def _ordered(teams: list[Team], archived: bool) -> list[tuple[Team, int, tuple[i
 def _nodes(ordered: list[tuple[Team, int, tuple[int, ...]]], teams: list[Team]) -> list[TeamNode]:
     """The nodes of `ordered`, with counts read for those teams only."""
     team_ids = [team.pk for team, _, _ in ordered]
+    # Invited people are members (they own things there); deactivated ones are not.
+    counted = Q(person__is_active=True) | Q(person__invited_at__isnull=False)
     members = dict(
-        Membership.objects.filter(team_id__in=team_ids, person__is_active=True)
+        Membership.objects.filter(counted, team_id__in=team_ids)
         .values_list("team_id")
         .annotate(n=Count("id"))
         .values_list("team_id", "n")
     )
     leads: dict[int, list[str]] = {}
     for team_id, name in (
-        Membership.objects.filter(team_id__in=team_ids, is_lead=True, person__is_active=True)
+        Membership.objects.filter(counted, team_id__in=team_ids, is_lead=True)
         .order_by("person__name")
         .values_list("team_id", "person__name")
     ):
@@ -192,6 +203,8 @@ class PersonRow:
     is_active: bool
     teams: tuple[str, ...]
     leads: tuple[str, ...]
+    state: str = PersonState.ACTIVE  # "active", "invited" or "deactivated"
+    declined: bool = False  # invited, and said no to their newest invitation
 
 
 @dataclass(frozen=True)
@@ -200,7 +213,7 @@ class PeopleFilters:
 
     q: str = ""
     role: str = ""
-    status: str = "active"  # "active", "deactivated" or "all"
+    status: str = "active"  # "active", "invited", "deactivated" or "all"
 
 
 # People shown per page of the admin list: a page weighs the same whatever the workspace.
@@ -230,10 +243,8 @@ def people(workspace: Workspace, filters: PeopleFilters, page: int = 1) -> Peopl
     """One page of the workspace's people with their teams, in three queries (the count,
     the rows, their memberships) whatever the number of people."""
     rows = Person.objects.filter(workspace=workspace)
-    if filters.status == "active":
-        rows = rows.filter(is_active=True)
-    elif filters.status == "deactivated":
-        rows = rows.filter(is_active=False)
+    if filters.status in PersonState.values:
+        rows = rows.filter(in_state(filters.status))
     if filters.role in Role.values:
         rows = rows.filter(role=filters.role)
     term = filters.q.strip()
@@ -254,6 +265,7 @@ def people(workspace: Workspace, filters: PeopleFilters, page: int = 1) -> Peopl
     memberships = Membership.objects.select_related("team").order_by("team__name")
     chosen = (
         rows.select_related("user")
+        .annotate(declined=_last_invitation_declined())
         .prefetch_related(Prefetch("memberships", queryset=memberships))
         .order_by("name", "id")[start : start + PEOPLE_PER_PAGE]
     )
@@ -272,41 +284,92 @@ def people(workspace: Workspace, filters: PeopleFilters, page: int = 1) -> Peopl
                 is_active=person.is_active,
                 teams=tuple(m.team.name for m in teams),
                 leads=tuple(m.team.name for m in teams if m.is_lead),
+                state=person.state,
+                declined=person.state == PersonState.INVITED and person.declined is not None,
             )
         )
     return PeoplePage(rows=result, number=number, pages=pages, total=total)
 
 
+def in_state(state: str) -> Q:
+    """The people in `state` ("active", "invited" or "deactivated"), as a filter."""
+    if state == PersonState.ACTIVE:
+        return Q(is_active=True)
+    return Q(is_active=False, invited_at__isnull=state != PersonState.INVITED)
+
+
 def people_counts(workspace: Workspace) -> dict[str, int]:
-    """Active people per role, and the deactivated, in one query."""
-    counts = {"admin": 0, "editor": 0, "viewer": 0, "active": 0, "deactivated": 0}
-    for role, active, n in (
+    """Active people per role, the invited and the deactivated, in one query."""
+    counts = {"admin": 0, "editor": 0, "viewer": 0, "active": 0, "invited": 0, "deactivated": 0}
+    for role, active, n, invited in (
         Person.objects.filter(workspace=workspace)
         .values_list("role", "is_active")
-        .annotate(n=Count("id"))
-        .values_list("role", "is_active", "n")
+        .annotate(n=Count("id"), invited=Count("id", filter=Q(invited_at__isnull=False)))
+        .values_list("role", "is_active", "n", "invited")
     ):
         if active:
             counts[role] = counts.get(role, 0) + n
             counts["active"] += n
         else:
-            counts["deactivated"] += n
+            counts["invited"] += invited
+            counts["deactivated"] += n - invited
     return counts
 
 
 def pending_invitations(workspace: Workspace, now: dt.datetime | None = None) -> list[Invitation]:
-    """Invitations not yet accepted, revoked or expired, newest first."""
+    """Invitations not yet accepted, declined, revoked or expired, newest first."""
     moment = now or timezone.now()
     return list(
         Invitation.objects.filter(
             workspace=workspace,
             accepted_at__isnull=True,
+            declined_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=moment,
         )
         .select_related("invited_by", "team")
         .order_by("-created_at", "-id")
     )
+
+
+def _last_invitation_declined() -> Subquery:
+    """When a person's newest invitation was declined (null when it was not)."""
+    return Subquery(
+        Invitation.objects.filter(
+            workspace_id=OuterRef("workspace_id"), email=OuterRef("user__email")
+        )
+        .order_by("-created_at", "-id")
+        .values("declined_at")[:1]
+    )
+
+
+# Invitations one click sends at most: a request's work stays bounded (a bigger crowd of
+# invited people takes a few clicks, each naming how many it sends).
+INVITATIONS_PER_SEND = 200
+
+
+def invited_to_send(workspace: Workspace) -> QuerySet[Person]:
+    """The invited people an invitation goes to all at once, by name: those who have not
+    declined their newest one (one who declined is asked again one by one)."""
+    return (
+        Person.objects.filter(workspace=workspace, is_active=False, invited_at__isnull=False)
+        .annotate(declined=_last_invitation_declined())
+        .filter(declined__isnull=True)
+        .select_related("user")
+        .order_by("name", "id")
+    )
+
+
+def unclaimed_login(email: str) -> User | None:
+    """The login of `email` when it was made for someone invited and has never been used:
+    no password and no workspace joined. Whoever reads the invitation sent to that address
+    claims it by choosing a password; any other login signs in to accept."""
+    login = User.objects.filter(email=email.strip().lower()).first()
+    if login is None or login.has_usable_password():
+        return None
+    if Person.objects.filter(user=login, invited_at__isnull=True).exists():
+        return None
+    return login
 
 
 def active_people(workspace: Workspace, *, exclude: Person | None = None) -> list[Person]:

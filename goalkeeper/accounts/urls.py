@@ -35,6 +35,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", views.admin_home, name="admin"),
     path("admin/people/", views.admin_people, name="admin_people"),
     path("admin/people/invite/", views.admin_invite, name="admin_invite"),
+    path(
+        "admin/people/invitations/send/",
+        views.admin_people_invite_all,
+        name="admin_people_invite_all",
+    ),
+    path(
+        "admin/people/<int:person_id>/invitation/send/",
+        views.admin_person_invite,
+        name="admin_person_invite",
+    ),
     path("admin/people/<int:person_id>/", views.admin_person_edit, name="admin_person_edit"),
     path(
         "admin/people/<int:person_id>/deactivate/",

@@ -15,8 +15,8 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalkeeper import pickers
-from goalkeeper.accounts import access, emails, queries, ratelimit, services
+from goalkeeper.accounts import access, emails, login_steps, queries, ratelimit, services
 from goalkeeper.accounts.decorators import admin_required, member_required
 from goalkeeper.accounts.forms import (
     MONTHS,
@@ -48,8 +48,8 @@ from goalkeeper.accounts.forms import (
     WorkspaceSettingsForm,
 )
 from goalkeeper.accounts.holdings import holdings_of
-from goalkeeper.accounts.middleware import SESSION_KEY, person_of
-from goalkeeper.accounts.models import Person, Team, User
+from goalkeeper.accounts.middleware import SESSION_KEY, person_of, sso_workspace_of
+from goalkeeper.accounts.models import Person, Team, User, Workspace
 from goalkeeper.accounts.pickers import search_people, search_teams
 from goalkeeper.accounts.rendering import render_page
 
@@ -57,10 +57,12 @@ from goalkeeper.accounts.rendering import render_page
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, with failed attempts counted per account and per client address.
+    """Django's login, with failed attempts slowed down (`goalkeeper.accounts.ratelimit`).
 
-    The lock is checked before the password is, so a locked account cannot be guessed at.
-    A successful login clears its account's count; the address count runs out by itself.
+    A wait is checked before the password is, so guessing during it is pointless; it is
+    answered 429 with `Retry-After`. Once the wait is over the right password signs in and
+    clears the failures of its account from this address, and the browser gets a device
+    cookie: next time it is exempt from the account-wide wait (`ratelimit.login_lock`).
     """
 
     template_name = "web/login.html"
@@ -70,39 +72,77 @@ class LoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = ratelimit.normalise_email(request.POST.get("username"))
         address = ratelimit.client_address(request)
-        checks = [
-            (ratelimit.login_account_limit(), email),
-            (ratelimit.login_address_limit(), address),
-        ]
+        device = ratelimit.device_of(request, email)
         now = timezone.now()
-        lock = ratelimit.first_lock(checks, now)
-        form = self.get_form()
+        # Counted as a failure before the password is checked (and taken back if it is
+        # right), so that guesses sent in parallel see each other.
+        lock, attempt = services.begin_login(email, address, now, device=device)
         if lock is not None:
-            minutes = lock.minutes_left(now)
-            if lock.limit.scope == "login-account":
-                text = ngettext(
-                    "Too many failed attempts for this account. Try again in %(minutes)s "
-                    "minute, or reset your password.",
-                    "Too many failed attempts for this account. Try again in %(minutes)s "
-                    "minutes, or reset your password.",
-                    minutes,
-                )
-            else:
-                text = ngettext(
-                    "Too many failed attempts for your address. Try again in %(minutes)s "
-                    "minute, or reset your password.",
-                    "Too many failed attempts for your address. Try again in %(minutes)s "
-                    "minutes, or reset your password.",
-                    minutes,
-                )
-            form.add_error(None, text % {"minutes": minutes})
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            # An unbound form: adding the error to the posted one would check its password.
+            form = self.get_form_class()(
+                request, initial={"username": str(request.POST.get("username", ""))[:254]}
+            )
+            form.cleaned_data = {}  # what add_error expects of a validated form
+            form.add_error(None, _wait_message(lock, now))
+            response = self.render_to_response(self.get_context_data(form=form))
+            return ratelimit.too_many(response, lock, now)
+        form = self.get_form()
         if form.is_valid():
-            services.clear_attempts(ratelimit.login_account_limit(), email)
-            return self.form_valid(form)
+            services.end_login(email, address, attempt, succeeded=True, device=device)
+            response = self.form_valid(form)
+            ratelimit.remember_device(response, email)
+            return response
         if email and "no_workspace" not in {e.code for e in form.non_field_errors().as_data()}:
-            services.count_attempt(checks, now)
+            services.end_login(email, address, attempt, succeeded=False, device=device, now=now)
+        else:
+            services.end_login(email, address, attempt, succeeded=True, device=device)
         return self.form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # A login with two-factor on is asked for its code before the session is signed in.
+        second_step = login_steps.after_password(
+            self.request, form.get_user(), self.get_success_url()
+        )
+        return second_step or super().form_valid(form)
+
+
+def _wait_message(lock: ratelimit.Lock, now: Any) -> str:
+    """What a refused login reads: whose failures, and how long to wait."""
+    seconds = lock.seconds_left(now)
+    if lock.scope == ratelimit.login_address_limit().scope:
+        if seconds < 60:
+            text = ngettext(
+                "Too many failed attempts for your address. Try again in %(seconds)s "
+                "second, or reset your password.",
+                "Too many failed attempts for your address. Try again in %(seconds)s "
+                "seconds, or reset your password.",
+                seconds,
+            )
+        else:
+            text = ngettext(
+                "Too many failed attempts for your address. Try again in %(minutes)s "
+                "minute, or reset your password.",
+                "Too many failed attempts for your address. Try again in %(minutes)s "
+                "minutes, or reset your password.",
+                lock.minutes_left(now),
+            )
+    elif seconds < 60:
+        text = ngettext(
+            "Too many failed attempts for this account. Try again in %(seconds)s "
+            "second, or reset your password.",
+            "Too many failed attempts for this account. Try again in %(seconds)s "
+            "seconds, or reset your password.",
+            seconds,
+        )
+    else:
+        text = ngettext(
+            "Too many failed attempts for this account. Try again in %(minutes)s "
+            "minute, or reset your password.",
+            "Too many failed attempts for this account. Try again in %(minutes)s "
+            "minutes, or reset your password.",
+            lock.minutes_left(now),
+        )
+    return text % {"seconds": seconds, "minutes": lock.minutes_left(now)}
 
 
 # --- Workspaces ----------------------------------------------------------------------------
@@ -116,6 +156,10 @@ def workspace_switch(request: HttpRequest, person: Person) -> HttpResponse:
         workspace_id = int(request.POST.get("workspace", ""))
     except ValueError:
         workspace_id = 0
+    only = sso_workspace_of(request)
+    if only is not None and workspace_id != only:
+        # Signed in through single sign-on: the provider vouches for that workspace alone.
+        raise Http404("no such workspace")
     target = access.access_workspace_of_user(person.user, workspace_id)
     request.session[SESSION_KEY] = target.workspace_id
     # The page the switch came from shows the old workspace's objects: start from home.
@@ -194,7 +238,8 @@ class PasswordResetView(auth_views.PasswordResetView):
                 )
                 % {"minutes": minutes},
             )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            response = self.render_to_response(self.get_context_data(form=form))
+            return ratelimit.too_many(response, lock, now)
         services.count_attempt(checks, now)
         # The email's context is spread last, so these win over the request's host.
         host, secure = _site()
@@ -217,8 +262,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        # Whoever reads the mailbox owns the account: a reset lifts a login lock.
-        services.clear_attempts(ratelimit.login_account_limit(), form.user.email)
+        # Whoever reads the mailbox owns the account: a reset lifts every wait on it.
+        services.clear_account(form.user.email)
         return response
 
 
@@ -235,7 +280,12 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.pending_invitation(token)
     if invitation is None:
         return render_page(request, None, "accounts/invite_invalid.html", {}, status=404)
-    existing = User.objects.filter(email=invitation.email).first()
+    # A login made for an invited person and never used is theirs to claim with a password.
+    existing = (
+        None
+        if queries.unclaimed_login(invitation.email)
+        else User.objects.filter(email=invitation.email).first()
+    )
     signed_in = request.user if request.user.is_authenticated else None
     context: dict[str, Any] = {"invitation": invitation, "existing": existing}
     if signed_in is not None and signed_in.pk != getattr(existing, "pk", None):
@@ -247,14 +297,48 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
             email=invitation.email,
             initial={"name": invitation.name},
         )
+    elif signed_in is None and not existing.has_usable_password():
+        # A login made by the API, SCIM or single sign-on has no password to type here: it
+        # sets one by email (reading it proves the mailbox), or signs in by single sign-on,
+        # and then opens this link again.
+        form = None
+        context["no_password"] = True
+        context["sso"] = _has_single_sign_on(invitation.workspace)
     elif signed_in is None:
         form = AcceptExistingForm(_posted(request))
     else:
         form = None  # signed in as the invited login: one click joins
+    if request.method == "POST" and request.POST.get("decision") == "decline":
+        return _decline(request, token, signed_in, context)
+    if request.method == "POST" and context.get("no_password"):
+        context["error"] = _("Set a password for this login first, or sign in another way.")
+        return render_page(request, None, "accounts/invite_accept.html", context, status=400)
     if request.method == "POST":
         return _accept(request, token, invitation.email, existing, form, context)
     context["form"] = form
     return render_page(request, None, "accounts/invite_accept.html", context)
+
+
+def _has_single_sign_on(workspace: Workspace) -> bool:
+    """Whether `workspace` lets its people sign in with single sign-on (read through the
+    reverse relation: accounts does not import the single sign-on app)."""
+    try:
+        provider = workspace.sso
+    except ObjectDoesNotExist:
+        return False
+    return bool(getattr(provider, "enabled", False))
+
+
+def _decline(
+    request: HttpRequest, token: str, signed_in: Any, context: dict[str, Any]
+) -> HttpResponse:
+    """Say no: the link stops working, the inviting workspace sees it declined."""
+    try:
+        invitation = services.decline_invitation(token=token, user=signed_in)
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
+        return render_page(request, None, "accounts/invite_accept.html", context, status=400)
+    return render_page(request, None, "accounts/invite_declined.html", {"invitation": invitation})
 
 
 def _accept(
@@ -269,17 +353,21 @@ def _accept(
     if form is not None and not form.is_valid():
         return render_page(request, None, "accounts/invite_accept.html", context, status=400)
     if isinstance(form, AcceptExistingForm) and existing is not None:
-        checks = [
-            (ratelimit.login_account_limit(), email),
-            (ratelimit.login_address_limit(), ratelimit.client_address(request)),
-        ]
-        if ratelimit.first_lock(checks) is not None:
-            form.add_error(None, _("Too many failed attempts. Try again later."))
-            return render_page(request, None, "accounts/invite_accept.html", context, status=429)
+        # The password here is a sign-in: the same waits as the login page's.
+        address = ratelimit.client_address(request)
+        device = ratelimit.device_of(request, email)
+        now = timezone.now()
+        lock, attempt = services.begin_login(email, address, now, device=device)
+        if lock is not None:
+            form.add_error(None, _wait_message(lock, now))
+            response = render_page(request, None, "accounts/invite_accept.html", context)
+            return ratelimit.too_many(response, lock, now)
         if not existing.check_password(form.cleaned_data["password"]):
-            services.count_attempt(checks)
+            services.end_login(email, address, attempt, succeeded=False, device=device, now=now)
             form.add_error("password", _("That is not the password of this account."))
             return render_page(request, None, "accounts/invite_accept.html", context, status=400)
+        services.end_login(email, address, attempt, succeeded=True, device=device)
+    typed_password = isinstance(form, AcceptExistingForm)
     try:
         if isinstance(form, AcceptNewForm):
             person = services.accept_invitation(
@@ -293,14 +381,20 @@ def _accept(
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
         return render_page(request, None, "accounts/invite_accept.html", context, status=400)
-    auth_login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
+    # An existing login with two-factor on gives its code before the session is signed in.
+    second_step = login_steps.after_password(request, person.user, reverse("home"))
+    if second_step is None:
+        auth_login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_KEY] = person.workspace_id
     messages.success(
         request,
         _("Welcome to %(workspace)s, %(name)s.")
         % {"workspace": person.workspace.name, "name": person.name},
     )
-    return redirect("home")
+    response = second_step or redirect("home")
+    if typed_password:
+        ratelimit.remember_device(response, email)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -399,7 +493,7 @@ def admin_people(request: HttpRequest, person: Person) -> HttpResponse:
     filters = queries.PeopleFilters(
         q=request.GET.get("q", "")[:100],
         role=request.GET.get("role", ""),
-        status=status if status in {"active", "deactivated", "all"} else "active",
+        status=status if status in {"active", "invited", "deactivated", "all"} else "active",
     )
     page = queries.people(person.workspace, filters, _page_number(request))
     # The pager's links keep the filters (a page number alone would drop them).
@@ -413,8 +507,50 @@ def admin_people(request: HttpRequest, person: Person) -> HttpResponse:
         "next_url": _page_url(request, kept, page.number + 1) if page.number < page.pages else "",
         "counts": queries.people_counts(person.workspace),
         "invitations": queries.pending_invitations(person.workspace),
+        "to_send": min(
+            queries.invited_to_send(person.workspace).count(), queries.INVITATIONS_PER_SEND
+        ),
     }
     return render_page(request, person, "accounts/admin_people.html", context)
+
+
+@require_POST
+@admin_required
+def admin_person_invite(request: HttpRequest, person: Person, person_id: int) -> HttpResponse:
+    """Email an invited person their invitation (again: the older link stops working)."""
+    subject = access.access_person_by_id(person, person_id, for_write=True)
+    try:
+        services.send_invitation(actor=person, person=subject)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The invitation for %(name)s is on its way.") % {"name": subject.name}
+        )
+    if request.POST.get("back") == "person":
+        return redirect("admin_person_edit", person_id=subject.pk)
+    return redirect("admin_people")
+
+
+@require_POST
+@admin_required
+def admin_people_invite_all(request: HttpRequest, person: Person) -> HttpResponse:
+    """Email the invited people who have not declined their invitation (a bounded batch)."""
+    chosen = queries.invited_to_send(person.workspace)[: queries.INVITATIONS_PER_SEND]
+    sent = services.send_invitations(actor=person, people=list(chosen))
+    if sent:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d invitation is on its way.",
+                "%(count)d invitations are on their way.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    else:
+        messages.info(request, _("Nobody is waiting for an invitation."))
+    return redirect("admin_people")
 
 
 def _page_number(request: HttpRequest) -> int:

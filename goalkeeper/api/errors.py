@@ -5,13 +5,20 @@ Status codes, the same for every endpoint:
 - 401: no token, an unknown token or a revoked one;
 - 403: the token's person may not do this (a viewer writing, a read-only token writing);
 - 404: no such object in the token's workspace (another workspace's objects are missing too);
-- 409: the write conflicts with stored data (deleting a cycle that still has objectives);
+- 405: the path does not take this method (`Allow` lists those it takes);
+- 409: the write conflicts with stored data (deleting a cycle that still has objectives),
+  or a request with the same `Idempotency-Key` is still running;
+- 412: `If-Match` names a tag the resource no longer has;
 - 413: the body is larger than the server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB);
-- 422: the input was read but refused; `errors` names each field at fault.
+- 415: the body is not `application/json` (upload endpoints take multipart/form-data);
+- 422: the input was read but refused; `errors` names each field at fault;
+- 429: the token sent more requests this minute than the rate limit allows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +46,11 @@ ERROR_DESCRIPTIONS = {
     403: "The token's person may not do this (viewer role or read-only token).",
     404: "No such object in the token's workspace.",
     409: "The write conflicts with stored data.",
+    412: "If-Match names a tag the resource no longer has: read it again.",
     413: "The body is larger than the server accepts.",
+    415: "The body is not application/json.",
     422: "The input was refused; `errors` names each field at fault.",
+    429: "Too many requests this minute: wait Retry-After seconds.",
 }
 
 # Which errors each kind of operation can answer, for the OpenAPI document.
@@ -63,9 +73,24 @@ def error_body(detail: str, errors: Iterable[tuple[str | None, str]] = ()) -> di
     }
 
 
+# A validator's tag pydantic may put in a location: `function-after[...]`, `int`, `none`.
+_TAG = re.compile(r"^[a-z][a-z-]*(\[.*\])?$")
+_TAGS = frozenset({"none", "constrained-float", "constrained-int", "constrained-str"})
+
+
 def _field_of(loc: Sequence[Any]) -> str | None:
-    """`("body", "payload", "items", 3, "value")` -> `"items.3.value"`; the param name goes."""
-    parts = [str(part) for part in loc]
+    """`("body", "payload", "items", 3, "value")` -> `"items.3.value"`; the param name goes,
+    and so do validator tags (never a field name of ours)."""
+    parts = [
+        str(part)
+        for part in loc
+        if not (isinstance(part, str) and ("[" in part or part in _TAGS) and _TAG.match(part))
+    ]
+    if parts and parts[0] == "query":
+        # Query parameters are flat: the parameter is the last name (`state` for the second
+        # value of `state=active,sleeping`, located under the filters' model and an index).
+        names = [part for part in parts[1:] if not part.isdigit()]
+        return names[-1] if names else None
     if parts and parts[0] == "body":
         parts = parts[2:]
     elif parts:
@@ -94,8 +119,29 @@ def _without_union_branches(errors: Sequence[dict[str, Any]]) -> list[dict[str, 
     return kept
 
 
+_BOUNDS = {
+    "greater_than_equal": ("ge", "must be on or after {}"),
+    "less_than_equal": ("le", "must be on or before {}"),
+}
+
+
+_DAY = re.compile(r"^datetime\.date\((\d+), (\d+), (\d+)\)$")
+
+
+def _day(value: Any) -> dt.date | None:
+    """A date bound of an error's context (pydantic gives some as their repr)."""
+    if isinstance(value, dt.date):
+        return value
+    match = _DAY.match(str(value))
+    return dt.date(*(int(part) for part in match.groups())) if match else None
+
+
 def _message(error: dict[str, Any]) -> str:
     message = str(error.get("msg", "invalid"))
+    bound = _BOUNDS.get(str(error.get("type")))
+    limit = _day((error.get("ctx") or {}).get(bound[0])) if bound else None
+    if bound and limit is not None:
+        return bound[1].format(limit.isoformat())
     if error.get("type") == "missing" and len(error.get("loc", ())) <= 2:
         return "a JSON body is required" if error["loc"][0] == "body" else message
     if error.get("type") in {"model_type", "model_attributes_type", "dict_type"}:

@@ -36,3 +36,53 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key`, replayed to its retries.
+
+    A key belongs to the person whose token sent it (a person is in one workspace). The row
+    is written before the request runs (`status` null while it runs), so a concurrent
+    duplicate meets the unique constraint instead of writing twice. Kept 24 hours.
+    """
+
+    person = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.CharField(max_length=255)
+    # sha256 of method, path, query and body: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.BinaryField(default=b"")
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class RateCount(models.Model):
+    """Requests one client (a token's digest, else an address) sent in one minute.
+
+    Counted in the database so that every process and machine serving the API shares the
+    count; one upsert per request.
+    """
+
+    bucket = models.CharField(max_length=80)
+    # The minute, as seconds since the epoch divided by the window.
+    started = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["bucket", "started"], name="rate_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}@{self.started}: {self.hits}"

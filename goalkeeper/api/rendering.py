@@ -27,9 +27,10 @@ from ninja.types import DictStrAny
 
 from goalkeeper.domain.limits import finite_json
 
-# Instants, decimals and the like keep the standard encoder's format (instants to the
-# millisecond, UTC as "Z"), so answers read the same as before.
-_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+# Instants at the precision they are stored at (microseconds, when not zero; two distinct
+# instants never read back alike), UTC as "Z"; decimals and the like keep the standard
+# encoder's format.
+_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 _ENCODER = NinjaJSONEncoder()
 
 

@@ -50,13 +50,20 @@ def _storable(value: str) -> str:
 
 
 def _in_range(value: dt.datetime) -> dt.datetime:
+    # The year as written, as the document's pattern says; in UTC it may be a year off
+    # (`1900-01-01T00:30+01:00`), which any datetime still expresses.
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"must be between the years {MIN_YEAR} and {MAX_YEAR}")
     try:
-        utc = value.astimezone(dt.UTC)
+        return value.astimezone(dt.UTC)
     except OverflowError as exc:
         raise ValueError(f"must be between the years {MIN_YEAR} and {MAX_YEAR}") from exc
-    if not MIN_YEAR <= utc.year <= MAX_YEAR:
+
+
+def _day_in_range(value: dt.date) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"must be between the years {MIN_YEAR} and {MAX_YEAR}")
-    return utc
+    return value
 
 
 def _within(check: Callable[[str, float | None], list[FieldError]]) -> Callable[[float], float]:
@@ -102,12 +109,19 @@ def _looks_numeric(value: str) -> bool:
     return True
 
 
+def whole_number(value: Any) -> Any:
+    """`5.0` is the integer 5, as in JSON Schema (a number with no fraction is an integer)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
 # In paths and query strings everything arrives as text, so ids there are parsed (Id).
 # In bodies, JSON types are taken as they are: `1` is no boolean and `"5"` no id (Ref).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Ref = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+Ref = Annotated[int, Strict(), Field(ge=1, le=MAX_ID), BeforeValidator(whole_number)]
 Flag = Annotated[bool, Strict()]
-Int = Annotated[int, Strict()]
+Int = Annotated[int, Strict(), BeforeValidator(whole_number)]
 # Values and targets, and weights: bounded by the domain's limits (docs/scoring.md, "Limits"),
 # refused with the domain's own message and stated as bounds in the OpenAPI document.
 Number = Annotated[
@@ -125,30 +139,46 @@ Weight = Annotated[
     Field(allow_inf_nan=False, json_schema_extra={"exclusiveMinimum": 0, "maximum": MAX_WEIGHT}),
     AfterValidator(_within(check_weight)),
 ]
-Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_range)]
+# MIN_YEAR to MAX_YEAR, stated as the start of the text (JSON Schema has no bounds for
+# strings); change both together.
+YEAR_PATTERN = r"^(19\d\d|2\d\d\d)-"
+Instant = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_in_range),
+    Field(json_schema_extra={"pattern": YEAR_PATTERN}),
+]
+# Dates are bounded by a validator, not by `ge`/`le`: JSON Schema has no bounds for
+# strings, and the document must stay valid JSON Schema.
 Day = Annotated[
     dt.date,
     BeforeValidator(_iso_text),
-    Field(ge=dt.date(MIN_YEAR, 1, 1), le=dt.date(MAX_YEAR, 12, 31)),
+    AfterValidator(_day_in_range),
+    Field(
+        description=f"a date between the years {MIN_YEAR} and {MAX_YEAR}",
+        json_schema_extra={"pattern": YEAR_PATTERN},
+    ),
 ]
 
 
 _STORABLE = AfterValidator(_storable)
+# No NUL character, stated in the document as a pattern (ECMA-262, as JSON Schema reads it).
+_NO_NUL = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
 # Text fields, each bounded like the column it lands in and storable by every database.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200), _STORABLE]
-Note = Annotated[str, StringConstraints(max_length=10_000), _STORABLE]
-Unit = Annotated[str, StringConstraints(max_length=30), _STORABLE]
-CycleName = Annotated[str, StringConstraints(min_length=1, max_length=60), _STORABLE]
-KpiName = Annotated[str, StringConstraints(min_length=1, max_length=160), _STORABLE]
-TeamName = Annotated[str, StringConstraints(min_length=1, max_length=120), _STORABLE]
-PersonName = Annotated[str, StringConstraints(min_length=1, max_length=150), _STORABLE]
-JobTitle = Annotated[str, StringConstraints(max_length=150), _STORABLE]
-Email = Annotated[str, StringConstraints(min_length=3, max_length=254), _STORABLE]
-Url = Annotated[str, StringConstraints(min_length=1, max_length=500), _STORABLE]
-Label = Annotated[str, StringConstraints(max_length=200), _STORABLE]
-ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=100), _STORABLE]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), _STORABLE, _NO_NUL]
+Note = Annotated[str, StringConstraints(max_length=10_000), _STORABLE, _NO_NUL]
+Unit = Annotated[str, StringConstraints(max_length=30), _STORABLE, _NO_NUL]
+CycleName = Annotated[str, StringConstraints(min_length=1, max_length=60), _STORABLE, _NO_NUL]
+KpiName = Annotated[str, StringConstraints(min_length=1, max_length=160), _STORABLE, _NO_NUL]
+TeamName = Annotated[str, StringConstraints(min_length=1, max_length=120), _STORABLE, _NO_NUL]
+PersonName = Annotated[str, StringConstraints(min_length=1, max_length=150), _STORABLE, _NO_NUL]
+JobTitle = Annotated[str, StringConstraints(max_length=150), _STORABLE, _NO_NUL]
+Email = Annotated[str, StringConstraints(min_length=3, max_length=254), _STORABLE, _NO_NUL]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=500), _STORABLE, _NO_NUL]
+Label = Annotated[str, StringConstraints(max_length=200), _STORABLE, _NO_NUL]
+ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=100), _STORABLE, _NO_NUL]
 # Chat platforms' webhook URLs (Teams workflow URLs carry a long signature) are longer.
-WebhookUrl = Annotated[str, StringConstraints(min_length=1, max_length=2000), _STORABLE]
+WebhookUrl = Annotated[str, StringConstraints(min_length=1, max_length=2000), _STORABLE, _NO_NUL]
 
 
 def _not_null(value: Any) -> Any:
@@ -187,8 +217,60 @@ class ErrorOut(Schema):
     errors: list[FieldErrorOut] = Field(default_factory=list)
 
 
+MAX_CURSOR = 1000
+# Words of a `q` search: a sentence, never a document.
+MAX_QUERY = 200
+SORT_HELP = (
+    "the order: a field name, ascending, or with a leading `-`, descending; ties go by id "
+    "(the default order is `id`, ascending)"
+)
+
+
+def _comma_separated(value: Any) -> Any:
+    """`state=active,draft` (or the parameter repeated): one list of values."""
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, str) for item in items):
+        return value
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
+# A filter taking several values, any of which matches: `?state=active,draft`.
+AnyOf = Annotated[
+    list[T] | None,
+    BeforeValidator(_comma_separated),
+    Field(description="one value, or several separated by commas (any of them matches)"),
+]
+
+
 class PageParams(Schema):
-    """`?limit=&offset=`: at most 500 items per page."""
+    """`?limit=&cursor=`: at most 500 items per page; `next` in the answer names the next."""
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="items per page (1-500)")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="items to skip")
+    cursor: str | None = Field(
+        None,
+        max_length=MAX_CURSOR,
+        description="where the page starts: the `cursor` of the previous page's `next` link",
+    )
+    offset: int = Field(
+        0,
+        ge=0,
+        le=MAX_OFFSET,
+        description="deprecated (use `cursor`; removed in the next version): items to skip",
+    )
+
+
+class SyncParams(PageParams):
+    """Paging, plus the items changed since an instant (for incremental sync)."""
+
+    updated_since: Instant | None = Field(
+        None, description="only items created or changed at or after this instant (included)"
+    )
+
+
+class Page(Schema):
+    """A page of a list: the matching items in all, and the link to the next page."""
+
+    count: int = Field(description="the items matching the filters, on every page together")
+    next: str | None = Field(
+        None, description="the URL of the next page (also in the `Link` header); null on the last"
+    )

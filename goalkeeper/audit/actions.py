@@ -188,6 +188,23 @@ def _recovery(person: Any, thing: SafeString, object_type: str, c: Changes, fact
     return Told(sentence)
 
 
+def _driver(added: bool) -> Special:
+    """A driver link declared or removed: the KPI or key result at its lagging end."""
+    kpi_words = (
+        gettext_lazy("%(person)s declared that %(object)s drives %(other)s")
+        if added
+        else gettext_lazy("%(person)s removed the driver link from %(object)s to %(other)s")
+    )
+
+    def told(
+        person: Any, thing: SafeString, object_type: str, c: Changes, facts: Facts
+    ) -> Told | None:
+        field = "kpi" if "kpi" in c else "key_result"
+        return _with(kpi_words, other=field)(person, thing, object_type, c, facts)
+
+    return told
+
+
 def _promoted(person: Any, thing: SafeString, object_type: str, c: Changes, facts: Facts) -> Told:
     key_result = shown(object_type, "key_result", new_of(c, "key_result"), facts)
     copied = new_of(c, "check_ins_copied")
@@ -391,6 +408,14 @@ SPECIAL: dict[str, Special] = {
         objective="objective",
     ),
     "kpi.target_split": _split,
+    "kpi.driver_added": _driver(added=True),
+    "kpi.driver_removed": _driver(added=False),
+    "objective.guardrail_added": _with(
+        gettext_lazy("%(person)s made %(kpi)s a guardrail of %(object)s"), kpi="kpi"
+    ),
+    "objective.guardrail_removed": _with(
+        gettext_lazy("%(person)s removed the guardrail %(kpi)s from %(object)s"), kpi="kpi"
+    ),
     "key_result.split": _split,
     "key_result.promoted": _promoted,
     "key_result.handed_down": _handed_down,
@@ -401,6 +426,7 @@ SPECIAL: dict[str, Special] = {
     "person.teams_changed": _teams_changed,
     "person.deactivated": _deactivated,
     "person.reactivated": _simple(gettext_lazy("%(person)s reactivated %(object)s")),
+    "person.removed": _simple(gettext_lazy("%(person)s removed %(object)s from the workspace")),
     "person.password_changed": _simple(
         gettext_lazy("%(person)s changed the password of %(object)s")
     ),

@@ -66,6 +66,7 @@ ACTION_LABELS: dict[str, Any] = {
     "person.teams_changed": _("changed the teams of"),
     "person.deactivated": _("deactivated"),
     "person.reactivated": _("reactivated"),
+    "person.removed": _("removed from the workspace"),
     "person.password_changed": _("changed the password of"),
     "invitation.created": _("invited"),
     "invitation.accepted": _("accepted the invitation for"),
@@ -95,6 +96,10 @@ ACTION_LABELS: dict[str, Any] = {
     "kpi.recovery_created": _("created a recovery objective for KPI"),
     "kpi.recovery_dismissed": _("dismissed a recovery draft of KPI"),
     "key_result.promoted": _("promoted a key result to KPI"),
+    "objective.guardrail_added": _("added a guardrail to objective"),
+    "objective.guardrail_removed": _("removed a guardrail from objective"),
+    "kpi.driver_added": _("declared a driver link of KPI"),
+    "kpi.driver_removed": _("removed a driver link of KPI"),
 }
 
 # Pages that show one object, by the trail's type name; a link appears once the route exists.

@@ -2,7 +2,8 @@
 
 Link and unlink a KPI through `PATCH /key-results/{id}` with `{"kpi": K}` or `{"kpi": null}`
 (the okrs endpoints); here: create and dismiss a recovery objective, promote a key result,
-hand a key result down as another team's KPI.
+hand a key result down as another team's KPI, let a key result follow last year's shape of
+its KPI.
 Same error shape as every endpoint (`goalkeeper.api.errors`).
 """
 
@@ -16,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from goalkeeper.accounts.access import access_person_by_id, access_team_by_id
 from goalkeeper.api.auth import caller
 from goalkeeper.api.common import referenced
-from goalkeeper.api.errors import CREATE, DELETE, responses
+from goalkeeper.api.errors import CREATE, DELETE, UPDATE, responses
 from goalkeeper.api.schemas import Id, Input, Ref
 from goalkeeper.bridges import services
 from goalkeeper.bridges.access import access_recovery_by_id
@@ -25,6 +26,8 @@ from goalkeeper.kpis.access import access_kpi_by_id
 from goalkeeper.kpis.api import KpiOut, one_kpi
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.okrs.access import access_key_result_by_id
+from goalkeeper.okrs.api.key_results import key_result_response
+from goalkeeper.okrs.api.schemas import KeyResultOut
 from goalkeeper.okrs.models import Objective
 
 router = Router(tags=["Bridges"])
@@ -126,3 +129,15 @@ def hand_down_key_result(request: HttpRequest, id: Id, payload: HandDownIn) -> S
         aggregation=payload.aggregation.value,
     )
     return Status(201, one_kpi(person, kpi.pk, person.workspace.clock()))
+
+
+@router.post("/key-results/{id}/follow-shape", response=responses({200: KeyResultOut}, UPDATE))
+def follow_kpi_shape(request: HttpRequest, id: Id) -> KeyResultOut:
+    """Give a key result the phased targets of last year's shape of the KPI it reads
+    (editors): each month's end moves the same share of the way from start to target as the
+    KPI had a year earlier. Refused (422, `phases`) without a KPI, a start value, a value for
+    each of those days, or any change of the KPI over them (docs/signals.md)."""
+    person = caller(request)
+    key_result = access_key_result_by_id(person, id, for_write=True)
+    services.follow_kpi_shape(actor=person, key_result=key_result)
+    return key_result_response(person, key_result.pk)

@@ -6,11 +6,12 @@ class BridgesConfig(AppConfig):
     label = "bridges"
 
     def ready(self) -> None:
-        from goalkeeper.bridges import kpi_upkeep, queries, receivers
+        from goalkeeper.bridges import kpi_upkeep, odds, queries, receivers
         from goalkeeper.kpis import links
         from goalkeeper.kpis.pickers import kpis_source
         from goalkeeper.kpis.signals import measurements_recorded
         from goalkeeper.okrs import kpi_links
+        from goalkeeper.okrs import odds as okr_odds
         from goalkeeper.okrs.signals import key_result_kpi_changed
 
         key_result_kpi_changed.connect(
@@ -28,3 +29,5 @@ class BridgesConfig(AppConfig):
         links.register("key_results", kpi_upkeep.driven_key_results)
         links.register("formula_inputs", kpi_upkeep.formula_key_results)
         links.register("recoveries", kpi_upkeep.recoveries)
+        # A key result reading a KPI is simulated from the KPI's periods (docs/signals.md).
+        okr_odds.provide_kpi_history(odds.kpi_history)

@@ -135,3 +135,49 @@ class FormulaForm(forms.Form):
         """The KPIs picked, in order, empty slots skipped (call after `is_valid`)."""
         chosen = (self.cleaned_data.get(f"kpi_{slot}") for slot in range(1, FORMULA_SLOTS + 1))
         return [kpi for kpi in chosen if kpi is not None]
+
+
+class GuardrailForm(forms.Form):
+    """Let a KPI guard an objective."""
+
+    kpi = PickerField(noun="KPI", label=_("KPI"))
+    note = forms.CharField(
+        label=_("Why it guards"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"class": "field__input", "placeholder": _("e.g. sales must not be bought")}
+        ),
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker(self, "kpi").use(kpis_source(workspace))
+
+
+class DriverForm(forms.Form):
+    """Declare that the KPI drives another KPI or a key result."""
+
+    kpi = PickerField(noun="KPI", label=_("Drives the KPI"), required=False, empty_label="-")
+    key_result = PickerField(
+        noun="key result", label=_("or the key result"), required=False, empty_label="-"
+    )
+    note = forms.CharField(
+        label=_("Why"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "field__input"}),
+    )
+
+    def __init__(self, *args: Any, kpi: Kpi, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker(self, "kpi").use(kpis_source(kpi.workspace))
+        picker(self, "key_result").use(key_results_source(kpi.workspace_id))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (cleaned.get("kpi") is None) == (cleaned.get("key_result") is None):
+            raise forms.ValidationError(
+                _("Pick either a KPI or a key result that this KPI drives.")
+            )
+        return cleaned

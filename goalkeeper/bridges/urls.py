@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from goalkeeper.bridges import split_views, views
+from goalkeeper.bridges import guard_views, split_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("kpis/<int:pk>/flag/", views.flag, name="kpi_flag"),
@@ -17,4 +17,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kpis/<int:pk>/split/", split_views.kpi_split, name="kpi_split"),
     path("key-results/<int:pk>/hand-down/", views.hand_down, name="key_result_hand_down"),
     path("key-results/<int:pk>/formula/", views.formula, name="key_result_formula"),
+    path("key-results/<int:pk>/shape/", views.follow_shape, name="key_result_follow_shape"),
+    path("objectives/<int:pk>/guardrails/", guard_views.guardrail_add, name="guardrail_add"),
+    path(
+        "objectives/<int:pk>/guardrails/<int:kpi_id>/remove/",
+        guard_views.guardrail_remove,
+        name="guardrail_remove",
+    ),
+    path("kpis/<int:pk>/drivers/", guard_views.driver_add, name="driver_add"),
+    path(
+        "kpis/<int:pk>/drivers/<int:link_id>/remove/",
+        guard_views.driver_remove,
+        name="driver_remove",
+    ),
 ]

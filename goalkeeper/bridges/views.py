@@ -304,3 +304,24 @@ def formula(request: HttpRequest, pk: int) -> HttpResponse:
         "bridges/formula.html",
         {"key_result": key_result, "form": form, "refusal": refusal},
     )
+
+
+@login_required
+@require_POST
+def follow_shape(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a key result the phased targets of last year's shape of its KPI, then show them
+    on its form."""
+    person = _person(request)
+    key_result = access_key_result_by_id(person, pk, for_write=True)
+    try:
+        services.follow_kpi_shape(actor=person, key_result=key_result)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” now follows last year's shape of its KPI.")
+            % {"title": key_result.title},
+        )
+    return redirect("key_result_edit", pk=key_result.pk)

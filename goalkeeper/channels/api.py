@@ -16,13 +16,14 @@ from ninja import Field, Query, Router, Schema, Status
 from goalkeeper.accounts.access import require_admin
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.api.auth import caller
-from goalkeeper.api.common import page
+from goalkeeper.api.common import listing
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
 from goalkeeper.api.schemas import (
     ChannelName,
     Flag,
     Id,
     Input,
+    Page,
     PageParams,
     Patch,
     Ref,
@@ -55,8 +56,7 @@ class ChannelOut(Schema):
     created_at: dt.datetime
 
 
-class ChannelPage(Schema):
-    count: int
+class ChannelPage(Page):
     items: list[ChannelOut]
 
 
@@ -92,8 +92,7 @@ class ChatDeliveryOut(Schema):
     created_at: dt.datetime
 
 
-class ChatDeliveryPage(Schema):
-    count: int
+class ChatDeliveryPage(Page):
     items: list[ChatDeliveryOut]
 
 
@@ -149,8 +148,10 @@ def list_chat_channels(request: HttpRequest, params: Query[PageParams]) -> Chann
     """The workspace's and its teams' chat channels (admins)."""
     person = caller(request)
     require_admin(person)
-    count, items = page(shared_channels(person).order_by("id"), params)
-    return ChannelPage(count=count, items=[channel_out(c) for c in items])
+    found = listing(request, shared_channels(person), params)
+    return ChannelPage(
+        count=found.count, next=found.next, items=[channel_out(c) for c in found.items]
+    )
 
 
 @router.get("/chat-channels/{id}", response=responses({200: ChannelOut}, (*READ_ONE, 403)))
@@ -210,9 +211,13 @@ def list_chat_deliveries(
 ) -> ChatDeliveryPage:
     """A channel's deliveries, newest first (admins)."""
     channel = _admin_channel(caller(request), id)
-    deliveries = ChatDelivery.objects.filter(channel=channel).order_by("-created_at", "-id")
-    count, items = page(deliveries, params)
-    return ChatDeliveryPage(count=count, items=[delivery_out(d) for d in items])
+    deliveries = ChatDelivery.objects.filter(channel=channel)
+    found = listing(
+        request, deliveries, params, sort="-created_at", keys={"created_at": "created_at"}
+    )
+    return ChatDeliveryPage(
+        count=found.count, next=found.next, items=[delivery_out(d) for d in found.items]
+    )
 
 
 @router.post(

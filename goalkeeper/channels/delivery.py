@@ -1,9 +1,9 @@
 """Sending one chat delivery: POST its JSON, record the outcome, decide when to try again.
 
-The HTTP call lives in `send` alone, so an outbound request policy can wrap it. Redirects
-are never followed (a webhook URL that redirects is misconfigured, and following it could
-carry the body to another host); the answer is read up to a bound; errors are summarised
-in one line with the URL masked, never the remote body beyond a short excerpt.
+The HTTP call lives in `send` alone, under the outbound policy (goalkeeper/outbound.py).
+Redirects are never followed (a webhook URL that redirects is misconfigured, and following
+it could carry the body to another host); the answer is not read; errors are summarised in
+one line with the URL masked, and never carry the remote body.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from goalkeeper import outbox
+from goalkeeper import outbound, outbox
 from goalkeeper.channels import sealed
 from goalkeeper.channels.models import ChatDelivery, DeliveryStatus, Kind
 
 USER_AGENT = "Goalkeeper-Chat/1"
-MAX_RESPONSE_BYTES = 64 * 1024
 SUMMARY_LENGTH = 120
 # Worth another try: the receiver was busy, throttled us or failed for a moment.
 RETRYABLE_STATUS = frozenset({408, 425, 429})
@@ -50,13 +49,6 @@ def body_of(delivery: ChatDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _summary(status_code: int, excerpt: bytes, url: str) -> str:
-    first_line = excerpt.decode("utf-8", "replace").strip().splitlines()[:1]
-    text = "".join(ch for ch in "".join(first_line) if ch.isprintable())[:SUMMARY_LENGTH]
-    summary = f"HTTP {status_code}" + (f": {text}" if text else "")
-    return sealed.scrub(summary, url)
-
-
 def send(
     url: str,
     body: bytes,
@@ -65,29 +57,31 @@ def send(
     timeout: float,
     transport: httpx.BaseTransport | None = None,
 ) -> Outcome:
-    """POST `body` to `url` once; never follows a redirect; reads a bounded answer."""
+    """POST `body` to `url` once, under the outbound policy (docs/security.md): the address
+    is checked first, a redirect is never followed, the answer is not read."""
     try:
-        with (
-            httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client,
-            client.stream("POST", url, content=body, headers=headers) as response,
-        ):
-            excerpt = b""
-            for chunk in response.iter_bytes():
-                excerpt += chunk
-                if len(excerpt) >= MAX_RESPONSE_BYTES:
-                    break
-            code = response.status_code
-    except httpx.TimeoutException:
-        return Outcome(None, f"no answer within {timeout:g} s")
-    except httpx.HTTPError as exc:
-        detail = sealed.scrub(str(exc), url)[:SUMMARY_LENGTH]
-        return Outcome(None, f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__)
+        answer = outbound.send(
+            "POST",
+            url,
+            content=body,
+            headers=headers,
+            timeout=timeout,
+            read_body=False,
+            transport=transport,
+        )
+    except outbound.RefusedAddressError as exc:
+        # The address will not change its kind by waiting: trying again would not help.
+        return Outcome(None, sealed.scrub(exc.message, url), retryable=False)
+    except outbound.OutboundError as exc:
+        return Outcome(None, sealed.scrub(exc.message, url)[:SUMMARY_LENGTH])
+    code = answer.status_code
     if 200 <= code < 300:
         return Outcome(code)
     if 300 <= code < 400:
         return Outcome(code, f"HTTP {code}: redirect refused (use the final URL)", retryable=False)
     retryable = code >= 500 or code in RETRYABLE_STATUS
-    return Outcome(code, _summary(code, excerpt[:1024], url), retryable=retryable)
+    reason = f" {answer.reason}" if answer.reason else ""
+    return Outcome(code, f"HTTP {code}{reason}", retryable=retryable)
 
 
 def claim(delivery_id: int, now: dt.datetime) -> ChatDelivery | None:

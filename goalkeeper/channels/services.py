@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from goalkeeper import outbound
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.audit.services import record
 from goalkeeper.channels import sealed
@@ -46,6 +47,10 @@ def _check_url(url: str) -> str:
         _url_validator(url)
     except ValidationError:
         raise ValidationError({"url": gettext_noop("enter an http:// or https:// URL")}) from None
+    # Checked again at every attempt: what a name resolves to may change.
+    problem = outbound.url_problem(url)
+    if problem:
+        raise ValidationError({"url": sealed.scrub(problem, url)})
     return url
 
 

@@ -5,3 +5,9 @@ class CommentsConfig(AppConfig):
     name = "goalkeeper.comments"
     label = "comments"
     verbose_name = "Comments"
+
+    def ready(self) -> None:
+        from goalkeeper.changes.tracking import track
+        from goalkeeper.comments.models import Comment
+
+        track("comment", Comment)

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from goalkeeper.changes.stamps import Stamped
+
 BODY_MAX = 5_000
 
 
@@ -47,7 +49,7 @@ EMOJI_WORDS: dict[str, str] = {
 }
 
 
-class Comment(models.Model):
+class Comment(Stamped):
     """Plain text on a subject, with @mentions written as tokens in the body."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
@@ -62,6 +64,7 @@ class Comment(models.Model):
     mentions = models.ManyToManyField("accounts.Person", blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["created_at", "id"]

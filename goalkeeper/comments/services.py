@@ -102,14 +102,82 @@ def add_comment(*, actor: Person, subject_type: str, subject_id: int, body: str)
     the body and must be active people of the workspace."""
     subject = _subject(actor, subject_type, subject_id)
     text, ids, names = _clean_body(actor, body)
-    comment = Comment(
-        workspace_id=actor.workspace_id,
-        author=actor,
-        author_name=actor.name,
-        subject_type=subject.type,
-        subject_id=subject.id,
-        body=text,
+    comment = _write(actor, Comment(author=actor, author_name=actor.name), subject, text, ids)
+    events.emit(
+        actor.workspace_id,
+        "comment.created",
+        comment_payload(comment, subject, ids, ids, names),
     )
+    return comment
+
+
+@transaction.atomic
+def import_comment(
+    *,
+    actor: Person,
+    author: Person | None,
+    subject_type: str,
+    subject_id: int,
+    body: str,
+    at: dt.datetime,
+) -> Comment:
+    """A comment carried over from a document of the open format (docs/format.md): written
+    by `author` (who may be deactivated, as people a document brings are) at `at`, and
+    recorded in the audit trail by `actor`, the admin importing. It is history arriving,
+    not news: no event is sent, so nobody is notified again of what was said back then.
+    Its mentions must be people of the workspace, active or not."""
+    if subject_type not in SubjectType.values:
+        raise ValidationError(
+            {"subject_type": gettext_noop("must be objective, key_result, check_in or kpi")}
+        )
+    subject = find_subject(actor.workspace_id, subject_type, subject_id)
+    if subject is None:
+        noun = NOUNS[SubjectType(subject_type)]
+        raise ValidationError({"subject_id": f"no such {noun} in this workspace"})
+    if author is not None and author.workspace_id != actor.workspace_id:
+        raise ValidationError({"author": "not a person of this workspace"})
+    text = body.strip()
+    if not text:
+        raise ValidationError({"body": gettext_noop("write something")})
+    if len(text) > BODY_MAX:
+        raise ValidationError(
+            {"body": f"at most {BODY_MAX:,} characters (this one has {len(text):,})"}
+        )
+    ids = mentioned_ids(text)
+    known = set(
+        Person.objects.filter(pk__in=ids, workspace_id=actor.workspace_id).values_list(
+            "id", flat=True
+        )
+    )
+    unknown = [f"@person:{i} is not a person in this workspace" for i in ids if i not in known]
+    if unknown:
+        raise ValidationError({"body": unknown})
+    comment = Comment(
+        author=author,
+        author_name=author.name if author is not None else "someone",
+        created_at=at,
+        updated_at=at,
+    )
+    return _write(
+        actor,
+        comment,
+        subject,
+        text,
+        ids,
+        author=[None, author.pk if author is not None else None],
+        created_at=[None, at.isoformat()],
+    )
+
+
+def _write(
+    actor: Person, comment: Comment, subject: Subject, text: str, ids: list[int], **changes: Any
+) -> Comment:
+    """Save `comment` (its author and times set) on `subject` with its mentions, and its
+    audit entry by `actor` (with `changes` besides the subject, body and mentions)."""
+    comment.workspace_id = actor.workspace_id
+    comment.subject_type = subject.type
+    comment.subject_id = subject.id
+    comment.body = text
     comment.full_clean()
     comment.save()
     comment.mentions.set(ids)
@@ -122,12 +190,8 @@ def add_comment(*, actor: Person, subject_type: str, subject_id: int, body: str)
             "subject": [None, f"{subject.type}:{subject.id}"],
             "body": [None, text],
             "mentions": [[], ids],
+            **changes,
         },
-    )
-    events.emit(
-        actor.workspace_id,
-        "comment.created",
-        comment_payload(comment, subject, ids, ids, names),
     )
     return comment
 

@@ -15,9 +15,9 @@ from pydantic import StringConstraints
 from goalkeeper.accounts.access import access_team_by_id
 from goalkeeper.accounts.models import Person, Team
 from goalkeeper.api.auth import caller
-from goalkeeper.api.common import page, referenced
+from goalkeeper.api.common import listing, referenced
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
-from goalkeeper.api.schemas import Id, Input, PageParams, Ref
+from goalkeeper.api.schemas import Id, Input, Page, PageParams, Ref
 from goalkeeper.dashboards import services
 from goalkeeper.dashboards.access import (
     access_dashboard_by_id,
@@ -60,8 +60,7 @@ class DashboardOut(Schema):
     tiles: list[TileOut]
 
 
-class DashboardPage(Schema):
-    count: int
+class DashboardPage(Page):
     items: list[DashboardOut]
 
 
@@ -92,12 +91,16 @@ class TileUpdate(Input):
     config: dict[str, Any] | None = None
 
 
+# Bounded so that the document states what can be read; the grid's own rules say the rest.
+GridNumber = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
 class PlacementIn(Input):
     id: Ref
-    x: int
-    y: int
-    w: int
-    h: int
+    x: GridNumber
+    y: GridNumber
+    w: GridNumber
+    h: GridNumber
 
 
 class LayoutIn(Input):
@@ -144,13 +147,19 @@ def list_dashboards(request: HttpRequest, params: Query[PageParams]) -> Dashboar
     """The dashboards the caller may see (theirs, their teams', the workspace's), with
     their tiles, by title."""
     person = caller(request)
-    count, items = page(
-        visible_dashboards(person).prefetch_related("tiles").order_by("title", "id"), params
+    found = listing(
+        request,
+        visible_dashboards(person).prefetch_related("tiles"),
+        params,
+        sort="title",
+        keys={"title": "title"},
     )
     return DashboardPage(
-        count=count,
+        count=found.count,
+        next=found.next,
         items=[
-            dashboard_out(d, sorted(d.tiles.all(), key=lambda t: (t.y, t.x, t.pk))) for d in items
+            dashboard_out(d, sorted(d.tiles.all(), key=lambda t: (t.y, t.x, t.pk)))
+            for d in found.items
         ],
     )
 

@@ -50,9 +50,12 @@ def pace_status(
     last_check_in: datetime | None,
     now: datetime,
     thresholds: PaceThresholds = PaceThresholds(),
+    expected: float | None = None,
 ) -> PaceStatus:
     """Compare the score `s` with the elapsed share `e` through the gap `g = s - e`.
 
+    `expected`, when given, replaces `e`: the score phased targets expect by `today`
+    (`phasing.expected_score`), for a key result whose pace is not a straight line.
     Silence is never green: no check-in yet is `not_started` and an old one is `stale`,
     whatever the score says.
     """
@@ -60,7 +63,9 @@ def pace_status(
         return PaceStatus.NOT_STARTED
     if elapsed(now, last_check_in) > timedelta(days=thresholds.stale_days):
         return PaceStatus.STALE
-    gap = score - elapsed_share(start, end, today)
+    if expected is None:
+        expected = elapsed_share(start, end, today)
+    gap = score - expected
     if gap >= thresholds.on_track - _TOLERANCE:
         return PaceStatus.ON_TRACK
     if gap >= thresholds.at_risk - _TOLERANCE:

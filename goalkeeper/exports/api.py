@@ -15,7 +15,7 @@ from pydantic import StringConstraints
 
 from goalkeeper.api.auth import caller
 from goalkeeper.api.errors import CREATE, READ_ONE, responses
-from goalkeeper.api.schemas import Id, Input
+from goalkeeper.api.schemas import MAX_ID, Id, Input
 from goalkeeper.exports.access import access_export_by_id
 from goalkeeper.exports.filters import PARAMETERS, FilterError
 from goalkeeper.exports.models import Export, Format, ListKind
@@ -30,7 +30,9 @@ ListName = Literal["objectives", "check_ins", "kpis", "measurements"]
 FormatName = Literal["csv", "xlsx"]
 StateName = Literal["queued", "running", "done", "failed", "expired"]
 FilterName = Annotated[str, StringConstraints(min_length=1, max_length=30)]
-FilterValue = Annotated[str, StringConstraints(max_length=200)] | int
+FilterValue = (
+    Annotated[str, StringConstraints(max_length=200)] | Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)]
+)
 
 
 class ExportIn(Input):

@@ -26,6 +26,7 @@ from goalkeeper.domain.kpis import Health
 from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis.figures import change_now, health_now, movement_now
 from goalkeeper.kpis.labels import FREQUENCY_LABELS
+from goalkeeper.kpis.limits import signal_now
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.queries import (
     HEALTH_ORDER,
@@ -48,6 +49,8 @@ MAX_REMARKS = 8
 MAX_SEARCH = 100
 # The annotation `matching_kpis` adds (the stored health read at the clock's instant).
 HEALTH_NOW = "health_now"
+# The annotation of the stored signal read at the clock's instant ("" for none).
+SIGNAL_NOW = "signal_now"
 
 
 class Sort(StrEnum):
@@ -84,6 +87,8 @@ class BoardFilters:
     frequency: str = ""
     q: str = ""
     archived: bool = False
+    # Only KPIs whose latest complete period shows a process signal (docs/signals.md).
+    signal: bool = False
     sort: Sort = Sort.HEALTH
     view: View = View.CARDS
     page: int = 1
@@ -91,7 +96,9 @@ class BoardFilters:
     @property
     def active(self) -> bool:
         """Whether anything narrows the board."""
-        return any((self.team, self.owner, self.health, self.frequency, self.q, self.archived))
+        return any(
+            (self.team, self.owner, self.health, self.frequency, self.q, self.archived, self.signal)
+        )
 
     def query(self, **changes: Any) -> str:
         """These parameters as a query string, with `changes` applied; defaults dropped.
@@ -105,6 +112,7 @@ class BoardFilters:
             "health": self.health,
             "frequency": self.frequency,
             "archived": "1" if self.archived else "",
+            "signal": "1" if self.signal else "",
             "sort": "" if self.sort is Sort.HEALTH else self.sort.value,
             "view": "" if self.view is View.CARDS else self.view.value,
             "page": "",
@@ -171,6 +179,8 @@ class KpiBoard:
     total: int
     matching: int
     page: BoardPage
+    # KPIs matching every filter but health that show a process signal.
+    signalling: int = 0
 
     @property
     def tiles(self) -> tuple[KpiTile, ...]:
@@ -201,6 +211,7 @@ def parse_filters(params: Any) -> BoardFilters:
         frequency=choice("frequency", {f.value for f in Frequency}),
         q=" ".join(text("q").split())[:MAX_SEARCH],
         archived=text("archived") in {"1", "true", "on"},
+        signal=text("signal") in {"1", "true", "on"},
         sort=Sort(choice("sort", {s.value for s in Sort}) or Sort.HEALTH.value),
         view=View(choice("view", {v.value for v in View}) or View.CARDS.value),
         page=min(int(page), 1_000_000) if page.isdigit() and int(page) > 0 else 1,
@@ -215,9 +226,9 @@ def matching_kpis(
     *,
     with_archived: bool = False,
 ) -> QuerySet[Kpi]:
-    """The workspace's KPIs narrowed by every filter but health, with `health_now` and
-    `change_now` annotated from the stored figures; archived ones as `filters.archived`
-    says, or besides the others `with_archived` (the API's default)."""
+    """The workspace's KPIs narrowed by every filter but health, with `health_now`,
+    `change_now` and `signal_now` annotated from the stored figures; archived ones as
+    `filters.archived` says, or besides the others `with_archived` (the API's default)."""
     kpis = Kpi.objects.filter(workspace=workspace)
     if not with_archived:
         kpis = kpis.filter(archived_at__isnull=not filters.archived)
@@ -232,7 +243,12 @@ def matching_kpis(
     if filters.q:
         for word in filters.q.split():
             kpis = kpis.filter(Q(name__icontains=word) | Q(team__name__icontains=word))
-    return kpis.annotate(health_now=health_now(now), change_now=change_now(now))
+    kpis = kpis.annotate(
+        health_now=health_now(now), change_now=change_now(now), signal_now=signal_now(now)
+    )
+    if filters.signal:
+        kpis = kpis.exclude(**{SIGNAL_NOW: ""})
+    return kpis
 
 
 def ordered(kpis: QuerySet[Kpi], sort: Sort, now: dt.datetime) -> QuerySet[Kpi]:
@@ -262,12 +278,14 @@ def kpi_board(
     frequency on the page, the teams, the per-team KPI counts and the chips' rows.
     """
     matching = matching_kpis(workspace, now, filters, person)
-    counted = dict(
+    grouped = list(
         matching.order_by()
         .values(*[HEALTH_NOW])
-        .annotate(n=Count("id"))
-        .values_list("health_now", "n")
+        .annotate(n=Count("id"), signalling=Count("id", filter=~Q(**{SIGNAL_NOW: ""})))
+        .values_list("health_now", "n", "signalling")
     )
+    counted = {health: n for health, n, _ in grouped}
+    signalling = sum(s for _, _, s in grouped)
     total = sum(counted.values())
     shown = counted.get(filters.health, 0) if filters.health else total
     size = TABLE_PAGE_SIZE if filters.view is View.TABLE else CARDS_PAGE_SIZE
@@ -291,7 +309,8 @@ def kpi_board(
     kpis = [found[pk] for pk in ids if pk in found]
     statuses = kpi_statuses(kpis, workspace, now)
     rows = tuple(
-        BoardRow(tile_of(kpi, statuses[kpi.pk]), getattr(kpi, "change_now", None)) for kpi in kpis
+        BoardRow(tile_of(kpi, statuses[kpi.pk], now), getattr(kpi, "change_now", None))
+        for kpi in kpis
     )
     team = (
         Team.objects.filter(workspace=workspace, pk=int(filters.team)).first()
@@ -331,6 +350,7 @@ def kpi_board(
         remarks=tuple(remarks),
         more_remarks=max(flagged_teams - len(remarks), 0),
         total=total,
+        signalling=signalling,
         matching=shown,
         page=BoardPage(
             number=number,

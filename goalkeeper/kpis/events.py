@@ -6,11 +6,12 @@ Called by `goalkeeper.kpis.services` only, inside the write's transaction; see
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from goalkeeper import events
 from goalkeeper.kpis.figures import kpi_health_now
-from goalkeeper.kpis.models import Kpi
+from goalkeeper.kpis.models import Kpi, KpiBaseline
 
 Payload = dict[str, Any]
 
@@ -55,3 +56,45 @@ def kpi_health_changed(kpi: Kpi, before: str) -> None:
             "kpi.health_changed",
             {"kpi": kpi_payload(kpi), "before": before, "after": after},
         )
+
+
+def kpi_signal_changed(
+    kpi: Kpi, *, before: str, after: str, side: str, period: dt.datetime | None
+) -> None:
+    """`kpi.signal`: the KPI's latest signal appeared, changed or went ("" is none)."""
+    events.emit(
+        kpi.workspace_id,
+        "kpi.signal",
+        {
+            "kpi": kpi_payload(kpi),
+            "before": before or None,
+            "after": after or None,
+            "side": side or None,
+            "period": period.astimezone(dt.UTC).isoformat() if period is not None else None,
+        },
+    )
+
+
+def baseline_payload(baseline: KpiBaseline) -> Payload:
+    """A baseline as the API shows it (`from` and `to`: period starts, or null)."""
+
+    def shown(moment: dt.datetime | None) -> str | None:
+        return moment.astimezone(dt.UTC).isoformat() if moment is not None else None
+
+    return {
+        "id": baseline.pk,
+        "from": shown(baseline.first),
+        "to": shown(baseline.last),
+        "note": baseline.note,
+        "created_by": baseline.created_by_id,
+        "created_at": shown(baseline.created_at),
+    }
+
+
+def kpi_baseline_set(kpi: Kpi, baseline: KpiBaseline) -> None:
+    """`kpi.baseline_set`: the KPI's process limits read a new baseline."""
+    events.emit(
+        kpi.workspace_id,
+        "kpi.baseline_set",
+        {"kpi": kpi_payload(kpi), "baseline": baseline_payload(baseline)},
+    )

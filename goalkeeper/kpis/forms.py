@@ -192,13 +192,18 @@ class KpiForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's refusal next to the field it names."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field if field in self.fields else None, gettext(message))
-        else:
-            for message in error.messages:
-                self.add_error(None, gettext(message))
+        service_errors(self, error)
+
+
+def service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on `form`, next to the field it names."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, gettext(message))
+    else:
+        for message in error.messages:
+            form.add_error(None, gettext(message))
 
 
 class ValueForm(forms.Form):
@@ -358,3 +363,41 @@ class BulkKpiForm(forms.Form):
         if data.get("action") == "team" and not data.get("team"):
             self.add_error("team", _("Choose the new team."))
         return data
+
+
+class BaselineForm(forms.Form):
+    """A new baseline for the process limits after a process change (docs/signals.md): the
+    periods holding `from` and `to`, and what changed. The fields are named as in the API."""
+
+    # Required by the service, which words every refusal at once (docs/signals.md).
+    note = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        max_length=2000,
+        help_text=_("Kept with the baseline, for whoever reads the chart later."),
+        widget=forms.Textarea(
+            attrs=_input(rows=2, placeholder=_("New ticketing tool since March"))
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: declared here rather than as class attributes.
+        self.fields["from"] = forms.DateField(
+            required=False,
+            label=_("From"),
+            help_text=_("The first period of the baseline: the one holding this day."),
+            widget=forms.DateInput(attrs=_input(type="date")),
+        )
+        self.fields["to"] = forms.DateField(
+            required=False,
+            label=_("To"),
+            help_text=_("Its last period; empty: up to the latest complete one."),
+            widget=forms.DateInput(attrs=_input(type="date")),
+        )
+        self.order_fields(["from", "to", "note"])
+        self.fields["note"].conditional = True  # type: ignore[attr-defined]
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's refusal next to the field it names."""
+        service_errors(self, error)

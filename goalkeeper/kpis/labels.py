@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from goalkeeper.domain.fiscal import period_name
 from goalkeeper.domain.kpis import Direction, Trend
 from goalkeeper.domain.periods import Aggregation, Frequency, Period
+from goalkeeper.domain.process_limits import Rule, Side
 
 # "Monthly": a KPI's frequency as a word on its own (a label, a select, a tab).
 FREQUENCY_LABELS: dict[Frequency, Promise] = {
@@ -48,6 +49,16 @@ AGGREGATION_CHOICE_LABELS: dict[Aggregation, Promise] = {
     Aggregation.AVERAGE: _("Average of the period"),
     Aggregation.MIN: _("Lowest value of the period"),
     Aggregation.MAX: _("Highest value of the period"),
+}
+# A process signal's rule in words (docs/signals.md); the API keeps the rule's name.
+SIGNAL_LABELS: dict[Rule, Promise] = {
+    Rule.OUTSIDE_LIMITS: _("Outside the limits"),
+    Rule.THREE_OF_FOUR: _("3 of 4 near a limit"),
+    Rule.RUN_OF_EIGHT: _("Run of 8 on one side"),
+}
+SIDE_LABELS: dict[Side, Promise] = {
+    Side.UPPER: _("above the centre"),
+    Side.LOWER: _("below the centre"),
 }
 TREND_LABELS: dict[Trend, Promise] = {
     Trend.IMPROVING: _("Improving"),

@@ -6,9 +6,11 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from goalkeeper.changes.stamps import Stamped
 from goalkeeper.domain.kpis import Direction, KpiSpec, validate_kpi
 from goalkeeper.domain.limits import check_value
 from goalkeeper.domain.periods import Aggregation, Frequency
@@ -19,8 +21,29 @@ def _choices(enum: type[Direction] | type[Frequency] | type[Aggregation]) -> lis
     return [(member.value, member.value.replace("_", " ").capitalize()) for member in enum]
 
 
-class Kpi(models.Model):
+class Kpi(Stamped):
     """An always-on health number with a target, an owner and a frequency."""
+
+    # The stored figures follow the clock as well as the values (a period ends): they are
+    # derived, and a refresh alone is no change of the KPI. A new value is (it moves
+    # `last_measurement_at`).
+    STAMP_IGNORED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "figures_at",
+            "health",
+            "period_value",
+            "previous_value",
+            "change",
+            "health_turns_at",
+            "next_health",
+            "next_change",
+            "stale_from",
+            "signal",
+            "signal_side",
+            "next_signal",
+            "next_signal_side",
+        }
+    )
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="kpis")
@@ -57,6 +80,7 @@ class Kpi(models.Model):
         related_name="origin_of_kpis",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
     # Denormalised from the newest measurement so boards need no scan of the series.
     last_measurement_at = models.DateTimeField(null=True, blank=True)
     # How the latest batch arrived ("manual", "upload", "api"...), set with the batch.
@@ -76,6 +100,14 @@ class Kpi(models.Model):
     next_health = models.CharField(max_length=8, blank=True)
     next_change = models.FloatField(null=True, blank=True)
     stale_from = models.DateTimeField(null=True, blank=True)
+    # The latest complete period's process signal (docs/signals.md): a rule of
+    # `goalkeeper.domain.process_limits.Rule` or "", and its side ("upper", "lower" or "");
+    # `next_signal` holds from `health_turns_at` on, like `next_health`. Computed only by
+    # `goalkeeper.kpis.limits`.
+    signal = models.CharField(max_length=16, blank=True, default="")
+    signal_side = models.CharField(max_length=8, blank=True, default="")
+    next_signal = models.CharField(max_length=16, blank=True, default="")
+    next_signal_side = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         ordering: ClassVar = ["team__name", "name"]
@@ -132,17 +164,52 @@ class Kpi(models.Model):
             raise ValidationError({"owner": gettext_noop("must belong to the same workspace")})
 
 
+class KpiBaseline(models.Model):
+    """A baseline set for a KPI's process limits after a process change (docs/signals.md).
+
+    Kept in history: the newest one is used, earlier ones are listed with who set them,
+    when and why. `first` and `last` are the starts of the first and last period of the
+    range (either may be empty: from the first period, or up to the latest one).
+    """
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="baselines")
+    first = models.DateTimeField(null=True, blank=True)
+    last = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["kpi", "-created_at", "-id"], name="kpi_baseline_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.first} - {self.last}"
+
+
 class Measurement(models.Model):
     """One value of a KPI at a timestamp. A KPI may hold millions of them."""
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
     timestamp = models.DateTimeField()
     value = models.FloatField()
+    # For the changes feed (docs/api.md, "Incremental sync"). The database fills them for
+    # the bulk writers that name only the kpi, the instant and the value.
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now())
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now())
 
     class Meta:
         constraints: ClassVar = [
             # One value per KPI and instant; its index also serves every time-range read.
             models.UniqueConstraint(fields=["kpi", "timestamp"], name="measurement_kpi_timestamp"),
+        ]
+        indexes: ClassVar = [
+            # The changes feed walks values by their latest change.
+            models.Index(fields=["updated_at", "id"], name="measurement_updated_at"),
         ]
         ordering: ClassVar = ["timestamp"]
 

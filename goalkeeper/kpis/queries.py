@@ -11,9 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.refs import PersonRef, person_ref
 from goalkeeper.domain.coach import Remark
+from goalkeeper.domain.instants import instant
 from goalkeeper.domain.kpis import (
     Direction,
     Health,
@@ -28,8 +31,10 @@ from goalkeeper.domain.periods import (
     Period,
     coarser_frequencies,
 )
-from goalkeeper.kpis.labels import period_label
-from goalkeeper.kpis.models import Kpi, Measurement
+from goalkeeper.domain.process_limits import Signal
+from goalkeeper.kpis.labels import SIGNAL_LABELS, period_label
+from goalkeeper.kpis.limits import KpiLimits, baseline_history, kpi_limits, kpi_signal
+from goalkeeper.kpis.models import Kpi, KpiBaseline, Measurement
 from goalkeeper.kpis.series import PeriodStats, period_stats, period_window
 
 # Complete periods behind a board tile: the sparkline, and the trend (the last 6 of them).
@@ -110,6 +115,9 @@ class KpiTile:
     status: KpiStatus
     # Its data source failed too many times in a row (see goalkeeper.sources).
     source_broken: bool = False
+    # Its stored process signal (docs/signals.md): a rule's name and side, or "".
+    signal: str = ""
+    signal_side: str = ""
 
     @property
     def health(self) -> Health:
@@ -208,8 +216,9 @@ def kpi_status(kpi: Kpi, workspace: Workspace, now: dt.datetime) -> KpiStatus:
     return kpi_statuses([kpi], workspace, now)[kpi.pk]
 
 
-def tile_of(kpi: Kpi, status: KpiStatus) -> KpiTile:
-    """The tile of a KPI with its status."""
+def tile_of(kpi: Kpi, status: KpiStatus, now: dt.datetime | None = None) -> KpiTile:
+    """The tile of a KPI with its status, and its stored signal at `now` (default: now)."""
+    rule, side = kpi_signal(kpi, now or timezone.now())
     return KpiTile(
         id=kpi.pk,
         name=kpi.name,
@@ -227,6 +236,8 @@ def tile_of(kpi: Kpi, status: KpiStatus) -> KpiTile:
         last_measurement_at=kpi.last_measurement_at,
         status=status,
         source_broken=getattr(kpi, "source_status", None) == "broken",
+        signal=rule.value if rule else "",
+        signal_side=side.value if side else "",
     )
 
 
@@ -256,11 +267,71 @@ class KpiPage:
     page: int
     has_newer: bool
     has_older: bool
+    # The process limits (docs/signals.md), the baselines set, newest first, and the
+    # stored signal (a rule's name and its side, or "").
+    limits: KpiLimits | None = None
+    baselines: tuple[KpiBaseline, ...] = ()
+    signal: str = ""
+    signal_side: str = ""
 
     @property
     def chart_data(self) -> dict[str, Any]:
-        """What the chart script needs, for `json_script`."""
-        return chart_data(self.kpi, self.chart, self.chart_frequency)
+        """What the chart script needs, for `json_script`; with the process limits when the
+        chart shows the KPI's own periods."""
+        data = chart_data(self.kpi, self.chart, self.chart_frequency)
+        if self.limits is not None and self.chart_frequency.value == self.kpi.frequency:
+            data["limits"] = limits_data(self.limits, self.chart, self.baselines[1:])
+        return data
+
+    @property
+    def recent_signals(self) -> tuple[Signal[dt.datetime], ...]:
+        """The signalled periods, newest first (at most 12)."""
+        chart = self.limits.chart if self.limits is not None else None
+        return tuple(reversed(chart.signals[-12:])) if chart is not None else ()
+
+
+def limits_data(
+    found: KpiLimits, points: Sequence[PeriodPoint], earlier: Sequence[KpiBaseline] = ()
+) -> dict[str, Any] | None:
+    """The process limits for the chart script: the lines, the baseline's span among the
+    chart's points (indices, clipped to them), the spans of `earlier` baselines and each
+    signalled point's rule in words."""
+    chart = found.chart
+    if chart is None:
+        return None
+    starts = [instant(point.start) for point in points]
+
+    def span(first: dt.datetime | None, last: dt.datetime | None) -> list[int] | None:
+        inside = [
+            i
+            for i, start in enumerate(starts)
+            if (first is None or instant(first) <= start) and (last is None or start <= last)
+        ]
+        return [inside[0], inside[-1]] if inside else None
+
+    baseline = chart.limits.baseline
+    by_period = {signal.period: signal for signal in chart.signals}
+    return {
+        "centre": chart.limits.centre,
+        "lower": chart.limits.lower,
+        "upper": chart.limits.upper,
+        "baseline": span(baseline.first, baseline.last),
+        "earlier": [
+            shaded
+            for old in earlier
+            if (shaded := span(old.first, instant(old.last) if old.last else None)) is not None
+        ],
+        "signals": [
+            {
+                "index": index,
+                "rule": signal.rule.value,
+                "side": signal.side.value,
+                "label": str(SIGNAL_LABELS[signal.rule]),
+            }
+            for index, start in enumerate(starts)
+            if (signal := by_period.get(start)) is not None
+        ],
+    }
 
 
 def chart_data(kpi: Kpi, points: Sequence[PeriodPoint], frequency: Frequency) -> dict[str, Any]:
@@ -368,6 +439,7 @@ def kpi_page(
         .order_by("-timestamp")
         .values_list("timestamp", "value", "id")[start : start + PAGE_SIZE + 1]
     )
+    rule, side = kpi_signal(kpi, now)
     return KpiPage(
         kpi=kpi,
         status=status,
@@ -378,4 +450,8 @@ def kpi_page(
         page=page,
         has_newer=page > 1,
         has_older=len(rows) > PAGE_SIZE,
+        limits=kpi_limits(kpi, kpi.workspace.clock(now)),
+        baselines=tuple(baseline_history(kpi)),
+        signal=rule.value if rule else "",
+        signal_side=side.value if side else "",
     )

@@ -20,13 +20,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Person, Team, Workspace
 from goalkeeper.audit.services import diff, record, record_many, snapshot
 from goalkeeper.audit.services import entry as audit_entry
+from goalkeeper.changes.tracking import record_deletion
+from goalkeeper.domain.instants import instant
 from goalkeeper.domain.limits import MAX_ABS_VALUE, check_value
+from goalkeeper.domain.periods import Frequency, latest_complete_period, period_of
+from goalkeeper.domain.process_limits import MIN_BASELINE_PERIODS
 from goalkeeper.kpis import events as kpi_events
 from goalkeeper.kpis.figures import STORED_FIELDS, stored_figures
-from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
+from goalkeeper.kpis.limits import SIGNAL_FIELDS, StoredSignal, kpi_limits, stored_signals
+from goalkeeper.kpis.models import Kpi, KpiBaseline, Measurement, StagedUpload
 from goalkeeper.kpis.series import instant_adapter
 from goalkeeper.kpis.signals import measurements_recorded
 
@@ -150,15 +156,30 @@ def _validated(points: Iterable[tuple[dt.datetime, float]]) -> dict[dt.datetime,
     return batch
 
 
-def _upsert_sql(rows: int) -> str:
+def _upsert_sql(rows: int, stamp: str) -> str:
     """One INSERT of `rows` values that updates the value where the KPI already has the
-    instant: `ON CONFLICT` on the (kpi, timestamp) unique index, on SQLite and PostgreSQL."""
+    instant: `ON CONFLICT` on the (kpi, timestamp) unique index, on SQLite and PostgreSQL.
+    `stamp` is the SQL literal of the write's instant (`created_at`, `updated_at`)."""
     table = connection.ops.quote_name(Measurement._meta.db_table)
-    values = ", ".join(["(%s, %s, %s)"] * rows)
+    values = ", ".join([f"(%s, %s, %s, {stamp}, {stamp})"] * rows)
+    # A value sent again unchanged keeps its `updated_at`: the changes feed lists real
+    # changes only.
     return (
-        f'INSERT INTO {table} ("kpi_id", "timestamp", "value") VALUES {values} '  # noqa: S608
-        'ON CONFLICT ("kpi_id", "timestamp") DO UPDATE SET "value" = EXCLUDED."value"'
+        f'INSERT INTO {table} ("kpi_id", "timestamp", "value", "created_at", "updated_at") '  # noqa: S608
+        f"VALUES {values} "
+        'ON CONFLICT ("kpi_id", "timestamp") DO UPDATE SET "value" = EXCLUDED."value", '
+        f'"updated_at" = CASE WHEN {table}."value" = EXCLUDED."value" '
+        f'THEN {table}."updated_at" ELSE EXCLUDED."updated_at" END'
     )
+
+
+def _instant_literal(moment: dt.datetime) -> str:
+    """`moment` as an SQL literal. Written into the statement rather than passed as two
+    more parameters per row: a chunk keeps its size under SQLite's bound on parameters,
+    and the text comes from a datetime, never from input."""
+    if connection.vendor == "sqlite":
+        return f"'{instant_adapter(connection)(moment)}'"
+    return f"'{moment.astimezone(dt.UTC).isoformat()}'::timestamptz"
 
 
 def _stored_between(kpi: Kpi, first: dt.datetime, last: dt.datetime) -> int:
@@ -177,6 +198,7 @@ def _upsert(kpi: Kpi, batch: dict[dt.datetime, float]) -> UpsertResult:
     before = _stored_between(kpi, first, last)
     kpi_id = kpi.pk
     adapt = instant_adapter(connection)
+    stamp = _instant_literal(timezone.now())
     rows = [(kpi_id, adapt(timestamp), value) for timestamp, value in sorted(batch.items())]
     # Each statement stays under the database's bound on parameters (999 on old SQLite).
     bound = connection.features.max_query_params or 3 * UPSERT_CHUNK
@@ -184,7 +206,7 @@ def _upsert(kpi: Kpi, batch: dict[dt.datetime, float]) -> UpsertResult:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            cursor.execute(_upsert_sql(len(part)), [item for row in part for item in row])
+            cursor.execute(_upsert_sql(len(part), stamp), [item for row in part for item in row])
     created = _stored_between(kpi, first, last) - before
     return UpsertResult(created=created, updated=len(batch) - created)
 
@@ -243,7 +265,11 @@ def measurements_written(
         .values_list("timestamp", flat=True)
         .first()
     )
-    Kpi.objects.filter(pk=kpi.pk).update(last_measurement_at=newest, last_source=source[:20])
+    # New values change the KPI (its latest value): it moves in the changes feed.
+    kpi.updated_at = timezone.now()
+    Kpi.objects.filter(pk=kpi.pk).update(
+        last_measurement_at=newest, last_source=source[:20], updated_at=kpi.updated_at
+    )
     kpi.last_measurement_at = newest
     kpi.last_source = source[:20]
     # Once per batch, whatever its size: the figures read the stored series.
@@ -372,7 +398,9 @@ def reassign_owner(*, actor: Person | None, person: Person, new_owner: Person | 
         )
         for kpi in owned
     )
-    Kpi.objects.filter(pk__in=[kpi.pk for kpi in owned]).update(owner=new_owner)
+    Kpi.objects.filter(pk__in=[kpi.pk for kpi in owned]).update(
+        owner=new_owner, updated_at=timezone.now()
+    )
     for kpi in owned:
         kpi.owner_id = new_owner_id
         kpi_events.kpi_event("kpi.updated", kpi)
@@ -387,7 +415,10 @@ FIGURES_BATCH = 500
 def store_figures(kpis: Sequence[Kpi], *, now: dt.datetime | None = None) -> int:
     """Write the stored figures of `kpis` (docs/kpis.md, "Stored figures"), computed by
     the read model at `now`; returns how many rows. Called inside the write that moved
-    them; no audit entry and no event: the figures follow from rows already audited.
+    them; no audit entry: the figures follow from rows already audited. The one event is
+    `kpi.signal`, when the stored signal of a KPI (its latest complete period's, from
+    `goalkeeper.kpis.limits`) appears, changes or goes: after new values, a new baseline
+    or a period's end (the refresh job).
     """
     if not kpis:
         return 0
@@ -398,12 +429,25 @@ def store_figures(kpis: Sequence[Kpi], *, now: dt.datetime | None = None) -> int
     by_workspace: dict[int, list[Kpi]] = {}
     for kpi in kpis:
         by_workspace.setdefault(kpi.workspace_id, []).append(kpi)
+    changed: list[tuple[Kpi, str, StoredSignal]] = []
     for workspace_id, group in by_workspace.items():
-        figures = stored_figures(group, workspaces[workspace_id].clock(at))
+        clock = workspaces[workspace_id].clock(at)
+        figures = stored_figures(group, clock)
+        signals = stored_signals(group, clock)
         for kpi in group:
+            # A row figured for the first time announces nothing: its signal is not news.
+            before = kpi.signal if kpi.figures_at is not None else None
             for name, value in figures[kpi.pk].columns().items():
                 setattr(kpi, name, value)
+            for name, value in signals[kpi.pk].columns().items():
+                setattr(kpi, name, value)
+            if before is not None and before != kpi.signal:
+                changed.append((kpi, before, signals[kpi.pk]))
     _write_stored(kpis)
+    for kpi, before, signal in changed:
+        kpi_events.kpi_signal_changed(
+            kpi, before=before, after=kpi.signal, side=kpi.signal_side, period=signal.period
+        )
     return len(kpis)
 
 
@@ -414,7 +458,7 @@ def _write_stored(kpis: Sequence[Kpi]) -> None:
     company; only our own table and column names are pasted into the SQL.
     """
     concrete = {field.name: field for field in Kpi._meta.concrete_fields}
-    fields = [concrete[name] for name in STORED_FIELDS]
+    fields = [concrete[name] for name in (*STORED_FIELDS, *SIGNAL_FIELDS)]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     table = quote(Kpi._meta.db_table)
@@ -461,7 +505,8 @@ def archive_kpi(*, actor: Person | None, kpi: Kpi, now: dt.datetime | None = Non
     if locked.archived_at is not None:
         raise ValidationError({"archived": "this KPI is archived already"})
     kpi.archived_at = now or timezone.now()
-    Kpi.objects.filter(pk=kpi.pk).update(archived_at=kpi.archived_at)
+    kpi.updated_at = timezone.now()
+    Kpi.objects.filter(pk=kpi.pk).update(archived_at=kpi.archived_at, updated_at=kpi.updated_at)
     record(
         workspace=kpi.workspace,
         actor=actor,
@@ -481,7 +526,8 @@ def restore_kpi(*, actor: Person | None, kpi: Kpi) -> Kpi:
         raise ValidationError({"archived": "this KPI is not archived"})
     before = locked.archived_at
     kpi.archived_at = None
-    Kpi.objects.filter(pk=kpi.pk).update(archived_at=None)
+    kpi.updated_at = timezone.now()
+    Kpi.objects.filter(pk=kpi.pk).update(archived_at=None, updated_at=kpi.updated_at)
     # Time went on while it was archived: its health is read again at once.
     store_figures([kpi])
     record(
@@ -548,7 +594,8 @@ def correct_measurement(
     health_before = kpi_events.health_of(kpi)
     measurement.value = float(value)
     measurement.timestamp = moved_to
-    measurement.save(update_fields=["value", "timestamp"])
+    measurement.updated_at = timezone.now()
+    measurement.save(update_fields=["value", "timestamp", "updated_at"])
     if note:
         changes["reason"] = [None, note]
     _values_changed(
@@ -576,6 +623,9 @@ def delete_measurement(
     }
     if note:
         changes["reason"] = [None, note]
+    # Deleted one by one here; a KPI's deletion takes its series without a tombstone each
+    # (the KPI's says it).
+    record_deletion(kpi.workspace_id, "measurement", [measurement.pk], parent=kpi.pk)
     measurement.delete()
     _values_changed(
         actor=actor,
@@ -610,7 +660,8 @@ def _values_changed(
         .values_list("timestamp", flat=True)
         .first()
     )
-    Kpi.objects.filter(pk=kpi.pk).update(last_measurement_at=newest)
+    kpi.updated_at = timezone.now()
+    Kpi.objects.filter(pk=kpi.pk).update(last_measurement_at=newest, updated_at=kpi.updated_at)
     kpi.last_measurement_at = newest
     store_figures([kpi])
     record(workspace=kpi.workspace, actor=actor, action=action, obj=kpi, changes=changes)
@@ -689,7 +740,9 @@ def bulk_change_kpis(
         changed = [kpi for kpi in kpis if kpi.owner_id != new_id]
         column, new_value = "owner_id", new_id
         entries = [(kpi, {"owner": [kpi.owner_id, new_id]}) for kpi in changed]
-        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(owner_id=new_id)
+        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(
+            owner_id=new_id, updated_at=timezone.now()
+        )
     elif action is BulkAction.TEAM:
         if team is None or team.workspace_id != actor.workspace_id or team.archived_at:
             raise ValidationError({"team": "must be a team of this workspace, not archived"})
@@ -697,13 +750,17 @@ def bulk_change_kpis(
         changed = [kpi for kpi in kpis if kpi.team_id != new_id]
         column, new_value = "team_id", new_id
         entries = [(kpi, {"team": [kpi.team_id, new_id]}) for kpi in changed]
-        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(team_id=new_id)
+        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(
+            team_id=new_id, updated_at=timezone.now()
+        )
     else:
         at = now or timezone.now()
         changed = [kpi for kpi in kpis if kpi.archived_at is None]
         column, new_value = "archived_at", at
         entries = [(kpi, {"archived_at": [None, at.isoformat()]}) for kpi in changed]
-        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(archived_at=at)
+        Kpi.objects.filter(pk__in=[kpi.pk for kpi in changed]).update(
+            archived_at=at, updated_at=timezone.now()
+        )
     audit_action = "kpi.archived" if action is BulkAction.ARCHIVE else "kpi.updated"
     record_many(
         audit_entry(workspace=workspace, actor=actor, action=audit_action, obj=kpi, changes=c)
@@ -714,3 +771,87 @@ def bulk_change_kpis(
         kpi.workspace = workspace
         kpi_events.kpi_event("kpi.updated", kpi)
     return len(changed)
+
+
+# --- Process limits: a new baseline after a process change (docs/signals.md) ---------------------
+
+MAX_BASELINE_NOTE = 2_000
+
+
+def _period_start_of(
+    moment: dt.date | dt.datetime, frequency: Frequency, clock: Clock
+) -> dt.datetime:
+    """The start (UTC) of the period of `frequency` holding `moment`: a day is read at its
+    midnight in the workspace's zone."""
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time(), tzinfo=clock.zone)
+    local = moment.astimezone(clock.zone)
+    return instant(period_of(local, frequency, clock.fiscal_year_start_month).start)
+
+
+@transaction.atomic
+def set_baseline(
+    *,
+    actor: Person | None,
+    kpi: Kpi,
+    first: dt.date | dt.datetime | None,
+    last: dt.date | dt.datetime | None,
+    note: str,
+    now: dt.datetime | None = None,
+) -> KpiBaseline:
+    """Compute the KPI's process limits from the periods `first` to `last` from now on.
+
+    Each end is the period holding that day or instant (None: from the first period of the
+    limits' window, or up to the latest complete one). Both must be complete periods, in
+    order, and the range must hold at least 6 periods with a value among the last
+    LIMITS_PERIODS; the note says what changed. Earlier baselines stay in the history. One
+    audit entry, `kpi.baseline_set`, and `kpi.signal` when the KPI's signal moves with it.
+    """
+    clock = kpi.workspace.clock(now)
+    frequency = Frequency(kpi.frequency)
+    latest = instant(
+        latest_complete_period(clock.local_now, frequency, clock.fiscal_year_start_month).start
+    )
+    note = note.strip()
+    errors: dict[str, str] = {}
+    start = _period_start_of(first, frequency, clock) if first is not None else None
+    end = _period_start_of(last, frequency, clock) if last is not None else None
+    for field, value in (("from", start), ("to", end)):
+        if value is not None and value > latest:
+            errors[field] = gettext_noop("must be a complete period, not the current one or later")
+    if start is not None and end is not None and end < start and "to" not in errors:
+        errors["to"] = gettext_noop("must not be before the start of the baseline")
+    if not note:
+        errors["note"] = gettext_noop("say what changed in the process")
+    elif len(note) > MAX_BASELINE_NOTE:
+        errors["note"] = gettext_noop("at most 2000 characters")
+    if errors:
+        raise ValidationError(errors)
+    baseline = KpiBaseline(
+        kpi=kpi, first=start, last=end, note=note, created_by=actor, created_at=clock.now
+    )
+    limits = kpi_limits(kpi, clock, baseline=baseline)
+    count = limits.range_count
+    if count < MIN_BASELINE_PERIODS:
+        raise ValidationError(
+            {
+                "from": gettext_noop(
+                    "the range holds too few periods with a value: limits need at least 6"
+                )
+            }
+        )
+    baseline.save()
+    record(
+        workspace=kpi.workspace,
+        actor=actor,
+        action="kpi.baseline_set",
+        obj=kpi,
+        changes={
+            "baseline_from": [None, start.isoformat() if start else None],
+            "baseline_to": [None, end.isoformat() if end else None],
+            "note": [None, note],
+        },
+    )
+    kpi_events.kpi_baseline_set(kpi, baseline)
+    store_figures([kpi], now=clock.now)
+    return baseline

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kpis/new/", views.create, name="kpi_create"),
     path("kpis/<int:pk>/", views.detail, name="kpi_detail"),
     path("kpis/<int:pk>/edit/", views.edit, name="kpi_edit"),
+    path("kpis/<int:pk>/baseline/", views.set_baseline, name="kpi_baseline"),
     path("kpis/<int:pk>/values/", views.values, name="kpi_values"),
     path("kpis/<int:pk>/upload/", views.upload, name="kpi_upload"),
     path("kpis/<int:pk>/upload/<uuid:token>/", views.upload_preview, name="kpi_upload_preview"),

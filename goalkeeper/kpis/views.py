@@ -30,7 +30,14 @@ from goalkeeper.domain.periods import Frequency
 from goalkeeper.kpis import board as board_reads
 from goalkeeper.kpis import imports, queries, services
 from goalkeeper.kpis.access import access_kpi_by_id
-from goalkeeper.kpis.forms import BulkKpiForm, KpiForm, PasteForm, UploadForm, ValueForm
+from goalkeeper.kpis.forms import (
+    BaselineForm,
+    BulkKpiForm,
+    KpiForm,
+    PasteForm,
+    UploadForm,
+    ValueForm,
+)
 from goalkeeper.kpis.models import Kpi, Measurement, StagedUpload
 from goalkeeper.kpis.pickers import search_kpis
 
@@ -99,21 +106,58 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A KPI's chart, status, definition and raw values (its template adds the bridges:
     linked key results and recoveries, from `goalkeeper.bridges`)."""
     person = _person(request)
-    kpi = _kpi(person, pk)
+    return _detail(request, person, _kpi(person, pk))
+
+
+def _detail(
+    request: HttpRequest,
+    person: Person,
+    kpi: Kpi,
+    baseline_form: BaselineForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     period = request.GET.get("period", "")
     chart_frequency = Frequency(period) if period in Frequency._value2member_map_ else None
     page_text = request.GET.get("page", "1")
     page_number = int(page_text) if page_text.isdigit() else 1
     data = queries.kpi_page(kpi, timezone.now(), chart_frequency=chart_frequency, page=page_number)
-    return _render(
+    response = _render(
         request,
         person,
         "kpis/detail.html",
         {
             "page": data,
             "kpi": kpi,
+            "baseline_form": baseline_form or BaselineForm(),
         },
     )
+    response.status_code = status
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def set_baseline(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new baseline for the KPI's process limits (editors); a refusal shows the KPI page
+    again with the form's errors."""
+    person = _person(request)
+    kpi = _kpi(person, pk, for_write=True)
+    form = BaselineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_baseline(
+                actor=person,
+                kpi=kpi,
+                first=form.cleaned_data["from"],
+                last=form.cleaned_data["to"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("New baseline set: the limits are computed from it."))
+            return redirect(reverse("kpi_detail", args=[kpi.pk]) + "#limits")
+    return _detail(request, person, kpi, baseline_form=form, status=400)
 
 
 @login_required

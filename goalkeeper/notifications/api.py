@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from goalkeeper.api.auth import caller
-from goalkeeper.api.common import page
+from goalkeeper.api.common import listing
 from goalkeeper.api.errors import READ_MANY, READ_ONE, UPDATE, responses
-from goalkeeper.api.schemas import Day, Flag, Id, Input, PageParams
+from goalkeeper.api.schemas import Day, Flag, Id, Input, Page, PageParams
 from goalkeeper.notifications import queries, services
 from goalkeeper.notifications.kinds import KINDS
 from goalkeeper.notifications.models import Notification
@@ -45,8 +45,7 @@ class NotificationOut(Schema):
     snoozed_until: dt.date | None
 
 
-class InboxPage(Schema):
-    count: int
+class InboxPage(Page):
     open: int
     items: list[NotificationOut]
 
@@ -117,9 +116,13 @@ def list_inbox(request: HttpRequest, params: Query[InboxParams]) -> InboxPage:
     person = caller(request)
     today = person.workspace.clock().today
     kind = params.kind if params.kind in KINDS else ""
-    count, items = page(queries.items(person, params.view, today, kind), params)
+    # The inbox's own order (newest first): its cursor carries a position.
+    found = listing(request, queries.items(person, params.view, today, kind), params, sort="")
     return InboxPage(
-        count=count, open=queries.open_count(person, today), items=[_out(i) for i in items]
+        count=found.count,
+        next=found.next,
+        open=queries.open_count(person, today),
+        items=[_out(i) for i in found.items],
     )
 
 

@@ -51,6 +51,12 @@ _KINDS = (
         Email.BATCHED,
     ),
     Kind(
+        "guardrail",
+        _("Guardrail tripped"),
+        _("A guardrail KPI of an objective you own turned red or signals."),
+        Email.IMMEDIATE,
+    ),
+    Kind(
         "source_broken",
         _("Source broken"),
         _("A data source of yours stopped working."),

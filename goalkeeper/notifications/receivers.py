@@ -13,10 +13,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from goalkeeper.accounts.models import Person
+from goalkeeper.domain.process_limits import Rule, Side
 from goalkeeper.domain.scoring import final_score
 from goalkeeper.events import Event
+from goalkeeper.kpis.labels import SIDE_LABELS, SIGNAL_LABELS
 from goalkeeper.l10n import score1, with_unit
-from goalkeeper.notifications import services
+from goalkeeper.notifications import guardrails, services
 from goalkeeper.notifications.subjects import describe_one
 from goalkeeper.notifications.watching import watchers, watchers_of
 
@@ -207,6 +209,44 @@ def _comment(event: Event) -> None:
     )
 
 
+def _kpi_signal(event: Event) -> None:
+    """A KPI's latest period shows a signal (or a new one): its owner and watchers hear of
+    it; a signal gone handles the item it left."""
+    kpi: Mapping[str, Any] = event.payload["kpi"]
+    subject = ("kpi", int(kpi["id"]))
+    after = event.payload.get("after")
+    if not after:
+        services.resolve(workspace_id=event.workspace_id, kind="kpi_signal", subject=subject)
+        return
+    info = describe_one(subject)
+    if info is None:
+        return
+    rule = Rule(str(after))
+    side = event.payload.get("side")
+
+    def title() -> str:
+        return _("%(kpi)s shows a signal: %(rule)s") % {
+            "kpi": info.title,
+            "rule": SIGNAL_LABELS[rule],
+        }
+
+    def body() -> str:
+        where = SIDE_LABELS[Side(str(side))] if side in Side._value2member_map_ else ""
+        text = _("Something changed in the process behind it (%(side)s), beyond its usual spread.")
+        return text % {"side": where}
+
+    services.notify(
+        workspace_id=event.workspace_id,
+        people=watchers_of([info])[subject],
+        kind="kpi_signal",
+        title=title,
+        body=body,
+        url=f"{info.url}#limits",
+        subject=subject,
+        key=f"signal:{subject[1]}:{after}:{event.payload.get('period') or ''}",
+    )
+
+
 def _deleted(subject_type: str, key: str) -> Handler:
     def clear(event: Event) -> None:
         services.resolve_subject(
@@ -228,6 +268,8 @@ HANDLERS: dict[str, list[Handler]] = {
     "kpi.deleted": [_deleted("kpi", "kpi")],
     "comment.created": [_comment],
     "comment.updated": [_comment],
+    "kpi.health_changed": [guardrails.health_changed],
+    "kpi.signal": [_kpi_signal, guardrails.signalled],
 }
 
 

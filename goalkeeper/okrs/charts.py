@@ -9,8 +9,8 @@ from dataclasses import replace
 from typing import Any
 
 from goalkeeper.accounts.clock import Clock
-from goalkeeper.okrs.facts import KeyResultFacts, ObjectiveFacts, cycle_facts
-from goalkeeper.okrs.figures import rolled_up
+from goalkeeper.okrs.facts import CycleFacts, KeyResultFacts, ObjectiveFacts, cycle_facts
+from goalkeeper.okrs.figures import objective_expected, rolled_up
 from goalkeeper.okrs.models import Cycle
 from goalkeeper.okrs.view_models import CheckInEntry, KeyResultRow, ObjectiveRow
 
@@ -31,6 +31,7 @@ def _facts(kr: KeyResultRow) -> KeyResultFacts:
         current=None,
         done=False,
         last_check_in_at=None,
+        phases=kr.phases,
     )
 
 
@@ -97,13 +98,53 @@ def progress_chart(
     if points and running and pace and points[-1][0] < clock.today.isoformat():
         # Flat to today: nothing has moved since the last check-in.
         points.append([clock.today.isoformat(), points[-1][1]])
-    return {
+    chart: dict[str, Any] = {
         "points": points,
         "start": cycle.start_date.isoformat(),
         "end": cycle.end_date.isoformat(),
         "today": clock.today.isoformat() if running and pace else None,
         "pace": pace,
     }
+    expected = _expected_path(objective_id, rows, counted, clock, period) if pace else None
+    if expected is not None:
+        # Phased targets: the path they expect, drawn instead of the straight line.
+        chart["expected"] = expected
+    return chart
+
+
+def _expected_path(
+    objective_id: int,
+    rows: Mapping[int, ObjectiveRow],
+    counted: Collection[int],
+    clock: Clock,
+    period: CycleFacts,
+) -> list[list[Any]] | None:
+    """The progress the objective expects over the cycle when a key result follows phased
+    targets (None: the straight line), at its phases' dates and weekly in between."""
+    row = rows.get(objective_id)
+    if row is None or not any(kr.phases for kr in row.key_results):
+        return None
+    facts = ObjectiveFacts(
+        id=row.id,
+        cycle=period,
+        parent_id=None,
+        state=row.state,
+        roll_up_children=row.roll_up_children,
+        final_score=row.final_score,
+        key_results=tuple(_facts(kr) for kr in row.key_results),
+    )
+    children = sum(1 for pk in counted if pk in rows and rows[pk].parent_id == objective_id)
+    days = {period.start_date, period.end_date}
+    days |= {p.until for kr in row.key_results for p in kr.phases}
+    day = period.start_date
+    while day < period.end_date:
+        days.add(day)
+        day += dt.timedelta(days=7)
+    inside = sorted(d for d in days if period.start_date <= d <= period.end_date)
+    path = [
+        [d.isoformat(), _percent(objective_expected(facts, children, clock, d))] for d in inside
+    ]
+    return [point for point in path if point[1] is not None]
 
 
 def _percent(value: float | None) -> float | None:

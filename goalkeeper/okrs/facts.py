@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, progress, score
+from goalkeeper.domain.phasing import Phase
+from goalkeeper.okrs.phases import phases_of
 
 # The fields each light row reads, for the `values()` calls that feed the converters.
 CYCLE_FACT_FIELDS = ("id", "start_date", "end_date", "state")
@@ -32,6 +34,7 @@ KEY_RESULT_FACT_FIELDS = (
     "current",
     "done",
     "last_check_in_at",
+    "phases",
 )
 OBJECTIVE_FACT_FIELDS = ("id", "cycle_id", "parent_id", "state", "roll_up_children", "final_score")
 # Stored states, as `okrs.models` names them (this module sits below the models).
@@ -86,6 +89,7 @@ class KeyResultFacts:
     current: float | None
     done: bool
     last_check_in_at: dt.datetime | None
+    phases: tuple[Phase, ...] = ()
 
     @property
     def spec(self) -> KeyResultSpec:
@@ -140,6 +144,7 @@ def key_result_facts(source: object) -> KeyResultFacts:
         current=read("current"),
         done=bool(read("done")),
         last_check_in_at=read("last_check_in_at"),
+        phases=phases_of(read("phases")),
     )
 
 

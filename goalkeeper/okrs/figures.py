@@ -23,7 +23,8 @@ from django.db.models import Prefetch, QuerySet
 
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.domain.objectives import WeightedScore, objective_progress
-from goalkeeper.domain.pace import PaceStatus, pace_status
+from goalkeeper.domain.pace import PaceStatus, elapsed_share, pace_status
+from goalkeeper.domain.phasing import expected_score
 from goalkeeper.domain.scoring import final_score
 from goalkeeper.okrs.facts import (
     KEY_RESULT_FACT_FIELDS,
@@ -57,16 +58,25 @@ def key_result_figures_from(
     return KeyResultFigures(
         progress=key_result.progress,
         score=s,
-        status=_pace(s, cycle, key_result.last_check_in_at, clock),
+        status=_pace(
+            s, cycle, key_result.last_check_in_at, clock, expected_by(key_result, cycle, clock)
+        ),
     )
+
+
+def expected_by(key_result: KeyResultFacts, cycle: CycleFacts, clock: Clock) -> float | None:
+    """The score a key result's phased targets expect by today (None: the straight line)."""
+    return expected_score(key_result.spec, cycle.start_date, key_result.phases, clock.today)
 
 
 @dataclass(frozen=True)
 class Rolled:
-    """An objective's progress (None without anything to measure it) and latest check-in."""
+    """An objective's progress (None without anything to measure it) and latest check-in;
+    `children` counts the children whose progress it rolls up."""
 
     progress: float | None
     last_check_in_at: dt.datetime | None
+    children: int = 0
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,7 @@ class ObjectiveFigures:
     score: float | None
     status: PaceStatus
     last_check_in_at: dt.datetime | None
+    expected: float | None = None
 
 
 def rolled_up(objectives: Iterable[ObjectiveFacts]) -> dict[int, Rolled]:
@@ -115,7 +126,8 @@ def rolled_up(objectives: Iterable[ObjectiveFacts]) -> dict[int, Rolled]:
                 child_progress.append(child.progress)
                 moments.append(child.last_check_in_at)
         value = objective_progress(weighted, child_progress, objective.roll_up_children)
-        result = Rolled(value, _latest(moments))
+        counted = sum(1 for child in child_progress if child is not None)
+        result = Rolled(value, _latest(moments), counted)
         visiting.discard(objective_id)
         done[objective_id] = result
         return result
@@ -138,6 +150,7 @@ def objective_figures_from(
             if objective.closed and objective.final_score is not None
             else final_score(value.progress)
         )
+        expected = objective_expected(objective, value.children, clock)
         result[objective.id] = ObjectiveFigures(
             progress=value.progress,
             score=shown,
@@ -146,15 +159,49 @@ def objective_figures_from(
                 objective.cycle,
                 value.last_check_in_at,
                 clock,
+                expected,
             ),
             last_check_in_at=value.last_check_in_at,
+            expected=expected,
         )
     return result
 
 
-def _pace(value: float, cycle: CycleFacts, last: dt.datetime | None, clock: Clock) -> PaceStatus:
+def objective_expected(
+    objective: ObjectiveFacts, children: int, clock: Clock, day: dt.date | None = None
+) -> float | None:
+    """The progress an objective is expected to have by `day` (today by default) when any
+    of its key results follows phased targets: the weighted mean of what each key result
+    expects (its phases' score, else the elapsed share), children counting the elapsed
+    share. None when none does: the straight line (docs/scoring.md, "Pace status")."""
+    if not any(kr.phases for kr in objective.key_results):
+        return None
+    cycle = objective.cycle
+    day = day or clock.today
+    share = elapsed_share(cycle.start_date, cycle.end_date, day)
+    weighted = []
+    for kr in objective.key_results:
+        expected = expected_score(kr.spec, cycle.start_date, kr.phases, day)
+        weighted.append(WeightedScore(kr.weight, share if expected is None else expected))
+    return objective_progress(weighted, [share] * children, objective.roll_up_children)
+
+
+def _pace(
+    value: float,
+    cycle: CycleFacts,
+    last: dt.datetime | None,
+    clock: Clock,
+    expected: float | None = None,
+) -> PaceStatus:
     return pace_status(
-        value, cycle.start_date, cycle.end_date, clock.today, last, clock.now, clock.thresholds
+        value,
+        cycle.start_date,
+        cycle.end_date,
+        clock.today,
+        last,
+        clock.now,
+        clock.thresholds,
+        expected=expected,
     )
 
 

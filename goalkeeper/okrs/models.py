@@ -12,9 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from goalkeeper.changes.stamps import Stamped
+from goalkeeper.domain.errors import FieldError
 from goalkeeper.domain.key_results import KeyResultKind, KeyResultSpec, validate_key_result
 from goalkeeper.domain.limits import check_value
+from goalkeeper.domain.phasing import validate_phases
 from goalkeeper.okrs.facts import key_result_spec
+from goalkeeper.okrs.phases import read_phases, stored_phases
 from goalkeeper.validation import raise_field_errors
 
 
@@ -24,7 +28,7 @@ class CycleState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Cycle(models.Model):
+class Cycle(Stamped):
     """A named period, usually a quarter, in which objectives live."""
 
     workspace = models.ForeignKey(
@@ -35,6 +39,8 @@ class Cycle(models.Model):
     end_date = models.DateField()
     state = models.CharField(max_length=10, choices=CycleState.choices, default=CycleState.PLANNING)
     closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints: ClassVar = [
@@ -83,7 +89,7 @@ class ObjectiveState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Objective(models.Model):
+class Objective(Stamped):
     """A qualitative goal for one cycle, measured by its key results."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
@@ -137,6 +143,10 @@ class Objective(models.Model):
         related_name="objectives_to_review",
     )
     review_requested_at = models.DateTimeField(null=True, blank=True)
+    # The odds (0..1) that the final score meets the kind's success line, stored because a
+    # simulation is too slow for a board (docs/signals.md, "Odds"); None without history.
+    odds_success = models.FloatField(null=True, blank=True)
+    odds_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -262,7 +272,7 @@ KIND_LABELS = {
 }
 
 
-class KeyResult(models.Model):
+class KeyResult(Stamped):
     """A measurable result of an objective. `current` mirrors the latest check-in."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
@@ -288,6 +298,8 @@ class KeyResult(models.Model):
     high = models.FloatField(null=True, blank=True)
     commit = models.FloatField(null=True, blank=True)
     stretch = models.FloatField(null=True, blank=True)
+    # The values expected by given dates instead of a straight line (`okrs.phases`).
+    phases = models.JSONField(default=list, blank=True)
     # Denormalised from the latest check-in so boards read one row per key result.
     current = models.FloatField(null=True, blank=True)
     done = models.BooleanField(default=False)
@@ -309,8 +321,14 @@ class KeyResult(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="contributors"
     )
     rollup = models.CharField(max_length=8, choices=Rollup.choices, default=Rollup.NONE)
+    # The odds (0..1) of reaching the target and the success line at the cycle end, stored
+    # by `okrs.services.odds` (docs/signals.md, "Odds"); None with too little history.
+    odds_target = models.FloatField(null=True, blank=True)
+    odds_success = models.FloatField(null=True, blank=True)
+    odds_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["position", "id"]
@@ -345,6 +363,8 @@ class KeyResult(models.Model):
         else:
             for error in [*validate_key_result(self.spec), *check_value("current", self.current)]:
                 refuse(error.field, error.message)
+            for error in self._phase_errors():
+                refuse(error.field, error.message)
         if (
             self.owner_id
             and self.owner is not None
@@ -376,6 +396,22 @@ class KeyResult(models.Model):
             refuse("kpi_formula", "a milestone is done or not done: KPIs cannot drive it")
         if errors:
             raise ValidationError(errors)
+
+    def _phase_errors(self) -> list[FieldError]:
+        """What is wrong with the phased targets; stores them in their column's form."""
+        phases, errors = read_phases(self.phases)
+        if errors or not phases:
+            self.phases = [] if not errors else self.phases
+            return errors
+        if self.kind not in (KeyResultKind.INCREASE, KeyResultKind.DECREASE):
+            return [FieldError("phases", "only an increase or decrease follows phased targets")]
+        if self.start is None:
+            return [FieldError("phases", "phased targets start from the start value: give one")]
+        cycle = self.objective.cycle
+        errors = validate_phases(cycle.start_date, cycle.end_date, phases)
+        if not errors:
+            self.phases = stored_phases(phases)
+        return errors
 
 
 class KpiInput(models.Model):
@@ -413,6 +449,9 @@ class CheckIn(models.Model):
         related_name="check_ins",
     )
     automatic = models.BooleanField(default=False, help_text="Written from a linked KPI")
+    # The model's odds of success when this check-in was recorded: a forecast that the
+    # calibration at cycle close compares with what happened (docs/signals.md).
+    odds_success = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -56,6 +56,7 @@ _OBJECTIVE_FIELDS = (
     "team__parent_id",
     "owner_id",
     "owner__name",
+    "odds_success",
 )
 _KEY_RESULT_FIELDS = (
     *KEY_RESULT_FACT_FIELDS,
@@ -78,6 +79,8 @@ _KEY_RESULT_FIELDS = (
     "kpi__team__name",
     "objective__team_id",
     "kpi_formula",
+    "odds_target",
+    "odds_success",
 )
 # Board order: the company root first, then teams by name; objectives in creation order.
 BOARD_ORDER = (
@@ -246,7 +249,9 @@ def _around_sql(
     them (and the children asked for) through roll-ups. Each step finds its rows by primary
     key or by `parent_id`, never by scanning the workspace's objectives. Each row is a
     function of its id and `UNION` (not `UNION ALL`) keeps a row once, so a parent loop ends
-    the walk instead of running for ever."""
+    the walk instead of running for ever. Rows come in the objectives' own order (team name,
+    then id), as `load` reads them: without it PostgreSQL lists children in whatever order
+    its plan finds them, which a restored copy of the same rows need not repeat."""
     objective = Objective._meta.db_table
     team = Objective._meta.get_field("team").related_model._meta.db_table  # type: ignore[union-attr]
     include_sql, include_params = _id_list(include)
@@ -282,6 +287,7 @@ def _around_sql(
         SELECT o.id, o.parent_id, o.roll_up_children, o.team_id, o.owner_id, t.parent_id
         FROM {objective} o JOIN {team} t ON t.id = o.team_id
         WHERE o.id IN (SELECT id FROM up UNION SELECT id FROM down)
+        ORDER BY t.name, o.id
     """  # noqa: S608
     params: list[Any] = [
         *seeds_params,
@@ -348,6 +354,7 @@ def _key_result_row(
         stretch=facts.stretch,
         kpi_id=values["kpi_id"],
         kpi_name=values["kpi__name"] or "",
+        phases=facts.phases,
         handed_down_to=_handed_down_to(values, facts.id),
         kpi_formula=values.get("kpi_formula") or "",
         due=due,
@@ -355,6 +362,8 @@ def _key_result_row(
         objective_title=objective_title,
         rollup=values["rollup"],
         contributes_to=_link(values),
+        odds_target=values.get("odds_target"),
+        odds_success=values.get("odds_success"),
     )
 
 
@@ -417,6 +426,7 @@ def load_rows(
             key_results[values["objective_id"]].append((values, key_result_facts(values)))
     facts = [objective_facts(o, period, (kr for _, kr in key_results[o["id"]])) for o in objectives]
     figures = objective_figures_from(facts, clock)
+    running = period.start_date <= clock.today <= period.end_date
     rows = []
     for o in objectives:
         pk = o["id"]
@@ -443,6 +453,9 @@ def load_rows(
                 company_level=o["team__parent_id"] is None,
                 roll_up_children=bool(o["roll_up_children"]),
                 locked=pk in locked_ids,
+                odds_success=o["odds_success"],
+                # Only while the cycle runs, as the cycle's own marker.
+                expected=numbers.expected if running else None,
             )
         )
     return tuple(rows)
@@ -499,6 +512,8 @@ def key_result_row(workspace: Workspace, key_result: KeyResult, now: dt.datetime
         "rollup": key_result.rollup,
         **_parent_values(key_result.contributes_to_id),
         "kpi_formula": key_result.kpi_formula,
+        "odds_target": key_result.odds_target,
+        "odds_success": key_result.odds_success,
     }
     locked = cycle.state == CycleState.CLOSED or objective.state == ObjectiveState.CLOSED
     return _key_result_row(

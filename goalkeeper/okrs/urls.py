@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("key-results/validate/", views.key_result_validate, name="key_result_validate"),
     path("key-results/<int:pk>/edit/", views.key_result_edit, name="key_result_edit"),
+    path("key-results/<int:pk>/odds/", views.key_result_odds, name="key_result_odds"),
     path("key-results/<int:pk>/delete/", views.key_result_delete, name="key_result_delete"),
     path("key-results/<int:pk>/split/", views.key_result_split, name="key_result_split"),
     path("cycles/manage/", views.cycle_list, name="cycle_list"),

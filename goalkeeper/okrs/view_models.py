@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from goalkeeper.accounts.refs import PersonRef
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.pace import PaceStatus
+from goalkeeper.domain.phasing import Phase
 from goalkeeper.domain.scoring import score_band
 from goalkeeper.okrs.models import CycleState, ObjectiveState
 
@@ -57,6 +58,20 @@ NEUTRAL = "neutral"
 def final_tone(final_score: float | None) -> str:
     """The colour of a final score: its band (red, yellow, green), neutral without one."""
     return NEUTRAL if final_score is None else str(score_band(final_score))
+
+
+# Odds at or above these read green, then amber; below, red (docs/signals.md, "Odds").
+ODDS_LIKELY = 0.6
+ODDS_POSSIBLE = 0.3
+
+
+def odds_tone(odds: float | None) -> str:
+    """ "green" when likely, "yellow" when possible, "red" when unlikely, "neutral" unknown."""
+    if odds is None:
+        return NEUTRAL
+    if odds >= ODDS_LIKELY:
+        return "green"
+    return "yellow" if odds >= ODDS_POSSIBLE else "red"
 
 
 # --- View models ------------------------------------------------------------------------------
@@ -156,6 +171,11 @@ class KeyResultRow:
     contributes_to: KeyResultLink | None = None
     # Filled on the objective page only (one query for every key result shown there).
     contributors: tuple[ContributorRow, ...] = ()
+    # The stored odds (docs/signals.md, "Odds"): None with too little history.
+    odds_target: float | None = None
+    odds_success: float | None = None
+    # Its phased targets, when it expects a path that is not a straight line.
+    phases: tuple[Phase, ...] = ()
 
     @property
     def rolls_up(self) -> bool:
@@ -183,6 +203,11 @@ class KeyResultRow:
         """Checked in with a value (not a done flag)."""
         return self.kind is not KeyResultKind.MILESTONE
 
+    @property
+    def odds_tone(self) -> str:
+        """The colour of its odds of reaching the target (`odds_tone`)."""
+        return odds_tone(self.odds_target)
+
 
 @dataclass(frozen=True)
 class ObjectiveRow:
@@ -208,11 +233,21 @@ class ObjectiveRow:
     company_level: bool = False
     roll_up_children: bool = False
     locked: bool = False
+    # The stored odds that it succeeds (docs/signals.md, "Odds"); None without history.
+    odds_success: float | None = None
+    # What it is expected to have by today when a key result follows phased targets (0..1);
+    # None: the cycle's straight line (the cycle's pace marker).
+    expected: float | None = None
 
     @property
     def live(self) -> bool:
         """Measured against pace: neither the objective nor its cycle is closed."""
         return not self.locked
+
+    @property
+    def odds_tone(self) -> str:
+        """The colour of its odds of success (`odds_tone`)."""
+        return odds_tone(self.odds_success)
 
     @property
     def final(self) -> bool:

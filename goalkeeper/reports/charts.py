@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from goalkeeper.domain.scoring import ReviewBand
+from goalkeeper.okrs.calibration import COIN_TOSS
 from goalkeeper.reports.review import BandCount, CycleReview
 
 
@@ -36,4 +37,21 @@ def review_charts(review: CycleReview) -> dict[str, Any]:
         },
         "final": not review.provisional,
         "objectives": _("Objectives"),
+        "calibration": _calibration(review),
+    }
+
+
+def _calibration(review: CycleReview) -> dict[str, Any] | None:
+    """The Brier score of the model and of each person shown, with the coin toss's line."""
+    calibration = review.calibration
+    if calibration is None or calibration.empty:
+        return None
+    rows = ([calibration.model] if calibration.model is not None else []) + list(calibration.people)
+    return {
+        "names": [row.name for row in rows],
+        "scores": [round(row.brier, 3) for row in rows],
+        "model": calibration.model is not None,
+        "coin": COIN_TOSS,
+        "coin_label": _("Coin toss"),
+        "label": _("Brier score"),
     }

@@ -27,6 +27,7 @@ from goalkeeper.domain.scoring import (
     score_band,
     succeeded,
 )
+from goalkeeper.okrs.calibration import CycleCalibration, cycle_calibration
 from goalkeeper.okrs.models import Cycle, CycleState, Objective
 from goalkeeper.okrs.pages.board import team_choices
 from goalkeeper.okrs.standing import Standing, cycle_standings
@@ -51,6 +52,10 @@ KIND_WORDS = {
     ObjectiveKind.COMMITTED.value: gettext_lazy("Committed"),
     ObjectiveKind.ASPIRATIONAL.value: gettext_lazy("Aspirational"),
 }
+
+
+# The model's row in the calibration table, in the person's language.
+MODEL_WORDS = gettext_lazy("The model's odds")
 
 
 def band_label(band: ReviewBand) -> str:
@@ -185,6 +190,8 @@ class CycleReview:
     kpis: tuple[KpiMove, ...]
     kpis_total: int
     objectives_by_id: dict[int, str] = field(default_factory=dict)
+    # The forecasts against what happened, once the cycle is closed (docs/signals.md).
+    calibration: CycleCalibration | None = None
 
 
 @dataclass(frozen=True)
@@ -256,6 +263,11 @@ def cycle_review(
         kpis=tuple(moves),
         kpis_total=kpis_total,
         objectives_by_id=titles(workspace, wanted),
+        calibration=(
+            cycle_calibration(cycle, scope.team_ids, model_label=str(MODEL_WORDS))
+            if cycle.state == CycleState.CLOSED
+            else None
+        ),
     )
 
 

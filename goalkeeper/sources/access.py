@@ -10,7 +10,7 @@ from goalkeeper.accounts.access import require_admin
 from goalkeeper.accounts.models import Person
 from goalkeeper.kpis.access import access_kpi_by_id
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.sources.models import DataSource, SyncRun
+from goalkeeper.sources.models import ConnectionTest, DataSource, SyncRun
 
 
 def access_kpi_for_source(person: Person, kpi_id: int, *, for_write: bool = False) -> Kpi:
@@ -46,3 +46,17 @@ def access_sync_run_by_id(person: Person, run_id: int) -> SyncRun:
     if run is None:
         raise Http404(_("no such sync run"))
     return run
+
+
+def access_connection_test_by_id(person: Person, test_id: int) -> ConnectionTest:
+    """A connection test of the caller's workspace (admins: it read with the parameters of
+    a source, which hold credentials)."""
+    test = (
+        ConnectionTest.objects.select_related("kpi__workspace")
+        .filter(pk=test_id, workspace_id=person.workspace_id)
+        .first()
+    )
+    if test is None:
+        raise Http404(_("no such connection test"))
+    require_admin(person)
+    return test

@@ -23,18 +23,30 @@ from pydantic import StringConstraints
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.api.auth import caller
-from goalkeeper.api.common import page
+from goalkeeper.api.common import listing
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
-from goalkeeper.api.schemas import Flag, Id, Input, Int, Note, PageParams
+from goalkeeper.api.schemas import (
+    SORT_HELP,
+    AnyOf,
+    Flag,
+    Id,
+    Input,
+    Int,
+    Note,
+    Page,
+    PageParams,
+    SyncParams,
+)
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.sources import services, tasks
+from goalkeeper.sources import connection_tests, services, tasks
 from goalkeeper.sources.access import (
+    access_connection_test_by_id,
     access_kpi_for_source,
     access_source_by_kpi_id,
     access_sync_run_by_id,
 )
-from goalkeeper.sources.connectors import REGISTRY, Connector, SourceError, connector_class
-from goalkeeper.sources.models import DataSource, RunTrigger, SyncRun
+from goalkeeper.sources.connectors import REGISTRY, Connector, connector_class
+from goalkeeper.sources.models import ConnectionTest, DataSource, RunTrigger, SyncRun
 from goalkeeper.sources.secrets import UnreadableSecretsError, mask, open_secrets, scrub, unseal
 from goalkeeper.validation import validation_messages
 
@@ -78,10 +90,11 @@ class SourceSummaryOut(Schema):
         description="when the schedule pulls it next; null for a push or paused source"
     )
     last_error: str = Field(description="why the last run failed; empty after a success")
+    created_at: dt.datetime
+    updated_at: dt.datetime = Field(description="moves with every change, each run included")
 
 
-class SourcePage(Schema):
-    count: int
+class SourcePage(Page):
     items: list[SourceSummaryOut]
 
 
@@ -95,7 +108,6 @@ class SourceOut(SourceSummaryOut):
             "Empty when they cannot be decrypted with the current key: enter them again"
         )
     )
-    created_at: dt.datetime
 
 
 class SourceIn(Input):
@@ -143,9 +155,16 @@ class PreviewRowOut(Schema):
     value: float
 
 
-class PreviewOut(Schema):
-    rows: list[PreviewRowOut] = Field(description="the first rows (at most 10); nothing stored")
-    error: None = Field(None, description="always null: a source that fails answers 422")
+class ConnectionTestOut(Schema):
+    id: int
+    kpi: int
+    status: RunStatusName = Field(description="queued, running, succeeded or failed")
+    rows: list[PreviewRowOut] = Field(
+        description="the first rows (at most 10) once it succeeded; nothing stored"
+    )
+    error: str = Field(description="why it failed, naming the row when a row was wrong")
+    queued_at: dt.datetime
+    finished_at: dt.datetime | None
 
 
 class RunOut(Schema):
@@ -165,14 +184,16 @@ class RunOut(Schema):
     error: str = Field(description="why it failed, naming the row when a row was wrong")
 
 
-class RunPage(Schema):
-    count: int
+class RunPage(Page):
     items: list[RunOut]
 
 
-class SourceFilters(PageParams):
-    kind: SourceKind | None = None
-    status: SourceStatusName | None = None
+class SourceFilters(SyncParams):
+    kind: AnyOf[SourceKind] = None
+    status: AnyOf[SourceStatusName] = None
+    sort: Literal["id", "-id", "created_at", "-created_at", "updated_at", "-updated_at"] = Field(
+        "id", description=SORT_HELP
+    )
 
 
 def _saved_secrets(source: DataSource | None) -> dict[str, str]:
@@ -197,6 +218,8 @@ def source_summary_out(source: DataSource) -> dict[str, Any]:
         "next_run_at": source.next_run_at,
         # Secrets were masked out of errors before they were stored (services._fail).
         "last_error": source.last_error,
+        "created_at": source.created_at,
+        "updated_at": source.updated_at,
     }
 
 
@@ -210,7 +233,6 @@ def source_out(person: Person, source: DataSource) -> SourceOut:
         **source_summary_out(source),
         settings=settings,
         secrets=secrets,
-        created_at=source.created_at,
     )
 
 
@@ -315,11 +337,21 @@ def list_sources(request: HttpRequest, filters: Query[SourceFilters]) -> SourceP
     """The workspace's data sources with their status (any member); filter by kind, status."""
     sources = _sources(caller(request))
     if filters.kind is not None:
-        sources = sources.filter(kind=filters.kind)
+        sources = sources.filter(kind__in=filters.kind)
     if filters.status is not None:
-        sources = sources.filter(status=filters.status)
-    count, items = page(sources, filters)
-    return SourcePage(count=count, items=[SourceSummaryOut(**source_summary_out(s)) for s in items])
+        sources = sources.filter(status__in=filters.status)
+    found = listing(
+        request,
+        sources,
+        filters,
+        sort=filters.sort,
+        keys={"created_at": "created_at", "updated_at": "updated_at"},
+    )
+    return SourcePage(
+        count=found.count,
+        next=found.next,
+        items=[SourceSummaryOut(**source_summary_out(s)) for s in found.items],
+    )
 
 
 @router.get("/kpis/{id}/source", response=responses({200: SourceOut}, READ_ONE))
@@ -368,13 +400,17 @@ def delete_source(request: HttpRequest, id: Id) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/kpis/{id}/source/test", response=responses({200: PreviewOut}, CREATE))
-def preview_source(request: HttpRequest, id: Id, payload: SourceTestIn) -> PreviewOut:
-    """Read the first rows of a source without storing anything (admins).
+@router.post("/kpis/{id}/source/test", response=responses({202: ConnectionTestOut}, (*CREATE, 409)))
+def preview_source(
+    request: HttpRequest, id: Id, payload: SourceTestIn
+) -> Status[ConnectionTestOut]:
+    """Queue a read of the first rows of a source, storing nothing (admins): 202 with the
+    test, to follow at `/sources/tests/{test id}` until it succeeded (its rows) or failed
+    (why, naming the row at fault). A worker reads the source, never the web server.
 
     The body holds parameters to try, as in PUT (secrets left out use the saved ones), or
-    is `{}` to try the saved configuration. A source that cannot be read answers 422 with
-    the reason, naming the row at fault.
+    is `{}` to try the saved configuration. Parameters that are refused answer 422 at once;
+    409 when the workspace already has as many tests under way as it may (3 by default).
     """
     person = caller(request)
     kpi = access_kpi_for_source(person, id, for_write=True)
@@ -408,18 +444,35 @@ def preview_source(request: HttpRequest, id: Id, payload: SourceTestIn) -> Previ
             saved=saved,
         )
     try:
-        rows = services.preview(kpi, configuration)
-    except SourceError as error:  # its message has the secrets masked (services.preview)
-        raise ValidationError({"__all__": str(error)}) from None
-    return PreviewOut(
+        test = connection_tests.request_test(actor=person, kpi=kpi, configuration=configuration)
+    except connection_tests.TooManyTestsError as busy:
+        raise HttpError(409, str(busy)) from None
+    # The worker must find the test: queue it once it is committed.
+    transaction.on_commit(partial(tasks.test_connection, test.pk))
+    return Status(202, connection_test_out(test))
+
+
+def connection_test_out(test: ConnectionTest) -> ConnectionTestOut:
+    return ConnectionTestOut(
+        id=test.pk,
+        kpi=test.kpi_id,
+        status=test.status,  # type: ignore[arg-type]
         rows=[
             PreviewRowOut(
                 line=row.line, timestamp=row.timestamp.astimezone(dt.UTC), value=row.value
             )
-            for row in rows
+            for row in connection_tests.rows_of(test)
         ],
-        error=None,
+        error=test.error,
+        queued_at=test.queued_at,
+        finished_at=test.finished_at,
     )
+
+
+@router.get("/sources/tests/{id}", response=responses({200: ConnectionTestOut}, READ_ONE))
+def get_connection_test(request: HttpRequest, id: Id) -> ConnectionTestOut:
+    """One connection test (admins), to follow it until a worker has read the source."""
+    return connection_test_out(access_connection_test_by_id(caller(request), id))
 
 
 @router.post("/kpis/{id}/source/sync", response=responses({202: RunOut}, (401, 403, 404, 409, 422)))
@@ -453,8 +506,13 @@ def list_source_runs(request: HttpRequest, id: Id, params: Query[PageParams]) ->
     """A KPI's data source's runs, newest first (any member): when, how, what they wrote,
     why they failed."""
     source = access_source_by_kpi_id(caller(request), id)
-    count, items = page(SyncRun.objects.filter(source=source).order_by("-queued_at", "-id"), params)
-    return RunPage(count=count, items=[run_out(run, source.kpi_id) for run in items])
+    runs = SyncRun.objects.filter(source=source)
+    found = listing(request, runs, params, sort="-queued_at", keys={"queued_at": "queued_at"})
+    return RunPage(
+        count=found.count,
+        next=found.next,
+        items=[run_out(run, source.kpi_id) for run in found.items],
+    )
 
 
 @router.get("/sources/runs/{id}", response=responses({200: RunOut}, READ_ONE))

@@ -8,9 +8,13 @@ class SourcesConfig(AppConfig):
 
     def ready(self) -> None:
         # Connectors register themselves by kind when their module is imported.
+        from goalkeeper.changes.tracking import track
         from goalkeeper.kpis import links
         from goalkeeper.kpis.signals import measurements_recorded
         from goalkeeper.sources import connectors, kpi_upkeep, receivers  # noqa: F401
+        from goalkeeper.sources.models import DataSource
+
+        track("source", DataSource)
 
         measurements_recorded.connect(
             receivers.measurements_recorded, dispatch_uid="sources.measurements_recorded"

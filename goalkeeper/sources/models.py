@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from goalkeeper.changes.stamps import Stamped
+
 
 class SourceStatus(models.TextChoices):
     NEW = "new", _("Not run yet")
@@ -17,8 +19,11 @@ class SourceStatus(models.TextChoices):
     BROKEN = "broken", _("Broken")
 
 
-class DataSource(models.Model):
+class DataSource(Stamped):
     """Where a KPI's measurements come from automatically, and when it is next pulled."""
+
+    # A worker's lease on the source is bookkeeping, not a change of the source.
+    STAMP_IGNORED: ClassVar[frozenset[str]] = frozenset({"claimed_until"})
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     kpi = models.OneToOneField("kpis.Kpi", on_delete=models.CASCADE, related_name="source")
@@ -44,6 +49,7 @@ class DataSource(models.Model):
         "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes: ClassVar = [
@@ -128,6 +134,45 @@ class SyncRun(models.Model):
         if self.started_at is None or self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+
+class ConnectionTest(models.Model):
+    """One "Test connection": the parameters handed to a worker, and what it found.
+
+    The parameters may be typed but not saved yet, so they travel here; the secrets among
+    them are sealed, and emptied once the test is over. Nothing else is written: a test
+    never stores values.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    kpi = models.ForeignKey("kpis.Kpi", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+    settings = models.JSONField(default=dict, blank=True)
+    sealed_secrets = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    # The first rows found: [line, ISO 8601 timestamp, value] each.
+    rows = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    # When a worker took it: a running test is bounded from here, not from when it queued.
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-queued_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["workspace", "status"], name="conn_test_workspace_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"connection test {self.pk} of KPI {self.kpi_id} ({self.status})"
 
     @property
     def is_finished(self) -> bool:

@@ -293,13 +293,17 @@ def delete_source(*, actor: Person | None, source: DataSource) -> None:
     source.delete()
 
 
-def preview(kpi: Kpi, configuration: Configuration) -> list[Row]:
-    """ "Test connection": the first rows the parameters bring, without writing anything.
-    Raises SourceError with the reason when the source cannot be read."""
+def preview(kpi: Kpi, configuration: Configuration, *, timeout: float | None = None) -> list[Row]:
+    """ "Test connection": the first rows the parameters bring, without writing anything
+    (the worker runs it: goalkeeper/sources/connection_tests.py). Raises SourceError with
+    the reason when the source cannot be read."""
     cls = connector_class(configuration.kind)
     if not cls.pulled:
         raise SourceError(gettext_noop("a push source is not pulled: nothing to test"))
-    connector = cls(configuration.settings, configuration.secrets, context_for(kpi))
+    context = context_for(kpi)
+    if timeout is not None:
+        context = Context(timeout=timeout, zone=context.zone)
+    connector = cls(configuration.settings, configuration.secrets, context)
     try:
         rows = connector.preview()
         check_rows(rows)
@@ -512,6 +516,7 @@ def _succeed(
         status=SourceStatus.OK,
         consecutive_failures=0,
         last_run_at=now,
+        updated_at=now,
         last_success_at=now,
         last_error="",
         cursor=cursor,
@@ -564,6 +569,7 @@ def _fail(
         status=SourceStatus.BROKEN if broken else SourceStatus.FAILING,
         consecutive_failures=F("consecutive_failures") + 1,
         last_run_at=now,
+        updated_at=now,
         last_error=message,
         claimed_until=None,
         next_run_at=now + delay if _scheduled(source) else None,
@@ -605,6 +611,7 @@ def record_push(*, actor: Person | None, kpi: Kpi, result: UpsertResult, receive
         status=SourceStatus.OK,
         consecutive_failures=0,
         last_run_at=now,
+        updated_at=now,
         last_success_at=now,
         last_error="",
     )

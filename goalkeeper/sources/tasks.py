@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from goalkeeper.sources import services
+from goalkeeper.sources import connection_tests, services
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
@@ -25,3 +25,9 @@ def dispatch_due_sources() -> list[int]:
 def sync_source(run_id: int) -> None:
     """Carry out one queued run (a no-op if another worker already did)."""
     services.execute(run_id)
+
+
+@db_task()  # type: ignore[untyped-decorator]
+def test_connection(test_id: int) -> None:
+    """Carry out one queued "Test connection" (a no-op if another worker already did)."""
+    connection_tests.execute(test_id)

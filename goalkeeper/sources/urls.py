@@ -7,6 +7,7 @@ from goalkeeper.sources import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("sources/", views.sources, name="sources"),
     path("sources/runs/<int:pk>/", views.source_run, name="source_run"),
+    path("sources/tests/<int:pk>/", views.source_test_result, name="source_test_result"),
     path("kpis/<int:pk>/source/", views.source_detail, name="source_detail"),
     path("kpis/<int:pk>/source/edit/", views.source_edit, name="source_edit"),
     path("kpis/<int:pk>/source/fields/", views.source_fields, name="source_fields"),

@@ -25,20 +25,27 @@ from goalkeeper.accounts.decorators import member_required
 from goalkeeper.accounts.models import Person
 from goalkeeper.accounts.rendering import render_page
 from goalkeeper.kpis.models import Kpi
-from goalkeeper.sources import queries, services, tasks
+from goalkeeper.sources import connection_tests, queries, services, tasks
 from goalkeeper.sources.access import (
+    access_connection_test_by_id,
     access_kpi_for_source,
     access_source_by_kpi_id,
     access_sync_run_by_id,
 )
-from goalkeeper.sources.connectors import REGISTRY, Row, SourceError, kind_label
+from goalkeeper.sources.connectors import REGISTRY, Row, kind_label
 from goalkeeper.sources.forms import (
     DEFAULT_INTERVAL,
     INTERVAL_PRESETS,
     PARAM_PREFIX,
     SourceForm,
 )
-from goalkeeper.sources.models import DataSource, RunStatus, RunTrigger, SyncRun
+from goalkeeper.sources.models import (
+    ConnectionTest,
+    DataSource,
+    RunStatus,
+    RunTrigger,
+    SyncRun,
+)
 from goalkeeper.sources.secrets import UnreadableSecretsError, open_secrets
 from goalkeeper.web.templatetags.goalkeeper_ui import qty
 
@@ -115,6 +122,9 @@ class Preview:
     rows: list[Row] = field(default_factory=list)
     problem: str = ""
     errors: list[tuple[str, str]] = field(default_factory=list)
+    # The queued test, while a worker has not finished it (the fragment polls for it).
+    test: ConnectionTest | None = None
+    pending: bool = False
 
     @property
     def ok(self) -> bool:
@@ -204,8 +214,9 @@ def _configure(kpi: Kpi, form: SourceForm) -> services.Configuration:
     )
 
 
-def _try_connection(kpi: Kpi, form: SourceForm) -> Preview:
-    """ "Test connection": the first rows the form's parameters bring; nothing is written."""
+def _try_connection(person: Person, kpi: Kpi, form: SourceForm) -> Preview:
+    """ "Test connection": queue a test of the form's parameters for a worker (nothing is
+    written); the preview follows it, or says at once why it cannot start."""
     if form.connector is None:
         return Preview(errors=[(_("Kind of source"), _("choose a kind of source first"))])
     if not form.pulled:
@@ -227,14 +238,27 @@ def _try_connection(kpi: Kpi, form: SourceForm) -> Preview:
             ]
         )
     try:
-        return Preview(rows=services.preview(kpi, configuration))
-    except SourceError as error:
-        return Preview(problem=_(str(error)))
-    except Exception as error:  # a connector talks to systems we do not control
-        logger.exception("testing a %s source of KPI %s failed", form.chosen_kind, kpi.pk)
+        test = connection_tests.request_test(actor=person, kpi=kpi, configuration=configuration)
+    except connection_tests.TooManyTestsError as busy:
         return Preview(
-            problem=_("unexpected error: %(error)s") % {"error": f"{type(error).__name__}: {error}"}
+            problem=_(
+                "%(limit)s connection tests are already under way in this workspace: wait "
+                "for one to finish, then try again"
+            )
+            % {"limit": busy.limit}
         )
+    tasks.test_connection(test.pk)
+    # A worker in this process (immediate mode) may have finished it already.
+    test.refresh_from_db()
+    return _preview_of(test)
+
+
+def _preview_of(test: ConnectionTest) -> Preview:
+    if test.status == RunStatus.SUCCEEDED:
+        return Preview(rows=connection_tests.rows_of(test), test=test)
+    if test.status == RunStatus.FAILED:
+        return Preview(problem=_(test.error), test=test)
+    return Preview(test=test, pending=True)
 
 
 def _save(
@@ -307,7 +331,7 @@ def source_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponseBa
         return _edit_page(request, person, kpi, source, form, unreadable=unreadable)
     form = SourceForm(request.POST, kind=kind, saved_secrets=saved)
     if action == "test":
-        preview = _try_connection(kpi, form)
+        preview = _try_connection(person, kpi, form)
         return _edit_page(
             request, person, kpi, source, form, unreadable=unreadable, preview=preview
         )
@@ -345,18 +369,32 @@ def source_fields(request: HttpRequest, person: Person, pk: int) -> HttpResponse
 @require_POST
 @member_required
 def source_test(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    """ "Test connection" with the form's current values: a preview of the first rows (or
-    the error, naming the row or the field). Nothing is saved."""
+    """ "Test connection" with the form's current values: queued for a worker, whose
+    preview of the first rows (or the error, naming the row or the field) the fragment
+    polls for. Nothing is saved."""
     kpi, source = _kpi_and_source(person, pk, for_write=True)
     kind = request.POST.get("kind", "")
     saved, unreadable = _secrets_for(source, kind)
     form = SourceForm(request.POST, kind=kind, saved_secrets=saved)
-    preview = _try_connection(kpi, form)
+    preview = _try_connection(person, kpi, form)
     if not _is_htmx(request):
         return _edit_page(
             request, person, kpi, source, form, unreadable=unreadable, preview=preview
         )
     return render_page(request, person, "sources/_preview.html", {"kpi": kpi, "preview": preview})
+
+
+@require_GET
+@member_required
+def source_test_result(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    """One connection test (admins): polled every second while a worker has not finished
+    it; without JavaScript, a page that reloads itself until it has."""
+    test = access_connection_test_by_id(person, pk)
+    preview = _preview_of(test)
+    context = {"kpi": test.kpi, "preview": preview}
+    if _is_htmx(request):
+        return render_page(request, person, "sources/_preview.html", context)
+    return render_page(request, person, "sources/test.html", context)
 
 
 # --- Sync now and its progress -------------------------------------------------------------

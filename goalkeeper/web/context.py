@@ -92,8 +92,12 @@ ADMIN_TABS: tuple[tuple[str | Promise, str], ...] = (
     (_("Teams"), "admin_teams"),
     (_("Webhooks"), "webhooks"),
     (_("Chat channels"), "chat_channels"),
+    (_("Provisioning"), "scim_tokens"),
     (_("Audit log"), "admin_audit"),
+    (_("Import and export"), "portability"),
+    (_("Backups"), "backup_runs"),
     (_("Settings"), "workspace_settings"),
+    (_("Single sign-on"), "sso_settings"),
 )
 
 # Admin pages and the tab they belong to (the tabs' own routes belong to themselves).
@@ -106,6 +110,12 @@ ADMIN_SECTION_OF: dict[str, str] = {
     "chat_channel_edit": "chat_channels",
     "chat_channel_deliveries": "chat_channels",
     "digest_schedule": "workspace_settings",
+    "sso_test": "sso_settings",
+    "portability_import": "portability",
+    "portability_apply": "portability",
+    "import_page": "portability",
+    "import_preview": "portability",
+    "import_apply": "portability",
 }
 
 

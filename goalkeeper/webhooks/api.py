@@ -11,9 +11,20 @@ from ninja import Field, Query, Router, Schema, Status
 
 from goalkeeper.accounts.access import require_admin
 from goalkeeper.api.auth import caller
-from goalkeeper.api.common import page
+from goalkeeper.api.common import listing
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
-from goalkeeper.api.schemas import Flag, Id, Input, Label, PageParams, Patch, Url
+from goalkeeper.api.schemas import (
+    SORT_HELP,
+    AnyOf,
+    Flag,
+    Id,
+    Input,
+    Label,
+    Page,
+    Patch,
+    SyncParams,
+    Url,
+)
 from goalkeeper.webhooks import services
 from goalkeeper.webhooks.access import access_subscription_by_id
 from goalkeeper.webhooks.models import EVENTS, Delivery, Subscription
@@ -37,6 +48,8 @@ EventName = Literal[
     "kpi.deleted",
     "kpi.measurements_recorded",
     "kpi.health_changed",
+    "kpi.signal",
+    "kpi.baseline_set",
     "comment.created",
     "comment.updated",
     "comment.deleted",
@@ -56,11 +69,23 @@ class SubscriptionOut(Schema):
     active: bool
     secret: str = Field(description="HMAC-SHA256 key of the X-Goalkeeper-Signature header")
     created_at: dt.datetime
+    updated_at: dt.datetime
 
 
-class SubscriptionPage(Schema):
-    count: int
+class SubscriptionPage(Page):
     items: list[SubscriptionOut]
+
+
+class SubscriptionFilters(SyncParams):
+    active: bool | None = None
+    sort: Literal["id", "-id", "created_at", "-created_at", "updated_at", "-updated_at"] = Field(
+        "id", description=SORT_HELP
+    )
+
+
+class DeliveryFilters(SyncParams):
+    status: AnyOf[DeliveryStatusName] = None
+    event: AnyOf[str] = Field(None, description="only these events (several: commas)")
 
 
 class SubscriptionIn(Input):
@@ -92,8 +117,7 @@ class DeliveryOut(Schema):
     created_at: dt.datetime
 
 
-class DeliveryPage(Schema):
-    count: int
+class DeliveryPage(Page):
     items: list[DeliveryOut]
 
 
@@ -106,6 +130,7 @@ def subscription_out(subscription: Subscription) -> SubscriptionOut:
         active=subscription.is_active,
         secret=subscription.secret,
         created_at=subscription.created_at,
+        updated_at=subscription.updated_at,
     )
 
 
@@ -126,13 +151,23 @@ def delivery_out(delivery: Delivery) -> DeliveryOut:
 
 
 @router.get("/webhooks", response=responses({200: SubscriptionPage}, (*READ_MANY, 403)))
-def list_webhooks(request: HttpRequest, params: Query[PageParams]) -> SubscriptionPage:
+def list_webhooks(request: HttpRequest, params: Query[SubscriptionFilters]) -> SubscriptionPage:
     """The workspace's webhook subscriptions (admins)."""
     person = caller(request)
     require_admin(person)
-    subscriptions = Subscription.objects.filter(workspace_id=person.workspace_id).order_by("id")
-    count, items = page(subscriptions, params)
-    return SubscriptionPage(count=count, items=[subscription_out(s) for s in items])
+    subscriptions = Subscription.objects.filter(workspace_id=person.workspace_id)
+    if params.active is not None:
+        subscriptions = subscriptions.filter(is_active=params.active)
+    found = listing(
+        request,
+        subscriptions,
+        params,
+        sort=params.sort,
+        keys={"created_at": "created_at", "updated_at": "updated_at"},
+    )
+    return SubscriptionPage(
+        count=found.count, next=found.next, items=[subscription_out(s) for s in found.items]
+    )
 
 
 @router.get("/webhooks/{id}", response=responses({200: SubscriptionOut}, (*READ_ONE, 403)))
@@ -177,12 +212,26 @@ def delete_webhook(request: HttpRequest, id: Id) -> Status[None]:
 
 
 @router.get("/webhooks/{id}/deliveries", response=responses({200: DeliveryPage}, (*READ_ONE, 403)))
-def list_deliveries(request: HttpRequest, id: Id, params: Query[PageParams]) -> DeliveryPage:
-    """A subscription's deliveries, newest first: status, attempts, last error (admins)."""
+def list_deliveries(request: HttpRequest, id: Id, params: Query[DeliveryFilters]) -> DeliveryPage:
+    """A subscription's deliveries, newest first: status, attempts, last error (admins);
+    `updated_since` reads when they were queued."""
     subscription = access_subscription_by_id(caller(request), id)
-    deliveries = Delivery.objects.filter(subscription=subscription).order_by("-created_at", "-id")
-    count, items = page(deliveries, params)
-    return DeliveryPage(count=count, items=[delivery_out(d) for d in items])
+    deliveries = Delivery.objects.filter(subscription=subscription)
+    if params.status is not None:
+        deliveries = deliveries.filter(status__in=params.status)
+    if params.event is not None:
+        deliveries = deliveries.filter(event__in=params.event)
+    found = listing(
+        request,
+        deliveries,
+        params,
+        sort="-created_at",
+        keys={"created_at": "created_at"},
+        changed="created_at",
+    )
+    return DeliveryPage(
+        count=found.count, next=found.next, items=[delivery_out(d) for d in found.items]
+    )
 
 
 @router.post("/webhooks/{id}/ping", response=responses({202: DeliveryOut}, (401, 403, 404, 422)))

@@ -14,7 +14,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from goalkeeper import outbox
+from goalkeeper import outbound, outbox
 from goalkeeper.outbox import MAX_DELAY, Policy, sign
 from goalkeeper.webhooks.models import Delivery, DeliveryStatus
 
@@ -61,7 +61,8 @@ def attempt(
     """Make one attempt at a delivery; returns it as left, or None when it was not due.
 
     A 2xx answer delivers it. Anything else (another status, a timeout, a refused
-    connection) is logged on the row and, while attempts remain, the next one is due after
+    connection or address) is logged on the row, in our words and never with the
+    receiver's answer, and, while attempts remain, the next one is due after
     an exponentially growing delay; after the last one the delivery is failed.
     """
     rules = rules or policy()
@@ -86,15 +87,23 @@ def attempt(
             "X-Goalkeeper-Signature": sign(subscription.secret, timestamp, body),
         }
         try:
-            with httpx.Client(
-                timeout=rules.timeout, follow_redirects=False, transport=transport
-            ) as client:
-                response = client.post(subscription.url, content=body, headers=headers)
-            status_code = response.status_code
+            # Under the outbound policy (docs/security.md): the address is checked at each
+            # attempt, a redirect is not followed, and the receiver's answer is not read.
+            answer = outbound.send(
+                "POST",
+                subscription.url,
+                content=body,
+                headers=headers,
+                timeout=rules.timeout,
+                read_body=False,
+                transport=transport,
+            )
+        except outbound.OutboundError as exc:
+            error = exc.message
+        else:
+            status_code = answer.status_code
             if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}: {response.text[:200]}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                error = f"HTTP {status_code}" + (f" {answer.reason}" if answer.reason else "")
     outbox.record(
         Delivery.objects.all(),
         delivery.pk,

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from goalkeeper.changes.stamps import Stamped
+
 # The events a subscription may ask for, with what they mean (shown on the page and in docs).
 EVENTS: dict[str, str] = {
     "check_in.created": "Someone checked in on a key result.",
@@ -28,6 +30,8 @@ EVENTS: dict[str, str] = {
     "kpi.deleted": "A KPI was deleted.",
     "kpi.measurements_recorded": "Values were pushed to a KPI.",
     "kpi.health_changed": "A KPI's health changed after a write.",
+    "kpi.signal": "A KPI's latest period shows a signal, a different one, or none any more.",
+    "kpi.baseline_set": "A new baseline was set for a KPI's process limits.",
     "comment.created": "Someone commented on an objective, key result, check-in or KPI.",
     "comment.updated": "A comment's text was edited.",
     "comment.deleted": "A comment was deleted.",
@@ -39,7 +43,7 @@ EVENTS: dict[str, str] = {
 PING = "ping"
 
 
-class Subscription(models.Model):
+class Subscription(Stamped):
     """A URL that receives the workspace's events, signed with the subscription's secret."""
 
     workspace = models.ForeignKey(
@@ -56,6 +60,7 @@ class Subscription(models.Model):
         "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["created_at", "id"]

@@ -8,7 +8,7 @@ transaction, and hands them to the worker once it commits. A rolled-back write s
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from goalkeeper import outbound
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.audit.services import record
 from goalkeeper.events import Event
@@ -36,6 +37,11 @@ def _check(subscription: Subscription) -> None:
         _url_validator(subscription.url)
     except ValidationError:
         errors["url"] = "enter an http:// or https:// URL"
+    else:
+        # Checked again at every attempt: what a name resolves to may change.
+        problem = outbound.url_problem(subscription.url)
+        if problem:
+            errors["url"] = problem
     events = subscription.events
     if not isinstance(events, list) or not events:
         errors["events"] = "choose at least one event"
@@ -171,6 +177,18 @@ def redeliver(*, actor: Person | None, delivery: Delivery) -> Delivery:
 # --- Deliveries of events ------------------------------------------------------------------
 
 
+Shaper = Callable[[Event], dict[str, Any]]
+# Turns an event's payload into the `data` deliveries carry; the API app sets the REST
+# shapes (goalkeeper/webhooks/payloads.py) when it starts, so these services import no endpoint.
+_shape: Shaper = lambda event: dict(event.payload)  # noqa: E731
+
+
+def shape_payloads_with(shaper: Shaper) -> None:
+    """Have every delivery queued from now on carry `shaper(event)` as its data."""
+    global _shape
+    _shape = shaper
+
+
 def queue_deliveries(event: Event) -> list[Delivery]:
     """Write one Delivery per active subscription of the workspace that asked for `event`.
 
@@ -192,11 +210,10 @@ def queue_deliveries(event: Event) -> list[Delivery]:
     if not subscriptions:
         return []
     now = timezone.now()
+    data = _shape(event)
     deliveries = Delivery.objects.bulk_create(
         [
-            Delivery(
-                subscription=s, event=event.name, payload=dict(event.payload), next_attempt_at=now
-            )
+            Delivery(subscription=s, event=event.name, payload=data, next_attempt_at=now)
             for s in subscriptions
         ]
     )

@@ -5,15 +5,19 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from goalkeeper.accounts import ratelimit
 from goalkeeper.accounts.models import Attempt, Membership, Person, Role, Team, User
-from goalkeeper.accounts.ratelimit import login_account_limit, login_address_limit
+from goalkeeper.accounts.ratelimit import reset_account_limit, reset_address_limit
 from goalkeeper.accounts.services import (
     add_person_with_teams,
     change_password,
     change_person,
     change_team,
+    clear_account,
     clear_attempts,
+    clear_login,
     count_attempt,
+    count_failed_login,
     create_team,
     deactivate_person,
 )
@@ -143,9 +147,23 @@ def test_change_password_refuses_a_weak_one_and_keeps_the_old(world: World):
 
 
 def test_counted_attempts_are_cleared_for_one_key_only(db: None):
-    checks = [(login_account_limit(), "ada@acme.test"), (login_address_limit(), "10.0.0.1")]
+    checks = [(reset_account_limit(), "ada@acme.test"), (reset_address_limit(), "10.0.0.1")]
 
     count_attempt(checks)
-    clear_attempts(login_account_limit(), "ada@acme.test")
+    clear_attempts(reset_account_limit(), "ada@acme.test")
 
-    assert list(Attempt.objects.values_list("scope", "key")) == [("login-address", "10.0.0.1")]
+    assert list(Attempt.objects.values_list("scope", "key")) == [("reset-address", "10.0.0.1")]
+
+
+def test_a_right_password_clears_its_address_and_a_reset_clears_every_address(db: None):
+    count_failed_login("ada@acme.test", "10.0.0.1")
+    count_failed_login("ada@acme.test", "10.0.0.2")
+
+    clear_login("ada@acme.test", "10.0.0.1")
+    pairs = set(Attempt.objects.filter(scope="login-pair").values_list("key", flat=True))
+    assert pairs == {ratelimit.pair_key("ada@acme.test", "10.0.0.2")}
+    assert Attempt.objects.filter(scope="login-account").count() == 2  # elsewhere still counts
+
+    clear_account("ada@acme.test")
+    assert not Attempt.objects.filter(scope__in=["login-pair", "login-account"]).exists()
+    assert Attempt.objects.filter(scope="login-address").count() == 2  # the addresses' own

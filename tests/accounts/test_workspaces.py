@@ -28,7 +28,13 @@ def switcher_html(world: World, person: Person) -> str:
 def test_the_switcher_shows_only_for_people_in_several_workspaces(world: World):
     assert "workspace-switcher" not in switcher_html(world, world.editor)
 
-    add_person(actor=None, workspace=world.globex, email="eddie@acme.test", name="Eddie G.")
+    add_person(
+        actor=None,
+        workspace=world.globex,
+        email="eddie@acme.test",
+        name="Eddie G.",
+        existing_login=True,
+    )
     html = switcher_html(world, world.editor)
 
     assert 'data-testid="workspace-switcher"' in html
@@ -38,7 +44,13 @@ def test_the_switcher_shows_only_for_people_in_several_workspaces(world: World):
 
 
 def test_switching_sets_the_session_after_checking_membership(world: World):
-    add_person(actor=None, workspace=world.globex, email="eddie@acme.test", name="Eddie G.")
+    add_person(
+        actor=None,
+        workspace=world.globex,
+        email="eddie@acme.test",
+        name="Eddie G.",
+        existing_login=True,
+    )
     client = world.client_for(world.editor)
     assert client.get(reverse("home")).context["workspace"] == world.acme
 
@@ -50,7 +62,13 @@ def test_switching_sets_the_session_after_checking_membership(world: World):
 
 
 def test_switching_by_htmx_answers_with_a_redirect_header(world: World):
-    add_person(actor=None, workspace=world.globex, email="eddie@acme.test", name="Eddie G.")
+    add_person(
+        actor=None,
+        workspace=world.globex,
+        email="eddie@acme.test",
+        name="Eddie G.",
+        existing_login=True,
+    )
 
     response = world.client_for(world.editor).post(
         reverse("workspace_switch"), {"workspace": world.globex.pk}, HTTP_HX_REQUEST="true"
@@ -70,7 +88,11 @@ def test_nobody_switches_into_a_workspace_they_are_not_in(world: World):
 
 def test_nobody_switches_into_a_workspace_where_they_were_deactivated(world: World):
     globex_eddie = add_person(
-        actor=None, workspace=world.globex, email="eddie@acme.test", name="Eddie G."
+        actor=None,
+        workspace=world.globex,
+        email="eddie@acme.test",
+        name="Eddie G.",
+        existing_login=True,
     )
     deactivate_person(actor=world.outsider, person=globex_eddie, new_owner=None)
 
@@ -83,7 +105,11 @@ def test_nobody_switches_into_a_workspace_where_they_were_deactivated(world: Wor
 
 def test_a_session_pointing_at_a_lost_workspace_falls_back_to_another(world: World):
     globex_eddie = add_person(
-        actor=None, workspace=world.globex, email="eddie@acme.test", name="Eddie G."
+        actor=None,
+        workspace=world.globex,
+        email="eddie@acme.test",
+        name="Eddie G.",
+        existing_login=True,
     )
     client = world.client_for(world.editor)
     client.post(reverse("workspace_switch"), {"workspace": world.globex.pk})

@@ -150,7 +150,12 @@ def test_the_command_asks_which_workspace_when_the_user_is_in_several(world: Wor
     from goalkeeper.accounts.services import add_person
 
     add_person(
-        actor=None, workspace=world.globex, email="eddie@acme.test", name="Eddie", role=Role.EDITOR
+        actor=None,
+        workspace=world.globex,
+        email="eddie@acme.test",
+        name="Eddie",
+        role=Role.EDITOR,
+        existing_login=True,
     )
     with pytest.raises(CommandError, match="several workspaces"):
         run_token("create", "--user", "eddie@acme.test", "--name", "CI")

@@ -126,9 +126,14 @@ def test_a_lone_surrogate_is_refused(world: World, editor_api: Api) -> None:
     assert set(fields_of(response)) == {"title"}
 
 
-@pytest.mark.parametrize("path", ["/objectives/0", "/objectives/99999999999999999999"])
-def test_an_id_out_of_range_is_a_422_not_a_crash(world: World, editor_api: Api, path) -> None:
-    assert editor_api.get(path).status_code == 422
+@pytest.mark.parametrize(
+    "path", ["/objectives/0", "/objectives/-3", "/objectives/99999999999999999999"]
+)
+def test_an_id_no_row_can_have_is_a_404_not_a_crash(world: World, editor_api: Api, path) -> None:
+    response = editor_api.get(path)
+
+    assert response.status_code == 404
+    assert response.json == {"detail": "Not found.", "errors": []}
 
 
 def test_an_offset_out_of_range_is_a_422(world: World, editor_api: Api) -> None:

@@ -247,7 +247,17 @@ def test_the_series_is_read_between_two_instants(world: World, editor_api: Api) 
         **{"from": "2026-11-02T00:00:00Z", "to": "2026-11-03T00:00:00Z"},
     ).json
 
-    assert got == {"count": 1, "items": [{"timestamp": "2026-11-02T00:00:00Z", "value": 2}]}
+    assert got == {
+        "count": 1,
+        "next": None,
+        "items": [
+            {
+                "id": Measurement.objects.get(value=2).pk,
+                "timestamp": "2026-11-02T00:00:00Z",
+                "value": 2,
+            }
+        ],
+    }
 
 
 def test_the_series_is_aggregated_by_period(world: World, editor_api: Api) -> None:
@@ -264,6 +274,7 @@ def test_the_series_is_aggregated_by_period(world: World, editor_api: Api) -> No
 
     assert got == {
         "count": 2,
+        "next": None,
         "period": "monthly",
         "aggregation": "sum",
         "items": [

@@ -141,7 +141,9 @@ ENDPOINTS: list[tuple[str, str, str, Any]] = [
     ("get team", "GET", "/teams/{sales}", None),
     ("create team", "POST", "/teams", {"name": "Ops {tag}"}),
     ("update team", "PATCH", "/teams/{spare_team}", {"name": "Renamed {tag}"}),
-    ("archive team", "DELETE", "/teams/{spare_team}", None),
+    ("archive team", "POST", "/teams/{spare_team}/archive", None),
+    ("delete team", "DELETE", "/teams/{spare_team}", None),
+    ("read the workspace", "GET", "/workspace", None),
     ("list people", "GET", "/people", None),
     ("get person", "GET", "/people/{viewer}", None),
     (

@@ -99,7 +99,9 @@ CASES: list[tuple[str, str, str, Any, str]] = [
         "201 403 403 403 422 401",
     ),
     ("update team", "PATCH", "/teams/{sales}", {"name": "Sales EU"}, "200 403 403 403 404 401"),
-    ("archive team", "DELETE", "/teams/{spare_team}", None, "204 403 403 403 404 401"),
+    ("archive team", "POST", "/teams/{spare_team}/archive", None, "200 403 403 403 404 401"),
+    ("delete team", "DELETE", "/teams/{spare_team}", None, "204 403 403 403 404 401"),
+    ("read the workspace", "GET", "/workspace", None, "200 200 200 200 200 401"),
     ("list people", "GET", "/people", None, "200 200 200 200 200 401"),
     ("get person", "GET", "/people/{viewer}", None, "200 200 200 200 404 401"),
     (

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from goalkeeper.accounts.models import Person
+import pytest
+from django.core.exceptions import ValidationError
+
+from goalkeeper.accounts.models import Membership, Person, User
+from goalkeeper.accounts.services import add_person, remove_person
+from goalkeeper.audit.models import AuditEntry
 from goalkeeper.okrs.services import create_objective
 from tests.api.conftest import Api, fields_of
 from tests.conftest import World
@@ -31,20 +36,29 @@ def test_a_team_is_renamed_moved_archived_and_restored(world: World, admin_api: 
     assert restored["archived_at"] is None
 
 
-def test_deleting_a_team_archives_it_and_keeps_its_objectives(world: World, admin_api: Api) -> None:
+def test_archiving_a_team_keeps_its_objectives(world: World, admin_api: Api) -> None:
     create_objective(actor=None, cycle=world.cycle, team=world.sales, title="Grow")
 
-    assert admin_api.delete(f"/teams/{world.sales.pk}").status_code == 204
+    assert admin_api.post(f"/teams/{world.sales.pk}/archive").status_code == 200
 
     assert admin_api.get(f"/teams/{world.sales.pk}").json["archived"] is True
     assert admin_api.get("/objectives", team=world.sales.pk).json["count"] == 1
 
 
 def test_the_company_root_cannot_be_archived(world: World, admin_api: Api) -> None:
-    response = admin_api.delete(f"/teams/{world.company.pk}")
+    response = admin_api.post(f"/teams/{world.company.pk}/archive")
 
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] is None
+
+
+def test_the_company_root_cannot_be_deleted(world: World, admin_api: Api) -> None:
+    response = admin_api.delete(f"/teams/{world.company.pk}")
+
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {"field": None, "message": "the company root cannot be deleted"}
+    ]
 
 
 def test_a_team_cannot_move_under_itself(world: World, admin_api: Api) -> None:
@@ -114,20 +128,25 @@ def test_deactivating_hands_over_what_they_own(world: World, admin_api: Api) -> 
         actor=None, cycle=world.cycle, team=world.sales, title="Grow", owner=world.editor
     )
 
-    needs_owner = admin_api.delete(f"/people/{world.editor.pk}")
+    needs_owner = admin_api.post(f"/people/{world.editor.pk}/deactivate")
     assert needs_owner.status_code == 422
     assert set(fields_of(needs_owner)) == {"new_owner"}
 
-    assert (
-        admin_api.delete(f"/people/{world.editor.pk}", new_owner=world.admin.pk).status_code == 204
-    )
+    done = admin_api.post(f"/people/{world.editor.pk}/deactivate?new_owner={world.admin.pk}")
+    assert done.status_code == 200, done.json
+    assert done.json["active"] is False
     assert admin_api.get(f"/objectives/{grow.pk}").json["owner"] == world.admin.pk
     assert admin_api.get(f"/people/{world.editor.pk}").json["active"] is False
     active = admin_api.get("/people", active=True).json["items"]
     assert world.editor.pk not in [p["id"] for p in active]
-    back = admin_api.patch(f"/people/{world.editor.pk}", {"active": True})
+    back = admin_api.post(f"/people/{world.editor.pk}/reactivate")
+    assert back.status_code == 200, back.json
     assert back.json["active"] is True
     assert Person.objects.get(pk=world.editor.pk).is_active
+
+
+def test_reactivating_an_active_person_is_refused(world: World, admin_api: Api) -> None:
+    assert admin_api.post(f"/people/{world.viewer.pk}/reactivate").status_code == 422
 
 
 def test_deactivation_is_not_a_patch(world: World, admin_api: Api) -> None:
@@ -138,4 +157,78 @@ def test_deactivation_is_not_a_patch(world: World, admin_api: Api) -> None:
 
 
 def test_an_admin_cannot_deactivate_themselves(world: World, admin_api: Api) -> None:
-    assert admin_api.delete(f"/people/{world.admin.pk}").status_code == 422
+    assert admin_api.post(f"/people/{world.admin.pk}/deactivate").status_code == 422
+
+
+# --- Removing a person ----------------------------------------------------------------------
+
+
+def test_removing_a_person_takes_them_out_of_this_workspace_only(
+    world: World, admin_api: Api
+) -> None:
+    editor = world.editor
+    Membership.objects.get_or_create(team=world.sales, person=editor)
+    elsewhere = add_person(
+        actor=None,
+        workspace=world.globex,
+        email=editor.user.email,
+        name="Eddie at Globex",
+        existing_login=True,
+    )
+    grow = create_objective(
+        actor=None, cycle=world.cycle, team=world.sales, title="Grow", owner=editor
+    )
+
+    needs_owner = admin_api.delete(f"/people/{editor.pk}")
+    assert needs_owner.status_code == 422
+    assert set(fields_of(needs_owner)) == {"new_owner"}
+    assert Person.objects.filter(pk=editor.pk).exists()
+
+    assert admin_api.delete(f"/people/{editor.pk}", new_owner=world.admin.pk).status_code == 204
+
+    assert admin_api.get(f"/people/{editor.pk}").status_code == 404
+    assert admin_api.get(f"/objectives/{grow.pk}").json["owner"] == world.admin.pk
+    assert not Membership.objects.filter(person_id=editor.pk).exists()
+    assert User.objects.filter(pk=editor.user_id).exists()
+    assert Person.objects.filter(pk=elsewhere.pk).exists()
+    assert AuditEntry.objects.filter(action="person.removed").count() == 1
+
+
+def test_a_removed_person_leaves_a_tombstone_in_the_changes_feed(
+    world: World, admin_api: Api
+) -> None:
+    assert admin_api.delete(f"/people/{world.viewer.pk}").status_code == 204
+
+    changes = admin_api.get("/changes", type="person").json["items"]
+
+    assert ("person", world.viewer.pk, "deleted") in [
+        (c["type"], c["id"], c["change"]) for c in changes
+    ]
+
+
+def test_a_deactivated_person_can_be_removed(world: World, admin_api: Api) -> None:
+    assert admin_api.post(f"/people/{world.viewer.pk}/deactivate").status_code == 200
+
+    assert admin_api.delete(f"/people/{world.viewer.pk}").status_code == 204
+    assert not Person.objects.filter(pk=world.viewer.pk).exists()
+
+
+def test_an_admin_cannot_remove_themselves(world: World, admin_api: Api) -> None:
+    response = admin_api.delete(f"/people/{world.admin.pk}")
+
+    assert response.status_code == 422
+    assert "yourself" in fields_of(response)["id"]
+    assert Person.objects.filter(pk=world.admin.pk).exists()
+
+
+def test_the_last_active_admin_cannot_be_removed(world: World) -> None:
+    with pytest.raises(ValidationError) as refused:
+        remove_person(actor=world.editor, person=world.admin, new_owner=None)
+
+    assert "id" in refused.value.message_dict
+    assert Person.objects.filter(pk=world.admin.pk).exists()
+
+
+def test_editors_cannot_remove_people(world: World, editor_api: Api) -> None:
+    assert editor_api.delete(f"/people/{world.viewer.pk}").status_code == 403
+    assert Person.objects.filter(pk=world.viewer.pk).exists()

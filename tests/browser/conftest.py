@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import PASSWORD, World
+from tests.sso.provider_fixture import oidc_provider  # noqa: F401 - the single sign-on tests' provider
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM would take the
 # fixtures' queries for async code and refuse them.

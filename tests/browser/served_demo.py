@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from tests.demo_copy import demo_into
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "goalkeeper-demo"
 SERVE = [sys.executable, "-m", "goalkeeper.cli", "serve", "--host", "127.0.0.1", "--workers", "1"]
@@ -65,7 +67,7 @@ def demo_fixture() -> Iterator[Served]:
         # Never the test run's database: SQLite in the temporary folder.
         env.pop("DATABASE_URL", None)
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        goalkeeper(env, "demo", "--no-progress")
+        demo_into(Path(data_dir))
         printed = goalkeeper(
             env,
             "shell",

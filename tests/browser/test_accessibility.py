@@ -110,6 +110,7 @@ PAGES: dict[str, Visit] = {
     "admin-channel": Visit("chat_channel_edit", pk("channel")),
     "admin-webhooks": Visit("webhooks"),
     "admin-webhook": Visit("webhook_detail", pk("webhook")),
+    "admin-sso": Visit("sso_settings"),
     # One's own settings.
     "profile": Visit("profile"),
     "api-tokens": Visit("api_tokens"),
@@ -118,6 +119,7 @@ PAGES: dict[str, Visit] = {
     "password-change": Visit("password_change"),
     # Before logging in.
     "login": Visit("login", anonymous=True),
+    "sso-start": Visit("sso_start", anonymous=True),
     "password-reset": Visit("password_reset", anonymous=True),
     "password-reset-sent": Visit("password_reset_done", anonymous=True),
     "password-reset-link": Visit(

@@ -54,6 +54,9 @@ def choose(page: Page, combobox: Locator, typed: str, choice: str) -> None:
     while "active" not in (option.first.get_attribute("class") or ""):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
+    # The choice is checked by the server as the form is filled in; its answer must land
+    # before the next step adds or renumbers rows, or its errors aim at rows that moved.
+    page.wait_for_load_state("networkidle")
 
 
 def row(page: Page, n: int) -> Locator:

@@ -49,7 +49,10 @@ def test_an_objective_and_three_key_results_written_through_the_forms(
     page.get_by_role("radio", name=re.compile("^Aspirational")).check()
     title.press("Enter")
 
-    expect(page.get_by_test_id("objective-title")).to_have_text("Grow the partner channel")
+    # Saving then opening the new objective's page: allow a loaded machine its time.
+    expect(page.get_by_test_id("objective-title")).to_have_text(
+        "Grow the partner channel", timeout=30_000
+    )
     objective = Objective.objects.get(title="Grow the partner channel")
     # The key results one by one, on the single key result form.
     page.goto(f"{live_server.url}{reverse('key_result_create', args=[objective.pk])}")

@@ -16,8 +16,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from goalkeeper.kpis.models import Kpi, Measurement
 from goalkeeper.kpis.services import create_kpi
-from goalkeeper.sources import services
-from goalkeeper.sources.models import DataSource, RunStatus, SourceStatus, SyncRun
+from goalkeeper.sources import connection_tests, services
+from goalkeeper.sources.models import ConnectionTest, DataSource, RunStatus, SourceStatus, SyncRun
 from tests.browser.conftest import log_in
 from tests.conftest import World
 
@@ -74,14 +74,19 @@ def test_an_admin_connects_a_kpi_to_a_csv_file_and_syncs_it(
     page.goto(f"{live_server.url}/kpis/{kpi.pk}/")
     page.get_by_test_id("add-source").click()
     expect(page.get_by_role("heading", name="Add a data source")).to_be_visible()
+    # The kind buttons ask htmx for their fields: a change before htmx has loaded (a slow
+    # machine shows the heading first) would ask nothing.
+    page.wait_for_load_state("load")
     page.get_by_label("CSV file", exact=True).check()
-    # The CSV parameters arrive with htmx.
     page.get_by_label("File path or URL").fill(str(path))
     page.get_by_label("Value column").fill("deals")
     page.get_by_role("button", name="Hourly").click()
     expect(page.get_by_label("Sync every (minutes)")).to_have_value("60")
 
     page.get_by_test_id("test-connection").click()
+    # The worker reads the source; the page polls until it has.
+    expect(page.get_by_test_id("preview-pending")).to_be_visible()
+    connection_tests.execute(ConnectionTest.objects.get().pk)
     preview = page.get_by_test_id("preview-rows")
     expect(preview).to_be_visible()
     expect(preview.locator("tbody tr")).to_have_count(10)

@@ -19,7 +19,7 @@ from goalkeeper.channels.tasks import retry_due_chat
 from tests.channels.conftest import add_channel, run_worker
 from tests.conftest import World
 
-pytestmark = pytest.mark.usefixtures("huey_immediate")
+pytestmark = pytest.mark.usefixtures("huey_immediate", "allow_local_outbound")
 
 MESSAGE = ChatMessage(
     title="Weekly digest", text="3 key results <at risk>", url="https://g.example/d", tone="yellow"
@@ -92,7 +92,7 @@ def test_a_failing_platform_is_retried_until_it_accepts(
         post_to_scope(workspace_id=world.acme.pk, message=MESSAGE, purpose="alert")
     first = ChatDelivery.objects.get()
     assert first.status == DeliveryStatus.PENDING
-    assert first.last_error == "HTTP 500: database down"
+    assert first.last_error == "HTTP 500 Internal Server Error"  # never the body
 
     run_worker(lambda: ChatDelivery.objects.get().status != DeliveryStatus.PENDING)
 
@@ -101,7 +101,7 @@ def test_a_failing_platform_is_retried_until_it_accepts(
     assert delivery.attempts == 2
     assert times[1] - times[0] >= fast_backoff * 0.9
     # The error that caused the retry stays on the row to explain it.
-    assert delivery.last_error == "HTTP 500: database down"
+    assert delivery.last_error == "HTTP 500 Internal Server Error"
 
 
 def test_a_platform_that_does_not_answer_in_time_is_tried_again_later(
@@ -121,7 +121,7 @@ def test_a_platform_that_does_not_answer_in_time_is_tried_again_later(
 
     delivery = ChatDelivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING
-    assert delivery.last_error == "no answer within 0.3 s"
+    assert delivery.last_error.endswith("did not answer in time (within 0.3 s)")
     assert delivery.last_status_code is None
     assert delivery.next_attempt_at is not None
     # The server logs the request once its handler returns: wait for it, so the late entry
@@ -166,7 +166,8 @@ def test_a_refused_webhook_fails_at_once_with_a_short_secret_free_summary(
     delivery = ChatDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == 1
-    assert delivery.last_error.startswith("HTTP 404: no_service")
+    assert delivery.last_error == "HTTP 404 Not Found"
+    assert "no_service" not in delivery.last_error
     assert "SuperSecretToken42" not in delivery.last_error
     assert len(delivery.last_error) <= 140
 
@@ -179,7 +180,7 @@ def test_a_refused_connection_is_retried_without_quoting_the_url(world: World) -
 
     assert left is not None
     assert left.status == DeliveryStatus.PENDING
-    assert left.last_error.startswith("ConnectError")
+    assert left.last_error.startswith("could not connect to 127.0.0.1:9")
     assert "ClosedPortToken" not in left.last_error
 
 

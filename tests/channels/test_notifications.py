@@ -16,6 +16,7 @@ from tests.conftest import World
 pytestmark = pytest.mark.usefixtures("huey_immediate")
 
 
+@pytest.mark.usefixtures("allow_local_outbound")
 def test_a_mention_is_posted_to_the_personal_channel_of_who_chose_chat(
     world: World, httpserver: HTTPServer, settings, django_capture_on_commit_callbacks
 ) -> None:

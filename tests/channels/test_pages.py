@@ -137,6 +137,7 @@ def test_editing_with_an_empty_url_keeps_it(world: World) -> None:
     assert channel.url_hint.endswith(TOKEN[-4:])
 
 
+@pytest.mark.usefixtures("allow_local_outbound")
 def test_the_test_button_queues_a_test_message_shown_in_the_log(
     world: World, httpserver: HTTPServer, huey_immediate, django_capture_on_commit_callbacks
 ) -> None:

@@ -105,13 +105,17 @@ def test_reactions_toggle_over_the_api(world: World, things: Everything) -> None
     path = f"/check-ins/{things.acme.check_in.pk}/reactions"
     added = api.post(path, {"emoji": "eyes"})
     assert added.status_code == 200
-    assert added.json == {
+    reaction = Reaction.objects.get()
+    assert added.json["reaction"]["id"] == reaction.pk
+    assert added.json["reaction"]["emoji"] == "eyes"
+    assert {k: v for k, v in added.json.items() if k != "reaction"} == {
         "check_in": things.acme.check_in.pk,
         "added": True,
         "reactions": [{"emoji": "eyes", "count": 1, "mine": True}],
     }
     removed = api.post(path, {"emoji": "eyes"})
     assert removed.json["added"] is False
+    assert removed.json["reaction"] is None
     assert removed.json["reactions"] == []
     assert not Reaction.objects.exists()
     assert api.post(path, {"emoji": "poop"}).status_code == 422

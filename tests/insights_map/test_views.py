@@ -265,7 +265,8 @@ def test_queries_do_not_grow_with_the_company(
     large = queries_of(world)
 
     assert large == small
-    assert max(large.values()) <= 16
+    # 16, and one for the driver links beside the KPIs shown (docs/strategy-map.md).
+    assert max(large.values()) <= 17
 
 
 def test_the_page_stays_within_its_query_budget(
@@ -275,5 +276,6 @@ def test_the_page_stays_within_its_query_budget(
 ) -> None:
     client = world.client_for(world.viewer)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(16):
+    # 16, and one for the driver links beside the KPIs shown (docs/strategy-map.md).
+    with django_assert_max_num_queries(17):
         client.get(MAP)

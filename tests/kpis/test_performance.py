@@ -110,9 +110,10 @@ def test_the_kpi_page_of_100000_values_runs_the_same_queries_as_of_10(
 
     assert len(few) == len(many)
     reading_values = [sql for sql in many if "kpis_measurement" in sql and "okrs_" not in sql]
-    # One aggregate for the chart and the status, and the raw table's one page.
-    assert len(reading_values) == 2
-    assert sum("GROUP BY" in sql for sql in reading_values) == 1
+    # One aggregate for the chart and the status, one over the process limits' window
+    # (docs/signals.md), and the raw table's one page.
+    assert len(reading_values) == 3
+    assert sum("GROUP BY" in sql for sql in reading_values) == 2
     assert sum(f"LIMIT {PAGE_SIZE + 1}" in sql for sql in reading_values) == 1
     rows = fetched.rows()
     assert max(count for _, count in rows) <= CHART_PERIODS[Frequency.DAILY]

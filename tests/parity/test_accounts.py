@@ -16,7 +16,7 @@ from goalkeeper.accounts.services import create_team, deactivate_person
 from goalkeeper.okrs.services import create_objective
 from goalkeeper.webhooks.models import EVENTS
 from goalkeeper.webhooks.services import create_subscription
-from tests.api.conftest import Api
+from tests.api.conftest import NOW, Api
 from tests.conftest import World
 from tests.parity.harness import compare_paths, expect_status, only
 
@@ -69,7 +69,7 @@ def test_renaming_a_team(world: World, admin_api: Api, emea: Team) -> None:
         api=lambda: expect_status(admin_api.patch(f"/teams/{emea.pk}", {"name": "Europe"}), 200),
     )
 
-    assert trace.changed["accounts.Team"] == {emea.pk: {"name": "Europe"}}
+    assert trace.changed["accounts.Team"] == {emea.pk: {"name": "Europe", "updated_at": NOW}}
 
 
 def test_moving_a_team(world: World, admin_api: Api, emea: Team) -> None:
@@ -96,7 +96,7 @@ def test_archiving_a_team(world: World, admin_api: Api, emea: Team) -> None:
 
     trace = compare_paths(
         web=lambda: expect_status(client.post(reverse("admin_team_archive", args=[emea.pk])), 302),
-        api=lambda: expect_status(admin_api.delete(f"/teams/{emea.pk}"), 204),
+        api=lambda: expect_status(admin_api.post(f"/teams/{emea.pk}/archive"), 200),
     )
 
     assert trace.changed["accounts.Team"][emea.pk]["archived_at"] is not None
@@ -113,14 +113,24 @@ def test_archiving_a_team_by_its_flag(world: World, admin_api: Api, emea: Team) 
 
 def test_restoring_a_team(world: World, admin_api: Api, emea: Team) -> None:
     client = world.client_for(world.admin)
-    expect_status(admin_api.delete(f"/teams/{emea.pk}"), 204)
+    expect_status(admin_api.post(f"/teams/{emea.pk}/archive"), 200)
 
     trace = compare_paths(
         web=lambda: expect_status(client.post(reverse("admin_team_restore", args=[emea.pk])), 302),
         api=lambda: expect_status(admin_api.patch(f"/teams/{emea.pk}", {"archived": False}), 200),
     )
 
-    assert trace.changed["accounts.Team"] == {emea.pk: {"archived_at": None}}
+    assert trace.changed["accounts.Team"] == {emea.pk: {"archived_at": None, "updated_at": NOW}}
+
+
+def test_restoring_a_team_by_its_action(world: World, admin_api: Api, emea: Team) -> None:
+    client = world.client_for(world.admin)
+    expect_status(admin_api.post(f"/teams/{emea.pk}/archive"), 200)
+
+    compare_paths(
+        web=lambda: expect_status(client.post(reverse("admin_team_restore", args=[emea.pk])), 302),
+        api=lambda: expect_status(admin_api.post(f"/teams/{emea.pk}/restore"), 200),
+    )
 
 
 # --- People ---------------------------------------------------------------------------------
@@ -143,7 +153,9 @@ def test_editing_a_persons_details(world: World, admin_api: Api) -> None:
         ),
     )
 
-    assert trace.changed["accounts.Person"] == {vera.pk: {"title": "Analyst", "role": "editor"}}
+    assert trace.changed["accounts.Person"] == {
+        vera.pk: {"title": "Analyst", "role": "editor", "updated_at": NOW}
+    }
 
 
 def test_setting_a_persons_teams(world: World, admin_api: Api, emea: Team) -> None:
@@ -190,7 +202,7 @@ def test_deactivating_a_person_with_a_hand_over(world: World, admin_api: Api) ->
             302,
         ),
         api=lambda: expect_status(
-            admin_api.delete(f"/people/{owen.pk}", new_owner=world.editor.pk), 204
+            admin_api.post(f"/people/{owen.pk}/deactivate?new_owner={world.editor.pk}"), 200
         ),
     )
 
@@ -207,7 +219,7 @@ def test_reactivating_a_person(world: World, admin_api: Api) -> None:
         web=lambda: expect_status(
             client.post(reverse("admin_person_reactivate", args=[vera.pk])), 302
         ),
-        api=lambda: expect_status(admin_api.patch(f"/people/{vera.pk}", {"active": True}), 200),
+        api=lambda: expect_status(admin_api.post(f"/people/{vera.pk}/reactivate"), 200),
     )
 
     assert trace.changed["accounts.Person"][vera.pk]["is_active"] is True

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from goalkeeper.webhooks.models import Delivery, Subscription
 from goalkeeper.webhooks.services import create_subscription
-from tests.api.conftest import Api
+from tests.api.conftest import NOW, Api
 from tests.conftest import World
 from tests.parity.harness import compare_paths, expect_status, only
 
@@ -80,7 +80,9 @@ def test_pausing_a_subscription(world: World, admin_api: Api, hook: Subscription
         api=lambda: expect_status(admin_api.patch(f"/webhooks/{hook.pk}", {"active": False}), 200),
     )
 
-    assert trace.changed["webhooks.Subscription"] == {hook.pk: {"is_active": False}}
+    assert trace.changed["webhooks.Subscription"] == {
+        hook.pk: {"is_active": False, "updated_at": NOW}
+    }
 
 
 def test_resuming_a_subscription(world: World, admin_api: Api, hook: Subscription) -> None:
@@ -92,7 +94,9 @@ def test_resuming_a_subscription(world: World, admin_api: Api, hook: Subscriptio
         api=lambda: expect_status(admin_api.patch(f"/webhooks/{hook.pk}", {"active": True}), 200),
     )
 
-    assert trace.changed["webhooks.Subscription"] == {hook.pk: {"is_active": True}}
+    assert trace.changed["webhooks.Subscription"] == {
+        hook.pk: {"is_active": True, "updated_at": NOW}
+    }
 
 
 def test_deleting_a_subscription(world: World, admin_api: Api, hook: Subscription) -> None:

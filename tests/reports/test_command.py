@@ -10,14 +10,14 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
+from tests.demo_copy import demo_into
 from tests.test_cli import run
 
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("report") / "data"
-    run(data_dir, "demo", "--no-progress")
-    return data_dir
+    return demo_into(data_dir)
 
 
 def test_report_writes_the_last_closed_cycle_as_powerpoint(demo_dir: Path, tmp_path: Path):

@@ -27,6 +27,7 @@ from django.test import override_settings
 
 from goalkeeper.accounts.models import Person, Workspace
 from goalkeeper.api.services import create_token
+from goalkeeper.bridges.models import DriverLink, Guardrail
 from goalkeeper.bridges.services import link_key_result
 from goalkeeper.channels.services import create_channel
 from goalkeeper.comments.services import add_comment
@@ -39,7 +40,9 @@ from goalkeeper.kpis.services import stage_upload
 from goalkeeper.notifications import services as notifications
 from goalkeeper.notifications.models import Notification
 from goalkeeper.okrs.services import create_key_result
+from goalkeeper.scim.services import create_token as create_scim_token
 from goalkeeper.sources import services as sources
+from goalkeeper.sources.connection_tests import request_test as request_connection_test
 from goalkeeper.sources.models import RunTrigger
 from goalkeeper.webhooks.services import create_subscription, send_ping
 from tests.conftest import Everything, Things, World, build_things, build_world
@@ -97,7 +100,11 @@ def add_source(*, kpi: Kpi, admin: Person, label: str, run: bool = True) -> dict
     queued = sources.request_sync(actor=admin, source=source, trigger=RunTrigger.MANUAL)
     if run:
         sources.execute(queued.pk)
-    return {"sync_run": queued.pk}
+    # Each workspace of the world holds a queued test per source: more than one workspace
+    # may queue by default (`SOURCE_TEST_MAX_PENDING`).
+    with override_settings(SOURCE_TEST_MAX_PENDING=10):
+        test = request_connection_test(actor=admin, kpi=kpi, configuration=configuration)
+    return {"sync_run": queued.pk, "connection_test": test.pk}
 
 
 def add_dashboard(kpi: Kpi, *, admin: Person, label: str) -> dict[str, int]:
@@ -176,6 +183,11 @@ def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str
     link_key_result(actor=admin, key_result=linked, kpi=things.kpi)
     # The objective counts as the KPI's recovery (made as stored: the KPI is not red).
     RecoveryLink.objects.create(kpi=things.kpi, objective=things.objective, created_by=admin)
+    # The KPI guards the objective and drives its key result (made as stored).
+    Guardrail.objects.create(workspace=things.workspace, objective=things.objective, kpi=things.kpi)
+    driver = DriverLink.objects.create(
+        workspace=things.workspace, leading=things.kpi, lagging_key_result=things.key_result
+    )
     comment = add_comment(
         actor=things.person,
         subject_type="objective",
@@ -188,11 +200,14 @@ def add_matrix_objects(things: Things, *, admin: Person, label: str) -> dict[str
         **webhook,
         "comment": comment.pk,
         **add_chat_channel(workspace=things.workspace, admin=admin, label=label),
+        "scim_token": create_scim_token(actor=admin, name=f"{label} SCIM")[0].pk,
         **add_source(kpi=things.kpi, admin=admin, label=label),
         **own_objects(things.person, things),
         "invitation_token": things.invitation_token,
         "linked_key_result": linked.pk,
         "recovery": things.objective.pk,
+        "guardrail_kpi": things.kpi.pk,
+        "driver_link": driver.pk,
         # One stored value of the KPI, for the page that corrects it.
         "measurement": Measurement.objects.filter(kpi=things.kpi).values_list("pk", flat=True)[0],
     }

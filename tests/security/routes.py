@@ -78,6 +78,22 @@ def _api(read: str | None = None, write: str | None = None, **kw: Any) -> Route:
     return Route("api", read=read, write=write, **kw)
 
 
+def _scim(write: tuple[str, ...] = (), **kw: Any) -> Route:
+    """A SCIM endpoint (/scim/v2/): only a SCIM token of the workspace opens it, which no
+    persona holds (a session or a personal API token is no SCIM token): 401 for everyone.
+    tests/scim sends an identity provider's requests with one, across workspaces too."""
+    everyone_401 = dict.fromkeys(PERSONAS, 401)
+    return Route(
+        "api",
+        read="anyone",
+        write="anyone" if write else None,
+        methods=write,
+        get_status=everyone_401,
+        write_status=everyone_401,
+        **kw,
+    )
+
+
 def _shows(*types: str) -> frozenset[str]:
     return frozenset(types)
 
@@ -128,11 +144,40 @@ ROUTES: dict[str, Route] = {
     "admin_person_deactivate": _page(read="admin", write="admin", obj="person"),
     "admin_person_reactivate": _page(read=None, write="admin", obj="person"),
     "admin_invite_revoke": _page(read=None, write="admin", obj="invitation"),
+    "admin_person_invite": _page(read=None, write="admin", obj="person"),
+    "admin_people_invite_all": _page(read=None, write="admin"),
     "admin_teams": _page(read="admin", write="admin", shows=_shows("team")),
     "admin_team_edit": _page(read="admin", write="admin", obj="team", shows=_shows("team")),
     "admin_team_archive": _page(read=None, write="admin", obj="team"),
     "admin_team_restore": _page(read=None, write="admin", obj="team"),
     "workspace_settings": _page(read="admin", write="admin"),
+    # --- single sign-on -----------------------------------------------------------------------
+    "sso_start": _page(
+        read="anyone",
+        write="anyone",
+        get_status={"anonymous": 200, **dict.fromkeys(LOGGED_IN, 302)},
+        # An empty form is refused (400); a signed-in person is sent home.
+        write_status={"anonymous": 400, **dict.fromkeys(LOGGED_IN, 302)},
+    ),
+    # The provider's answer, without a sign-in started here: refused for everyone.
+    "sso_callback": _page(read="anyone", get_status=dict.fromkeys(PERSONAS, 400)),
+    "sso_settings": _page(read="admin", write="admin"),
+    "sso_test": _page(read=None, write="admin"),
+    # --- two-factor: the login's code step, a person's own setup, the admin's requirement ----
+    # The code step is for a login that just passed its password: without one, everybody is
+    # sent to the login page (a signed-in person from there to home).
+    "login_code": _page(
+        read="anyone",
+        write="anyone",
+        get_status=dict.fromkeys(PERSONAS, 302),
+        write_status=dict.fromkeys(PERSONAS, 302),
+    ),
+    "twofactor": _page(),
+    "twofactor_setup": _page(read=None, write="member"),
+    "twofactor_confirm": _page(read=None, write="member"),
+    "twofactor_disable": _page(read=None, write="member"),
+    "twofactor_recovery_codes": _page(read=None, write="member"),
+    "twofactor_requirement": _page(read="admin", write="admin"),
     # --- digests: the schedule section of the settings page ----------------------------------
     "digest_schedule": _page(read="admin", write="admin"),
     # Pickers' searches (JSON): any member, within their own workspace (tests/web/test_pickers.py).
@@ -164,6 +209,7 @@ ROUTES: dict[str, Route] = {
     "key_result_delete": _page(read="editor", write="editor", obj="key_result"),
     "key_result_check_in": _page(read="checkin", write="checkin", obj="key_result"),
     "key_result_row": _page(obj="key_result", shows=_shows("key_result")),
+    "key_result_odds": _page(obj="key_result", shows=_shows("key_result")),
     # Check in on everything: the page lists the caller's own key results; a row takes the
     # same check-in as `key_result_check_in` (the objective's owner also, for one without).
     "check_in_all": _page(),
@@ -202,6 +248,7 @@ ROUTES: dict[str, Route] = {
     "pick_kpis": _page(),
     "kpi_detail": _page(obj="kpi", shows=_shows("kpi")),
     "kpi_edit": _page(read="editor", write="editor", obj="kpi"),
+    "kpi_baseline": _page(read=None, write="editor", obj="kpi"),
     "kpi_upload": _page(read="editor", write="editor", obj="kpi"),
     "kpi_flag": _page(read=None, write="editor", obj="kpi"),
     "kpi_link": _page(read=None, write="editor", obj="kpi"),
@@ -226,10 +273,25 @@ ROUTES: dict[str, Route] = {
     "kpi_split": _page(read="editor", write="editor", obj="kpi"),
     "key_result_hand_down": _page(read="editor", write="editor", obj="key_result"),
     "key_result_formula": _page(read="editor", write="editor", obj="key_result"),
+    "key_result_follow_shape": _page(read=None, write="editor", obj="key_result"),
     # Dismissing a recovery: the Acme recovery is open, so it is refused with a message,
     # which the matrix accepts from a permitted persona (tests/bridges test the dismissal).
     "kpi_recovery_dismiss": _page(
         read=None, write="editor", obj="kpi", params={"objective_id": "{recovery}"}
+    ),
+    # Guardrails: editors and the objective's owner (none of the personas) add and remove
+    # them; driver links: editors (tests/bridges test what happens).
+    "guardrail_add": _page(
+        read=None, write="editor", obj="objective", data=lambda ids: {"kpi": ids["kpi"]}
+    ),
+    "guardrail_remove": _page(
+        read=None, write="editor", obj="objective", params={"kpi_id": "{guardrail_kpi}"}
+    ),
+    "driver_add": _page(
+        read=None, write="editor", obj="kpi", data=lambda ids: {"key_result": ids["key_result"]}
+    ),
+    "driver_remove": _page(
+        read=None, write="editor", obj="kpi", params={"link_id": "{driver_link}"}
     ),
     # --- data sources (pages): members read, admins configure (credentials live here) -------
     "sources": _page(shows=_shows("kpi")),
@@ -243,6 +305,7 @@ ROUTES: dict[str, Route] = {
     ),
     "source_fields": _page(read="admin", obj="kpi"),
     "source_test": _page(read=None, write="admin", obj="kpi"),
+    "source_test_result": _page(read="admin", obj="connection_test"),
     "source_sync": _page(read=None, write="admin", obj="kpi"),
     "source_delete": _page(read="admin", write="admin", obj="kpi"),
     # --- the person's own profile, and the search (docs/navigation.md) -------------------------
@@ -256,6 +319,18 @@ ROUTES: dict[str, Route] = {
     # A person revokes their own tokens only: each persona revokes theirs; the outsider tries
     # an Acme person's (404). Another Acme person's token is missing too (a test of its own).
     "api_token_revoke": _page(read=None, write="member", obj="api_token"),
+    # --- provisioning: admins manage the SCIM tokens; identity providers call /scim/v2/ -------
+    "scim_tokens": _page(read="admin", write="admin", data=lambda ids: {"name": "Matrix"}),
+    "scim_token_revoke": _page(read=None, write="admin", obj="scim_token"),
+    "scim_root": _scim(),
+    "scim_service_provider_config": _scim(),
+    "scim_resource_types": _scim(),
+    "scim_schemas": _scim(),
+    "scim_users": _scim(write=("POST",)),
+    "scim_user": _scim(write=("PUT", "PATCH", "DELETE"), params={"scim_id": "{person}"}),
+    "scim_groups": _scim(write=("POST",)),
+    "scim_group": _scim(write=("PUT", "PATCH", "DELETE"), params={"scim_id": "{team}"}),
+    "scim_unknown": _scim(write=("POST", "PUT", "PATCH", "DELETE"), params={"rest": "Bulk"}),
     # --- API ---------------------------------------------------------------------------------
     # django-ninja's root answers 404 to everyone: it only lets ninja reverse its own paths,
     # and shows no workspace data.
@@ -272,7 +347,9 @@ ROUTES: dict[str, Route] = {
     "api-v1:sync_source": _api(write="admin", obj="kpi"),
     "api-v1:list_source_runs": _api(read="member", obj="kpi"),
     "api-v1:get_sync_run": _api(read="member", obj="sync_run"),
+    "api-v1:get_connection_test": _api(read="admin", obj="connection_test"),
     "api-v1:me": _api(read="member"),
+    "api-v1:list_changes": _api(read="member"),
     # --- notifications (API): each person's own inbox, watches and preferences --------------
     "api-v1:list_inbox": _api(read="member"),
     "api-v1:mark_inbox_item_done": _api(write="member", obj="notification"),
@@ -299,6 +376,9 @@ ROUTES: dict[str, Route] = {
     "api-v1:get_team": _api(read="member", obj="team"),
     "api-v1:update_team": _api(write="admin", obj="team"),
     "api-v1:delete_team": _api(write="admin", obj="team"),
+    "api-v1:archive_team": _api(write="admin", obj="team"),
+    "api-v1:restore_team": _api(write="admin", obj="team"),
+    "api-v1:get_workspace": _api(read="member"),
     "api-v1:list_people": _api(read="member"),
     "api-v1:create_person": _api(
         write="admin",
@@ -306,7 +386,9 @@ ROUTES: dict[str, Route] = {
     ),
     "api-v1:get_person": _api(read="member", obj="person"),
     "api-v1:update_person": _api(write="admin", obj="person"),
+    "api-v1:remove_person": _api(write="admin", obj="person"),
     "api-v1:deactivate_person": _api(write="admin", obj="person"),
+    "api-v1:reactivate_person": _api(write="admin", obj="person"),
     "api-v1:list_cycles": _api(read="member"),
     "api-v1:create_cycle": _api(
         write="admin",
@@ -361,6 +443,10 @@ ROUTES: dict[str, Route] = {
     "api-v1:archive_kpi": _api(write="editor", obj="kpi"),
     "api-v1:restore_kpi": _api(write="editor", obj="kpi"),
     "api-v1:list_measurements": _api(read="member", obj="kpi"),
+    "api-v1:get_kpi_limits": _api(read="member", obj="kpi"),
+    "api-v1:list_kpi_baselines": _api(read="member", obj="kpi"),
+    # The Acme KPI has too few values for a baseline: a permitted persona is refused with 422.
+    "api-v1:set_kpi_baseline": _api(write="editor", obj="kpi", data=lambda ids: {"note": "x"}),
     # The instant holds no value of the Acme KPI: a permitted persona is refused with 422.
     "api-v1:correct_measurement": _api(
         write="editor",
@@ -391,6 +477,18 @@ ROUTES: dict[str, Route] = {
     "api-v1:dismiss_recovery": _api(
         write="editor", obj="kpi", params={"objective_id": "{recovery}"}
     ),
+    "api-v1:list_guardrails": _api(read="member", obj="objective"),
+    "api-v1:add_guardrail": _api(
+        write="editor", obj="objective", data=lambda ids: {"kpi": ids["kpi"]}
+    ),
+    "api-v1:remove_guardrail": _api(
+        write="editor", obj="objective", params={"kpi_id": "{guardrail_kpi}"}
+    ),
+    "api-v1:list_drivers": _api(read="member", obj="kpi"),
+    "api-v1:add_driver": _api(
+        write="editor", obj="kpi", data=lambda ids: {"key_result": ids["key_result"]}
+    ),
+    "api-v1:remove_driver": _api(write="editor", obj="kpi", params={"link_id": "{driver_link}"}),
     "api-v1:promote_key_result": _api(
         write="editor", obj="key_result", data=lambda ids: {"frequency": "monthly"}
     ),
@@ -413,6 +511,7 @@ ROUTES: dict[str, Route] = {
     "api-v1:hand_down_key_result": _api(
         write="editor", obj="key_result", data=lambda ids: {"team": ids["team"]}
     ),
+    "api-v1:follow_kpi_shape": _api(write="editor", obj="key_result"),
     "api-v1:list_webhooks": _api(read="admin"),
     "api-v1:create_webhook": _api(
         write="admin",
@@ -506,6 +605,7 @@ ROUTES: dict[str, Route] = {
         data=lambda ids: {"body": "Matrix"},
         write_status=dict.fromkeys(ACME_PERSONAS, 403),
     ),
+    "api-v1:get_comment": _api(read="member", obj="comment"),
     "api-v1:delete_comment": _api(write="admin", obj="comment"),
     "api-v1:toggle_reaction": _api(
         write="checkin", obj="check_in", data=lambda ids: {"emoji": "tada"}
@@ -544,6 +644,39 @@ ROUTES: dict[str, Route] = {
     "export_row": _page(obj="export"),
     "export_download": _page(obj="export"),
     "export_delete": _page(read=None, write="member", obj="export"),
+    # --- the open format: admins export and import the workspace (docs/format.md) ---------
+    "portability": _page(read="admin"),
+    "portability_export": _page(read="admin"),
+    "portability_schema": _page(),
+    # --- the backup ledger of the installation (docs/operations.md) ------------------------
+    "backup_runs": _page(read="admin"),
+    "portability_import": _page(
+        read=None, write="admin", data=lambda ids: {"document": "version: 1\n"}
+    ),
+    "portability_apply": _page(
+        read=None, write="admin", data=lambda ids: {"document": "version: 1\n"}
+    ),
+    # --- importers: a spreadsheet or another tool's export (docs/importers.md) -----------
+    "import_page": _page(read="admin"),
+    "import_preview": _page(
+        read=None, write="admin", data=lambda ids: {"payload": "", "filename": "okrs.csv"}
+    ),
+    "import_apply": _page(
+        read=None, write="admin", data=lambda ids: {"payload": "", "filename": "okrs.csv"}
+    ),
+    "api-v1:export_workspace": _api(read="admin"),
+    "api-v1:import_workspace": _api(
+        write="admin", data=lambda ids: {"document": "version: 1\n", "dry_run": True}
+    ),
+    # --- the template library: any member browses it, editors start from a template ----
+    "template_gallery": _page(),
+    "template_detail": _page(params={"key": "sales"}),
+    "template_objective": _page(
+        read="editor", write="editor", params={"key": "sales", "index": "0"}
+    ),
+    "template_kpis": _page(read="editor", write="editor", params={"key": "sales"}),
+    "api-v1:list_templates": _api(read="member"),
+    "api-v1:get_template": _api(read="member", params={"key": "sales"}),
     "api-v1:create_export": _api(
         write="member", data=lambda ids: {"kind": "kpis", "format": "csv"}
     ),
@@ -672,6 +805,7 @@ ARGUMENT_TYPES: dict[str, str] = {
     "channel_id": "chat_channel",
     "delivery_id": "delivery",
     "token_id": "api_token",
+    "scim_token_id": "scim_token",
     "notification_id": "notification",
     "tile_id": "tile",
     "link_id": "share_link",

@@ -343,6 +343,7 @@ def test_every_object_type_is_covered_across_workspaces() -> None:
         "api_token",
         "upload",
         "sync_run",
+        "connection_test",
     }
     assert expected <= covered, f"no route reaches {sorted(expected - covered)}"
 

@@ -175,6 +175,7 @@ def test_a_password_pasted_in_a_sql_url_is_moved_into_the_sealed_secrets(
     assert "pa55" not in str(DataSource.objects.get(pk=source.pk).settings)
 
 
+@pytest.mark.usefixtures("allow_local_outbound")
 def test_a_secret_quoted_back_by_a_failing_server_is_masked_in_the_stored_error(
     kpi: Kpi, httpserver: Any
 ) -> None:

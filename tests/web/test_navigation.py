@@ -64,8 +64,12 @@ ADMIN_PAGES = [
     ("admin_teams", "Teams"),
     ("webhooks", "Webhooks"),
     ("chat_channels", "Chat channels"),
+    ("scim_tokens", "Provisioning"),
     ("admin_audit", "Audit log"),
+    ("portability", "Import and export"),
+    ("backup_runs", "Backups"),
     ("workspace_settings", "Settings"),
+    ("sso_settings", "Single sign-on"),
 ]
 
 
@@ -81,8 +85,12 @@ def test_every_admin_page_shows_the_tabs_with_its_own_current(
         "Teams",
         "Webhooks",
         "Chat channels",
+        "Provisioning",
         "Audit log",
+        "Import and export",
+        "Backups",
         "Settings",
+        "Single sign-on",
     ]
     assert current_tab(html) == tab
 

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import secrets
 import zoneinfo
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +21,18 @@ from django.utils import timezone as django_tz
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from goalkeeper.accounts import emails, queries
 from goalkeeper.accounts.holdings import Holdings, holdings_of
-from goalkeeper.accounts.models import Invitation, Membership, Person, Role, Team, User, Workspace
+from goalkeeper.accounts.models import (
+    Invitation,
+    Membership,
+    Person,
+    PersonState,
+    Role,
+    Team,
+    User,
+    Workspace,
+)
 from goalkeeper.accounts.signals import person_deactivating, workspace_clock_changed
 from goalkeeper.audit.services import diff, record, snapshot
 
@@ -65,10 +76,28 @@ def add_person(
     role: str = Role.EDITOR,
     password: str | None = None,
     title: str = "",
+    existing_login: bool = False,
+    invited_at: dt.datetime | None = None,
 ) -> Person:
-    """Add a person to a workspace, creating their login when the email is new."""
+    """Add a person to a workspace, creating their login when the email is new.
+
+    A login that exists belongs to someone who chose their workspaces: it is attached only
+    when the caller has their consent and says so with `existing_login=True` (they accepted
+    an invitation, the operator ran `createadmin`, a provider the workspace trusts vouched
+    for the address), or when the person is only invited (`invited_at`: nothing of the
+    workspace reaches them until they accept). Otherwise the email is refused; invite it.
+    """
     email = email.strip().lower()
-    user = User.objects.filter(email=email).first()
+    user = User.objects.select_for_update().filter(email=email).first()
+    if user is not None and not existing_login and invited_at is None:
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    _("a login with this email exists: invite it instead"),
+                    code="login_exists",
+                )
+            }
+        )
     if user is None:
         user = User(email=email, full_name=name)
         user.full_clean(exclude=["password"])
@@ -77,15 +106,52 @@ def add_person(
         else:
             user.set_unusable_password()
         user.save()
-    person = Person(workspace=workspace, user=user, name=name.strip(), role=role, title=title)
+    person = Person(
+        workspace=workspace,
+        user=user,
+        name=name.strip(),
+        role=role,
+        title=title,
+        is_active=invited_at is None,
+        invited_at=invited_at,
+    )
     person.full_clean()
     person.save()
-    record(
-        workspace=workspace,
+    changes: dict[str, Any] = {"role": [None, role], "email": [None, email]}
+    if invited_at is not None:
+        changes["state"] = [None, PersonState.INVITED]
+    record(workspace=workspace, actor=actor, action="person.added", obj=person, changes=changes)
+    return person
+
+
+@transaction.atomic
+def add_invited_person(
+    *,
+    actor: Person | None,
+    workspace: Workspace,
+    email: str,
+    name: str,
+    role: str = Role.EDITOR,
+    title: str = "",
+) -> Person:
+    """Add someone who has not joined yet (docs/security.md, "Invited people").
+
+    They exist in the workspace (they may own objectives, key results and KPIs and belong
+    to teams) but cannot open it, and nothing of it reaches them, until they accept the
+    invitation made here. That invitation is not emailed: `send_invitation` does it, with a
+    link of its own (only a hash of a link is stored, so each email carries a new one).
+    """
+    person = add_person(
         actor=actor,
-        action="person.added",
-        obj=person,
-        changes={"role": [None, role], "email": [None, email]},
+        workspace=workspace,
+        email=email,
+        name=name,
+        role=role,
+        title=title,
+        invited_at=django_tz.now(),  # their login, if they have one, is not attached yet
+    )
+    _issue_invitation(
+        actor=actor, workspace=workspace, email=person.user.email, name=person.name, role=role
     )
     return person
 
@@ -157,6 +223,7 @@ def create_admin(*, email: str, password: str, workspace_name: str, name: str = 
             name=name or email.split("@")[0].replace(".", " ").title(),
             role=Role.ADMIN,
             password=password,
+            existing_login=True,  # the operator names the login on the command line
         )
     elif person.role != Role.ADMIN:
         record(
@@ -192,9 +259,13 @@ def invite_person(
     name: str = "",
     role: str = Role.EDITOR,
     team: Team | None = None,
+    title: str = "",
+    teams: Mapping[int, bool] | None = None,
 ) -> tuple[Invitation, str]:
     """Create a one-time invitation; returns it with the token to put in the link.
 
+    `team` is the one team of the invite page; `teams` ({team id: leads it}) and `title`
+    what `POST /people` asked for someone already known. Both are applied on acceptance.
     Inviting an email again replaces its pending invitation (the old link stops working).
     """
     email = email.strip().lower()
@@ -202,6 +273,15 @@ def invite_person(
     if existing is not None and existing.is_active:
         raise ValidationError(
             {"email": _("%(email)s is already a member of this workspace") % {"email": email}}
+        )
+    if existing is not None and existing.invited_at is not None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s is invited already: send their invitation from the people page"
+                )
+                % {"email": email}
+            }
         )
     if existing is not None:
         raise ValidationError(
@@ -214,9 +294,41 @@ def invite_person(
         raise ValidationError({"role": _("choose admin, editor or viewer")})
     if team is not None and team.workspace_id != workspace.pk:
         raise ValidationError({"team": _("must belong to the same workspace")})
+    chosen = dict(teams or {})
+    if Team.objects.filter(workspace=workspace, pk__in=list(chosen)).count() != len(chosen):
+        raise ValidationError({"teams": _("every team must belong to the same workspace")})
+    return _issue_invitation(
+        actor=actor,
+        workspace=workspace,
+        email=email,
+        name=name,
+        role=role,
+        team=team,
+        title=title,
+        teams=chosen,
+    )
+
+
+def _issue_invitation(
+    *,
+    actor: Person | None,
+    workspace: Workspace,
+    email: str,
+    name: str,
+    role: str,
+    team: Team | None = None,
+    title: str = "",
+    teams: Mapping[int, bool] | None = None,
+) -> tuple[Invitation, str]:
+    """A new pending invitation for `email` (its pending one stops working), and its token."""
+    chosen = dict(teams or {})
     now = django_tz.now()
     Invitation.objects.filter(
-        workspace=workspace, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        workspace=workspace,
+        email=email,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
     ).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -225,6 +337,8 @@ def invite_person(
         name=name.strip(),
         role=role,
         team=team,
+        title=title.strip(),
+        teams=[{"team": team_id, "lead": lead} for team_id, lead in sorted(chosen.items())],
         invited_by=actor,
         token_hash=token_hash(token),
         created_at=now,
@@ -255,6 +369,44 @@ def pending_invitation(token: str) -> Invitation | None:
 
 
 @transaction.atomic
+def send_invitation(*, actor: Person, person: Person) -> Invitation:
+    """Email an invited person their invitation once this transaction commits.
+
+    The email carries a new link; the one sent before, if any, stops working. A person who
+    joined or was deactivated has nothing to accept (refused, naming them).
+    """
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    if person.workspace_id != actor.workspace_id:
+        raise ValidationError({"id": _("must belong to the same workspace")})
+    if person.state != PersonState.INVITED:
+        raise ValidationError(
+            {
+                "id": _("%(name)s is not invited: they joined or were deactivated")
+                % {"name": person.name}
+            }
+        )
+    invitation, token = _issue_invitation(
+        actor=actor,
+        workspace=actor.workspace,
+        email=person.user.email,
+        name=person.name,
+        role=person.role,
+    )
+    link = emails.invitation_link(token)
+    # A rolled-back write sends nothing: the email goes once the rows it names exist.
+    transaction.on_commit(lambda: emails.send_invitation(invitation, link))
+    return invitation
+
+
+@transaction.atomic
+def send_invitations(*, actor: Person, people: list[Person]) -> int:
+    """Email each of `people` (invited) their invitation once this transaction commits."""
+    for person in people:
+        send_invitation(actor=actor, person=person)
+    return len(people)
+
+
+@transaction.atomic
 def accept_invitation(
     *, token: str, user: User | None = None, name: str = "", password: str = ""
 ) -> Person:
@@ -272,7 +424,20 @@ def accept_invitation(
     )
     if invitation is None or not invitation.is_pending():
         raise ValidationError(_("this invitation is no longer valid"))
-    if user is None:
+    invited = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(
+            workspace=invitation.workspace,
+            user__email=invitation.email,
+            is_active=False,
+            invited_at__isnull=False,
+        )
+        .first()
+    )
+    if invited is not None:
+        person = _join(invited, user=user, name=name, password=password)
+    elif user is None:
         if User.objects.filter(email=invitation.email).exists():
             raise ValidationError(_("an account with this email exists: log in to accept"))
         person = add_person(
@@ -284,6 +449,7 @@ def accept_invitation(
             password=password,
         )
     else:
+        assert user is not None
         if user.email != invitation.email:
             raise ValidationError(_("this invitation is for another email address"))
         if Person.objects.filter(workspace=invitation.workspace, user=user).exists():
@@ -294,9 +460,20 @@ def accept_invitation(
             email=user.email,
             name=name or invitation.name or user.full_name or user.email.split("@")[0],
             role=invitation.role,
+            existing_login=True,  # its owner accepted the invitation
         )
+    if invitation.title and not person.title:
+        person.title = invitation.title
+        person.save(update_fields=["title"])
     if invitation.team is not None and invitation.team.archived_at is None:
         Membership.objects.create(team=invitation.team, person=person)
+    asked = {int(item["team"]): bool(item.get("lead")) for item in invitation.teams or []}
+    if asked:
+        # Teams archived or deleted since the invitation was sent are left out.
+        alive = Team.objects.filter(
+            workspace=invitation.workspace, pk__in=list(asked), archived_at__isnull=True
+        ).values_list("pk", flat=True)
+        set_memberships(actor=person, person=person, teams={pk: asked[pk] for pk in alive})
     invitation.accepted_at = django_tz.now()
     invitation.accepted_by = person
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -308,6 +485,58 @@ def accept_invitation(
         changes={"person": [None, person.pk]},
     )
     return person
+
+
+def _join(person: Person, *, user: User | None, name: str, password: str) -> Person:
+    """An invited person accepts: they become an active member, keeping what they own.
+
+    Without a signed-in `user`, the login made for them is theirs to claim with a password
+    only while it never joined any workspace (`queries.unclaimed_login`); a login in use
+    elsewhere signs in to accept, as any existing login does.
+    """
+    login = person.user
+    if user is None:
+        if queries.unclaimed_login(login.email) is None:
+            raise ValidationError(_("an account with this email exists: log in to accept"))
+        if password:
+            login.set_password(password)
+        if name and not login.full_name:
+            login.full_name = name.strip()
+        login.save(update_fields=["password", "full_name"])
+    elif user.pk != login.pk:
+        raise ValidationError(_("this invitation is for another email address"))
+    # The acceptance's audit entry (`invitation.accepted`) names the person who joined.
+    person.is_active = True
+    person.invited_at = None
+    person.save(update_fields=["is_active", "invited_at"])
+    return person
+
+
+@transaction.atomic
+def decline_invitation(*, token: str, user: User | None = None) -> Invitation:
+    """Say no to an invitation: its link stops working and nothing of the workspace is made.
+
+    Whoever holds the link read the invited mailbox; a signed-in `user` must be its login.
+    """
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("workspace")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending():
+        raise ValidationError(_("this invitation is no longer valid"))
+    if user is not None and user.email != invitation.email:
+        raise ValidationError(_("this invitation is for another email address"))
+    invitation.declined_at = django_tz.now()
+    invitation.save(update_fields=["declined_at"])
+    record(
+        workspace=invitation.workspace,
+        actor=None,
+        action="invitation.declined",
+        obj=invitation,
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -394,6 +623,9 @@ def set_memberships(*, actor: Person, person: Person, teams: dict[int, bool]) ->
         elif membership.is_lead != lead:
             membership.is_lead = lead
             membership.save(update_fields=["is_lead"])
+    # The person's teams are part of the person (the API lists them with it).
+    person.updated_at = django_tz.now()
+    Person.objects.filter(pk=person.pk).update(updated_at=person.updated_at)
     record(
         workspace=person.workspace,
         actor=actor,
@@ -413,37 +645,93 @@ def deactivate_person(*, actor: Person, person: Person, new_owner: Person | None
     their author. They can no longer open this workspace. Returns what was handed over.
     """
     person = Person.objects.select_for_update().select_related("workspace").get(pk=person.pk)
-    if not person.is_active:
+    was = person.state
+    if was == PersonState.DEACTIVATED:
         raise ValidationError(_("this person is already deactivated"))
     if person.pk == actor.pk:
         raise ValidationError(_("you cannot deactivate yourself: ask another admin"))
     if person.is_admin and _was_last_admin(person):
         raise ValidationError(_("the workspace needs at least one active admin"))
     holdings = holdings_of(person)
-    if new_owner is not None:
-        # Read again under a lock: the caller's copy may predate a deactivation.
-        new_owner = Person.objects.select_for_update().get(pk=new_owner.pk)
-        if new_owner.workspace_id != person.workspace_id:
-            raise ValidationError({"new_owner": _("must belong to the same workspace")})
-        if not new_owner.is_active:
-            raise ValidationError({"new_owner": _("must be an active person")})
-        if new_owner.pk == person.pk:
-            raise ValidationError({"new_owner": _("choose someone else")})
-    elif holdings.total:
-        raise ValidationError({"new_owner": _("choose who takes over what they own")})
+    new_owner = _taker_over(person, new_owner, holdings)
     person_deactivating.send(sender=Person, person=person, new_owner=new_owner, actor=actor)
+    if was == PersonState.INVITED:
+        # Their invitation is withdrawn with them: its link stops working.
+        Invitation.objects.filter(
+            workspace=person.workspace,
+            email=person.user.email,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            revoked_at__isnull=True,
+        ).update(revoked_at=django_tz.now())
     person.is_active = False
-    person.save(update_fields=["is_active"])
+    person.invited_at = None
+    person.save(update_fields=["is_active", "invited_at"])
     record(
         workspace=person.workspace,
         actor=actor,
         action="person.deactivated",
         obj=person,
         changes={
-            "is_active": [True, False],
+            **(
+                {"is_active": [True, False]}
+                if was == PersonState.ACTIVE
+                else {"state": [was, PersonState.DEACTIVATED]}
+            ),
             "new_owner": [None, new_owner.pk if new_owner else None],
         },
     )
+    return holdings
+
+
+def _taker_over(person: Person, new_owner: Person | None, holdings: Holdings) -> Person | None:
+    """`new_owner`, read again under a lock (the caller's copy may predate a deactivation),
+    once it may take over what `person` owns; required when they own anything."""
+    if new_owner is None:
+        if holdings.total:
+            raise ValidationError({"new_owner": _("choose who takes over what they own")})
+        return None
+    new_owner = Person.objects.select_for_update().get(pk=new_owner.pk)
+    if new_owner.workspace_id != person.workspace_id:
+        raise ValidationError({"new_owner": _("must belong to the same workspace")})
+    if not new_owner.is_active:
+        raise ValidationError({"new_owner": _("must be an active person")})
+    if new_owner.pk == person.pk:
+        raise ValidationError({"new_owner": _("choose someone else")})
+    return new_owner
+
+
+@transaction.atomic
+def remove_person(*, actor: Person, person: Person, new_owner: Person | None) -> Holdings:
+    """Take `person` out of the workspace for good: their person row and team memberships
+    in it go; their login and their other workspaces stay.
+
+    What they own is handed to `new_owner` as a deactivation hands it over (each app, on
+    `person_deactivating`, in this transaction), so nothing they owned goes with them; a
+    deactivated person has handed it over already. Their check-ins and comments stay
+    (without their person id). The deletion leaves a tombstone in the changes feed.
+    """
+    person = Person.objects.select_for_update().select_related("workspace").get(pk=person.pk)
+    if person.pk == actor.pk:
+        raise ValidationError({"id": _("you cannot remove yourself: ask another admin")})
+    if person.is_admin and _was_last_admin(person):
+        raise ValidationError({"id": _("the workspace needs at least one active admin")})
+    holdings = holdings_of(person)
+    new_owner = _taker_over(person, new_owner, holdings)
+    if holdings.total:
+        person_deactivating.send(sender=Person, person=person, new_owner=new_owner, actor=actor)
+    record(
+        workspace=person.workspace,
+        actor=actor,
+        action="person.removed",
+        obj=person,
+        changes={
+            "name": [person.name, None],
+            "role": [person.role, None],
+            "new_owner": [None, new_owner.pk if new_owner else None],
+        },
+    )
+    person.delete()
     return holdings
 
 
@@ -452,6 +740,10 @@ def reactivate_person(*, actor: Person, person: Person) -> Person:
     """Let a deactivated person back into the workspace (what they owned stays handed over)."""
     if person.is_active:
         raise ValidationError(_("this person is already active"))
+    if person.invited_at is not None:
+        raise ValidationError(
+            _("this person is invited: they join when they accept their invitation")
+        )
     person.is_active = True
     person.save(update_fields=["is_active"])
     record(
@@ -552,6 +844,24 @@ def restore_team(*, actor: Person, team: Team) -> Team:
     return team
 
 
+@transaction.atomic
+def delete_team(*, actor: Person, team: Team) -> None:
+    """Delete a team for good; one still owning objectives or KPIs is refused
+    (ProtectedError: archive it instead). Its memberships go with it."""
+    if team.parent_id is None:
+        raise ValidationError(_("the company root cannot be deleted"))
+    if Team.objects.filter(parent=team).exists():
+        raise ValidationError(_("delete or move its sub-teams first"))
+    record(
+        workspace=team.workspace,
+        actor=actor,
+        action="team.deleted",
+        obj=team,
+        changes={"name": [team.name, None]},
+    )
+    team.delete()
+
+
 # --- Workspace settings ---------------------------------------------------------------------
 
 
@@ -602,8 +912,17 @@ def update_workspace(*, actor: Person, workspace: Workspace, **changes: Any) -> 
 
 
 # Imported last: they compose the functions above (docs/architecture.md, "Writes").
-from goalkeeper.accounts.services.attempts import clear_attempts, count_attempt  # noqa: E402
+from goalkeeper.accounts.services.attempts import (  # noqa: E402
+    begin_login,
+    clear_account,
+    clear_attempts,
+    clear_login,
+    count_attempt,
+    count_failed_login,
+    end_login,
+)
 from goalkeeper.accounts.services.compound import (  # noqa: E402
+    Invited,
     add_person_with_teams,
     change_password,
     change_person,
@@ -612,11 +931,17 @@ from goalkeeper.accounts.services.compound import (  # noqa: E402
 from goalkeeper.accounts.services.profile import update_profile  # noqa: E402
 
 __all__ = [
+    "Invited",
     "add_person_with_teams",
+    "begin_login",
     "change_password",
     "change_person",
     "change_team",
+    "clear_account",
     "clear_attempts",
+    "clear_login",
     "count_attempt",
+    "count_failed_login",
+    "end_login",
     "update_profile",
 ]

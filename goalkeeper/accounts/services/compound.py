@@ -8,16 +8,18 @@ refusal of any part leaves nothing written, and each part keeps its own audit en
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from goalkeeper.accounts.models import Person, Role, Team, User, Workspace
+from goalkeeper.accounts.models import Invitation, Person, Role, Team, User, Workspace
 from goalkeeper.accounts.services import (
     add_person,
     archive_team,
+    invite_person,
     reactivate_person,
     restore_team,
     set_memberships,
@@ -49,6 +51,14 @@ def change_team(
     return team
 
 
+@dataclass(frozen=True)
+class Invited:
+    """An email that already has a login was invited, not added: it joins when it accepts."""
+
+    invitation: Invitation
+    token: str
+
+
 @transaction.atomic
 def add_person_with_teams(
     *,
@@ -59,14 +69,37 @@ def add_person_with_teams(
     role: str = Role.EDITOR,
     title: str = "",
     teams: Mapping[int, bool] | None = None,
-) -> Person:
-    """Add a person to a workspace and make them a member of `teams` ({team id: leads it})."""
+) -> Person | Invited:
+    """Add a person to a workspace and make them a member of `teams` ({team id: leads it}).
+
+    A new email gets its login and joins at once. An email that already has a login belongs
+    to someone who chose their workspaces: they are invited instead (`Invited`), and nothing
+    of this workspace reaches them until they accept.
+    """
+    # Decided from the row itself, locked for the rest of this transaction; a login created
+    # after this read is still refused by `add_person`, which never attaches one unasked.
+    known = _login_of(email) is not None
+    if known:
+        invitation, token = invite_person(
+            actor=actor,
+            workspace=workspace,
+            email=email,
+            name=name,
+            role=role,
+            title=title,
+            teams=teams,
+        )
+        return Invited(invitation=invitation, token=token)
     person = add_person(
         actor=actor, workspace=workspace, email=email, name=name, role=role, title=title
     )
     if teams:
         set_memberships(actor=actor, person=person, teams=dict(teams))
     return person
+
+
+def _login_of(email: str) -> User | None:
+    return User.objects.select_for_update().filter(email=email.strip().lower()).first()
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import template
 
-from goalkeeper.accounts.middleware import person_of
+from goalkeeper.accounts.middleware import person_of, sso_workspace_of
 from goalkeeper.accounts.queries import workspaces_of
 
 register = template.Library()
@@ -24,8 +24,16 @@ def workspace_switcher(context: template.Context) -> dict[str, Any]:
     person = person_of(request) if request is not None and hasattr(request, "user") else None
     if person is None:
         return {"workspaces": [], "current": None}
+    workspaces = workspaces_of(person)
+    sso_only = request is not None and sso_workspace_of(request) is not None
+    others = False
+    if sso_only:
+        # Signed in through single sign-on: that workspace alone, and how to reach the others.
+        others = len(workspaces) > 1
+        workspaces = [member for member in workspaces if member.workspace_id == person.workspace_id]
     return {
-        "workspaces": workspaces_of(person),
+        "workspaces": workspaces,
+        "sso_only": person.workspace if sso_only and others else None,
         "current": person.workspace_id,
         "csrf_token": context.get("csrf_token"),
         "request": request,

@@ -49,9 +49,14 @@ from goalkeeper.demo.series import (
 )
 from goalkeeper.demo.services.cascade import write_cascade
 from goalkeeper.demo.services.dashboards import write_dashboards
+from goalkeeper.demo.services.guardrails import write_guardrails
+from goalkeeper.demo.services.odds import ODDS_AT_LOAD_MAX_PEOPLE, write_odds
+from goalkeeper.demo.services.phasing import write_phased_sales
 from goalkeeper.demo.services.rhythm import write_rhythm
 from goalkeeper.demo.services.rows import DbTimes, RowWriter, bulk, bulk_load_settings
+from goalkeeper.demo.services.signals_limits import write_process_change
 from goalkeeper.demo.services.sources import write_sources
+from goalkeeper.demo.services.stamps import date_changes
 from goalkeeper.domain.fiscal import fiscal_quarter_name
 from goalkeeper.domain.periods import Frequency, next_period, period_of, previous_period
 from goalkeeper.kpis.models import Kpi, Measurement
@@ -232,6 +237,7 @@ class _Loader:
         self, *, people: int, seed: int, today: dt.date, now: dt.datetime, progress: bool
     ) -> None:
         self.seed = seed
+        self.people = people
         self.today = today
         self.now = now
         self.org: OrgPlan = plan_org(people, seed, today)
@@ -263,8 +269,17 @@ class _Loader:
             key_results, check_ins = write_cascade(workspace, cycles.active, self.now)
             self.counts["key_results"] += key_results
             self.counts["check_ins"] += check_ins
+            write_phased_sales(workspace, cycles.active, self.now, self.counts)
+            # Simulating every key result and check-in of a large company would take the
+            # load minutes: there the worker's nightly refresh stores the odds instead.
+            if self.people <= ODDS_AT_LOAD_MAX_PEOPLE:
+                write_odds(workspace, cycles, self.now)
             bar.set_description("Data sources")
             self.counts["sources"] = write_sources(workspace, self.now)
+            written = write_guardrails(workspace, cycles.active, self.now)
+            self.counts["kpis"] += written.kpis
+            self.counts["measurements"] += written.measurements
+            write_process_change(workspace, self.now, self.counts)
             # Every row is written here: figures stored from them for the whole workspace
             # belong at this point, one call each, inside the load's transaction.
             bar.set_description("KPI figures")
@@ -274,6 +289,7 @@ class _Loader:
             self.counts["inbox"] = write_rhythm(workspace, admin, self.now)
             bar.set_description("Dashboards")
             write_dashboards(workspace, admin)
+            date_changes(workspace, self.now)
             bar.set_description("Checking")
             self._validate_samples(plan)
             bar.set_description("Done")

@@ -83,6 +83,8 @@ def figure_text(node: MapNode) -> str:
 def summary(node: MapNode) -> list[str]:
     """What the list beside the chart says after a node's name: status, figure, team, owner."""
     parts = [status_text(node), figure_text(node)]
+    if node.lead_text:
+        parts.append(node.lead_text)
     if node.kind in (OBJECTIVE, KPI, KEY_RESULT):
         parts.append(node.team)
     if node.owner:
@@ -106,6 +108,8 @@ def node_json(node: MapNode, cycle_id: int) -> dict[str, Any]:
         "summary": summary(node),
         "children": [node_json(child, cycle_id) for child in node.children],
     }
+    if node.lead_text:
+        data["lead"] = node.lead_text
     if node.kind == OBJECTIVE and node.objective is not None:
         data["id"] = node.objective.id
         data["unloaded"] = node.unloaded
@@ -169,6 +173,8 @@ def map_words() -> dict[str, str]:
         "kr_prefix": _("KR:"),
         "also_prefix": _("also:"),
         "drives": _("drives"),
+        "leads": _("leads"),
+        "leads_tip": _("Declared to lead it. Correlation, not causation:"),
         "contributes": _("contributes"),
         "also": _("also supports"),
         "unaligned_edge": _("Unaligned ·"),

@@ -2,7 +2,9 @@
 
 The company at the top, its objectives below it, then the objectives that support each one,
 level by level; objectives that support nothing are grouped under their team. Beside an
-objective, the KPIs its key results read ("drives" edges). Every figure comes from the read
+objective, the KPIs its key results read ("drives" edges); beside a KPI or objective shown,
+the KPIs declared to lead it or its key results ("leads" edges, with their correlation:
+`goalkeeper.bridges.driver_queries`). Every figure comes from the read
 models: objectives' progress, score and pace from the alignment tree's rows
 (`goalkeeper.okrs.rows`), KPIs' health from their stored figures (`kpis.figures.health_now`).
 
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from django.db.models import FloatField, OuterRef, Subquery
 
 from goalkeeper.accounts.models import Workspace
+from goalkeeper.bridges.driver_queries import Correlation, correlations, links_touching
+from goalkeeper.bridges.models import DriverLink
 from goalkeeper.insights.map.cascade import LEAVES_MAX, CascadeFacts, cascade_facts
 from goalkeeper.kpis.figures import health_now
 from goalkeeper.kpis.models import Kpi, Measurement
@@ -39,6 +43,8 @@ KPI_NODES_MAX = 400
 OBJECTIVE, KPI, TEAM, COMPANY = "objective", "kpi", "team", "company"
 KEY_RESULT = "key_result"
 ALIGNS, DRIVES = "aligns", "drives"
+# A KPI declared to lead a KPI or key result shown (a driver link; docs/strategy-map.md).
+LEADS = "leads"
 # Drawn dashed: a key result of another objective contributing to one shown, and an
 # objective supporting one shown as a further, non-primary parent (docs/cascade.md).
 CONTRIBUTES, ALSO = "contributes", "also"
@@ -82,6 +88,8 @@ class MapNode:
     # What a key result node or a dashed leaf links to: (objective id, key result id).
     ref: tuple[int, int | None] | None = None
     tone_of: str = ""
+    # A "leads" node: what it leads and the correlation ("r = 0.82 at a lag of 2 weeks").
+    lead_text: str = ""
 
     @property
     def pk(self) -> int | None:
@@ -196,9 +204,65 @@ def _linked_kpis(rows: Iterable[ObjectiveRow]) -> tuple[list[int], int]:
     return ids, left
 
 
-def _kpi_nodes(row: ObjectiveRow, kpis: dict[int, KpiFacts]) -> tuple[MapNode, ...]:
+@dataclass(frozen=True)
+class Leads:
+    """The driver links whose lagging end is shown on a map answer, with correlations."""
+
+    by_kpi: dict[int, list[tuple[DriverLink, Correlation]]] = field(default_factory=dict)
+    by_key_result: dict[int, list[tuple[DriverLink, Correlation]]] = field(default_factory=dict)
+
+
+def _leads(
+    workspace: Workspace, rows: list[ObjectiveRow], kpi_ids: list[int], now: dt.datetime
+) -> tuple[Leads, list[int]]:
+    """The driver links leading the KPIs `kpi_ids` or the rows' key results (one query, and
+    those of `correlations`), and the ids of their leading KPIs."""
+    kr_ids = [kr.id for row in rows for kr in row.key_results]
+    links = links_touching(workspace.pk, kpi_ids, kr_ids, KPI_NODES_MAX)
+    found = correlations(links, workspace, now)
+    leads = Leads()
+    for link in links:
+        pair = (link, found[link.pk])
+        if link.lagging_kpi_id is not None:
+            leads.by_kpi.setdefault(link.lagging_kpi_id, []).append(pair)
+        elif link.lagging_key_result_id is not None:
+            leads.by_key_result.setdefault(link.lagging_key_result_id, []).append(pair)
+    return leads, [link.leading_id for link in links]
+
+
+def _lead_nodes(
+    pairs: Iterable[tuple[DriverLink, Correlation]],
+    kpis: dict[int, KpiFacts],
+    place: str,
+    what: str,
+) -> tuple[MapNode, ...]:
+    """A node per KPI leading `what` (a KPI's or key result's name)."""
+    nodes = []
+    for link, correlation in pairs:
+        kpi = kpis.get(link.leading_id)
+        if kpi is None:
+            continue
+        nodes.append(
+            MapNode(
+                key=f"lead-{link.pk}-{place}",
+                kind=KPI,
+                edge=LEADS,
+                name=kpi.name,
+                team=kpi.team_name,
+                kpi=kpi,
+                lead_text=f"{what}: {correlation.text}",
+            )
+        )
+    return tuple(nodes)
+
+
+def _kpi_nodes(
+    row: ObjectiveRow, kpis: dict[int, KpiFacts], leads: Leads | None = None
+) -> tuple[MapNode, ...]:
     """The KPIs beside an objective: one node per key result linked to a KPI (a KPI read by
-    two key results shows twice, once per link)."""
+    two key results shows twice, once per link), each with the KPIs leading it; then the
+    KPIs leading one of its key results."""
+    leads = leads or Leads()
     nodes = []
     seen: set[int] = set()
     for kr in row.key_results:
@@ -214,7 +278,14 @@ def _kpi_nodes(row: ObjectiveRow, kpis: dict[int, KpiFacts]) -> tuple[MapNode, .
                 name=kpi.name,
                 team=kpi.team_name,
                 kpi=kpi,
+                children=_lead_nodes(
+                    leads.by_kpi.get(kpi.id, ()), kpis, f"{row.id}-{kpi.id}", kpi.name
+                ),
             )
+        )
+    for kr in row.key_results:
+        nodes.extend(
+            _lead_nodes(leads.by_key_result.get(kr.id, ()), kpis, f"{row.id}-kr{kr.id}", kr.title)
         )
     return tuple(nodes)
 
@@ -229,11 +300,14 @@ def _rows_of(nodes: Iterable[TreeNode]) -> Iterable[ObjectiveRow]:
 
 
 def _objective_node(
-    node: TreeNode, kpis: dict[int, KpiFacts], facts: CascadeFacts | None = None
+    node: TreeNode,
+    kpis: dict[int, KpiFacts],
+    facts: CascadeFacts | None = None,
+    leads: Leads | None = None,
 ) -> MapNode:
     row = node.row
     facts = facts or CascadeFacts()
-    kids = [(kid.via, _objective_node(kid, kpis, facts)) for kid in node.children]
+    kids = [(kid.via, _objective_node(kid, kpis, facts, leads)) for kid in node.children]
     supporting = tuple(built for _, built in kids)
     mine = {kr.id for kr in row.key_results}
     # Objectives aligned to one of its key results hang below that key result's node.
@@ -248,7 +322,7 @@ def _objective_node(
         owner=row.owner.name if row.owner is not None else "",
         objective=row,
         # KPIs first: they sit beside the objective, its supporting objectives below.
-        children=_kpi_nodes(row, kpis) + below + direct + _also_leaves(row.id, None, facts),
+        children=_kpi_nodes(row, kpis, leads) + below + direct + _also_leaves(row.id, None, facts),
         unloaded=max(node.child_count - len(supporting), 0),
         more_from=node.more_from if node.loaded else (0 if node.child_count else None),
         focused=node.focused,
@@ -326,9 +400,10 @@ def strategy_map(
     teams = [(name, list(members)) for name, members in tree.unaligned]
     rows = list(_rows_of(tops)) + [row for _, members in teams for row in _rows_of(members)]
     kpi_ids, kpis_left = _linked_kpis(rows)
-    kpis = kpi_facts(workspace, kpi_ids, now)
+    leads, leading_ids = _leads(workspace, rows, kpi_ids, now)
+    kpis = kpi_facts(workspace, kpi_ids + leading_ids, now)
     facts = cascade_facts(workspace, rows)
-    children: list[MapNode] = [_objective_node(node, kpis, facts) for node in tops]
+    children: list[MapNode] = [_objective_node(node, kpis, facts, leads) for node in tops]
     shown_unaligned = 0
     for name, members in teams:
         shown_unaligned += len(members)
@@ -341,7 +416,7 @@ def strategy_map(
                 name=name,
                 team=name,
                 team_id=team_id,
-                children=tuple(_objective_node(node, kpis, facts) for node in members),
+                children=tuple(_objective_node(node, kpis, facts, leads) for node in members),
             )
         )
     root = MapNode(
@@ -369,13 +444,15 @@ def map_children(
     for the KPIs and two for the cascade. `objective` comes from `access_objective_by_id`
     (with its cycle)."""
     page = alignment.tree_children(workspace, objective, now, start)
-    kpi_ids, kpis_left = _linked_kpis(node.row for node in page.nodes)
-    kpis = kpi_facts(workspace, kpi_ids, now)
-    facts = cascade_facts(workspace, [node.row for node in page.nodes])
+    rows = [node.row for node in page.nodes]
+    kpi_ids, kpis_left = _linked_kpis(rows)
+    leads, leading_ids = _leads(workspace, rows, kpi_ids, now)
+    kpis = kpi_facts(workspace, kpi_ids + leading_ids, now)
+    facts = cascade_facts(workspace, rows)
     return MapPage(
         cycle_id=page.cycle_id,
         parent_id=page.parent_id,
-        nodes=tuple(_objective_node(node, kpis, facts) for node in page.nodes),
+        nodes=tuple(_objective_node(node, kpis, facts, leads) for node in page.nodes),
         total=page.total,
         more_from=page.more_from,
         kpis_left=kpis_left,

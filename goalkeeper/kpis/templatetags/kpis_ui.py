@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from goalkeeper.domain.kpis import Direction, Trend
 from goalkeeper.domain.periods import Aggregation
+from goalkeeper.domain.process_limits import Rule, Side
 from goalkeeper.kpis import labels
 from goalkeeper.kpis.labels import DIRECTION_LABELS, TREND_LABELS
 from goalkeeper.web.templatetags.goalkeeper_ui import with_unit
@@ -173,6 +174,44 @@ def trend_arrow(trend: Any, direction: Any) -> SafeString:
         ARROWS[way],
         label,
     )
+
+
+@register.simple_tag
+def signal_badge(rule: Any, side: Any = "", compact: bool = False) -> SafeString:
+    """A KPI's process signal as a badge ("Signal: Run of 8 on one side" with an arrow for
+    its side; `compact`: "Signal", the rule in its title); nothing without a signal."""
+    if not rule:
+        return SafeString("")
+    try:
+        shown = labels.SIGNAL_LABELS[Rule(str(rule))]
+    except ValueError:
+        return SafeString("")
+    way = Side(str(side)) if side in Side._value2member_map_ else None
+    return format_html(
+        '<span class="badge signal-badge" data-tone="signal" data-signal="{}" '
+        'data-testid="signal-badge" title="{}">{}<span>{}</span></span>',
+        str(rule),
+        _("Something changed in the process: %(rule)s, %(side)s.")
+        % {"rule": shown, "side": labels.SIDE_LABELS[way] if way else ""},
+        format_html(
+            '<svg class="icon icon--sm" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
+            'stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" '
+            'aria-hidden="true" focusable="false"><path d="{}"/></svg>',
+            ARROWS["up" if way is Side.UPPER else "down"],
+        )
+        if way
+        else "",
+        _("Signal") if compact else _("Signal: %(rule)s") % {"rule": shown},
+    )
+
+
+@register.filter
+def signal_label(rule: Any) -> str:
+    """A signal rule in words ("Outside the limits"); "" for none."""
+    try:
+        return str(labels.SIGNAL_LABELS[Rule(str(rule))]) if rule else ""
+    except ValueError:
+        return ""
 
 
 @register.filter

@@ -7,7 +7,7 @@ from ninja import Query, Status
 
 from goalkeeper.accounts.access import require_admin
 from goalkeeper.api.auth import caller
-from goalkeeper.api.common import page
+from goalkeeper.api.common import listing
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
 from goalkeeper.api.schemas import Id
 from goalkeeper.okrs import services
@@ -33,18 +33,31 @@ def cycle_out(cycle: Cycle) -> CycleOut:
         end_date=cycle.end_date,
         state=cycle.state,  # type: ignore[arg-type]
         closed_at=cycle.closed_at,
+        created_at=cycle.created_at,
+        updated_at=cycle.updated_at,
     )
+
+
+CYCLE_SORTS = {
+    "name": "name",
+    "start_date": "start_date",
+    "updated_at": "updated_at",
+}
 
 
 @router.get("/cycles", response=responses({200: CyclePage}, READ_MANY), tags=["cycles"])
 def list_cycles(request: HttpRequest, filters: Query[CycleFilters]) -> CyclePage:
     """Cycles of the workspace, newest first."""
     person = caller(request)
-    cycles = Cycle.objects.filter(workspace_id=person.workspace_id).order_by("-start_date", "-id")
+    cycles = Cycle.objects.filter(workspace_id=person.workspace_id)
     if filters.state is not None:
-        cycles = cycles.filter(state=filters.state)
-    count, items = page(cycles, filters)
-    return CyclePage(count=count, items=[cycle_out(cycle) for cycle in items])
+        cycles = cycles.filter(state__in=filters.state)
+    if filters.q:
+        cycles = cycles.filter(name__icontains=filters.q)
+    found = listing(request, cycles, filters, sort=filters.sort, keys=CYCLE_SORTS)
+    return CyclePage(
+        count=found.count, next=found.next, items=[cycle_out(cycle) for cycle in found.items]
+    )
 
 
 @router.get("/cycles/{id}", response=responses({200: CycleOut}, READ_ONE), tags=["cycles"])

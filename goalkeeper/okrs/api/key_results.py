@@ -10,14 +10,12 @@ from django.http import HttpRequest
 from ninja import Query, Status
 
 from goalkeeper.accounts.access import require_editor
+from goalkeeper.accounts.api import people_by_id
 from goalkeeper.accounts.models import Person
 from goalkeeper.api.auth import caller
-from goalkeeper.api.common import page, referenced
+from goalkeeper.api.common import listing, referenced
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
-from goalkeeper.api.schemas import (
-    Id,
-    PageParams,
-)
+from goalkeeper.api.schemas import Id
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.okrs import services
 from goalkeeper.okrs.access import (
@@ -38,11 +36,15 @@ from goalkeeper.okrs.api.schemas import (
     CheckInIn,
     CheckInOut,
     CheckInPage,
+    CheckInParams,
+    KeyResultExpanded,
     KeyResultFilters,
     KeyResultIn,
+    KeyResultOdds,
     KeyResultOut,
     KeyResultPage,
     KeyResultUpdate,
+    PhaseOut,
 )
 from goalkeeper.okrs.figures import (
     KeyResultFigures,
@@ -52,15 +54,27 @@ from goalkeeper.okrs.models import (
     CheckIn,
     KeyResult,
 )
+from goalkeeper.okrs.phases import phases_of
 
 
-def _key_results(person: Person) -> QuerySet[KeyResult]:
+def key_results_of(person: Person) -> QuerySet[KeyResult]:
+    """The caller's workspace's key results, with what `key_result_out` reads, in display
+    order (objective, position, id)."""
     return (
         KeyResult.objects.filter(workspace_id=person.workspace_id)
         .select_related("objective__cycle")
         .prefetch_related(*key_result_prefetches())
-        .order_by("id")
+        .order_by("objective_id", "position", "id")
     )
+
+
+_key_results = key_results_of
+KEY_RESULT_SORTS = {
+    "title": "title",
+    "position": "position",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
 
 
 def key_result_out(key_result: KeyResult, figures: KeyResultFigures) -> KeyResultOut:
@@ -77,6 +91,7 @@ def key_result_out(key_result: KeyResult, figures: KeyResultFigures) -> KeyResul
         high=key_result.high,
         commit=key_result.commit,
         stretch=key_result.stretch,
+        phases=[PhaseOut(until=p.until, value=p.value) for p in phases_of(key_result.phases)],
         current=key_result.current,
         done=key_result.done,
         confidence=key_result.confidence,
@@ -84,6 +99,7 @@ def key_result_out(key_result: KeyResult, figures: KeyResultFigures) -> KeyResul
         progress=figures.progress,
         score=figures.score,
         status=figures.status,
+        odds=KeyResultOdds(target=key_result.odds_target, success=key_result.odds_success),
         kpi=key_result.kpi_id,
         kpi_mode=key_result.kpi_mode,  # type: ignore[arg-type]
         kpi_formula=key_result.kpi_formula,  # type: ignore[arg-type]
@@ -94,6 +110,8 @@ def key_result_out(key_result: KeyResult, figures: KeyResultFigures) -> KeyResul
         position=key_result.position,
         last_check_in_at=key_result.last_check_in_at,
         created_at=key_result.created_at,
+        updated_at=key_result.updated_at,
+        expanded=None,
     )
 
 
@@ -108,21 +126,29 @@ def _key_result_response(person: Person, key_result: KeyResult) -> KeyResultOut:
     "/key-results", response=responses({200: KeyResultPage}, READ_MANY), tags=["key results"]
 )
 def list_key_results(request: HttpRequest, filters: Query[KeyResultFilters]) -> KeyResultPage:
-    """Key results with progress, score and status; filter by objective, owner or KPI."""
+    """Key results with progress, score and status; filter by objective, owner, KPI, the
+    key result they contribute to or kind (several values each) or words (`q`)."""
     person = caller(request)
     key_results = _key_results(person)
     for name in ("objective", "owner", "kpi", "contributes_to"):
         value = getattr(filters, name)
         if value is not None:
-            key_results = key_results.filter(**{f"{name}_id": value})
-    count, items = page(key_results, filters)
+            key_results = key_results.filter(**{f"{name}_id__in": value})
+    if filters.kind is not None:
+        key_results = key_results.filter(kind__in=[kind.value for kind in filters.kind])
+    if filters.q:
+        key_results = key_results.filter(title__icontains=filters.q)
+    found = listing(request, key_results, filters, sort=filters.sort, keys=KEY_RESULT_SORTS)
     clock = person.workspace.clock()
-    return KeyResultPage(
-        count=count,
-        items=[
-            key_result_out(kr, key_result_figures(kr, kr.objective.cycle, clock)) for kr in items
-        ],
-    )
+    items = [
+        key_result_out(kr, key_result_figures(kr, kr.objective.cycle, clock)) for kr in found.items
+    ]
+    if filters.expand:
+        owners = people_by_id(person, [kr.owner_id for kr in found.items])
+        for item, key_result in zip(items, found.items, strict=True):
+            owner = owners.get(key_result.owner_id) if key_result.owner_id is not None else None
+            item.expanded = KeyResultExpanded(owner=owner)
+    return KeyResultPage(count=found.count, next=found.next, items=items)
 
 
 @router.get(
@@ -210,6 +236,11 @@ def update_key_result(
     return _key_result_response(person, _reloaded(person, key_result))
 
 
+def key_result_response(person: Person, key_result_id: int) -> KeyResultOut:
+    """A key result of the caller's workspace as every endpoint answers it, read afresh."""
+    return _key_result_response(person, _key_results(person).get(pk=key_result_id))
+
+
 def _reloaded(person: Person, key_result: KeyResult) -> KeyResult:
     """The key result as the lists read it: a write may have changed its contributors'
     links or formula rows, which a stale prefetch cache would not show."""
@@ -236,6 +267,7 @@ def check_in_out(check_in: CheckIn) -> CheckInOut:
         author=check_in.author_id,
         automatic=check_in.automatic,
         created_at=check_in.created_at,
+        updated_at=check_in.created_at,
     )
 
 
@@ -247,13 +279,24 @@ def check_in_out(check_in: CheckIn) -> CheckInOut:
 def list_check_ins(
     request: HttpRequest,
     id: Id,
-    params: Query[PageParams],
+    params: Query[CheckInParams],
 ) -> CheckInPage:
-    """A key result's check-ins, newest first."""
+    """A key result's check-ins, newest first (`sort=created_at`: oldest first)."""
     key_result = access_key_result_by_id(caller(request), id)
-    check_ins = CheckIn.objects.filter(key_result=key_result).order_by("-created_at", "-id")
-    count, items = page(check_ins, params)
-    return CheckInPage(count=count, items=[check_in_out(check_in) for check_in in items])
+    check_ins = CheckIn.objects.filter(key_result=key_result)
+    found = listing(
+        request,
+        check_ins,
+        params,
+        sort=params.sort,
+        keys={"created_at": "created_at"},
+        changed="created_at",
+    )
+    return CheckInPage(
+        count=found.count,
+        next=found.next,
+        items=[check_in_out(check_in) for check_in in found.items],
+    )
 
 
 @router.post(

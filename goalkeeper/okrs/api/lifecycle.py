@@ -89,7 +89,9 @@ def carry_over(request: HttpRequest, id: Id, payload: CarryOverIn) -> Status[Obj
     figures = objective_figures(loaded, person.workspace.clock())
     return Status(
         201,
-        ObjectivePage(count=len(loaded), items=[objective_out(o, figures[o.pk]) for o in loaded]),
+        ObjectivePage(
+            count=len(loaded), next=None, items=[objective_out(o, figures[o.pk]) for o in loaded]
+        ),
     )
 
 

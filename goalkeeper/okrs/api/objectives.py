@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Status
 
@@ -14,10 +14,11 @@ from goalkeeper.accounts.access import (
     access_team_by_id,
     require_editor,
 )
+from goalkeeper.accounts.api import people_by_id
 from goalkeeper.accounts.clock import Clock
 from goalkeeper.accounts.models import Person
 from goalkeeper.api.auth import caller
-from goalkeeper.api.common import page, referenced
+from goalkeeper.api.common import listing, referenced
 from goalkeeper.api.errors import CREATE, DELETE, READ_MANY, READ_ONE, UPDATE, responses
 from goalkeeper.api.schemas import Id
 from goalkeeper.okrs import services
@@ -35,6 +36,8 @@ from goalkeeper.okrs.api.cascade import (
 )
 from goalkeeper.okrs.api.schemas import (
     AlignmentIn,
+    KeyResultOut,
+    ObjectiveExpanded,
     ObjectiveFilters,
     ObjectiveIn,
     ObjectiveOut,
@@ -43,10 +46,27 @@ from goalkeeper.okrs.api.schemas import (
 )
 from goalkeeper.okrs.figures import (
     ObjectiveFigures,
+    key_result_figures,
     objective_figures,
     ordered_key_results,
 )
 from goalkeeper.okrs.models import KeyResult, Objective
+
+OBJECTIVE_SORTS = {"title": "title", "created_at": "created_at", "updated_at": "updated_at"}
+
+
+def key_results_by_objective(
+    person: Person, objective_ids: list[int], clock: Clock
+) -> dict[int, list[KeyResultOut]]:
+    """The key results of `objective_ids`, in display order, by objective: a bounded
+    number of queries whatever the number of objectives (`expand=key_results`)."""
+    from goalkeeper.okrs.api.key_results import key_result_out, key_results_of
+
+    grouped: dict[int, list[KeyResultOut]] = {}
+    for key_result in key_results_of(person).filter(objective_id__in=objective_ids):
+        figures = key_result_figures(key_result, key_result.objective.cycle, clock)
+        grouped.setdefault(key_result.objective_id, []).append(key_result_out(key_result, figures))
+    return grouped
 
 
 def _objectives(person: Person) -> QuerySet[Objective]:
@@ -73,6 +93,7 @@ def objective_out(objective: Objective, figures: ObjectiveFigures) -> ObjectiveO
         roll_up_children=objective.roll_up_children,
         progress=figures.progress,
         status=figures.status,
+        odds=objective.odds_success,
         score=figures.score,
         final_score=objective.final_score,
         retrospective=objective.retrospective,
@@ -82,6 +103,7 @@ def objective_out(objective: Objective, figures: ObjectiveFigures) -> ObjectiveO
         review_requested_at=objective.review_requested_at,
         created_at=objective.created_at,
         updated_at=objective.updated_at,
+        expanded=None,
     )
 
 
@@ -92,20 +114,43 @@ def _one_objective(person: Person, objective_id: int, clock: Clock) -> Objective
 
 @router.get("/objectives", response=responses({200: ObjectivePage}, READ_MANY), tags=["objectives"])
 def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> ObjectivePage:
-    """Objectives with their progress, score and pace status; filter by cycle, team, owner..."""
+    """Objectives with their progress, score and pace status; filter by cycle, team, owner,
+    parent, state, kind (several values each, `state=active,draft`) or words (`q`); `expand`
+    inlines their key results or owner."""
     person = caller(request)
     objectives = _objectives(person)
     for name in ("cycle", "team", "owner", "parent"):
         value = getattr(filters, name)
         if value is not None:
-            objectives = objectives.filter(**{f"{name}_id": value})
+            objectives = objectives.filter(**{f"{name}_id__in": value})
     for name in ("state", "kind"):
         value = getattr(filters, name)
         if value is not None:
-            objectives = objectives.filter(**{name: value})
-    count, items = page(objectives, filters)
-    figures = objective_figures(items, person.workspace.clock())
-    return ObjectivePage(count=count, items=[objective_out(o, figures[o.pk]) for o in items])
+            objectives = objectives.filter(**{f"{name}__in": value})
+    if filters.q:
+        objectives = objectives.filter(
+            Q(title__icontains=filters.q) | Q(description__icontains=filters.q)
+        )
+    found = listing(request, objectives, filters, sort=filters.sort, keys=OBJECTIVE_SORTS)
+    clock = person.workspace.clock()
+    figures = objective_figures(found.items, clock)
+    items = [objective_out(o, figures[o.pk]) for o in found.items]
+    expand = set(filters.expand or ())
+    if expand:
+        key_results = (
+            key_results_by_objective(person, [o.pk for o in found.items], clock)
+            if "key_results" in expand
+            else {}
+        )
+        owners = (
+            people_by_id(person, [o.owner_id for o in found.items]) if "owner" in expand else {}
+        )
+        for item, objective in zip(items, found.items, strict=True):
+            item.expanded = ObjectiveExpanded(
+                key_results=key_results.get(objective.pk, []) if "key_results" in expand else None,
+                owner=owners.get(objective.owner_id) if objective.owner_id is not None else None,
+            )
+    return ObjectivePage(count=found.count, next=found.next, items=items)
 
 
 @router.get(

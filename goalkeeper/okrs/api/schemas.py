@@ -6,9 +6,13 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import Strict
+from pydantic import BeforeValidator, Strict
 
+from goalkeeper.accounts.api import PersonOut
 from goalkeeper.api.schemas import (
+    MAX_QUERY,
+    SORT_HELP,
+    AnyOf,
     CycleName,
     Day,
     Flag,
@@ -18,17 +22,20 @@ from goalkeeper.api.schemas import (
     Name,
     Note,
     Number,
-    PageParams,
+    Page,
     Patch,
     Ref,
+    SyncParams,
     Unit,
     Weight,
+    whole_number,
 )
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.pace import PaceStatus
 
 Score = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
-Position = Annotated[int, Strict(), Field(ge=0, le=1_000_000)]
+# A whole number written 5.0 is the integer 5, as JSON Schema reads it (as Int does).
+Position = Annotated[int, Strict(), Field(ge=0, le=1_000_000), BeforeValidator(whole_number)]
 
 CycleStateName = Literal["planning", "active", "closed"]
 ObjectiveKind = Literal["committed", "aspirational"]
@@ -50,10 +57,11 @@ class CycleOut(Schema):
     end_date: dt.date
     state: CycleStateName
     closed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
 
 
-class CyclePage(Schema):
-    count: int
+class CyclePage(Page):
     items: list[CycleOut]
 
 
@@ -97,8 +105,17 @@ class CycleUpdate(Input):
     )
 
 
-class CycleFilters(PageParams):
-    state: CycleStateName | None = None
+CycleSort = Literal[
+    "id", "-id", "name", "-name", "start_date", "-start_date", "updated_at", "-updated_at"
+]
+
+
+class CycleFilters(SyncParams):
+    state: AnyOf[CycleStateName] = None
+    q: str | None = Field(None, max_length=MAX_QUERY, description="words of the name")
+    sort: CycleSort = Field(
+        "-start_date", description=SORT_HELP + "; here the default is `-start_date`"
+    )
 
 
 # --- Objectives -----------------------------------------------------------------------------
@@ -142,6 +159,12 @@ class ObjectiveOut(Schema):
         description="weighted mean of the key results' scores, 0..1; null without key results"
     )
     status: PaceStatus
+    odds: float | None = Field(
+        description=(
+            "probability 0..1 that the final score meets the kind's success line, simulated "
+            "from its key results' histories; null when none has 3 points of history"
+        )
+    )
     score: float | None = Field(
         description="progress on the 0.0-1.0 scale to one decimal (the final score once closed)"
     )
@@ -155,10 +178,12 @@ class ObjectiveOut(Schema):
     review_requested_at: dt.datetime | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
+    expanded: ObjectiveExpanded | None = Field(
+        None, description="the related objects `expand` asked for (null when it asked none)"
+    )
 
 
-class ObjectivePage(Schema):
-    count: int
+class ObjectivePage(Page):
     items: list[ObjectiveOut]
 
 
@@ -203,13 +228,26 @@ class ObjectiveUpdate(Input):
     retrospective: Patch[Note] = Field(None, description="when closing")
 
 
-class ObjectiveFilters(PageParams):
-    cycle: Id | None = None
-    team: Id | None = None
-    owner: Id | None = None
-    parent: Id | None = None
-    state: ObjectiveStateName | None = None
-    kind: ObjectiveKind | None = None
+ObjectiveSort = Literal[
+    "id", "-id", "title", "-title", "created_at", "-created_at", "updated_at", "-updated_at"
+]
+ObjectiveExpansion = Literal["key_results", "owner"]
+
+
+class ObjectiveFilters(SyncParams):
+    cycle: AnyOf[Id] = None
+    team: AnyOf[Id] = None
+    owner: AnyOf[Id] = None
+    parent: AnyOf[Id] = None
+    state: AnyOf[ObjectiveStateName] = None
+    kind: AnyOf[ObjectiveKind] = None
+    q: str | None = Field(
+        None, max_length=MAX_QUERY, description="words the title or description holds"
+    )
+    sort: ObjectiveSort = Field("id", description=SORT_HELP)
+    expand: AnyOf[ObjectiveExpansion] = Field(
+        None, description="inline related objects in `expanded`: key_results, owner"
+    )
 
 
 # --- Cycle lifecycle: activate, close, carry over ----------------------------------------
@@ -240,6 +278,35 @@ class CarryOverIn(Input):
 # --- Key results ----------------------------------------------------------------------------
 
 
+class KeyResultOdds(Schema):
+    """The simulated odds at the cycle end (docs/signals.md, "Odds"), stored and refreshed
+    after each check-in, edit and night; both null for a milestone or maintain key result,
+    and with fewer than 3 points of history."""
+
+    target: float | None = Field(description="probability 0..1 that the value reaches the target")
+    success: float | None = Field(
+        description="probability 0..1 that the score reaches the objective kind's success line"
+    )
+
+
+class PhaseOut(Schema):
+    until: dt.date = Field(description="the day by whose end the value is expected")
+    value: float
+
+
+class PhaseIn(Input):
+    until: Day = Field(description="a day inside the cycle, after the one before")
+    value: Number
+
+
+# One phase a month is the usual; a long cycle with weekly phases still fits.
+Phases = Annotated[list[PhaseIn], Field(max_length=400)]
+PHASES_HELP = (
+    "phased targets: the value expected by each date, linear between them from the start "
+    "value at the cycle start; [] for a straight line from start to target"
+)
+
+
 class KeyResultOut(Schema):
     id: int
     objective: int
@@ -253,6 +320,7 @@ class KeyResultOut(Schema):
     high: float | None
     commit: float | None
     stretch: float | None
+    phases: list[PhaseOut] = Field(description=PHASES_HELP)
     current: float | None = Field(description="the latest check-in's value (start before any)")
     done: bool
     confidence: int | None
@@ -260,6 +328,7 @@ class KeyResultOut(Schema):
     progress: float | None = Field(description="raw progress: may leave 0..1 (1.3 is 130%)")
     score: float = Field(description="0..1")
     status: PaceStatus
+    odds: KeyResultOdds
     kpi: int | None
     kpi_mode: KpiMode
     kpi_formula: KpiFormulaName = Field(description="how `kpis` make the value ('' for none)")
@@ -272,11 +341,27 @@ class KeyResultOut(Schema):
     position: int
     last_check_in_at: dt.datetime | None
     created_at: dt.datetime
+    updated_at: dt.datetime = Field(
+        description="moves with every change, a check-in included (it changes `current`)"
+    )
+    expanded: KeyResultExpanded | None = Field(
+        None, description="the related objects `expand` asked for (null when it asked none)"
+    )
 
 
-class KeyResultPage(Schema):
-    count: int
+class KeyResultPage(Page):
     items: list[KeyResultOut]
+
+
+class ObjectiveExpanded(Schema):
+    key_results: list[KeyResultOut] | None = Field(
+        None, description="with expand=key_results: its key results, in display order"
+    )
+    owner: PersonOut | None = Field(None, description="with expand=owner: its owner")
+
+
+class KeyResultExpanded(Schema):
+    owner: PersonOut | None = Field(None, description="with expand=owner: its owner")
 
 
 class KeyResultIn(Input):
@@ -292,6 +377,7 @@ class KeyResultIn(Input):
     high: Number | None = Field(None, description="maintain: upper bound of the band")
     commit: Number | None = Field(None, description="optional zone: scores 0.3")
     stretch: Number | None = Field(None, description="optional zone: scores 1.0")
+    phases: Phases = Field(default_factory=list, description=PHASES_HELP)
     kpi: Ref | None = Field(None, description="a KPI this key result follows")
     kpi_mode: KpiMode = "latest"
     kpi_formula: KpiFormulaName = Field(
@@ -321,6 +407,7 @@ class KeyResultUpdate(Input):
     high: Number | None = Field(None)
     commit: Number | None = Field(None)
     stretch: Number | None = Field(None)
+    phases: Patch[Phases] = Field(None, description=PHASES_HELP)
     kpi: Ref | None = Field(None)
     kpi_mode: Patch[KpiMode] = Field(None)
     kpi_formula: Patch[KpiFormulaName] = Field(None, description="'' clears the formula")
@@ -330,11 +417,31 @@ class KeyResultUpdate(Input):
     position: Patch[Position] = Field(None)
 
 
-class KeyResultFilters(PageParams):
-    objective: Id | None = None
-    owner: Id | None = None
-    kpi: Id | None = None
-    contributes_to: Id | None = None
+KeyResultSort = Literal[
+    "id",
+    "-id",
+    "title",
+    "-title",
+    "position",
+    "-position",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
+
+
+class KeyResultFilters(SyncParams):
+    objective: AnyOf[Id] = None
+    owner: AnyOf[Id] = None
+    kpi: AnyOf[Id] = None
+    contributes_to: AnyOf[Id] = None
+    kind: AnyOf[KeyResultKind] = None
+    q: str | None = Field(None, max_length=MAX_QUERY, description="words the title holds")
+    sort: KeyResultSort = Field("id", description=SORT_HELP)
+    expand: AnyOf[Literal["owner"]] = Field(
+        None, description="inline related objects in `expanded`: owner"
+    )
 
 
 # --- Check-ins ------------------------------------------------------------------------------
@@ -350,11 +457,17 @@ class CheckInOut(Schema):
     author: int | None
     automatic: bool
     created_at: dt.datetime
+    updated_at: dt.datetime = Field(description="check-ins never change: their created_at")
 
 
-class CheckInPage(Schema):
-    count: int
+class CheckInPage(Page):
     items: list[CheckInOut]
+
+
+class CheckInParams(SyncParams):
+    sort: Literal["created_at", "-created_at"] = Field(
+        "-created_at", description="newest first (the default) or oldest first"
+    )
 
 
 class CheckInIn(Input):

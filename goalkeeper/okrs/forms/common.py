@@ -66,6 +66,13 @@ DOMAIN_MESSAGES = (
     gettext_noop("must be between -1e15 and 1e15"),
     gettext_noop("must be more than 0 and at most 1000"),
     gettext_noop("must be a finite number"),
+    # Phased targets (goalkeeper/domain/phasing.py, goalkeeper/okrs/phases.py).
+    gettext_noop("must lie inside the cycle"),
+    gettext_noop("must come after the one before"),
+    gettext_noop("must be a number"),
+    gettext_noop("must be a date (YYYY-MM-DD)"),
+    gettext_noop("only an increase or decrease follows phased targets"),
+    gettext_noop("phased targets start from the start value: give one"),
 )
 
 

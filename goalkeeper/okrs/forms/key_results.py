@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -14,6 +16,7 @@ from goalkeeper.accounts.models import Workspace
 from goalkeeper.accounts.pickers import people_source
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.domain.limits import MAX_WEIGHT
+from goalkeeper.domain.phasing import month_ends
 from goalkeeper.okrs.forms.common import (
     DescribedRadioSelect,
     ModelErrorsMixin,
@@ -28,6 +31,7 @@ from goalkeeper.okrs.models import (
     Objective,
     Rollup,
 )
+from goalkeeper.okrs.phases import phases_of, read_phases, stored_phases
 from goalkeeper.okrs.pickers import parent_key_results_source
 from goalkeeper.pickers import PickerField, picker
 
@@ -172,12 +176,18 @@ class KeyResultForm(ModelErrorsMixin):
         workspace: Workspace,
         objective: Objective,
         key_result: KeyResult | None = None,
+        phased: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.workspace = workspace
         self.objective = objective
         self.key_result = key_result
+        # The key result page offers phased targets (`phase_<n>`, one per date); the
+        # objective writer does not, and leaves them as they are.
+        self.phase_dates: tuple[dt.date, ...] = ()
+        if phased:
+            self._add_phase_fields()
         picker(self, "owner").use(people_source(workspace))
         # The KPIs come from the bridges app (okrs does not import kpis).
         keep = key_result.kpi_id if key_result is not None else None
@@ -190,6 +200,57 @@ class KeyResultForm(ModelErrorsMixin):
         self.rollup_refused: StrOrPromise = ""
         if key_result is not None and (key_result.kpi_id or key_result.kpi_formula):
             self.rollup_refused = ROLLUP_REFUSED_KPI
+
+    def _add_phase_fields(self) -> None:
+        """A number field per month's end of the cycle (and per other date a stored phase
+        has), holding the value expected by that day."""
+        cycle = self.objective.cycle
+        stored = phases_of(self.key_result.phases) if self.key_result is not None else ()
+        inside = {p.until for p in stored if cycle.start_date < p.until <= cycle.end_date}
+        self.phase_dates = tuple(sorted(set(month_ends(cycle.start_date, cycle.end_date)) | inside))
+        values = {p.until: p.value for p in stored}
+        for index, day in enumerate(self.phase_dates):
+            name = f"phase_{index}"
+            self.fields[name] = NumberField(
+                label=date_format(day, "j M Y"),
+                widget=forms.NumberInput(
+                    attrs=_input(step="any", inputmode="decimal", **{"data-phase": day.isoformat()})
+                ),
+            )
+            if day in values:
+                self.initial.setdefault(name, _plain(values[day]))
+
+    @property
+    def phase_fields(self) -> list[forms.BoundField]:
+        """The phased targets' fields, in date order."""
+        return [self[f"phase_{index}"] for index in range(len(self.phase_dates))]
+
+    def phases_open(self) -> bool:
+        """Whether the phased targets are shown unfolded: when set or refused."""
+        names = [f"phase_{index}" for index in range(len(self.phase_dates))]
+        if any(self.errors.get(name) for name in [*names, "phases"]):
+            return True
+        if self.is_bound:
+            return any(self.data.get(self.add_prefix(name)) for name in names)
+        return any(self.initial.get(name) is not None for name in names)
+
+    def _phases(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """The typed phases, and which field each refusal of `phases[i]` belongs to."""
+        data = self.cleaned_data
+        phases: list[dict[str, Any]] = []
+        aliases: dict[str, str] = {}
+        if data.get("kind") not in (KeyResultKind.INCREASE, KeyResultKind.DECREASE):
+            return phases, aliases
+        for index, day in enumerate(self.phase_dates):
+            value = data.get(f"phase_{index}")
+            if value is None:
+                continue
+            for part in ("until", "value"):
+                aliases[f"phases[{len(phases)}].{part}"] = f"phase_{index}"
+            phases.append({"until": day, "value": value})
+        if self.phase_dates:
+            aliases["phases"] = "phase_0"
+        return phases, aliases
 
     @property
     def kind_value(self) -> str:
@@ -231,7 +292,7 @@ class KeyResultForm(ModelErrorsMixin):
             "kpi_mode": data.get("kpi_mode") or KpiLinkMode.LATEST.value,
             "contributes_to": data.get("contributes_to"),
             "rollup": data.get("rollup") or Rollup.NONE.value,
-        }
+        } | ({"phases": self._phases()[0]} if self.phase_dates else {})
 
     def draft(self) -> KeyResult:
         """An unsaved key result holding the form's values (a copy when editing)."""
@@ -242,6 +303,8 @@ class KeyResultForm(ModelErrorsMixin):
         for name, value in self.service_fields().items():
             setattr(draft, name, value)
         draft.title = draft.title.strip()
+        if self.phase_dates:
+            draft.phases = stored_phases(read_phases(draft.phases)[0])
         return draft
 
     def check(self) -> bool:
@@ -254,8 +317,12 @@ class KeyResultForm(ModelErrorsMixin):
             return False
         self.is_valid()
         skip = ["workspace", "objective", *self.errors]
-        self.model_check(self.draft(), skip)
+        self.model_check(self.draft(), skip, self.phase_aliases())
         return not self.errors
+
+    def phase_aliases(self) -> dict[str, str]:
+        """The field each refusal of the phased targets is shown beside."""
+        return self._phases()[1] if self.phase_dates and hasattr(self, "cleaned_data") else {}
 
     def zones_open(self) -> bool:
         """Whether the optional zones are shown unfolded: when set or refused."""

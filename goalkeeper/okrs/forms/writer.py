@@ -124,6 +124,7 @@ class ObjectiveWriter:
         initial: Mapping[str, Any],
         key_results: Sequence[KeyResult] = (),
         default_owner: Person | None = None,
+        drafts: Sequence[Mapping[str, Any]] = (),
         **objective_kwargs: Any,
     ) -> None:
         self.workspace = workspace
@@ -153,7 +154,10 @@ class ObjectiveWriter:
             for index, saved_row in enumerate(key_results):
                 self.rows.append(self._row(str(index), None, saved_row))
             if not self.rows and objective is None:
-                self.rows.append(self._row("0", None, None))
+                # A new objective starts with one empty row, or with the rows it was given
+                # (a template's key results, still to be changed and saved).
+                for index, draft in enumerate(list(drafts)[: self.limit] or [{}]):
+                    self.rows.append(self._row(str(index), None, None, draft))
         else:
             removed = str(data.get(REMOVE_ROW) or "")
             keys = _keys(data, self.limit + 1)
@@ -170,12 +174,21 @@ class ObjectiveWriter:
         self._number()
 
     def _row(
-        self, key: str, data: Mapping[str, Any] | None, key_result: KeyResult | None
+        self,
+        key: str,
+        data: Mapping[str, Any] | None,
+        key_result: KeyResult | None,
+        draft: Mapping[str, Any] | None = None,
     ) -> KeyResultRow:
         if key_result is not None:
             initial = key_result_initial(key_result)
         else:
-            initial = {"owner": self.default_owner, "weight": 1, "kind": "increase"}
+            initial = {
+                "owner": self.default_owner,
+                "weight": 1,
+                "kind": "increase",
+                **(draft or {}),
+            }
         form = KeyResultForm(
             data,
             workspace=self.workspace,

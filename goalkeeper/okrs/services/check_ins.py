@@ -27,6 +27,7 @@ from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.models import CheckIn, KeyResult
 from goalkeeper.okrs.services.common import ensure_cycle_open
+from goalkeeper.okrs.services.odds import odds_after_commit
 from goalkeeper.okrs.signals import key_result_kpi_changed
 
 # What the latest check-in writes on the key result's row.
@@ -62,17 +63,19 @@ def write_check_in(
     automatic: bool = False,
     at: dt.datetime | None = None,
     locked: bool = False,
+    announce: bool = True,
 ) -> CheckIn:
     """Append a check-in, make it the key result's current value, audit it, emit its events.
 
     Call inside a transaction. `locked`: the caller has locked the row and reloaded its
     value columns already. Emits `check_in.created`, and `key_result.status_changed` when
-    the pace status moved.
+    the pace status moved; `announce=False` emits neither: an imported key result's older
+    check-ins are history, not news (its latest one is announced).
     """
     ensure_cycle_open(key_result.objective.cycle)
     if not locked:
         lock_key_result(key_result)
-    status_before = okr_events.status_of(key_result)
+    status_before = okr_events.status_of(key_result) if announce else ""
     # A milestone is done or not (no value); a metric key result has a value (no done flag).
     if key_result.kind == KeyResultKind.MILESTONE:
         value = None
@@ -108,8 +111,10 @@ def write_check_in(
         # The value stated is kept even when it did not move: the history says "still 45%".
         changes={**_stated(before, key_result), "note": [None, check_in.note]},
     )
-    okr_events.check_in_created(check_in, key_result)
-    okr_events.key_result_status_changed(key_result, status_before)
+    if announce:
+        okr_events.check_in_created(check_in, key_result)
+        okr_events.key_result_status_changed(key_result, status_before)
+    odds_after_commit([key_result.pk], [check_in.pk])
     return check_in
 
 

@@ -7,6 +7,7 @@ no app above it: it sends `person_deactivating`).
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from goalkeeper.accounts.models import Person
 from goalkeeper.audit.services import entry as audit_entry
@@ -46,8 +47,13 @@ def reassign_owner(*, actor: Person | None, person: Person, new_owner: Person | 
         )
         for obj, kind in handed
     )
-    Objective.objects.filter(pk__in=[o.pk for o in objectives]).update(owner=new_owner)
-    KeyResult.objects.filter(pk__in=[kr.pk for kr in key_results]).update(owner=new_owner)
+    now = timezone.now()
+    Objective.objects.filter(pk__in=[o.pk for o in objectives]).update(
+        owner=new_owner, updated_at=now
+    )
+    KeyResult.objects.filter(pk__in=[kr.pk for kr in key_results]).update(
+        owner=new_owner, updated_at=now
+    )
     for objective in objectives:
         objective.owner_id = new_owner_id
         okr_events.objective_event("objective.updated", objective)

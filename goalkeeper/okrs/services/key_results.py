@@ -21,6 +21,7 @@ from goalkeeper.audit.services import diff, record, snapshot
 from goalkeeper.domain.key_results import KeyResultKind
 from goalkeeper.okrs import events as okr_events
 from goalkeeper.okrs.models import CheckIn, KeyResult, Objective
+from goalkeeper.okrs.phases import read_phases, stored_phases
 from goalkeeper.okrs.services.check_ins import (
     link_changed,
     lock_key_result,
@@ -28,7 +29,9 @@ from goalkeeper.okrs.services.check_ins import (
 )
 from goalkeeper.okrs.services.common import ensure_cycle_open
 from goalkeeper.okrs.services.formula import set_kpi_formula
+from goalkeeper.okrs.services.odds import odds_after_commit
 from goalkeeper.okrs.services.rollups import refuse_contribution_loop, roll_up
+from goalkeeper.validation import raise_field_errors
 
 KEY_RESULT_FIELDS = (
     "title",
@@ -42,6 +45,7 @@ KEY_RESULT_FIELDS = (
     "high",
     "commit",
     "stretch",
+    "phases",
     "kpi",
     "kpi_mode",
     "contributes_to",
@@ -52,6 +56,15 @@ KEY_RESULT_FIELDS = (
 CONTRIBUTION_FIELDS = ("contributes_to", "rollup", "kind", "start")
 ROLLED_UP_CHECK_IN = gettext_noop("this key result adds up its contributors: check in on them")
 ROLLED_UP_KPI = gettext_noop("this key result adds up its contributors: it cannot read a KPI")
+
+
+def _given_phases(fields: dict[str, Any]) -> None:
+    """Phased targets as given (`Phase`s, or `until` as a date) in their column's form;
+    what cannot be read is refused here with its field named, the rest in `clean`."""
+    if "phases" in fields:
+        phases, errors = read_phases(fields["phases"])
+        raise_field_errors(errors)
+        fields["phases"] = stored_phases(phases)
 
 
 def _refuse_kpi_on_roll_up(key_result: KeyResult, fields: Any) -> None:
@@ -90,6 +103,7 @@ def _create(
     actor: Person | None, objective: Objective, title: str, kind: str, fields: dict[str, Any]
 ) -> KeyResult:
     ensure_cycle_open(objective.cycle)
+    _given_phases(fields)
     if "position" not in fields:
         fields["position"] = objective.key_results.count()
     key_result = KeyResult(
@@ -115,6 +129,7 @@ def _create(
         changes={k: [None, v] for k, v in snapshot(key_result, KEY_RESULT_FIELDS).items()},
     )
     okr_events.key_result_event("key_result.created", key_result)
+    odds_after_commit([key_result.pk])
     if key_result.kpi_id is not None:
         link_changed(key_result)
     if key_result.contributes_to_id is not None:
@@ -149,6 +164,7 @@ def _update(actor: Person | None, key_result: KeyResult, changes: dict[str, Any]
     unknown = [name for name in changes if name not in KEY_RESULT_FIELDS]
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, gettext_noop("cannot be changed here")))
+    _given_phases(changes)
     lock_key_result(key_result)
     status_before = okr_events.status_of(key_result)
     before = snapshot(key_result, KEY_RESULT_FIELDS)
@@ -171,6 +187,8 @@ def _update(actor: Person | None, key_result: KeyResult, changes: dict[str, Any]
     )
     okr_events.key_result_event("key_result.updated", key_result)
     okr_events.key_result_status_changed(key_result, status_before)
+    # A new target, zone or link moves the odds (docs/signals.md, "Odds").
+    odds_after_commit([key_result.pk])
     if (key_result.kpi_id, key_result.kpi_mode) != link_before:
         link_changed(key_result)
     if diff(contribution_before, key_result) and (
@@ -211,9 +229,11 @@ def record_check_in(
     note: str = "",
     automatic: bool = False,
     at: dt.datetime | None = None,
+    announce: bool = True,
 ) -> CheckIn:
     """Append a check-in and make it the key result's current value; refused on a key
     result that adds up its contributors. Then rolls the value up to its parents.
+    `announce=False` (an import's older check-ins): no events, as `write_check_in` says.
 
     Emits `check_in.created`, and `key_result.status_changed` when the pace status moved
     (and the same for each parent whose value the roll-up moved).
@@ -229,6 +249,7 @@ def record_check_in(
         note=note,
         automatic=automatic,
         at=at,
+        announce=announce,
     )
     if key_result.contributes_to_id is not None:
         roll_up([key_result])

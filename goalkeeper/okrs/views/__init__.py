@@ -29,6 +29,7 @@ from goalkeeper.okrs.views.objectives import (
     objective_edit,
     objective_validate,
 )
+from goalkeeper.okrs.views.odds import key_result_odds
 from goalkeeper.okrs.views.pickers import pick_key_results, pick_objectives
 from goalkeeper.okrs.views.reviews import objective_review, objective_review_request
 from goalkeeper.okrs.views.split import key_result_split
@@ -43,6 +44,7 @@ __all__ = [
     "key_result_create",
     "key_result_delete",
     "key_result_edit",
+    "key_result_odds",
     "key_result_split",
     "key_result_validate",
     "objective_bulk",

@@ -121,6 +121,7 @@ def key_result_create(request: HttpRequest, person: Person, pk: int) -> HttpResp
         workspace=person.workspace,
         objective=objective,
         initial=initial,
+        phased=True,
     )
     if request.method == "POST" and form.check():
         fields = form.service_fields()
@@ -133,7 +134,7 @@ def key_result_create(request: HttpRequest, person: Person, pk: int) -> HttpResp
                 **fields,
             )
         except ValidationError as error:
-            form.add_model_errors(error)
+            form.add_model_errors(error, form.phase_aliases())
         else:
             messages.success(
                 request, _("Key result “%(title)s” added.") % {"title": key_result.title}
@@ -157,12 +158,13 @@ def key_result_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
         objective=objective,
         key_result=key_result,
         initial=key_result_initial(key_result),
+        phased=True,
     )
     if request.method == "POST" and form.check():
         try:
             services.update_key_result(actor=person, key_result=key_result, **form.service_fields())
         except ValidationError as error:
-            form.add_model_errors(error)
+            form.add_model_errors(error, form.phase_aliases())
         else:
             messages.success(
                 request, _("Key result “%(title)s” saved.") % {"title": key_result.title}
@@ -219,7 +221,11 @@ def key_result_validate(request: HttpRequest, person: Person) -> HttpResponse:
             person, _int(request.POST.get("objective")) or 0, for_write=True
         )
     form = KeyResultForm(
-        request.POST, workspace=person.workspace, objective=objective, key_result=key_result
+        request.POST,
+        workspace=person.workspace,
+        objective=objective,
+        key_result=key_result,
+        phased=True,
     )
     form.check()
     remarks, _errors = _key_result_coaching(objective, _siblings(objective), form, key_result)

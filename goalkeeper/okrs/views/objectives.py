@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -134,6 +135,18 @@ def _key_results_of(objective: Objective) -> list[KeyResult]:
 @require_http_methods(["GET", "POST"])
 def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
     """A new objective with its key results, on one page; `?cycle=&team=&parent=` prefill it."""
+    return new_objective_page(request, person)
+
+
+def new_objective_page(
+    request: HttpRequest,
+    person: Person,
+    *,
+    fields: Mapping[str, Any] | None = None,
+    key_results: Sequence[Mapping[str, Any]] = (),
+) -> HttpResponseBase:
+    """The page of a new objective, its form starting with `fields` (title, kind...) and its
+    rows with `key_results` (each a key result's fields) when first shown."""
     require_editor(person)
     cycle_id, team_id, parent_id = (_int(request.GET.get(k)) for k in ("cycle", "team", "parent"))
     parent = access_objective_by_id(person, parent_id) if parent_id else None
@@ -141,6 +154,7 @@ def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
     cycle = cycle or (parent.cycle if parent else None) or active_cycle(person.workspace)
     team = access_team_by_id(person, team_id) if team_id else _default_team(person)
     initial: dict[str, Any] = {
+        **(fields or {}),
         "owner": person,
         "team": team,
         "cycle": cycle.pk if cycle else "",
@@ -152,6 +166,7 @@ def objective_create(request: HttpRequest, person: Person) -> HttpResponseBase:
         initial=initial,
         parents=current_rows(None, parent),
         default_owner=person,
+        drafts=key_results,
     )
     if _saving(request) and writer.check():
         objective = _save(request, person, writer, None)

@@ -189,20 +189,33 @@ def pulled_kinds() -> list[str]:
 # --- Turning raw cells into rows, with the row named when they are wrong ---------------------
 
 
+_UNQUOTED_WHEN = "not a date and time in the chosen format (the answer is not shown)"
+_UNQUOTED_VALUE = "not a number that can be stored (the answer is not shown)"
+
+
 def make_row(
     line: int,
     when: object,
     amount: object,
     zone: dt.tzinfo,
     date_format: DateFormat = DateFormat.ISO,
+    *,
+    echo: bool = True,
 ) -> Row:
-    """A row from raw cells; SourceError naming the row when either cell is unusable."""
+    """A row from raw cells; SourceError naming the row when either cell is unusable.
+
+    With `echo` False (cells that came from a server over the network) the message says
+    what is wrong without quoting the cell: a URL may point at a service that was never
+    meant to be read, and its answer must not come back through an error message.
+    """
     try:
         timestamp = parse_when(when, date_format, zone)
     except ValueError as error:
-        raise SourceError(f"timestamp: {error}", row=line) from None
+        shown = str(error) if echo else _UNQUOTED_WHEN
+        raise SourceError(f"timestamp: {shown}", row=line) from None
     try:
         value = parse_value(amount)
     except ValueError as error:
-        raise SourceError(f"value: {error}", row=line) from None
+        shown = str(error) if echo else _UNQUOTED_VALUE
+        raise SourceError(f"value: {shown}", row=line) from None
     return Row(line=line, timestamp=timestamp, value=value)

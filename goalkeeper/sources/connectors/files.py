@@ -134,11 +134,14 @@ class FileConnector(Connector):
             raise SourceError("; ".join(f"{name}: {text}" for name, text in errors.items()))
         date_format = DateFormat(self.value("date_format"))
         rows: list[Row] = []
+        # What a server answered is never quoted back (see make_row); a file on the
+        # operator's disk, which the admin chose inside the allowed folders, may be.
+        echo = not is_url(self.value("location"))
         lines = self._lines(self._bytes())
         columns: Columns | None = None
         for line, cells in lines:
             if columns is None:
-                columns = self._columns(cells)
+                columns = self._columns(cells, echo=echo)
                 continue
             needed = max(columns.date, columns.value) + 1
             if len(cells) < needed:
@@ -148,7 +151,12 @@ class FileConnector(Connector):
                     row=line,
                 )
             row = make_row(
-                line, cells[columns.date], cells[columns.value], self.context.zone, date_format
+                line,
+                cells[columns.date],
+                cells[columns.value],
+                self.context.zone,
+                date_format,
+                echo=echo,
             )
             if since is None or row.timestamp >= since:
                 rows.append(row)
@@ -165,9 +173,11 @@ class FileConnector(Connector):
             return download(location, headers, self.context, accept=self.accept).body
         return read_local(location)
 
-    def _columns(self, header: Sequence[object]) -> Columns:
+    def _columns(self, header: Sequence[object], *, echo: bool = True) -> Columns:
         names = [str(cell if cell is not None else "").strip().lower() for cell in header]
         found = ", ".join(f"“{name}”" for name in names if name) or "none"
+        if not echo:
+            found = f"{sum(1 for name in names if name)} named columns (not shown)"
         for parameter in ("timestamp_column", "value_column"):
             chosen = self.value(parameter).lower()
             by_number = chosen.isdigit() and 1 <= int(chosen) <= len(names)
@@ -182,6 +192,11 @@ class FileConnector(Connector):
                 value_column=self.value("value_column"),
             )
         except UnreadableFileError as error:
+            if not echo:
+                raise SourceError(
+                    "the date or the value column was not found: name them “date” and "
+                    "“value”, or say which columns hold them (the headers are not shown)"
+                ) from None
             raise SourceError(str(error)) from None
 
     def _lines(self, data: bytes) -> Iterator[tuple[int, Sequence[object]]]:
@@ -219,15 +234,19 @@ class XlsxConnector(FileConnector):
     accept = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, */*;q=0.1"
 
     def _lines(self, data: bytes) -> Iterator[tuple[int, Sequence[object]]]:
-        yield from sheet_rows(io.BytesIO(data), self.value("sheet"))
+        location = self.value("location")
+        yield from sheet_rows(io.BytesIO(data), self.value("sheet"), echo=not is_url(location))
 
 
 _NOT_XLSX = "the file could not be read as an Excel workbook (.xlsx)"
 
 
-def sheet_rows(stream: IO[bytes], sheet: str = "") -> Iterator[tuple[int, list[object]]]:
+def sheet_rows(
+    stream: IO[bytes], sheet: str = "", *, echo: bool = True
+) -> Iterator[tuple[int, list[object]]]:
     """Rows of one sheet (the first when `sheet` is blank) with their row numbers; blank
-    rows are skipped. SourceError when the workbook or the sheet cannot be read."""
+    rows are skipped. SourceError when the workbook or the sheet cannot be read (naming
+    the sheets there are only when `echo`: a downloaded workbook is not quoted)."""
     from openpyxl import load_workbook
 
     # openpyxl reads bytes from elsewhere: whatever it raises (bad zip, bad XML...) means
@@ -241,6 +260,8 @@ def sheet_rows(stream: IO[bytes], sheet: str = "") -> Iterator[tuple[int, list[o
         chosen = [one for one in sheets if one.title == sheet] if sheet else sheets[:1]
         if not chosen:
             names = ", ".join(f"“{one.title}”" for one in sheets) or "none"
+            if not echo:
+                names = f"{len(sheets)} (not shown)"
             raise SourceError(f"there is no sheet “{sheet}”; the sheets are: {names}")
         worksheet = chosen[0]
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):

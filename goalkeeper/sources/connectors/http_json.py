@@ -110,7 +110,7 @@ class HttpJsonConnector(Connector):
         )
         # The moment of the read stamps a lone value; taken once, so all rows agree.
         read_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        document = _json(answer.body, answer.content_type, host_of(url))
+        document = _json(answer.body, host_of(url))
         value_path = self.value("value_path")
         values = _matches(value_path, document, "value_path")
         timestamp_path = self.value("timestamp_path")
@@ -151,14 +151,14 @@ def _compiled(path: str) -> JSONPath:
         raise ValueError(f"not a valid JSONPath ({error})") from None
 
 
-def _json(body: bytes, content_type: str, host: str) -> Any:
+def _json(body: bytes, host: str) -> Any:
     try:
         return json.loads(body)
     except ValueError:
-        start = body[:40].decode("utf-8", errors="replace").strip()
-        kind = f" ({content_type.split(';')[0].strip()})" if content_type else ""
-        shown = f": it starts with “{start}”" if start else ": it is empty"
-        raise SourceError(f"the answer from {host}{kind} is not JSON{shown}") from None
+        # Never quote the answer, nor its Content-Type (the server's words too): the URL may
+        # lead to a service that was not meant to be read.
+        shown = "" if body.strip() else ": it is empty"
+        raise SourceError(f"the answer from {host} is not JSON{shown}") from None
 
 
 def _matches(path: str, document: Any, parameter: str) -> list[Any]:
@@ -177,7 +177,7 @@ def _row(number: int, stamp: object, amount: object, zone: dt.tzinfo) -> Row:
         )
     if isinstance(stamp, int | float) and not isinstance(stamp, bool):
         stamp = _epoch(number, stamp)
-    return make_row(number, stamp, amount, zone, DateFormat.ISO)
+    return make_row(number, stamp, amount, zone, DateFormat.ISO, echo=False)
 
 
 def _epoch(number: int, seconds: float) -> dt.datetime:
@@ -189,5 +189,5 @@ def _epoch(number: int, seconds: float) -> dt.datetime:
     except (ValueError, OverflowError, OSError):
         hint = " (milliseconds? give seconds)" if abs(seconds) > 1e11 else ""
         raise SourceError(
-            f"timestamp: {seconds:g} is not a time in seconds since 1970{hint}", row=number
+            f"timestamp: not a time in seconds since 1970{hint}", row=number
         ) from None

@@ -7,14 +7,13 @@ query string, and messages end up in sync runs that every admin can read.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import httpx
 from django.utils.translation import gettext_noop
 
+from goalkeeper import outbound
 from goalkeeper.sources.connectors.base import Context, SourceError
 from goalkeeper.sources.connectors.local import max_bytes
 
@@ -55,7 +54,8 @@ def is_url(location: str) -> bool:
 
 
 def url_problem(url: str) -> str | None:
-    """Why `url` cannot be fetched, or None when it is an http(s) URL with a host."""
+    """Why `url` cannot be fetched, or None when it is an http(s) URL with a host whose
+    address the outbound policy lets through (docs/security.md, "Outbound requests")."""
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
@@ -65,18 +65,11 @@ def url_problem(url: str) -> str | None:
         return gettext_noop("only http:// and https:// URLs can be read")
     if not parts.hostname:
         return "the URL has no host"
-    return None
+    return outbound.url_problem(url)
 
 
-def host_of(url: str) -> str:
-    """host[:port] of a URL, without the user, password, path or query."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return "the server"
-    host = parts.hostname or "the server"
-    return f"{host}:{port}" if port else host
+# host[:port] of a URL, without the user, password, path or query.
+host_of = outbound.host_of
 
 
 @dataclass(frozen=True)
@@ -90,88 +83,28 @@ class Download:
 def download(
     url: str, headers: Mapping[str, str], context: Context, *, accept: str = "*/*"
 ) -> Download:
-    """GET `url` following redirects, within `context.timeout` and `SOURCE_MAX_BYTES`.
+    """GET `url` under the outbound policy, following up to 5 redirects (each checked),
+    within `context.timeout` and `SOURCE_MAX_BYTES`.
 
-    SourceError when the server is down, slow, answers an error status or too much.
+    SourceError when the address is refused, or the server is down, slow, answers an error
+    status or too much; its message never carries the server's answer.
     """
     host = host_of(url)
-    limit = max_bytes()
-    timeout = context.timeout
-    # httpx bounds each connect and each read; the deadline bounds the whole answer, so a
-    # server dripping one byte a second cannot hold a sync forever.
-    deadline = time.monotonic() + timeout
     sent = {"User-Agent": USER_AGENT, "Accept": accept, **headers}
-    origin = _origin(httpx.URL(url.strip())) if url_problem(url) is None else None
-
-    def keep_secrets_home(request: httpx.Request) -> None:
-        # httpx drops Authorization when a redirect leads to another origin; the other
-        # headers of the secret (X-Api-Key...) must not follow it there either.
-        if _origin(request.url) != origin:
-            for name in headers:
-                request.headers.pop(name, None)
-
     try:
-        with (
-            httpx.Client(
-                timeout=timeout,
-                follow_redirects=True,
-                max_redirects=5,
-                event_hooks={"request": [keep_secrets_home]},
-            ) as client,
-            client.stream("GET", url.strip(), headers=sent) as response,
-        ):
-            if response.status_code >= 400:
-                reason = f" {response.reason_phrase}" if response.reason_phrase else ""
-                raise SourceError(f"{host} answered HTTP {response.status_code}{reason}")
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise SourceError(_too_large(host, limit))
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise SourceError(_too_large(host, limit))
-                if time.monotonic() > deadline:
-                    raise SourceError(_timed_out(host, timeout))
-                chunks.append(chunk)
-            content_type = response.headers.get("Content-Type", "")
-    except httpx.TimeoutException:
-        raise SourceError(_timed_out(host, timeout)) from None
-    except httpx.ConnectError as error:
-        raise SourceError(f"could not connect to {host}: {_connect_reason(error)}") from None
-    except httpx.TooManyRedirects:
-        raise SourceError(f"{host} redirected too many times") from None
-    except (httpx.UnsupportedProtocol, httpx.InvalidURL):
-        raise SourceError("only http:// and https:// URLs can be read") from None
-    except httpx.HTTPError as error:
-        raise SourceError(f"could not read from {host}: {type(error).__name__}") from None
-    return Download(b"".join(chunks), content_type)
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    return (url.scheme, url.host, url.port)
-
-
-def _timed_out(host: str, timeout: float) -> str:
-    return f"timed out: {host} did not answer within {timeout:g} s"
-
-
-def _too_large(host: str, limit: int) -> str:
-    return f"the answer from {host} is larger than {limit / 1024 / 1024:g} MB, the limit"
-
-
-def _connect_reason(error: httpx.ConnectError) -> str:
-    text = str(error).lower()
-    if "refused" in text:
-        return "connection refused (is the server running?)"
-    if any(
-        sign in text
-        for sign in ("name or service not known", "nodename nor servname", "name resolution")
-    ):
-        return "unknown host"
-    if "certificate" in text:
-        return "its TLS certificate could not be verified"
-    if "unreachable" in text:
-        return "the network or host is unreachable"
-    return str(error) or type(error).__name__
+        answer = outbound.send(
+            "GET",
+            url,
+            headers=sent,
+            timeout=context.timeout,
+            max_bytes=max_bytes(),
+            max_redirects=outbound.MAX_REDIRECTS,
+            # The headers of the secret (X-Api-Key...) never follow a redirect elsewhere.
+            private_headers=headers,
+        )
+    except outbound.OutboundError as error:
+        raise SourceError(error.message) from None
+    if answer.status_code >= 300:
+        reason = f" {answer.reason}" if answer.reason else ""
+        raise SourceError(f"{host} answered HTTP {answer.status_code}{reason}")
+    return Download(answer.body, answer.headers.get("Content-Type", ""))

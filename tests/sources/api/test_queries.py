@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from goalkeeper.kpis.models import Kpi
 from goalkeeper.kpis.services import create_kpi
 from goalkeeper.sources import services
-from goalkeeper.sources.models import DataSource, RunStatus, RunTrigger, SyncRun
+from goalkeeper.sources.models import ConnectionTest, DataSource, RunStatus, RunTrigger, SyncRun
 from tests.conftest import World
 from tests.sources.api.conftest import SourceApi
 from tests.sources.conftest import csv_source, write_csv
@@ -107,12 +107,17 @@ def _calls(kpi: Kpi, path: Path) -> list[tuple[str, Callable[[SourceApi], Any], 
             lambda api: api.put(f"/kpis/{kpi.pk}/source", {**body, "is_active": False}),
             200,
         ),
-        ("test", lambda api: api.post(f"/kpis/{kpi.pk}/source/test", {}), 200),
+        ("test", lambda api: api.post(f"/kpis/{kpi.pk}/source/test", {}), 202),
+        ("get test", lambda api: api.get(f"/sources/tests/{_last_test(kpi)}"), 200),
         ("sync", lambda api: api.post(f"/kpis/{kpi.pk}/source/sync"), 202),
         ("in progress", lambda api: api.post(f"/kpis/{kpi.pk}/source/sync"), 409),
         ("get run", lambda api: api.get(f"/sources/runs/{_last_run(kpi)}"), 200),
         ("delete", lambda api: api.delete(f"/kpis/{kpi.pk}/source"), 204),
     ]
+
+
+def _last_test(kpi: Kpi) -> int:
+    return ConnectionTest.objects.filter(kpi=kpi).values_list("pk", flat=True)[0]
 
 
 def _last_run(kpi: Kpi) -> int:
@@ -135,8 +140,9 @@ def _round(world: World, files: Path, admin: SourceApi, tag: str) -> dict[str, i
 
 
 def test_each_endpoint_costs_the_same_in_a_grown_workspace(
-    world: World, files: Path, admin: SourceApi
+    world: World, files: Path, admin: SourceApi, settings: Any
 ) -> None:
+    settings.SOURCE_TEST_MAX_PENDING = 2  # one test in each round, the first still queued
     small = _round(world, files, admin, "small")
     for source in add_sources(world, files, 25, "grown"):
         add_runs(source, 5)

@@ -14,6 +14,8 @@ from goalkeeper.sources.connectors import Context, SourceError, connector_class
 from goalkeeper.sources.connectors.http_json import HttpJsonConnector
 from tests.sources.connectors.conftest import PARIS, paris
 
+pytestmark = pytest.mark.usefixtures("allow_local_outbound")
+
 SERIES = {
     "series": [
         {"date": "2026-08-01", "mrr": 100},
@@ -94,12 +96,16 @@ def test_filters_of_the_extended_syntax_work(httpserver: HTTPServer, context):
     assert [r.value for r in connector.fetch(None)] == [7.0]
 
 
-def test_text_where_a_number_belongs_names_the_row(httpserver: HTTPServer, context):
+def test_text_where_a_number_belongs_names_the_row_without_quoting_it(
+    httpserver: HTTPServer, context
+):
     body = {"series": [{"d": "2026-08-01", "v": 1}, {"d": "2026-08-02", "v": "abc"}]}
     httpserver.expect_request("/series").respond_with_json(body)
     with pytest.raises(SourceError) as caught:
         source(context, httpserver.url_for("/series"), "$.series[*].v", "$.series[*].d").fetch(None)
-    assert str(caught.value) == "row 2: value: “abc” is not a number"
+    assert str(caught.value) == (
+        "row 2: value: not a number that can be stored (the answer is not shown)"
+    )
 
 
 def test_a_path_to_an_object_is_not_a_number(httpserver: HTTPServer, context):
@@ -134,20 +140,18 @@ def test_counts_that_disagree_are_refused(httpserver: HTTPServer, context):
 
 def test_an_error_status_says_which(httpserver: HTTPServer, context):
     httpserver.expect_request("/m").respond_with_data("boom", status=500)
-    with pytest.raises(SourceError, match=r"answered HTTP 500 INTERNAL SERVER ERROR$"):
+    with pytest.raises(SourceError, match=r"answered HTTP 500 Internal Server Error$"):
         source(context, httpserver.url_for("/m"), "$.v").fetch(None)
 
 
-def test_an_answer_that_is_not_json_says_so(httpserver: HTTPServer, context):
+def test_an_answer_that_is_not_json_says_so_without_quoting_it(httpserver: HTTPServer, context):
     httpserver.expect_request("/m").respond_with_data(
-        "<html>Login</html>", content_type="text/html; charset=utf-8"
+        "<html>Login</html>", content_type="text/x-secret-word; charset=utf-8"
     )
     with pytest.raises(SourceError) as caught:
         source(context, httpserver.url_for("/m"), "$.v").fetch(None)
-    assert str(caught.value) == (
-        f"the answer from {httpserver.host}:{httpserver.port} (text/html) is not JSON: "
-        "it starts with “<html>Login</html>”"
-    )
+    # Neither the body nor the server's Content-Type comes back.
+    assert str(caught.value) == f"the answer from {httpserver.host}:{httpserver.port} is not JSON"
 
 
 def test_a_slow_server_times_out(httpserver: HTTPServer):
@@ -157,7 +161,7 @@ def test_a_slow_server_times_out(httpserver: HTTPServer):
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
     started = time.monotonic()
-    with pytest.raises(SourceError, match=r"^timed out: .* did not answer within 0\.5 s$"):
+    with pytest.raises(SourceError, match=r"^the server .* did not answer in time \(within 0\.5 s"):
         source(Context(0.5, PARIS), httpserver.url_for("/slow"), "$.v").fetch(None)
     assert time.monotonic() - started < 1.4
 
@@ -167,7 +171,8 @@ def test_a_closed_port_is_a_source_that_is_down(context, closed_port):
     with pytest.raises(SourceError) as caught:
         source(context, url, "$.v").fetch(None)
     assert str(caught.value) == (
-        f"could not connect to 127.0.0.1:{closed_port}: connection refused (is the server running?)"
+        f"could not connect to 127.0.0.1:{closed_port}: the connection was refused "
+        "(is the server running?)"
     )
 
 

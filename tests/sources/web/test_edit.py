@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 
 from goalkeeper.kpis.models import Kpi, Measurement
@@ -232,6 +233,7 @@ def test_a_secret_of_another_kind_is_not_kept(world: World, kpi: Kpi, deals_csv:
 # --- Test connection ----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("huey_immediate")  # the worker runs the test at once
 def test_test_connection_previews_the_first_rows_and_writes_nothing(
     world: World, kpi: Kpi, deals_csv: Path
 ) -> None:
@@ -250,6 +252,7 @@ def test_test_connection_previews_the_first_rows_and_writes_nothing(
     assert not SyncRun.objects.exists()
 
 
+@pytest.mark.usefixtures("huey_immediate")  # the worker runs the test at once
 def test_test_connection_shows_times_in_the_workspace_zone(
     world: World, kpi: Kpi, files: Path
 ) -> None:
@@ -266,6 +269,7 @@ def test_test_connection_shows_times_in_the_workspace_zone(
     assert "America/New_York" in html
 
 
+@pytest.mark.usefixtures("huey_immediate")  # the worker runs the test at once
 def test_test_connection_names_the_row_that_is_wrong(world: World, kpi: Kpi, files: Path) -> None:
     path = files / "bad.csv"
     path.write_text("date,value\n2026-11-01,10\n2026-11-02,lots\n")
@@ -289,6 +293,7 @@ def test_test_connection_names_the_field_that_is_wrong(world: World, kpi: Kpi) -
     assert "<strong>File path or URL</strong>: this field is required" in html
 
 
+@pytest.mark.usefixtures("huey_immediate")  # the worker runs the test at once
 def test_test_connection_uses_the_saved_secret_when_left_blank(
     world: World, kpi: Kpi, deals_csv: Path
 ) -> None:
@@ -301,6 +306,7 @@ def test_test_connection_uses_the_saved_secret_when_left_blank(
     assert_no_secret(html)
 
 
+@pytest.mark.usefixtures("huey_immediate")  # the worker runs the test at once
 def test_test_connection_without_javascript_shows_the_whole_page(
     world: World, kpi: Kpi, deals_csv: Path
 ) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from goalkeeper.accounts.commands import workspace_named
 from goalkeeper.accounts.models import Team, Workspace
 from goalkeeper.core.migrating import migrate_if_needed
 from goalkeeper.okrs.models import Cycle, CycleState
@@ -35,29 +36,12 @@ class Command(BaseCommand):
         migrate_if_needed(verbosity=0)
         output = Path(options["output"]).expanduser()
         _check_writable(output)
-        workspace = _workspace(options["workspace"])
+        workspace = workspace_named(options["workspace"])
         cycle = _cycle(workspace, options["cycle"])
         team_id = _team(workspace, options["team"]) if options["team"] else None
         content = review_file(options["fmt"], workspace, cycle, workspace.clock(), team_id)
         _write(output, content)
         self.stderr.write(f"Wrote the {cycle.name} review ({options['fmt']}) to {output}.")
-
-
-def _workspace(slug: str | None) -> Workspace:
-    workspaces = Workspace.objects.order_by("slug")
-    if slug is not None:
-        found = workspaces.filter(slug=slug).first()
-        if found is None:
-            known = ", ".join(workspaces.values_list("slug", flat=True)) or "none"
-            raise CommandError(f"--workspace: no workspace {slug!r} (known: {known})")
-        return found
-    first_two = list(workspaces[:2])
-    if not first_two:
-        raise CommandError("--workspace: there is no workspace yet (run `goalkeeper demo`)")
-    if len(first_two) > 1:
-        known = ", ".join(workspaces.values_list("slug", flat=True))
-        raise CommandError(f"--workspace: there are several workspaces, pick one of: {known}")
-    return first_two[0]
 
 
 def _cycle(workspace: Workspace, name: str) -> Cycle:

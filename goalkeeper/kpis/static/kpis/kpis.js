@@ -28,6 +28,7 @@
 
   function bounds(data) {
     var values = data.points.map(function (p) { return p.value; }).filter(function (v) { return v !== null; });
+    if (data.limits) values.push(data.limits.lower, data.limits.upper);
     [data.target, data.warning, data.low, data.high].forEach(function (v) {
       if (v !== null && v !== undefined && data.direction !== "in_range") values.push(v);
     });
@@ -61,7 +62,13 @@
       value: label("value", "Value"),
       soFar: label("so-far", "(so far)"),
       oneValue: label("one-value", "{n} value"),
-      values: label("values", "{n} values")
+      values: label("values", "{n} values"),
+      centre: label("centre", "Centre"),
+      lower: label("lower", "Lower limit"),
+      upper: label("upper", "Upper limit"),
+      baseline: label("baseline", "Baseline"),
+      earlier: label("earlier", "Earlier baseline"),
+      signal: label("signal", "Signal")
     };
   }
 
@@ -85,6 +92,52 @@
     return { lines: lines, areas: areas };
   }
 
+  // Process limits (docs/signals.md): the centre line, the two natural process limits
+  // (dotted), the baseline's periods shaded, and each signalled point by its index.
+  function limitMarks(data, colors, words, marks) {
+    var limits = data.limits;
+    var signals = {};
+    if (!limits) return signals;
+    marks.lines.push({
+      yAxis: limits.centre,
+      name: words.centre + " " + withUnit(limits.centre, data.unit),
+      lineStyle: { type: "solid", color: colors.grey, width: 1.5 },
+      label: { position: "insideStartTop", color: colors.text }
+    });
+    [["lower", "insideStartBottom"], ["upper", "insideStartTop"]].forEach(function (side) {
+      marks.lines.push({
+        yAxis: limits[side[0]],
+        name: words[side[0]] + " " + withUnit(limits[side[0]], data.unit),
+        lineStyle: { type: "dotted", color: colors.signal, width: 1.5 },
+        label: { position: side[1], color: colors.signal }
+      });
+    });
+    if (limits.baseline) {
+      marks.areas.push([
+        {
+          xAxis: data.points[limits.baseline[0]].label,
+          name: words.baseline,
+          itemStyle: { color: colors.baselineBand },
+          label: { position: "insideTop", color: colors.text }
+        },
+        { xAxis: data.points[limits.baseline[1]].label }
+      ]);
+    }
+    (limits.earlier || []).forEach(function (span) {
+      marks.areas.push([
+        {
+          xAxis: data.points[span[0]].label,
+          name: words.earlier,
+          itemStyle: { color: colors.earlierBand },
+          label: { position: "insideTop", color: colors.text }
+        },
+        { xAxis: data.points[span[1]].label }
+      ]);
+    });
+    limits.signals.forEach(function (signal) { signals[signal.index] = signal; });
+    return signals;
+  }
+
   function initChart(element) {
     if (typeof echarts === "undefined") return;
     var source = document.getElementById(element.getAttribute("data-kpi-chart"));
@@ -99,10 +152,14 @@
       text: token("--text-3", "#5d6675"),
       border: token("--border", "#e3e6eb"),
       greenBand: "rgba(22, 163, 74, 0.10)",
+      signal: token("--kind-aspirational-ink", "#5b2a86"),
+      baselineBand: "rgba(91, 42, 134, 0.09)",
+      earlierBand: "rgba(91, 42, 134, 0.035)",
       yellowBand: "rgba(245, 158, 11, 0.16)"
     };
     var words = labelsOf(element);
     var marks = goalMarks(data, colors, words);
+    var signals = limitMarks(data, colors, words, marks);
     var range = bounds(data);
     var many = data.points.length > 60;
     var chart = echarts.init(element, null, { renderer: "svg" });
@@ -113,13 +170,22 @@
         trigger: "axis",
         formatter: function (items) {
           var point = data.points[items[0].dataIndex];
-          return window.goalkeeperTooltip(
+          var box = window.goalkeeperTooltip(
             point.label + (point.complete ? "" : " " + words.soFar),
             withUnit(point.value, data.unit),
             point.count
               ? (point.count === 1 ? words.oneValue : words.values).replace("{n}", number(point.count))
               : ""
           );
+          var signal = signals[items[0].dataIndex];
+          if (signal) {
+            box.appendChild(document.createElement("br"));
+            var line = document.createElement("b");
+            line.style.color = colors.signal;
+            line.textContent = words.signal + ": " + signal.label;
+            box.appendChild(line);
+          }
+          return box;
         }
       },
       xAxis: {
@@ -144,15 +210,24 @@
         name: words.value,
         connectNulls: false,
         showSymbol: data.points.length <= 120,
+        // Every signalled point keeps its ring, however many points share the axis.
+        showAllSymbol: data.limits ? true : "auto",
         symbolSize: 7,
         lineStyle: { color: colors.line, width: 2 },
         itemStyle: { color: colors.line },
-        data: data.points.map(function (p) {
+        data: data.points.map(function (p, index) {
           if (p.value === null) return null;
-          return {
+          var point = {
             value: p.value,
             itemStyle: { color: colors[p.health] || colors.grey, opacity: p.complete ? 1 : 0.45 }
           };
+          if (signals[index]) {
+            point.symbolSize = element.clientWidth < 500 ? 8 : 12;
+            point.symbol = "circle";
+            point.itemStyle.borderColor = colors.signal;
+            point.itemStyle.borderWidth = element.clientWidth < 500 ? 2 : 3;
+          }
+          return point;
         }),
         markLine: {
           silent: true,

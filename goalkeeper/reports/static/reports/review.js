@@ -68,6 +68,37 @@
     return chart;
   }
 
+  // The calibration: a bar per forecaster (lower is better), the coin toss as a line.
+  function drawCalibration(element, data) {
+    var chart = window.echarts.init(element, null, { renderer: "svg" });
+    var option = base();
+    var names = data.calibration.names.slice().reverse();
+    var scores = data.calibration.scores.slice().reverse();
+    var brand = token("--brand", "#4338ca");
+    var muted = token("--text-3", "#5d6675");
+    element.style.height = Math.max(160, 28 * names.length + 60) + "px";
+    chart.resize();
+    option.grid = { left: 8, right: 24, top: 24, bottom: 8, containLabel: true };
+    option.xAxis = { type: "value", min: 0, max: Math.max(0.5, Math.ceil(Math.max.apply(null, scores) * 10) / 10), splitLine: { lineStyle: { color: token("--border", "#e3e6eb") } } };
+    option.yAxis = { type: "category", data: names, axisTick: { show: false }, axisLabel: { width: 160, overflow: "truncate" } };
+    var modelIndex = data.calibration.model ? names.length - 1 : -1;
+    option.series = [{
+      name: data.calibration.label,
+      type: "bar",
+      barMaxWidth: 18,
+      data: scores.map(function (score, index) {
+        return { value: score, itemStyle: { color: brand, opacity: index === modelIndex ? 1 : 0.55, borderRadius: [0, 4, 4, 0] } };
+      }),
+      markLine: {
+        symbol: "none",
+        silent: true,
+        data: [{ xAxis: data.calibration.coin, label: { formatter: data.calibration.coin_label, color: muted, position: "end" }, lineStyle: { color: muted, type: "dashed" } }]
+      }
+    }];
+    chart.setOption(option);
+    return chart;
+  }
+
   function draw() {
     var source = document.getElementById("review-charts");
     if (!source || !window.echarts) return;
@@ -77,6 +108,8 @@
     if (bands) charts.push(drawBands(bands, data));
     var teams = document.querySelector("[data-review-chart='teams']");
     if (teams && data.teams.names.length) charts.push(drawTeams(teams, data));
+    var calibration = document.querySelector("[data-review-chart='calibration']");
+    if (calibration && data.calibration) charts.push(drawCalibration(calibration, data));
     window.addEventListener("resize", function () {
       charts.forEach(function (chart) { chart.resize(); });
     });

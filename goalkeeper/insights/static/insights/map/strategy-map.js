@@ -63,6 +63,7 @@
   var WORDS = {
     unaligned: "unaligned", key_result: "key result", kr_prefix: "KR:", also_prefix: "also:",
     drives: "drives", contributes: "contributes", also: "also supports", unaligned_edge: "Unaligned ·",
+    leads: "leads", leads_tip: "Declared to lead it. Correlation, not causation:",
     supporting: "+ {count} supporting", click_to_load: "Click to load them",
     drives_kr: "Drives its key result", contributes_kr: "Contributes to the key result above",
     also_supports: "Also supports the one above (not its primary parent)",
@@ -120,7 +121,7 @@
     var team = node.kind === "team";
     var isKr = node.kind === "key_result";
     // Key-result-level links and further parents are drawn dashed (docs/cascade.md).
-    var dashed = node.edge === "contributes" || node.edge === "also";
+    var dashed = node.edge === "contributes" || node.edge === "also" || node.edge === "leads";
     var item = {
       name: team ? node.name + " · " + WORDS.unaligned : EDGE_PREFIX[node.edge] ? EDGE_PREFIX[node.edge] + node.name : isKr ? WORDS.kr_prefix + " " + node.name : node.name,
       node: node,
@@ -162,7 +163,8 @@
     if (facts) lines.push(facts);
     var who = [node.team, node.owner].filter(Boolean).map(escapeHtml).join(" · ");
     if (who) lines.push(who);
-    if (node.kind === "kpi") lines.push(escapeHtml(WORDS.drives_kr));
+    if (node.edge === "leads") lines.push(escapeHtml(WORDS.leads_tip) + "<br>" + escapeHtml(node.lead || ""));
+    else if (node.kind === "kpi") lines.push(escapeHtml(WORDS.drives_kr));
     if (node.edge === "contributes") lines.push(escapeHtml(WORDS.contributes_kr));
     if (node.edge === "also") lines.push(escapeHtml(WORDS.also_supports));
     if (node.kind === "key_result" && node.edge === "aligns") lines.push(escapeHtml(WORDS.kr_aligns));
@@ -363,7 +365,7 @@
       dot.className = "map-list__dot";
       dot.setAttribute("aria-hidden", "true");
       li.appendChild(dot);
-      var edge = node.kind === "kpi" ? WORDS.drives : node.kind === "team" ? WORDS.unaligned_edge : EDGE_WORDS[node.edge] || (node.kind === "key_result" ? WORDS.key_result : "");
+      var edge = node.edge === "leads" ? WORDS.leads : node.kind === "kpi" ? WORDS.drives : node.kind === "team" ? WORDS.unaligned_edge : EDGE_WORDS[node.edge] || (node.kind === "key_result" ? WORDS.key_result : "");
       if (edge) {
         var edgeSpan = document.createElement("span");
         edgeSpan.className = "map-list__edge";

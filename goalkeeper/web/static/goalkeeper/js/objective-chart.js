@@ -57,7 +57,8 @@
       {
         name: element.getAttribute("data-label-pace") || "Expected pace",
         type: "line",
-        data: [[start, 0], [end, 100]],
+        // With phased targets, the path they expect; else the straight line.
+        data: data.expected ? data.expected.map(function (p) { return [time(p[0]), p[1]]; }) : [[start, 0], [end, 100]],
         symbol: "none",
         silent: true,
         lineStyle: { color: text, type: "dashed", width: 1.5 },

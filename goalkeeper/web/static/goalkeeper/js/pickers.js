@@ -55,6 +55,7 @@
   }
 
   function setup(select) {
+    var searches = 0;
     var noun = select.getAttribute("data-picker-noun") || "item";
     var empty = select.getAttribute("data-picker-empty");
     var plugins = empty !== null ? { clear_button: { title: empty } } : {};
@@ -81,12 +82,16 @@
         // The search on focus may run after the first keys were typed (it replaced their
         // pending search): it searches what is typed then.
         if (query === "" && self.inputValue()) query = self.inputValue();
+        var asked = ++searches;
         fetch(searchUrl(select, query), {
           credentials: "same-origin",
           headers: { Accept: "application/json" },
         })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
           .then(function (answer) {
+            // Answers may arrive out of order (the search on focus after the typed one, or
+            // after the choice was made): only the answer to the latest search is shown.
+            if (asked !== searches) { callback(); return; }
             self.clearOptions();
             callback(answer.results.map(function (row) {
               return { id: row.id, label: row.label, hint: row.hint, query: query };

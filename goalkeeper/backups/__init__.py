@@ -1,0 +1,2 @@
+"""Backups of a whole installation: `goalkeeper backup`, `goalkeeper restore` and the
+scheduled backups the worker writes (docs/operations.md, "Backups")."""
