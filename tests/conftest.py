@@ -22,6 +22,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from django.utils.text import slugify
+from pytest_httpserver import HTTPServer
 
 from goalkeeper.accounts.models import Invitation, Person, Role, Team, Workspace
 from goalkeeper.accounts.services import (
@@ -318,6 +319,18 @@ def build_things(world: World) -> Everything:
         label="Globex secret",
     )
     return Everything(acme=acme, globex=globex)
+
+
+@pytest.fixture
+def late_httpserver() -> Iterator[HTTPServer]:
+    """A server of the test's own, for answers that outlive their test. The shared
+    `httpserver` logs a request when its handler returns: a handler still sleeping when its
+    test ends would log into the next test's server. This one is stopped instead, and a late
+    answer lands in a server no other test reads."""
+    server = HTTPServer(host="localhost", port=0)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

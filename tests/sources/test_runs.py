@@ -138,7 +138,7 @@ def test_a_source_that_times_out_fails_within_the_setting(
     kpi: Kpi,
     files: Path,
     history: dict[dt.datetime, float],
-    httpserver: HTTPServer,
+    late_httpserver: HTTPServer,
     settings: Any,
 ) -> None:
     settings.SOURCE_TIMEOUT_SECONDS = 1
@@ -147,12 +147,12 @@ def test_a_source_that_times_out_fails_within_the_setting(
         time.sleep(3)
         return Response("date,value\n2026-11-01,1\n", content_type="text/csv")
 
-    httpserver.expect_request("/deals.csv").respond_with_handler(slow)
+    late_httpserver.expect_request("/deals.csv").respond_with_handler(slow)
     configuration = services.configure(
         kpi=kpi,
         kind="csv",
         values={
-            "location": httpserver.url_for("/deals.csv"),
+            "location": late_httpserver.url_for("/deals.csv"),
             "timestamp_column": "date",
             "value_column": "value",
         },

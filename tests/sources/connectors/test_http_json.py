@@ -154,15 +154,15 @@ def test_an_answer_that_is_not_json_says_so_without_quoting_it(httpserver: HTTPS
     assert str(caught.value) == f"the answer from {httpserver.host}:{httpserver.port} is not JSON"
 
 
-def test_a_slow_server_times_out(httpserver: HTTPServer):
+def test_a_slow_server_times_out(late_httpserver: HTTPServer):
     def slow(request: Request) -> Response:
         time.sleep(1.5)
         return Response(json.dumps({"v": 1}), content_type="application/json")
 
-    httpserver.expect_request("/slow").respond_with_handler(slow)
+    late_httpserver.expect_request("/slow").respond_with_handler(slow)
     started = time.monotonic()
     with pytest.raises(SourceError, match=r"^the server .* did not answer in time \(within 0\.5 s"):
-        source(Context(0.5, PARIS), httpserver.url_for("/slow"), "$.v").fetch(None)
+        source(Context(0.5, PARIS), late_httpserver.url_for("/slow"), "$.v").fetch(None)
     assert time.monotonic() - started < 1.4
 
 
