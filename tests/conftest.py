@@ -321,6 +321,39 @@ def build_things(world: World) -> Everything:
     return Everything(acme=acme, globex=globex)
 
 
+# Fixtures that give a test the run's database (pytest-django refuses it to every other test).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or item.get_closest_marker("postgresql_pass")
+        or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs the tests that use the run's database. A test that uses none
+    (pure domain functions, pages rendered without rows, the served demo in its own SQLite
+    folder) would run exactly as in the SQLite pass, so it runs there only (README,
+    "Tests")."""
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept = [item for item in items if uses_the_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not uses_the_database(item)])
+        items[:] = kept
+
+
 @pytest.fixture
 def late_httpserver() -> Iterator[HTTPServer]:
     """A server of the test's own, for answers that outlive their test. The shared

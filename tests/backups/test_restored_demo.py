@@ -135,6 +135,7 @@ def two_databases() -> Iterator[dict[str, str | None]]:
                 )
 
 
+@pytest.mark.postgresql_pass
 @pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL run of the suite checks this")
 @pytest.mark.skipif(
     not (shutil.which("pg_dump") and shutil.which("pg_restore")),

@@ -68,6 +68,7 @@ def _server_answers() -> bool:
 
 
 pytestmark = [
+    pytest.mark.postgresql_pass,
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="runs in the PostgreSQL pass (two workers on a PostgreSQL queue)",
