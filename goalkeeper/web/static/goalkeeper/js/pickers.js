@@ -114,9 +114,19 @@
     select.setAttribute("aria-hidden", "true");
     // While a query is typed, the chosen option steps aside so that the text reads alone.
     function typing(query) { picker.wrapper.classList.toggle("picker--typing", !!query); }
+    // Tom Select shows what was typed a moment after the typing stops (its refreshThrottle),
+    // opening its list, which takes the focus. A refresh still pending when the choice is
+    // made or the field is left would pull the focus back from the next field, and the keys
+    // typed there would land here: it is cancelled.
+    function cancelRefresh() {
+      if (picker.refreshTimeout) {
+        window.clearTimeout(picker.refreshTimeout);
+        picker.refreshTimeout = null;
+      }
+    }
     picker.on("type", typing);
-    picker.on("item_add", function () { typing(""); });
-    picker.on("blur", function () { typing(""); });
+    picker.on("item_add", function () { cancelRefresh(); typing(""); });
+    picker.on("blur", function () { cancelRefresh(); typing(""); });
     // A picker whose dependency changes (the cycle or team of an objective) searches anew;
     // the chosen value stays (the server judges it on save).
     (select.getAttribute("data-picker-with") || "").split(" ").forEach(function (name) {
