@@ -348,9 +348,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     "Tests")."""
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
-    kept = [item for item in items if uses_the_database(item)]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[item for item in items if not uses_the_database(item)])
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        (kept if uses_the_database(item) else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
         items[:] = kept
 
 
