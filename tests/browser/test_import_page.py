@@ -80,3 +80,38 @@ def test_an_admin_previews_a_spreadsheet_changes_a_column_and_applies(
     assert KeyResult.objects.filter(objective__workspace=world.acme).count() == 3
     assert not CheckIn.objects.filter(key_result__objective__workspace=world.acme).exists()
     assert console_errors == []
+
+
+def test_a_column_changed_the_moment_the_preview_arrives_still_updates_it(
+    admin_page: Page, live_server: LiveServer, world: World, tmp_path: Path
+) -> None:
+    """The quickest possible hand: the change comes as soon as the preview is in the page.
+
+    htmx wires swapped-in content when it settles; a settle delay would leave a moment in
+    which the new form listens to nothing and a change is lost without a word.
+    """
+    page = admin_page
+    rows = [list(row) for row in ROWS]
+    rows[2][9] = "abc"
+    bad = tmp_path / "okrs.csv"
+    bad.write_bytes(csv_bytes(rows, HEADERS))
+    page.goto(f"{live_server.url}/admin/import/")
+    page.get_by_label("File", exact=True).set_input_files(str(bad))
+    # Runs at the first microtask checkpoint after the preview's form is inserted: after
+    # htmx's work for that response if it wires new content at once, before it otherwise.
+    page.evaluate(
+        """() => {
+          const observer = new MutationObserver(() => {
+            const select = document.querySelector("#import-form #map-9");
+            if (!select) return;
+            observer.disconnect();
+            select.value = "";
+            select.dispatchEvent(new Event("change", { bubbles: true }));
+          });
+          observer.observe(document.body, { childList: true, subtree: true });
+        }"""
+    )
+    page.get_by_test_id("preview-button").click()
+    expect(page.get_by_test_id("plan-summary")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("problems")).to_have_count(0)
+    expect(page.get_by_label("Current value", exact=True)).to_have_value("")

@@ -262,9 +262,6 @@
   document.addEventListener("keydown", function (event) {
     var form = closest(event.target, "[data-check-in-form]");
     if (!form) return;
-    // The form may have been swapped in a moment ago, before htmx wired it at settle time;
-    // a plain click or submit would then leave the page. Processing twice is a no-op.
-    if (window.htmx) window.htmx.process(form);
     if (event.key === "Escape") {
       var cancel = form.querySelector("[data-check-in-cancel]");
       if (cancel) {
