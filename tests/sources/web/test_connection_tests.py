@@ -32,7 +32,7 @@ def queue_only(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return queued
 
 
-def _paths(httpserver: HTTPServer) -> list[str]:
+def slow_requests(httpserver: HTTPServer) -> list[str]:
     return [request.path for request, _ in httpserver.log if request.path == "/slow"]
 
 
@@ -91,9 +91,9 @@ def test_a_slow_source_holds_no_web_thread(
         "is_active": "on",
     }
     world.client_for(world.admin).post(reverse("source_test", args=[kpi.pk]), data, **HTMX)
-    assert _paths(httpserver) == []  # the web request read nothing
+    assert slow_requests(httpserver) == []  # the web request read nothing
     work(queue_only)
-    assert _paths(httpserver) == ["/slow"]
+    assert slow_requests(httpserver) == ["/slow"]
     assert ConnectionTest.objects.get().status == RunStatus.SUCCEEDED
 
 
