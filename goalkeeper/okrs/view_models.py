@@ -620,10 +620,12 @@ class ObjectiveDetail:
     path: tuple[ObjectiveRow, ...]
     # A parent that lives outside this cycle (its progress is not shown).
     outside_parent: tuple[int, str] | None
+    # The first supporting objectives, oldest first; `children_total` counts them all.
     children: tuple[ObjectiveRow, ...]
     check_ins: tuple[CheckInEntry, ...]
     chart: dict[str, Any]
     remarks: tuple[CoachRemark, ...]
+    children_total: int = 0
     cycles: tuple[CycleChoice, ...] = field(default_factory=tuple)
     review: PendingReview | None = None
     # Everything it contributes to, the primary first (docs/cascade.md).

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from goalkeeper.okrs.models import CycleState, Objective
+from goalkeeper.okrs.pages.objective import CHILDREN_SHOWN
 from goalkeeper.okrs.services import close_objective, create_cycle
 from tests.conftest import World
 from tests.web import factories
@@ -168,6 +169,28 @@ def test_the_path_leads_up_to_the_company_objective(world: World, now: dt.dateti
     assert 'Supported by <span class="count">1<' in root_page
     assert f'href="/objectives/{team.pk}/"' in root_page
     assert f"?focus={mine.pk}#node-{mine.pk}" in page(client, mine)
+
+
+def test_an_objective_with_many_supporters_lists_the_first_and_counts_them_all(
+    world: World,
+) -> None:
+    root = factories.objective(world.cycle, world.company, "Win the market", owner=world.admin)
+    supporters = [
+        factories.objective(world.cycle, world.sales, f"Supporter {n:02}", parent=root)
+        for n in range(CHILDREN_SHOWN + 3)
+    ]
+
+    html = page(world.client_for(world.viewer), root)
+    listed = html.split('class="children"')[1].split("</ul>")[0]
+
+    assert f'Supported by <span class="count">{CHILDREN_SHOWN + 3}<' in html
+    assert listed.count('class="children__item"') == CHILDREN_SHOWN
+    assert f"Supporter {CHILDREN_SHOWN - 1:02}" in listed
+    assert f"Supporter {CHILDREN_SHOWN:02}" not in listed
+    assert (
+        f"The first {CHILDREN_SHOWN} of {len(supporters)} shown: the alignment tree has them all."
+        in html
+    )
 
 
 def test_an_objective_without_a_parent_below_the_company_is_unaligned(

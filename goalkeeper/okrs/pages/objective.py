@@ -56,6 +56,9 @@ from goalkeeper.okrs.view_models import (
 FORECAST_CLOSE = 0.7
 # A forecast needs check-ins on this many different days.
 FORECAST_MIN_DAYS = 2
+# Supporting objectives listed on the page: a company objective can have hundreds at
+# company scale, and the alignment tree shows them all.
+CHILDREN_SHOWN = 20
 
 
 def objective_detail(
@@ -65,7 +68,8 @@ def objective_detail(
 
     `objective` comes from `access_objective_by_id` (with its cycle and team). Six queries:
     the objective's neighbourhood in the cycle's index (its path, children and what
-    roll-ups count: never the whole cycle), the rows shown (two), the check-ins, then the
+    roll-ups count: never the whole cycle), the rows shown (two: the path, the first
+    `CHILDREN_SHOWN` children and what roll-ups count), the check-ins, then the
     team's objective count and past aspirational scores for the coach (none once closed:
     no coaching then); one more for a parent in another cycle; two for the cascade (the
     key results' contributors, the objective's parents).
@@ -83,7 +87,8 @@ def objective_detail(
         include=[objective.pk],
     )
     path_ids = index.path(objective.pk)
-    child_ids = index.children.get(objective.pk, [])
+    all_child_ids = sorted(index.children.get(objective.pk, []))
+    child_ids = all_child_ids[:CHILDREN_SHOWN]
     needed = index.with_rollups([objective.pk, *path_ids, *child_ids])
     rows = {row.id: row for row in load_rows(workspace, cycle, clock, needed)}
     row = rows[objective.pk]
@@ -121,6 +126,7 @@ def objective_detail(
         path=tuple(rows[pk] for pk in path_ids),
         outside_parent=outside_parent,
         children=tuple(rows[pk] for pk in child_ids if pk in rows),
+        children_total=len(all_child_ids),
         check_ins=tuple(entries),
         chart=progress_chart(cycle, clock, objective.pk, rows, counted, history, pace=row.live),
         remarks=_remarks(workspace, objective, row) if row.live else (),
