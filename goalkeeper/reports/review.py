@@ -27,7 +27,7 @@ from goalkeeper.domain.scoring import (
     score_band,
     succeeded,
 )
-from goalkeeper.okrs.calibration import CycleCalibration, cycle_calibration
+from goalkeeper.okrs.calibration import CycleCalibration, kept_cycle_calibration
 from goalkeeper.okrs.models import Cycle, CycleState, Objective
 from goalkeeper.okrs.pages.board import team_choices
 from goalkeeper.okrs.standing import Standing, cycle_standings
@@ -264,7 +264,7 @@ def cycle_review(
         kpis_total=kpis_total,
         objectives_by_id=titles(workspace, wanted),
         calibration=(
-            cycle_calibration(cycle, scope.team_ids, model_label=str(MODEL_WORDS))
+            kept_cycle_calibration(cycle, scope.team_ids, model_label=str(MODEL_WORDS))
             if cycle.state == CycleState.CLOSED
             else None
         ),

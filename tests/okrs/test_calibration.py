@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goalkeeper.accounts.models import Person
-from goalkeeper.okrs.calibration import cycle_calibration
+from goalkeeper.accounts.services import create_team
+from goalkeeper.audit.models import AuditEntry
+from goalkeeper.okrs.calibration import cycle_calibration, kept_cycle_calibration
 from goalkeeper.okrs.models import CheckIn, KeyResult
 from goalkeeper.okrs.services import (
     close_cycle,
@@ -103,3 +106,34 @@ def test_calibration_reads_as_many_queries_whatever_the_check_ins(example: World
     with CaptureQueriesContext(connection) as many:
         cycle_calibration(example.cycle)
     assert len(many) == len(few) == 3
+
+
+def test_the_calibration_is_kept_until_something_is_written(example: World) -> None:
+    first = kept_cycle_calibration(example.cycle)
+    with CaptureQueriesContext(connection) as kept:
+        again = kept_cycle_calibration(example.cycle)
+    # The world was set up before the frozen clock: the write comes after its newest entry.
+    newest = AuditEntry.objects.filter(workspace=example.acme).latest("at", "id").at
+    with time_machine.travel(newest + dt.timedelta(seconds=1), tick=False):
+        _check_in(example.editor, KeyResult.objects.get(title="Met"), 100, 7, 22, 0.8)
+    after_a_write = kept_cycle_calibration(example.cycle)
+
+    assert again is first
+    assert len(kept) == 1  # the newest audit entry, which says nothing was written
+    assert first.model is not None
+    assert first.model.count == 4
+    assert after_a_write.model is not None
+    assert after_a_write.model.count == 5
+
+
+def test_a_teams_calibration_is_kept_apart_from_the_companys(example: World) -> None:
+    support = create_team(
+        actor=None, workspace=example.acme, name="Support", parent=example.company
+    )
+    company = kept_cycle_calibration(example.cycle)
+    other_team = kept_cycle_calibration(example.cycle, [support.pk])
+
+    assert company.model is not None
+    assert company.model.count == 4
+    assert other_team.model is None
+    assert other_team.people == ()
