@@ -625,7 +625,7 @@ class ObjectiveDetail:
     check_ins: tuple[CheckInEntry, ...]
     chart: dict[str, Any]
     remarks: tuple[CoachRemark, ...]
-    children_total: int = 0
+    children_total: int
     cycles: tuple[CycleChoice, ...] = field(default_factory=tuple)
     review: PendingReview | None = None
     # Everything it contributes to, the primary first (docs/cascade.md).
